@@ -1,0 +1,52 @@
+//! `cwi compute`: scores and ranks for every region, year and node of the framework.
+
+use std::path::PathBuf;
+
+use crate::error::Error;
+use crate::output::{language, render_all, write_atomically};
+use crate::pipeline::run as run_pipeline;
+use crate::spec;
+
+/// Compute scores and ranks for every region, year and node of the framework.
+///
+/// Loads the data files (CSV or Parquet, long or wide), normalises, weights and aggregates
+/// them as the spec says, and writes into DIR: scores.csv, scores.json and manifest.json.
+/// Files are replaced only when every output was rendered and written; on an error the
+/// directory is left as it was.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The indicator spec (TOML).
+    #[arg(long, value_name = "FILE")]
+    spec: PathBuf,
+    /// Data files, merged into one panel: CSV (.csv, .tsv) or Parquet (.parquet), in long
+    /// format (region, year, indicator, value) or wide (region, year, one column per indicator).
+    #[arg(long, value_name = "FILE", num_args = 1.., required = true)]
+    data: Vec<PathBuf>,
+    /// Output directory; created if needed.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Language of region and node names in the outputs (one of the spec's index.languages;
+    /// default: the first).
+    #[arg(long, value_name = "LANG")]
+    lang: Option<String>,
+}
+
+pub fn run(args: Args) -> Result<(), Error> {
+    let spec = spec::load(&args.spec)?;
+    let results = run_pipeline(spec, &args.data)?;
+    for warning in results.panel.report.warnings() {
+        eprintln!("warning: {warning}");
+    }
+    let lang = language(&results, args.lang.as_deref())?;
+    let files = render_all(&results, &lang)?;
+    write_atomically(&args.out, &files)?;
+    eprintln!(
+        "wrote {} file(s) to {}: {} regions, years {:?}, {} nodes",
+        files.len(),
+        args.out.display(),
+        results.panel.units.len(),
+        results.panel.years,
+        results.spec.framework.nodes.len()
+    );
+    Ok(())
+}

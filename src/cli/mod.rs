@@ -1,0 +1,37 @@
+//! The command line: one file per subcommand, each an `Args` struct (its doc comments are the
+//! `--help`) and a `run` that only wires library calls together.
+
+mod compute;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// cwi computes composite child well-being indices (normalised, weighted and aggregated
+/// 0-100 scores and ranks per region and year) from a declarative indicator spec in TOML.
+#[derive(Debug, Parser)]
+#[command(name = "cwi", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Compute(compute::Args),
+}
+
+/// Runs the command line; errors go to stderr with exit status 1.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Compute(args) => compute::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

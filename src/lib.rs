@@ -1,0 +1,20 @@
+//! cwi: composite child well-being indices from a declarative indicator spec.
+//!
+//! The data flow one way, one module per stage:
+//! `spec` + `load` -> `panel` -> `normalise` -> `aggregate` -> `rank` -> `output`.
+//! `pipeline::run` chains them; the `cli` module only wires these calls to commands.
+
+pub mod aggregate;
+pub mod cli;
+pub mod digest;
+pub mod error;
+pub mod load;
+pub mod normalise;
+pub mod output;
+pub mod panel;
+pub mod pipeline;
+pub mod rank;
+pub mod spec;
+pub mod units;
+
+pub use error::Error;

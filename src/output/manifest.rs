@@ -1,0 +1,157 @@
+//! `manifest.json`: what was computed from what, and how: the cwi version, digests of the spec
+//! and data files, every method and parameter (with the bounds normalisation drew from the
+//! data), effective weights, missing values per indicator and year, and loading warnings.
+//! It holds no timestamp or absolute path, so the same inputs give the same bytes.
+
+use serde::Serialize;
+
+use super::OutputError;
+use crate::normalise::YearBounds;
+use crate::panel::{DataFile, MissingCount};
+use crate::pipeline::Results;
+use crate::spec::{Aggregation, Direction, MissingRule, NodeKind, Normalisation, Pooling};
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    cwi_version: &'static str,
+    index: IndexEntry<'a>,
+    language: &'a str,
+    spec: FileEntry<'a>,
+    data: &'a [DataFile],
+    pooling: Pooling,
+    /// Whether scores of different years share one scale.
+    comparable_across_years: bool,
+    years: &'a [i32],
+    units: Vec<&'a str>,
+    framework: Vec<NodeEntry<'a>>,
+    missing_values: Vec<MissingCount>,
+    warnings: Vec<String>,
+    outputs: &'a [&'a str],
+}
+
+#[derive(Serialize)]
+struct IndexEntry<'a> {
+    id: &'a str,
+    version: &'a str,
+    scale: (f64, f64),
+    languages: &'a [String],
+}
+
+#[derive(Serialize)]
+struct FileEntry<'a> {
+    path: String,
+    sha256: &'a str,
+}
+
+#[derive(Serialize)]
+struct NodeEntry<'a> {
+    id: &'a str,
+    parent: Option<&'a str>,
+    level: usize,
+    weight: f64,
+    /// Weight within the parent after rescaling to sum to 1.
+    relative_weight: f64,
+    /// Share in the index: the product of relative weights from the node to the root.
+    effective_weight: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    aggregation: Option<Aggregation>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    missing: Option<MissingRule>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    direction: Option<Direction>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unit: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    normalisation: Option<&'a Normalisation>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bounds: Option<&'a [YearBounds]>,
+}
+
+pub fn render(results: &Results, lang: &str, outputs: &[&str]) -> Result<Vec<u8>, OutputError> {
+    let (spec, panel) = (&results.spec, &results.panel);
+    let fw = &spec.framework;
+    let framework = fw
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(n, node)| {
+            let mut entry = NodeEntry {
+                id: &node.id,
+                parent: node.parent.map(|p| fw.nodes[p].id.as_str()),
+                level: node.level,
+                weight: node.weight,
+                relative_weight: fw.relative_weight(n),
+                effective_weight: fw.effective_weight(n),
+                aggregation: None,
+                missing: None,
+                direction: None,
+                unit: None,
+                source: None,
+                normalisation: None,
+                bounds: None,
+            };
+            match &node.kind {
+                NodeKind::Group {
+                    aggregation,
+                    missing,
+                } => {
+                    entry.aggregation = Some(*aggregation);
+                    entry.missing = Some(*missing);
+                }
+                NodeKind::Indicator(ind) => {
+                    let column = fw.indicators.iter().position(|&i| i == n);
+                    entry.direction = Some(ind.direction);
+                    entry.unit = Some(&ind.unit);
+                    entry.source = Some(&ind.source);
+                    entry.normalisation = Some(&ind.normalisation);
+                    entry.bounds = column.map(|c| results.normalised.bounds[c].as_slice());
+                }
+            }
+            entry
+        })
+        .collect();
+    let comparable_across_years = spec.pooling != Pooling::EachYear
+        || fw.indicators.iter().all(|&n| {
+            matches!(
+                &fw.nodes[n].kind,
+                NodeKind::Indicator(i) if matches!(i.normalisation, Normalisation::Goalposts { .. })
+            )
+        });
+    let mut warnings = panel.report.warnings();
+    if !comparable_across_years && panel.years.len() > 1 {
+        warnings.push(
+            "pooling = each-year: scores are normalised within each year, so a change of score between years is not a change of level; compare ranks, or use all-years or reference-year pooling".into(),
+        );
+    }
+    let manifest = Manifest {
+        cwi_version: env!("CARGO_PKG_VERSION"),
+        index: IndexEntry {
+            id: &spec.index.id,
+            version: &spec.index.version,
+            scale: spec.index.scale,
+            languages: &spec.index.languages,
+        },
+        language: lang,
+        spec: FileEntry {
+            path: spec.path.display().to_string(),
+            sha256: &spec.sha256,
+        },
+        data: &panel.report.files,
+        pooling: spec.pooling,
+        comparable_across_years,
+        years: &panel.years,
+        units: panel.units.iter().map(|u| u.code.as_str()).collect(),
+        framework,
+        missing_values: panel.missing_counts(),
+        warnings,
+        outputs,
+    };
+    let mut bytes = serde_json::to_vec_pretty(&manifest).map_err(|e| OutputError::Render {
+        what: "manifest.json".into(),
+        message: e.to_string(),
+    })?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}

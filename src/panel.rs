@@ -1,0 +1,170 @@
+//! The panel: one raw value (or an explicit gap) per unit, year and indicator, with the record of
+//! what loading found. Every later stage reads from it; nothing writes to it after loading.
+
+use serde::Serialize;
+
+use crate::units::Units;
+
+/// Raw indicator values for units x years x indicators. Missing values are `None`, never zero.
+#[derive(Debug, Clone)]
+pub struct Panel {
+    pub units: Units,
+    /// Years present in the data, ascending.
+    pub years: Vec<i32>,
+    /// Indicator ids in the framework's pre-order; the panel's third axis.
+    pub indicators: Vec<String>,
+    values: Vec<Option<f64>>,
+    present: Vec<bool>,
+    pub report: LoadReport,
+}
+
+impl Panel {
+    /// An empty panel: every cell missing and no unit present in any year.
+    pub fn new(units: Units, years: Vec<i32>, indicators: Vec<String>) -> Self {
+        let cells = units.len() * years.len();
+        Panel {
+            values: vec![None; cells * indicators.len()],
+            present: vec![false; cells],
+            units,
+            years,
+            indicators,
+            report: LoadReport::default(),
+        }
+    }
+
+    fn at(&self, year: usize, unit: usize) -> usize {
+        year * self.units.len() + unit
+    }
+
+    pub fn get(&self, year: usize, unit: usize, indicator: usize) -> Option<f64> {
+        self.values[self.at(year, unit) * self.indicators.len() + indicator]
+    }
+
+    pub fn set(&mut self, year: usize, unit: usize, indicator: usize, value: Option<f64>) {
+        let cell = self.at(year, unit);
+        self.present[cell] = true;
+        let n = self.indicators.len();
+        self.values[cell * n + indicator] = value;
+    }
+
+    /// Marks a unit as present in a year (it has a row in the data, possibly with gaps only).
+    pub fn mark_present(&mut self, year: usize, unit: usize) {
+        let cell = self.at(year, unit);
+        self.present[cell] = true;
+    }
+
+    /// Whether the unit appears in the data for that year; absent units get no scores.
+    pub fn is_present(&self, year: usize, unit: usize) -> bool {
+        self.present[self.at(year, unit)]
+    }
+
+    /// Units present in a year, in registry order.
+    pub fn present_units(&self, year: usize) -> Vec<usize> {
+        (0..self.units.len())
+            .filter(|&u| self.is_present(year, u))
+            .collect()
+    }
+
+    pub fn year_position(&self, year: i32) -> Option<usize> {
+        self.years.iter().position(|&y| y == year)
+    }
+
+    /// Missing cells per indicator and year among the units present that year.
+    pub fn missing_counts(&self) -> Vec<MissingCount> {
+        let mut out = Vec::new();
+        for (i, id) in self.indicators.iter().enumerate() {
+            for (y, &year) in self.years.iter().enumerate() {
+                let units = self.present_units(y);
+                let missing = units
+                    .iter()
+                    .filter(|&&u| self.get(y, u, i).is_none())
+                    .count();
+                out.push(MissingCount {
+                    indicator: id.clone(),
+                    year,
+                    missing,
+                    units: units.len(),
+                });
+            }
+        }
+        out
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MissingCount {
+    pub indicator: String,
+    pub year: i32,
+    pub missing: usize,
+    /// Units present that year.
+    pub units: usize,
+}
+
+/// What loading read and what it had to leave out.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LoadReport {
+    pub files: Vec<DataFile>,
+    /// Region spellings no unit matched; their rows were skipped.
+    pub unknown_regions: Vec<Unmatched>,
+    /// Indicator names (long) or columns (wide) not in the spec; skipped.
+    pub unknown_indicators: Vec<Unmatched>,
+    /// Spec indicators no file gave a single row for.
+    pub indicators_without_data: Vec<String>,
+}
+
+impl LoadReport {
+    /// One line per finding, for stderr and the manifest.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for u in &self.unknown_regions {
+            let hint = u
+                .suggestion
+                .as_ref()
+                .map(|s| format!("; did you mean {s}? add the spelling to the unit's aliases"))
+                .unwrap_or_else(|| "; add the unit or the spelling as an alias".into());
+            out.push(format!(
+                "{}: row {}: unknown region \"{}\" ({} row(s) skipped){hint}",
+                u.file, u.first_row, u.name, u.rows
+            ));
+        }
+        for u in &self.unknown_indicators {
+            out.push(format!(
+                "{}: row {}: indicator \"{}\" is not in the spec ({} row(s) skipped)",
+                u.file, u.first_row, u.name, u.rows
+            ));
+        }
+        for id in &self.indicators_without_data {
+            out.push(format!(
+                "indicator \"{id}\" has no data in any file: its scores are missing"
+            ));
+        }
+        out
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DataFile {
+    pub path: String,
+    pub sha256: String,
+    pub layout: Layout,
+    pub rows: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Layout {
+    /// One row per region, year and indicator.
+    Long,
+    /// One row per region and year, one column per indicator.
+    Wide,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Unmatched {
+    pub file: String,
+    pub name: String,
+    /// Data row (1 = first row after the header) where it first occurs.
+    pub first_row: usize,
+    pub rows: usize,
+    pub suggestion: Option<String>,
+}

@@ -1,0 +1,56 @@
+//! The whole computation as one pure function: spec + data -> panel -> normalised -> aggregated
+//! -> ranked. The CLI and the tests both call `run`.
+
+use std::path::Path;
+
+use crate::aggregate::{Scores, aggregate};
+use crate::error::Error;
+use crate::load::load;
+use crate::normalise::{Normalised, normalise};
+use crate::panel::Panel;
+use crate::rank::rank;
+use crate::spec::Spec;
+
+/// Everything a run computed, kept together so outputs can be written from one value.
+#[derive(Debug, Clone)]
+pub struct Results {
+    pub spec: Spec,
+    pub panel: Panel,
+    pub normalised: Normalised,
+    pub scores: Scores,
+    ranks: Vec<Option<u32>>,
+}
+
+impl Results {
+    pub fn rank(&self, node: usize, year: usize, unit: usize) -> Option<u32> {
+        let (n_years, n_units) = (self.panel.years.len(), self.panel.units.len());
+        self.ranks[(node * n_years + year) * n_units + unit]
+    }
+}
+
+/// Loads the data files and computes every node's scores and ranks.
+pub fn run(spec: Spec, data: &[impl AsRef<Path>]) -> Result<Results, Error> {
+    let panel = load(&spec, data)?;
+    compute(spec, panel)
+}
+
+/// Computes scores and ranks from an already loaded panel.
+pub fn compute(spec: Spec, panel: Panel) -> Result<Results, Error> {
+    let normalised = normalise(&spec, &panel)?;
+    let scores = aggregate(&spec, &panel, &normalised)?;
+    let (n_years, n_units) = (panel.years.len(), panel.units.len());
+    let mut ranks = Vec::with_capacity(spec.framework.nodes.len() * n_years * n_units);
+    for node in 0..spec.framework.nodes.len() {
+        for y in 0..n_years {
+            let column: Vec<Option<f64>> = (0..n_units).map(|u| scores.get(node, y, u)).collect();
+            ranks.extend(rank(&column));
+        }
+    }
+    Ok(Results {
+        spec,
+        panel,
+        normalised,
+        scores,
+        ranks,
+    })
+}

@@ -1,0 +1,270 @@
+//! The indicator spec: what an index is made of and how it is computed, parsed once from TOML
+//! into validated types that the rest of the pipeline trusts.
+//!
+//! A value of these types cannot hold goalposts with lo >= hi, a negative or non-finite weight,
+//! an empty group or a dangling parent: `parse` refuses such a spec with the line and column.
+
+mod parse;
+mod raw;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::units::Units;
+
+pub(crate) use parse::nearest;
+pub use parse::{SpecError, SpecProblem, parse_str};
+
+/// Reads and validates a spec file. Relative paths inside it (a units table) are resolved
+/// against the spec's own directory.
+pub fn load(path: &Path) -> Result<Spec, SpecError> {
+    let text = std::fs::read_to_string(path).map_err(|source| SpecError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse_str(&text, path)
+}
+
+/// A validated indicator spec.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// The file the spec was read from.
+    pub path: PathBuf,
+    /// SHA-256 of the spec text, for the manifest.
+    pub sha256: String,
+    pub index: IndexMeta,
+    /// Which years normalisation draws its bounds from.
+    pub pooling: Pooling,
+    /// The units the index ranks, or `None` when they are taken from the data.
+    pub units: Option<Units>,
+    pub data: DataLayout,
+    pub framework: Framework,
+    /// Level names by depth (0 = the index); may be shorter than the tree is deep.
+    pub levels: Vec<Labels>,
+}
+
+/// Index metadata from `[index]`.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexMeta {
+    pub id: String,
+    pub version: String,
+    pub name: Labels,
+    pub description: Option<Labels>,
+    /// Languages every label is given in; the first is the default output language.
+    pub languages: Vec<String>,
+    /// The score scale, e.g. (0, 100); the default target range of normalisation.
+    pub scale: (f64, f64),
+}
+
+/// Labels keyed by language code (`kk`, `ru`, `en`, ...).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Labels(BTreeMap<String, String>);
+
+impl Labels {
+    pub fn new(map: BTreeMap<String, String>) -> Self {
+        Labels(map)
+    }
+
+    /// One label used for every language listed.
+    pub fn same_in(languages: &[String], text: &str) -> Self {
+        Labels(
+            languages
+                .iter()
+                .map(|l| (l.clone(), text.to_string()))
+                .collect(),
+        )
+    }
+
+    pub fn single(language: &str, text: &str) -> Self {
+        Labels(BTreeMap::from([(language.to_string(), text.to_string())]))
+    }
+
+    /// The label in `language`; every label of a validated spec has every declared language.
+    pub fn get(&self, language: &str) -> Option<&str> {
+        self.0.get(language).map(String::as_str)
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &str> {
+        self.0.values().map(String::as_str)
+    }
+}
+
+/// Which years the data-driven bounds of normalisation (min and max, mean and sd) come from.
+/// This decides whether scores can be compared across years.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "pooling", content = "year")]
+pub enum Pooling {
+    /// Each year normalised on its own: scores rank regions within a year only.
+    EachYear,
+    /// Bounds from all years together: scores comparable across years.
+    AllYears,
+    /// Bounds from one reference year applied to every year.
+    ReferenceYear(i32),
+}
+
+impl fmt::Display for Pooling {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Pooling::EachYear => write!(f, "each-year"),
+            Pooling::AllYears => write!(f, "all-years"),
+            Pooling::ReferenceYear(y) => write!(f, "reference-year {y}"),
+        }
+    }
+}
+
+/// Where the columns of a data file are, from `[data]`.
+#[derive(Debug, Clone, Serialize)]
+pub struct DataLayout {
+    pub region_column: String,
+    pub year_column: String,
+    /// Long format: the column naming the indicator.
+    pub indicator_column: String,
+    /// Long format: the column holding the value.
+    pub value_column: String,
+    /// Optional column with the unit's name, used when units come from the data.
+    pub name_column: Option<String>,
+    /// Columns of wide files that are neither indicators nor keys.
+    pub ignore_columns: Vec<String>,
+    /// Cell contents that mean "no value" (the empty cell always does).
+    pub missing_values: Vec<String>,
+}
+
+/// The framework tree. `nodes[0]` is the index; nodes are stored in pre-order, so every parent
+/// comes before its children.
+#[derive(Debug, Clone)]
+pub struct Framework {
+    pub nodes: Vec<Node>,
+    /// Node positions of the indicators, in pre-order: the column order of the panel.
+    pub indicators: Vec<usize>,
+}
+
+impl Framework {
+    pub fn root(&self) -> &Node {
+        &self.nodes[0]
+    }
+
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.nodes.iter().position(|n| n.id == id)
+    }
+
+    /// The indicator column (position in `indicators`) with this id.
+    pub fn indicator_column(&self, id: &str) -> Option<usize> {
+        self.indicators.iter().position(|&n| self.nodes[n].id == id)
+    }
+
+    /// The weight of a node within its parent, the siblings' weights summing to 1.
+    pub fn relative_weight(&self, node: usize) -> f64 {
+        match self.nodes[node].parent {
+            None => 1.0,
+            Some(p) => {
+                let total: f64 = self.nodes[p]
+                    .children
+                    .iter()
+                    .map(|&c| self.nodes[c].weight)
+                    .sum();
+                self.nodes[node].weight / total
+            }
+        }
+    }
+
+    /// The share of a node in the index: the product of relative weights on its path
+    /// (OECD/JRC Handbook, "effective weights"). Exact for arithmetic aggregation.
+    pub fn effective_weight(&self, node: usize) -> f64 {
+        let mut w = 1.0;
+        let mut at = Some(node);
+        while let Some(n) = at {
+            w *= self.relative_weight(n);
+            at = self.nodes[n].parent;
+        }
+        w
+    }
+}
+
+/// One node of the framework.
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub id: String,
+    pub name: Labels,
+    /// Declared weight within the parent (finite, >= 0; siblings not all zero).
+    pub weight: f64,
+    pub parent: Option<usize>,
+    pub children: Vec<usize>,
+    /// Depth in the tree: 0 for the index.
+    pub level: usize,
+    pub kind: NodeKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum NodeKind {
+    /// The index or an intermediate node: aggregates its children.
+    Group {
+        aggregation: Aggregation,
+        missing: MissingRule,
+    },
+    Indicator(Indicator),
+}
+
+/// What an indicator measures and how it is normalised.
+#[derive(Debug, Clone)]
+pub struct Indicator {
+    pub unit: String,
+    pub direction: Direction,
+    pub source: String,
+    pub normalisation: Normalisation,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Direction {
+    /// Higher values are better (e.g. preschool coverage).
+    Higher,
+    /// Lower values are better (e.g. infant mortality); the scale is flipped.
+    Lower,
+}
+
+/// How an indicator's raw values become scores. All methods are direction-aware.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "method")]
+pub enum Normalisation {
+    /// `l + (x - min)/(max - min) * (u - l)`, bounds from the pooled years.
+    MinMax { range: (f64, f64) },
+    /// `mean + sd * (x - m)/s`, m and s the pooled mean and sample sd.
+    ZScore { mean: f64, sd: f64 },
+    /// Fixed goalposts: `l + (x - lo)/(hi - lo) * (u - l)`, optionally on ln, optionally capped
+    /// at the goalposts (UNDP HDI technical notes).
+    Goalposts {
+        lo: f64,
+        hi: f64,
+        log: bool,
+        cap: bool,
+        range: (f64, f64),
+    },
+}
+
+/// How a group combines its children's scores (weights rescaled to sum to 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "method")]
+pub enum Aggregation {
+    /// Weighted arithmetic mean: fully compensatory.
+    Arithmetic,
+    /// Weighted geometric mean: needs positive children; a zero or negative child is an error.
+    Geometric,
+}
+
+/// When a group with missing children still gets a score.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct MissingRule {
+    /// The available share (of weight or count) needed to aggregate; 1 means all children.
+    pub min_share: f64,
+    pub share_of: ShareOf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ShareOf {
+    Weight,
+    Count,
+}

@@ -1,0 +1,1046 @@
+//! From TOML text to a validated `Spec`. Every problem found is collected with its line and
+//! column, so one run reports all of them.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use toml::Spanned;
+
+use super::raw::{RawLabels, RawMethod, RawMissing, RawSpec, RawUnit};
+use super::{
+    Aggregation, DataLayout, Direction, Framework, IndexMeta, Indicator, Labels, MissingRule, Node,
+    NodeKind, Normalisation, Pooling, ShareOf, Spec,
+};
+use crate::units::{Unit, Units};
+
+/// One thing wrong in a spec (or in the units table it references), with where and how to fix.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpecProblem {
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    pub hint: String,
+}
+
+impl fmt::Display for SpecProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file.display(),
+            self.line,
+            self.column,
+            self.message
+        )?;
+        if !self.hint.is_empty() {
+            write!(f, "\n  hint: {}", self.hint)?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SpecError {
+    #[error("cannot read spec {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}", list(problems))]
+    Invalid { problems: Vec<SpecProblem> },
+}
+
+fn list(problems: &[SpecProblem]) -> String {
+    let mut out = format!("the spec has {} problem(s):", problems.len());
+    for p in problems {
+        out.push('\n');
+        out.push_str(&p.to_string());
+    }
+    out
+}
+
+/// Collects problems while converting, turning byte spans into line and column.
+struct Checker<'a> {
+    file: &'a Path,
+    text: &'a str,
+    problems: Vec<SpecProblem>,
+}
+
+impl Checker<'_> {
+    fn at(&mut self, span: Range<usize>, message: impl Into<String>, hint: impl Into<String>) {
+        let (line, column) = line_col(self.text, span.start);
+        self.problems.push(SpecProblem {
+            file: self.file.to_path_buf(),
+            line,
+            column,
+            message: message.into(),
+            hint: hint.into(),
+        });
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, text[line_start..offset].chars().count() + 1)
+}
+
+/// Parses and validates spec text; `path` names the file in messages and anchors relative paths.
+pub fn parse_str(text: &str, path: &Path) -> Result<Spec, SpecError> {
+    let mut check = Checker {
+        file: path,
+        text,
+        problems: Vec::new(),
+    };
+    let raw: RawSpec = match toml::from_str(text) {
+        Ok(raw) => raw,
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            check.at(
+                span,
+                e.message().trim().to_string(),
+                "see the spec format in README.md (section \"The spec\")",
+            );
+            return Err(SpecError::Invalid {
+                problems: check.problems,
+            });
+        }
+    };
+    let spec = build(raw, path, &mut check);
+    if check.problems.is_empty() {
+        // `build` returns a spec whenever it recorded no problem.
+        Ok(spec.expect("a spec without problems is built"))
+    } else {
+        Err(SpecError::Invalid {
+            problems: check.problems,
+        })
+    }
+}
+
+fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
+    let index = raw.index.into_inner();
+
+    // Languages first: every label is checked against them.
+    let languages = index.languages.get_ref().clone();
+    if languages.is_empty() {
+        check.at(
+            index.languages.span(),
+            "index.languages is empty",
+            "list the label languages, e.g. languages = [\"kk\", \"ru\", \"en\"]",
+        );
+    }
+    let labels = |check: &mut Checker, what: &str, raw: &RawLabels| -> Labels {
+        for lang in &languages {
+            match raw.get_ref().get(lang) {
+                Some(text) if !text.trim().is_empty() => {}
+                _ => check.at(
+                    raw.span(),
+                    format!("{what}: no label in language \"{lang}\""),
+                    format!("add {lang} = \"...\" to the name table"),
+                ),
+            }
+        }
+        for lang in raw.get_ref().keys() {
+            if !languages.contains(lang) {
+                check.at(
+                    raw.span(),
+                    format!("{what}: label in language \"{lang}\", which index.languages does not declare"),
+                    format!("add \"{lang}\" to index.languages or remove the label"),
+                );
+            }
+        }
+        Labels::new(raw.get_ref().clone())
+    };
+
+    let scale = match index.scale.get_ref().as_slice() {
+        [lo, hi] if lo.is_finite() && hi.is_finite() && lo < hi => (*lo, *hi),
+        _ => {
+            check.at(
+                index.scale.span(),
+                "index.scale must be two finite numbers [low, high] with low < high",
+                "e.g. scale = [0, 100]",
+            );
+            (0.0, 100.0)
+        }
+    };
+    let root_id = index.id.get_ref().clone();
+    if !valid_id(&root_id) {
+        check.at(
+            index.id.span(),
+            format!("index id \"{root_id}\" is not a valid id"),
+            ID_HINT,
+        );
+    }
+    let meta = IndexMeta {
+        id: root_id.clone(),
+        version: index.version,
+        name: labels(check, "index name", &index.name),
+        description: index
+            .description
+            .as_ref()
+            .map(|d| labels(check, "index description", d)),
+        languages: languages.clone(),
+        scale,
+    };
+
+    // Methods: defaults, then per level, then per node.
+    let defaults = raw.defaults.into_inner();
+    let pooling = pooling(check, &defaults.pooling, defaults.reference_year.as_ref());
+    // Outer None: no default declared; inner None: declared but invalid (already reported).
+    let default_norm = defaults
+        .normalisation
+        .as_ref()
+        .map(|n| normalisation(check, n, scale));
+    let default_agg = aggregation(check, &defaults.aggregation);
+    let default_missing = match &defaults.missing {
+        Some(m) => missing_rule(check, m),
+        None => Some(MissingRule {
+            min_share: 1.0,
+            share_of: ShareOf::Weight,
+        }),
+    };
+    let mut levels = Vec::new();
+    let mut level_methods = Vec::new();
+    for (depth, level) in raw.level.iter().enumerate() {
+        let level = level.get_ref();
+        levels.push(labels(check, &format!("level {depth} name"), &level.name));
+        let agg = level.aggregation.as_ref().map(|a| aggregation(check, a));
+        let miss = level.missing.as_ref().map(|m| missing_rule(check, m));
+        level_methods.push((agg, miss));
+    }
+
+    let units = units(check, &raw.units, &raw.unit, &languages, path, &labels);
+    let data = data_layout(raw.data.unwrap_or_default());
+
+    let framework = framework(
+        check,
+        &meta,
+        &raw.group,
+        &raw.indicator,
+        &labels,
+        FrameworkDefaults {
+            normalisation: default_norm,
+            aggregation: default_agg,
+            missing: default_missing,
+            levels: &level_methods,
+            scale,
+        },
+    );
+
+    Some(Spec {
+        path: path.to_path_buf(),
+        sha256: crate::digest::sha256_hex(check.text.as_bytes()),
+        index: meta,
+        pooling: pooling?,
+        units: units?,
+        data,
+        framework: framework?,
+        levels,
+    })
+}
+
+const ID_HINT: &str = "ids use letters, digits, '_', '-' and '.', and start with a letter or digit";
+
+fn valid_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars.next().is_some_and(|c| c.is_alphanumeric())
+        && id
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+fn pooling(
+    check: &mut Checker,
+    raw: &Spanned<String>,
+    reference: Option<&Spanned<i32>>,
+) -> Option<Pooling> {
+    let pooling = match raw.get_ref().as_str() {
+        "each-year" => Pooling::EachYear,
+        "all-years" => Pooling::AllYears,
+        "reference-year" => match reference {
+            Some(y) => Pooling::ReferenceYear(*y.get_ref()),
+            None => {
+                check.at(
+                    raw.span(),
+                    "pooling = \"reference-year\" needs defaults.reference_year",
+                    "add reference_year = 2022 (the year whose bounds normalise every year)",
+                );
+                return None;
+            }
+        },
+        other => {
+            check.at(
+                raw.span(),
+                format!("unknown pooling \"{other}\""),
+                "use \"each-year\" (scores comparable within a year only), \"all-years\" or \"reference-year\" (comparable across years)",
+            );
+            return None;
+        }
+    };
+    if let (Some(y), false) = (reference, matches!(pooling, Pooling::ReferenceYear(_))) {
+        check.at(
+            y.span(),
+            "reference_year is set but pooling is not \"reference-year\"",
+            "remove reference_year or set pooling = \"reference-year\"",
+        );
+    }
+    Some(pooling)
+}
+
+/// Reports every parameter of `raw` that `method` does not take.
+fn only_params(check: &mut Checker, raw: &RawMethod, method: &str, allowed: &[&str]) {
+    let given: [(&str, Option<Range<usize>>); 7] = [
+        ("range", raw.range.as_ref().map(Spanned::span)),
+        ("mean", raw.mean.as_ref().map(Spanned::span)),
+        ("sd", raw.sd.as_ref().map(Spanned::span)),
+        ("lo", raw.lo.as_ref().map(Spanned::span)),
+        ("hi", raw.hi.as_ref().map(Spanned::span)),
+        ("log", raw.log.as_ref().map(Spanned::span)),
+        ("cap", raw.cap.as_ref().map(Spanned::span)),
+    ];
+    for (key, span) in given {
+        if let Some(span) = span
+            && !allowed.contains(&key)
+        {
+            let takes = if allowed.is_empty() {
+                "no parameters".to_string()
+            } else {
+                allowed.join(", ")
+            };
+            check.at(
+                span,
+                format!("method \"{method}\" does not take \"{key}\""),
+                format!("\"{method}\" takes {takes}"),
+            );
+        }
+    }
+}
+
+fn range_param(
+    check: &mut Checker,
+    raw: &Option<Spanned<Vec<f64>>>,
+    scale: (f64, f64),
+) -> Option<(f64, f64)> {
+    match raw {
+        None => Some(scale),
+        Some(r) => match r.get_ref().as_slice() {
+            [l, u] if l.is_finite() && u.is_finite() && l < u => Some((*l, *u)),
+            _ => {
+                check.at(
+                    r.span(),
+                    "range must be two finite numbers [low, high] with low < high",
+                    "e.g. range = [0, 100]; leave it out to use index.scale",
+                );
+                None
+            }
+        },
+    }
+}
+
+fn normalisation(
+    check: &mut Checker,
+    spanned: &Spanned<RawMethod>,
+    scale: (f64, f64),
+) -> Option<Normalisation> {
+    let raw = spanned.get_ref();
+    let method = raw.method.get_ref().as_str();
+    match method {
+        "min-max" => {
+            only_params(check, raw, method, &["range"]);
+            Some(Normalisation::MinMax {
+                range: range_param(check, &raw.range, scale)?,
+            })
+        }
+        "z-score" => {
+            only_params(check, raw, method, &["mean", "sd"]);
+            let mean = raw.mean.as_ref().map_or(0.0, |m| *m.get_ref());
+            let sd = raw.sd.as_ref().map_or(1.0, |s| *s.get_ref());
+            if !mean.is_finite() {
+                check.at(
+                    raw.mean.as_ref()?.span(),
+                    "z-score mean must be finite",
+                    "e.g. mean = 100",
+                );
+                return None;
+            }
+            if !(sd.is_finite() && sd > 0.0) {
+                check.at(
+                    raw.sd.as_ref()?.span(),
+                    format!("z-score sd must be a positive number, not {sd}"),
+                    "e.g. sd = 10",
+                );
+                return None;
+            }
+            Some(Normalisation::ZScore { mean, sd })
+        }
+        "goalposts" => {
+            only_params(check, raw, method, &["lo", "hi", "log", "cap", "range"]);
+            let (Some(lo), Some(hi)) = (&raw.lo, &raw.hi) else {
+                check.at(
+                    spanned.span(),
+                    "goalposts need both lo and hi",
+                    "e.g. { method = \"goalposts\", lo = 20, hi = 85 }",
+                );
+                return None;
+            };
+            let (lo_v, hi_v) = (*lo.get_ref(), *hi.get_ref());
+            let log = raw.log.as_ref().is_some_and(|l| *l.get_ref());
+            if !(lo_v.is_finite() && hi_v.is_finite()) {
+                check.at(lo.span(), "goalposts must be finite numbers", "");
+                return None;
+            }
+            if lo_v >= hi_v {
+                check.at(
+                    lo.span(),
+                    format!("goalposts lo ({lo_v}) must be below hi ({hi_v})"),
+                    "lo is the worst-case value and hi the best on the raw scale; direction = \"lower\" flips the score, not the goalposts",
+                );
+                return None;
+            }
+            if log && lo_v <= 0.0 {
+                check.at(
+                    lo.span(),
+                    format!("goalposts on ln need lo > 0, not {lo_v}"),
+                    "the natural log is only defined for positive values; raise lo (the HDI uses 100 for GNI per capita)",
+                );
+                return None;
+            }
+            Some(Normalisation::Goalposts {
+                lo: lo_v,
+                hi: hi_v,
+                log,
+                cap: raw.cap.as_ref().is_none_or(|c| *c.get_ref()),
+                range: range_param(check, &raw.range, scale)?,
+            })
+        }
+        other => {
+            check.at(
+                raw.method.span(),
+                format!("unknown normalisation method \"{other}\""),
+                "use one of: min-max, z-score, goalposts",
+            );
+            None
+        }
+    }
+}
+
+fn aggregation(check: &mut Checker, spanned: &Spanned<RawMethod>) -> Option<Aggregation> {
+    let raw = spanned.get_ref();
+    let method = raw.method.get_ref().as_str();
+    let agg = match method {
+        "arithmetic" => Aggregation::Arithmetic,
+        "geometric" => Aggregation::Geometric,
+        other => {
+            check.at(
+                raw.method.span(),
+                format!("unknown aggregation method \"{other}\""),
+                "use one of: arithmetic, geometric",
+            );
+            return None;
+        }
+    };
+    only_params(check, raw, method, &[]);
+    Some(agg)
+}
+
+fn missing_rule(check: &mut Checker, spanned: &Spanned<RawMissing>) -> Option<MissingRule> {
+    let raw = spanned.get_ref();
+    let share = *raw.min_share.get_ref();
+    if !(share.is_finite() && share > 0.0 && share <= 1.0) {
+        check.at(
+            raw.min_share.span(),
+            format!("missing.min_share must be in (0, 1], not {share}"),
+            "e.g. min_share = 0.5 aggregates when at least half the children are there; 1 needs all",
+        );
+        return None;
+    }
+    let share_of = match raw.share_of.as_ref().map(|s| s.get_ref().as_str()) {
+        None | Some("weight") => ShareOf::Weight,
+        Some("count") => ShareOf::Count,
+        Some(other) => {
+            check.at(
+                raw.share_of.as_ref()?.span(),
+                format!("unknown missing.share_of \"{other}\""),
+                "use \"weight\" or \"count\"",
+            );
+            return None;
+        }
+    };
+    Some(MissingRule {
+        min_share: share,
+        share_of,
+    })
+}
+
+type LabelFn<'l> = dyn Fn(&mut Checker, &str, &RawLabels) -> Labels + 'l;
+
+fn units(
+    check: &mut Checker,
+    raw: &Option<Spanned<super::raw::RawUnits>>,
+    listed: &[Spanned<RawUnit>],
+    languages: &[String],
+    spec_path: &Path,
+    labels: &LabelFn,
+) -> Option<Option<Units>> {
+    let table = raw.as_ref().and_then(|u| u.get_ref().table.as_ref());
+    let from_data = raw
+        .as_ref()
+        .and_then(|u| u.get_ref().from_data.as_ref())
+        .is_some_and(|f| *f.get_ref());
+    let sources = [!listed.is_empty(), table.is_some(), from_data];
+    let at = raw.as_ref().map_or(0..0, |u| u.span());
+    match sources.iter().filter(|s| **s).count() {
+        0 => {
+            check.at(
+                at,
+                "the spec declares no units",
+                "list them as [[unit]] entries, reference a CSV with [units] table = \"regions.csv\", or set [units] from_data = true",
+            );
+            return None;
+        }
+        1 => {}
+        _ => {
+            check.at(
+                at,
+                "units are declared in more than one way",
+                "use exactly one of: [[unit]] entries, [units] table, [units] from_data = true",
+            );
+            return None;
+        }
+    }
+    if from_data {
+        return Some(None);
+    }
+    let mut units = Units::default();
+    if let Some(table) = table {
+        let file = spec_path
+            .parent()
+            .unwrap_or(Path::new(""))
+            .join(table.get_ref());
+        match read_units_table(&file, languages) {
+            Ok(list) => {
+                for (unit, line) in list {
+                    if let Err(clash) = units.push(unit) {
+                        check.problems.push(SpecProblem {
+                            file: file.clone(),
+                            line,
+                            column: 1,
+                            message: format!(
+                                "\"{}\" names both {} and {}",
+                                clash.spelling, clash.first, clash.second
+                            ),
+                            hint: "every code, name and alias must point to one unit; remove or change one".into(),
+                        });
+                    }
+                }
+            }
+            Err(problem) => {
+                check.problems.push(problem);
+                return None;
+            }
+        }
+    } else {
+        for unit in listed {
+            let span = unit.span();
+            let raw = unit.get_ref();
+            let code = raw.code.get_ref().trim().to_string();
+            if code.is_empty() {
+                check.at(
+                    raw.code.span(),
+                    "unit code is empty",
+                    "give every unit a code, e.g. code = \"KZ-75\"",
+                );
+                continue;
+            }
+            let name = labels(check, &format!("unit {code} name"), &raw.name);
+            let aliases = raw.aliases.iter().map(|a| a.get_ref().clone()).collect();
+            if let Err(clash) = units.push(Unit {
+                code,
+                name,
+                aliases,
+            }) {
+                check.at(
+                    span,
+                    format!(
+                        "\"{}\" names both {} and {}",
+                        clash.spelling, clash.first, clash.second
+                    ),
+                    "every code, name and alias must point to one unit; remove or change one",
+                );
+            }
+        }
+    }
+    Some(Some(units))
+}
+
+/// Reads a units table: columns `code`, `name_<lang>` for every declared language, and an
+/// optional `aliases` column with spellings separated by `|`.
+fn read_units_table(file: &Path, languages: &[String]) -> Result<Vec<(Unit, usize)>, SpecProblem> {
+    let problem = |line: usize, column: usize, message: String, hint: &str| SpecProblem {
+        file: file.to_path_buf(),
+        line,
+        column,
+        message,
+        hint: hint.into(),
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .from_path(file)
+        .map_err(|e| {
+            problem(
+                1,
+                1,
+                format!("cannot read the units table: {e}"),
+                "check [units] table: the path is relative to the spec file",
+            )
+        })?;
+    let headers = reader
+        .headers()
+        .map_err(|e| {
+            problem(
+                1,
+                1,
+                format!("cannot read the header: {e}"),
+                "save the table as UTF-8 CSV",
+            )
+        })?
+        .clone();
+    let col = |name: &str| headers.iter().position(|h| h.trim() == name);
+    let code_col = col("code").ok_or_else(|| {
+        problem(
+            1,
+            1,
+            "the units table has no \"code\" column".into(),
+            "the header needs code, name_<lang> for each language, and optionally aliases",
+        )
+    })?;
+    let mut name_cols = Vec::new();
+    for lang in languages {
+        let c = col(&format!("name_{lang}")).ok_or_else(|| {
+            problem(
+                1,
+                1,
+                format!("the units table has no \"name_{lang}\" column"),
+                "add one name column per language of index.languages",
+            )
+        })?;
+        name_cols.push((lang.clone(), c));
+    }
+    let alias_col = col("aliases");
+    let mut out = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line() as usize);
+            problem(
+                line,
+                1,
+                format!("malformed row: {e}"),
+                "every row needs as many fields as the header",
+            )
+        })?;
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let field = |c: usize| record.get(c).unwrap_or("").trim().to_string();
+        let code = field(code_col);
+        if code.is_empty() {
+            return Err(problem(
+                line,
+                code_col + 1,
+                "empty unit code".into(),
+                "every row needs a code",
+            ));
+        }
+        let mut names = BTreeMap::new();
+        for (lang, c) in &name_cols {
+            let name = field(*c);
+            if name.is_empty() {
+                return Err(problem(
+                    line,
+                    c + 1,
+                    format!("unit {code} has no name_{lang}"),
+                    "fill in the name in every language",
+                ));
+            }
+            names.insert(lang.clone(), name);
+        }
+        let aliases = alias_col
+            .map(|c| {
+                field(c)
+                    .split('|')
+                    .map(str::trim)
+                    .filter(|a| !a.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.push((
+            Unit {
+                code,
+                name: Labels::new(names),
+                aliases,
+            },
+            line,
+        ));
+    }
+    Ok(out)
+}
+
+fn data_layout(raw: super::raw::RawData) -> DataLayout {
+    DataLayout {
+        region_column: raw.region_column.unwrap_or_else(|| "region".into()),
+        year_column: raw.year_column.unwrap_or_else(|| "year".into()),
+        indicator_column: raw.indicator_column.unwrap_or_else(|| "indicator".into()),
+        value_column: raw.value_column.unwrap_or_else(|| "value".into()),
+        name_column: raw.name_column,
+        ignore_columns: raw.ignore_columns,
+        missing_values: raw.missing_values,
+    }
+}
+
+struct FrameworkDefaults<'a> {
+    normalisation: Option<Option<Normalisation>>,
+    aggregation: Option<Aggregation>,
+    missing: Option<MissingRule>,
+    levels: &'a [(Option<Option<Aggregation>>, Option<Option<MissingRule>>)],
+    scale: (f64, f64),
+}
+
+/// A node before the tree is assembled.
+struct Pending {
+    id: String,
+    id_span: Range<usize>,
+    parent: Option<(String, Range<usize>)>,
+    name: Labels,
+    weight: f64,
+    kind: PendingKind,
+}
+
+enum PendingKind {
+    Group {
+        aggregation: Option<Option<Aggregation>>,
+        missing: Option<Option<MissingRule>>,
+    },
+    Indicator(Option<Indicator>),
+}
+
+fn weight(check: &mut Checker, raw: &Option<Spanned<f64>>, id: &str) -> f64 {
+    match raw {
+        None => 1.0,
+        Some(w) => {
+            let v = *w.get_ref();
+            if !v.is_finite() || v < 0.0 {
+                check.at(
+                    w.span(),
+                    format!("weight of \"{id}\" must be a finite number >= 0, not {v}"),
+                    "weights are relative within a parent, e.g. 1, 2 or 0.25; leave weight out for 1",
+                );
+                0.0
+            } else {
+                v
+            }
+        }
+    }
+}
+
+fn framework(
+    check: &mut Checker,
+    meta: &IndexMeta,
+    groups: &[Spanned<super::raw::RawGroup>],
+    indicators: &[Spanned<super::raw::RawIndicator>],
+    labels: &LabelFn,
+    defaults: FrameworkDefaults,
+) -> Option<Framework> {
+    let mut pending: Vec<Pending> = vec![Pending {
+        id: meta.id.clone(),
+        id_span: 0..0,
+        parent: None,
+        name: meta.name.clone(),
+        weight: 1.0,
+        kind: PendingKind::Group {
+            aggregation: None,
+            missing: None,
+        },
+    }];
+    for g in groups {
+        let g = g.get_ref();
+        let id = g.id.get_ref().clone();
+        pending.push(Pending {
+            name: labels(check, &format!("group \"{id}\" name"), &g.name),
+            weight: weight(check, &g.weight, &id),
+            kind: PendingKind::Group {
+                aggregation: g.aggregation.as_ref().map(|a| aggregation(check, a)),
+                missing: g.missing.as_ref().map(|m| missing_rule(check, m)),
+            },
+            id_span: g.id.span(),
+            parent: Some((g.parent.get_ref().clone(), g.parent.span())),
+            id,
+        });
+    }
+    for i in indicators {
+        let i = i.get_ref();
+        let id = i.id.get_ref().clone();
+        let direction = match i.direction.get_ref().as_str() {
+            "higher" => Some(Direction::Higher),
+            "lower" => Some(Direction::Lower),
+            other => {
+                check.at(
+                    i.direction.span(),
+                    format!("unknown direction \"{other}\" for indicator \"{id}\""),
+                    "use \"higher\" (higher values are better) or \"lower\" (lower values are better)",
+                );
+                None
+            }
+        };
+        let norm = match (&i.normalisation, defaults.normalisation) {
+            (Some(n), _) => normalisation(check, n, defaults.scale),
+            (None, Some(default)) => default,
+            (None, None) => {
+                check.at(
+                    i.id.span(),
+                    format!("indicator \"{id}\" has no normalisation and the spec declares no default"),
+                    "add normalisation = { method = \"min-max\" } to the indicator or to [defaults]",
+                );
+                None
+            }
+        };
+        let indicator = match (direction, norm) {
+            (Some(direction), Some(normalisation)) => Some(Indicator {
+                unit: i.unit.clone(),
+                direction,
+                source: i.source.clone(),
+                normalisation,
+            }),
+            _ => None,
+        };
+        pending.push(Pending {
+            name: labels(check, &format!("indicator \"{id}\" name"), &i.name),
+            weight: weight(check, &i.weight, &id),
+            kind: PendingKind::Indicator(indicator),
+            id_span: i.id.span(),
+            parent: Some((i.parent.get_ref().clone(), i.parent.span())),
+            id,
+        });
+    }
+
+    // Ids: valid and unique.
+    let mut by_id: HashMap<&str, usize> = HashMap::new();
+    let mut ok = true;
+    for (k, p) in pending.iter().enumerate() {
+        if k > 0 && !valid_id(&p.id) {
+            check.at(
+                p.id_span.clone(),
+                format!("\"{}\" is not a valid id", p.id),
+                ID_HINT,
+            );
+            ok = false;
+        }
+        if let Some(&first) = by_id.get(p.id.as_str()) {
+            let (line, _) = line_col(check.text, pending[first].id_span.start);
+            let what = if first == 0 {
+                "the index id".to_string()
+            } else {
+                format!("line {line}")
+            };
+            check.at(
+                p.id_span.clone(),
+                format!("duplicated id \"{}\" (first used by {what})", p.id),
+                "every node of the framework needs its own id",
+            );
+            ok = false;
+        } else {
+            by_id.insert(&p.id, k);
+        }
+    }
+    if !ok {
+        return None;
+    }
+
+    // Parents: exist and are groups.
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); pending.len()];
+    let mut parent_of: Vec<Option<usize>> = vec![None; pending.len()];
+    for (k, p) in pending.iter().enumerate() {
+        let Some((parent, span)) = &p.parent else {
+            continue;
+        };
+        match by_id.get(parent.as_str()) {
+            None => {
+                let hint = match nearest(parent, by_id.keys().copied()) {
+                    Some(near) => format!(
+                        "did you mean \"{near}\"? the parent must be the index id or a [[group]] id"
+                    ),
+                    None => "the parent must be the index id or a [[group]] id".into(),
+                };
+                check.at(
+                    span.clone(),
+                    format!("\"{}\" has parent \"{parent}\", which is not defined", p.id),
+                    hint,
+                );
+                ok = false;
+            }
+            Some(&q) if matches!(pending[q].kind, PendingKind::Indicator(_)) => {
+                check.at(
+                    span.clone(),
+                    format!(
+                        "\"{}\" has parent \"{parent}\", which is an indicator",
+                        p.id
+                    ),
+                    "only the index and [[group]] nodes can have children",
+                );
+                ok = false;
+            }
+            Some(&q) => {
+                children[q].push(k);
+                parent_of[k] = Some(q);
+            }
+        }
+    }
+    if !ok {
+        return None;
+    }
+
+    // Reachability from the root: anything not reached sits on a cycle.
+    let mut depth: Vec<Option<usize>> = vec![None; pending.len()];
+    let mut order = Vec::new();
+    let mut stack = vec![(0usize, 0usize)];
+    while let Some((k, d)) = stack.pop() {
+        depth[k] = Some(d);
+        order.push(k);
+        for &c in children[k].iter().rev() {
+            stack.push((c, d + 1));
+        }
+    }
+    for (k, p) in pending.iter().enumerate() {
+        if depth[k].is_none() {
+            check.at(
+                p.id_span.clone(),
+                format!(
+                    "\"{}\" is part of a cycle of parents and never reaches the index",
+                    p.id
+                ),
+                "follow the parent links from this node: one of them must lead to the index id",
+            );
+            ok = false;
+        }
+    }
+    for (k, p) in pending.iter().enumerate() {
+        if matches!(p.kind, PendingKind::Group { .. }) && children[k].is_empty() {
+            check.at(
+                p.id_span.clone(),
+                format!(
+                    "group \"{}\" is empty: no group or indicator has it as parent",
+                    p.id
+                ),
+                "add children with parent = \"...\" or remove the group",
+            );
+            ok = false;
+        } else if !children[k].is_empty() && children[k].iter().all(|&c| pending[c].weight == 0.0) {
+            check.at(
+                p.id_span.clone(),
+                format!("all children of \"{}\" have weight 0", p.id),
+                "give at least one child a positive weight",
+            );
+            ok = false;
+        }
+    }
+    if !ok {
+        return None;
+    }
+
+    // Assemble in pre-order and resolve methods: node, then level, then defaults.
+    let mut new_pos = vec![0usize; pending.len()];
+    for (pos, &k) in order.iter().enumerate() {
+        new_pos[k] = pos;
+    }
+    let mut nodes = Vec::with_capacity(order.len());
+    let mut indicator_positions = Vec::new();
+    let mut pending: Vec<Option<Pending>> = pending.into_iter().map(Some).collect();
+    for (pos, &k) in order.iter().enumerate() {
+        let p = pending[k].take()?;
+        let level = depth[k]?;
+        let kind = match p.kind {
+            PendingKind::Group {
+                aggregation,
+                missing,
+            } => {
+                let (level_agg, level_miss) =
+                    defaults.levels.get(level).cloned().unwrap_or((None, None));
+                let aggregation = aggregation.or(level_agg).unwrap_or(defaults.aggregation)?;
+                let missing = missing.or(level_miss).unwrap_or(defaults.missing)?;
+                NodeKind::Group {
+                    aggregation,
+                    missing,
+                }
+            }
+            PendingKind::Indicator(indicator) => {
+                indicator_positions.push(pos);
+                NodeKind::Indicator(indicator?)
+            }
+        };
+        nodes.push(Node {
+            id: p.id,
+            name: p.name,
+            weight: p.weight,
+            parent: parent_of[k].map(|q| new_pos[q]),
+            children: children[k].iter().map(|&c| new_pos[c]).collect(),
+            level,
+            kind,
+        });
+    }
+    Some(Framework {
+        nodes,
+        indicators: indicator_positions,
+    })
+}
+
+/// The candidate closest to `word` by edit distance, if it is close enough to be a likely typo.
+pub(crate) fn nearest<'a>(
+    word: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(2);
+    candidates
+        .map(|c| (edit_distance(&word.to_lowercase(), &c.to_lowercase()), c))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_count_characters() {
+        let text = "a = 1\nназвание = 2\n";
+        let offset = text.find('2').unwrap();
+        assert_eq!(line_col(text, offset), (2, 12));
+    }
+
+    #[test]
+    fn nearest_suggests_a_typo_fix_only() {
+        let ids = ["child", "family", "state"];
+        assert_eq!(nearest("chlid", ids.iter().copied()), Some("child"));
+        assert_eq!(nearest("economy", ids.iter().copied()), None);
+    }
+}

@@ -1,0 +1,162 @@
+//! The spec file as written: serde structures mirroring the TOML, with source spans kept on
+//! every value a later check may need to point at. Nothing here is validated; `spec::parse`
+//! turns these into the trusted types of `spec`.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// A label in several languages: `{ kk = "...", ru = "...", en = "..." }`.
+pub type RawLabels = Spanned<BTreeMap<String, String>>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSpec {
+    pub index: Spanned<RawIndex>,
+    pub defaults: Spanned<RawDefaults>,
+    #[serde(default)]
+    pub level: Vec<Spanned<RawLevel>>,
+    #[serde(default)]
+    pub units: Option<Spanned<RawUnits>>,
+    #[serde(default)]
+    pub unit: Vec<Spanned<RawUnit>>,
+    #[serde(default)]
+    pub data: Option<RawData>,
+    #[serde(default)]
+    pub group: Vec<Spanned<RawGroup>>,
+    #[serde(default)]
+    pub indicator: Vec<Spanned<RawIndicator>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIndex {
+    pub id: Spanned<String>,
+    pub version: String,
+    pub name: RawLabels,
+    #[serde(default)]
+    pub description: Option<RawLabels>,
+    pub languages: Spanned<Vec<String>>,
+    pub scale: Spanned<Vec<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDefaults {
+    pub pooling: Spanned<String>,
+    #[serde(default)]
+    pub reference_year: Option<Spanned<i32>>,
+    #[serde(default)]
+    pub normalisation: Option<Spanned<RawMethod>>,
+    pub aggregation: Spanned<RawMethod>,
+    #[serde(default)]
+    pub missing: Option<Spanned<RawMissing>>,
+}
+
+/// One level of the framework tree; the position in the `[[level]]` list is the depth.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLevel {
+    pub name: RawLabels,
+    #[serde(default)]
+    pub aggregation: Option<Spanned<RawMethod>>,
+    #[serde(default)]
+    pub missing: Option<Spanned<RawMissing>>,
+}
+
+/// A method table: `{ method = "goalposts", lo = 20, hi = 85 }`. Every parameter any method
+/// takes is listed; `spec::parse` checks which ones the named method accepts.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMethod {
+    pub method: Spanned<String>,
+    #[serde(default)]
+    pub range: Option<Spanned<Vec<f64>>>,
+    #[serde(default)]
+    pub mean: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub sd: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub lo: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub hi: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub log: Option<Spanned<bool>>,
+    #[serde(default)]
+    pub cap: Option<Spanned<bool>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMissing {
+    pub min_share: Spanned<f64>,
+    #[serde(default)]
+    pub share_of: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawUnits {
+    #[serde(default)]
+    pub table: Option<Spanned<String>>,
+    #[serde(default)]
+    pub from_data: Option<Spanned<bool>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawUnit {
+    pub code: Spanned<String>,
+    pub name: RawLabels,
+    #[serde(default)]
+    pub aliases: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawData {
+    #[serde(default)]
+    pub region_column: Option<String>,
+    #[serde(default)]
+    pub year_column: Option<String>,
+    #[serde(default)]
+    pub indicator_column: Option<String>,
+    #[serde(default)]
+    pub value_column: Option<String>,
+    #[serde(default)]
+    pub name_column: Option<String>,
+    #[serde(default)]
+    pub ignore_columns: Vec<String>,
+    #[serde(default)]
+    pub missing_values: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGroup {
+    pub id: Spanned<String>,
+    pub parent: Spanned<String>,
+    pub name: RawLabels,
+    #[serde(default)]
+    pub weight: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub aggregation: Option<Spanned<RawMethod>>,
+    #[serde(default)]
+    pub missing: Option<Spanned<RawMissing>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIndicator {
+    pub id: Spanned<String>,
+    pub parent: Spanned<String>,
+    pub name: RawLabels,
+    #[serde(default)]
+    pub weight: Option<Spanned<f64>>,
+    pub unit: String,
+    pub direction: Spanned<String>,
+    pub source: String,
+    #[serde(default)]
+    pub normalisation: Option<Spanned<RawMethod>>,
+}

@@ -1,0 +1,135 @@
+//! The units an index ranks (regions, countries): codes, names in every language and the other
+//! spellings data files use, with lookup by any of them.
+
+use std::collections::HashMap;
+
+use crate::spec::Labels;
+
+/// One unit of the index, e.g. a region.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unit {
+    /// Stable code written to every output (e.g. `KZ-75`).
+    pub code: String,
+    pub name: Labels,
+    /// Other spellings accepted in data files.
+    pub aliases: Vec<String>,
+}
+
+/// The registry of units with a lookup that accepts a code, a name in any language or an alias,
+/// ignoring case and repeated spaces.
+#[derive(Debug, Clone, Default)]
+pub struct Units {
+    list: Vec<Unit>,
+    lookup: HashMap<String, usize>,
+}
+
+/// Two units claim the same spelling.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clash {
+    pub spelling: String,
+    pub first: String,
+    pub second: String,
+}
+
+impl Units {
+    /// Adds a unit and indexes its code, names and aliases. A spelling already used by another
+    /// unit is a clash: data rows with it could not be matched unambiguously.
+    pub fn push(&mut self, unit: Unit) -> Result<usize, Clash> {
+        let index = self.list.len();
+        let mut keys: Vec<String> = vec![unit.code.clone()];
+        keys.extend(unit.name.values().map(str::to_string));
+        keys.extend(unit.aliases.iter().cloned());
+        let mut own = Vec::new();
+        for spelling in keys {
+            let key = match_key(&spelling);
+            if key.is_empty() || own.contains(&key) {
+                continue;
+            }
+            if let Some(&other) = self.lookup.get(&key) {
+                return Err(Clash {
+                    spelling,
+                    first: self.list[other].code.clone(),
+                    second: unit.code.clone(),
+                });
+            }
+            own.push(key);
+        }
+        for key in own {
+            self.lookup.insert(key, index);
+        }
+        self.list.push(unit);
+        Ok(index)
+    }
+
+    /// Finds a unit by code, name in any language or alias.
+    pub fn find(&self, spelling: &str) -> Option<usize> {
+        self.lookup.get(&match_key(spelling)).copied()
+    }
+
+    pub fn get(&self, index: usize) -> &Unit {
+        &self.list[index]
+    }
+
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Unit> {
+        self.list.iter()
+    }
+}
+
+/// The form spellings are compared in: trimmed, lower case, inner whitespace (including
+/// no-break spaces) collapsed to one space.
+pub fn match_key(spelling: &str) -> String {
+    spelling
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(code: &str, en: &str, aliases: &[&str]) -> Unit {
+        Unit {
+            code: code.into(),
+            name: Labels::single("en", en),
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn finds_by_code_name_and_alias_ignoring_case_and_spaces() {
+        let mut units = Units::default();
+        units
+            .push(unit(
+                "KZ-31",
+                "Jambyl Region",
+                &["Zhambyl", "Жамбылская  область"],
+            ))
+            .unwrap();
+        assert_eq!(units.find("kz-31"), Some(0));
+        assert_eq!(units.find("  jambyl\u{a0}region "), Some(0));
+        assert_eq!(units.find("ZHAMBYL"), Some(0));
+        assert_eq!(units.find("жамбылская область"), Some(0));
+        assert_eq!(units.find("Zhetysu"), None);
+    }
+
+    #[test]
+    fn a_spelling_shared_by_two_units_is_a_clash() {
+        let mut units = Units::default();
+        units
+            .push(unit("KZ-19", "Almaty Region", &["Almaty"]))
+            .unwrap();
+        let clash = units.push(unit("KZ-75", "Almaty", &[])).unwrap_err();
+        assert_eq!(clash.first, "KZ-19");
+        assert_eq!(clash.second, "KZ-75");
+    }
+}
