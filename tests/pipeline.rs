@@ -1,0 +1,184 @@
+//! The pipeline through the library API, against numbers derived by hand or published.
+
+use std::path::{Path, PathBuf};
+
+use cwi::pipeline::{Results, run};
+use cwi::spec;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn compute(spec_file: &str, data: &[&str]) -> Results {
+    let spec = spec::load(&root().join(spec_file)).unwrap();
+    let data: Vec<PathBuf> = data.iter().map(|d| root().join(d)).collect();
+    run(spec, &data).unwrap()
+}
+
+fn score(r: &Results, node: &str, region: &str, year: i32) -> Option<f64> {
+    let n = r.spec.framework.position(node).unwrap();
+    let y = r.panel.year_position(year).unwrap();
+    let u = r.panel.units.find(region).unwrap();
+    r.scores.get(n, y, u)
+}
+
+fn rank(r: &Results, node: &str, region: &str, year: i32) -> Option<u32> {
+    let n = r.spec.framework.position(node).unwrap();
+    let y = r.panel.year_position(year).unwrap();
+    let u = r.panel.units.find(region).unwrap();
+    r.rank(n, y, u)
+}
+
+fn close(actual: Option<f64>, expected: f64) {
+    let a = actual.expect("a score");
+    assert!((a - expected).abs() < 1e-9, "expected {expected}, got {a}");
+}
+
+/// tests/fixtures/tiny.{toml,csv}, derived by hand. Min-max onto [0, 100] within 2024:
+///
+/// vaccination (higher; 90, 80, 70; min 70, max 90): R1 100, R2 50, R3 0
+/// mortality   (lower; 10, 30, 20; (30 - x) / 20):   R1 100, R2 0,  R3 50
+/// enrolment   (higher; 60, 100, missing):           R1 0,   R2 100, R3 missing
+/// reading     (higher; 5, 3, 4):                    R1 100, R2 0,  R3 50
+///
+/// health = (1 * vaccination + 3 * mortality) / 4:
+///   R1 (100 + 300) / 4 = 100; R2 (50 + 0) / 4 = 12.5; R3 (0 + 150) / 4 = 37.5
+/// education = mean(enrolment, reading); R3 has half the weight (0.5 >= min_share 0.5), so
+/// its education is reading alone: R1 50, R2 50, R3 50 (a three-way tie: all rank 1)
+/// index = geometric mean (level 0 override) of health and education:
+///   R1 sqrt(100 * 50) = 70.71067811865476; R2 sqrt(12.5 * 50) = 25;
+///   R3 sqrt(37.5 * 50) = 43.30127018922193
+#[test]
+fn tiny_fixture_matches_the_hand_calculation() {
+    let r = compute("tests/fixtures/tiny.toml", &["tests/fixtures/tiny.csv"]);
+    for (region, vacc, mort, enrol, read) in [
+        ("R1", 100.0, 100.0, Some(0.0), 100.0),
+        ("R2", 50.0, 0.0, Some(100.0), 0.0),
+        ("R3", 0.0, 50.0, None, 50.0),
+    ] {
+        close(score(&r, "vaccination", region, 2024), vacc);
+        close(score(&r, "mortality", region, 2024), mort);
+        assert_eq!(
+            score(&r, "enrolment", region, 2024).is_some(),
+            enrol.is_some()
+        );
+        if let Some(e) = enrol {
+            close(score(&r, "enrolment", region, 2024), e);
+        }
+        close(score(&r, "reading", region, 2024), read);
+    }
+    close(score(&r, "health", "R1", 2024), 100.0);
+    close(score(&r, "health", "R2", 2024), 12.5);
+    close(score(&r, "health", "R3", 2024), 37.5);
+    for region in ["R1", "R2", "R3"] {
+        close(score(&r, "education", region, 2024), 50.0);
+        assert_eq!(rank(&r, "education", region, 2024), Some(1));
+    }
+    close(score(&r, "tiny", "R1", 2024), 5000f64.sqrt());
+    close(score(&r, "tiny", "R2", 2024), 25.0);
+    close(score(&r, "tiny", "R3", 2024), 1875f64.sqrt());
+    assert_eq!(rank(&r, "tiny", "R1", 2024), Some(1));
+    assert_eq!(rank(&r, "tiny", "R3", 2024), Some(2));
+    assert_eq!(rank(&r, "tiny", "R2", 2024), Some(3));
+    assert_eq!(rank(&r, "enrolment", "R3", 2024), None);
+}
+
+/// Effective weights of the tiny fixture: health and education 1/2 each; vaccination
+/// 1/2 * 1/4 = 0.125, mortality 1/2 * 3/4 = 0.375, enrolment and reading 1/4.
+#[test]
+fn effective_weights_multiply_down_the_tree() {
+    let spec = spec::load(&root().join("tests/fixtures/tiny.toml")).unwrap();
+    let fw = &spec.framework;
+    let w = |id: &str| fw.effective_weight(fw.position(id).unwrap());
+    assert_eq!(w("tiny"), 1.0);
+    assert_eq!(w("vaccination"), 0.125);
+    assert_eq!(w("mortality"), 0.375);
+    assert_eq!(w("reading"), 0.25);
+}
+
+/// The UNDP HDI spec reproduces every published HDI of the shipped sample (HDR 2023/2024) to
+/// 3 decimals, including capped values: life expectancy above 85 (Hong Kong 2021), expected
+/// schooling above 18 (Australia, Ireland, Norway) and GNI per capita above 75,000 (Qatar,
+/// Singapore, Ireland).
+#[test]
+fn hdi_spec_reproduces_published_values() {
+    let r = compute(
+        "indicators/hdi.toml",
+        &["data-samples/hdi/hdi-components-2021-2022.csv"],
+    );
+    let published =
+        std::fs::read_to_string(root().join("data-samples/hdi/hdi-published-2021-2022.csv"))
+            .unwrap();
+    let mut checked = 0;
+    for line in published.lines().filter(|l| !l.starts_with('#')).skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let (iso3, year, hdi): (&str, i32, f64) =
+            (f[0], f[1].parse().unwrap(), f[2].parse().unwrap());
+        let ours = score(&r, "hdi", iso3, year).unwrap();
+        assert!(
+            ((ours * 1000.0).round() - hdi * 1000.0).abs() < 1e-6,
+            "{iso3} {year}: published {hdi}, computed {ours}"
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 28);
+    // A capped dimension is exactly 1: Qatar's GNI per capita 95,944 > 75,000.
+    close(score(&r, "income", "QAT", 2022), 1.0);
+}
+
+/// Pooling decides the bounds. Two years of one indicator, higher is better:
+/// 2023: A 10, B 20; 2024: A 20, B 40.
+/// each-year: both years give A 0, B 100.
+/// all-years (min 10, max 40): 2023 A 0, B 33.33; 2024 A 33.33, B 100.
+/// reference-year 2023 (min 10, max 20): 2024 A 100, B 300 (not capped).
+#[test]
+fn pooling_chooses_the_years_bounds_come_from() {
+    let dir = std::env::temp_dir().join(format!("cwi-pooling-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let data = dir.join("data.csv");
+    std::fs::write(
+        &data,
+        "region,year,x\nA,2023,10\nB,2023,20\nA,2024,20\nB,2024,40\n",
+    )
+    .unwrap();
+    let spec_text = |pooling: &str| {
+        format!(
+            r#"
+[index]
+id = "p"
+version = "1"
+languages = ["en"]
+scale = [0, 100]
+name = {{ en = "P" }}
+[units]
+from_data = true
+[defaults]
+{pooling}
+normalisation = {{ method = "min-max" }}
+aggregation = {{ method = "arithmetic" }}
+[[indicator]]
+id = "x"
+parent = "p"
+name = {{ en = "X" }}
+unit = "u"
+direction = "higher"
+source = "test"
+"#
+        )
+    };
+    let results = |pooling: &str| {
+        let spec = spec::parse_str(&spec_text(pooling), Path::new("p.toml")).unwrap();
+        run(spec, &[&data]).unwrap()
+    };
+    let each = results("pooling = \"each-year\"");
+    close(score(&each, "x", "A", 2024), 0.0);
+    close(score(&each, "x", "B", 2024), 100.0);
+    let all = results("pooling = \"all-years\"");
+    close(score(&all, "x", "B", 2023), 100.0 / 3.0);
+    close(score(&all, "x", "A", 2024), 100.0 / 3.0);
+    close(score(&all, "x", "B", 2024), 100.0);
+    let reference = results("pooling = \"reference-year\"\nreference_year = 2023");
+    close(score(&reference, "x", "A", 2024), 100.0);
+    close(score(&reference, "x", "B", 2024), 300.0);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
