@@ -60,8 +60,18 @@ pub fn normalise(spec: &Spec, panel: &Panel) -> Result<Normalised, ComputeError>
         };
         let id = &spec.framework.nodes[node].id;
         let mut bounds = Vec::with_capacity(panel.years.len());
+        // Pooled bounds are the same for every year: computed once.
+        let mut shared: Option<Bounds> = None;
         for (y, &year) in panel.years.iter().enumerate() {
-            let b = year_bounds(spec.pooling, indicator, panel, i, y, id)?;
+            let b = match (spec.pooling, shared) {
+                (Pooling::EachYear, _) | (_, None) => {
+                    year_bounds(spec.pooling, indicator, panel, i, y, id)?
+                }
+                (_, Some(b)) => b,
+            };
+            if spec.pooling != Pooling::EachYear {
+                shared = Some(b);
+            }
             bounds.push(YearBounds { year, bounds: b });
             for unit in panel.present_units(y) {
                 if let Some(x) = panel.get(y, unit, i) {

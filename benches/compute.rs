@@ -1,0 +1,31 @@
+//! Speed of the whole `compute` job on the shipped Kazakhstan sample: load both files, normalise,
+//! aggregate, rank and render every output (without the disk write, which the OS dominates).
+//!
+//!     cargo bench --bench compute
+
+use std::path::PathBuf;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+
+use cwi::output::render_all;
+use cwi::pipeline::run;
+use cwi::spec;
+
+fn kz_sample(c: &mut Criterion) {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let spec_path = root.join("indicators/kz-cwi.toml");
+    let data = [
+        root.join("data-samples/kz/statistics.csv"),
+        root.join("data-samples/kz/surveys.csv"),
+    ];
+    c.bench_function("compute kz sample (spec + load + compute + render)", |b| {
+        b.iter(|| {
+            let spec = spec::load(&spec_path).unwrap();
+            let results = run(spec, &data).unwrap();
+            render_all(&results, "kk").unwrap()
+        })
+    });
+}
+
+criterion_group!(benches, kz_sample);
+criterion_main!(benches);
