@@ -345,15 +345,43 @@ fn read_csv(bytes: &[u8], tab: bool) -> Result<(DataFrame, Option<usize>), Strin
     if std::str::from_utf8(body).is_err() {
         return Err("the file is not valid UTF-8".into());
     }
+    let separator = if tab { b'\t' } else { b',' };
     let frame = CsvReadOptions::default()
         .with_has_header(true)
         .with_infer_schema_length(Some(0))
-        .map_parse_options(|o| o.with_separator(if tab { b'\t' } else { b',' }))
+        .map_parse_options(|o| o.with_separator(separator))
         .into_reader_with_file_handle(Cursor::new(body))
         .finish()
-        .map_err(|e| format!("not a readable CSV file: {e}"))?;
+        .map_err(|e| match locate_csv_problem(body, separator) {
+            Some((line, what)) => format!("line {}: {what}", line + comment_lines),
+            None => format!("not a readable CSV file: {e}"),
+        })?;
     // Data row r (1-based) sits on line comment_lines + 1 (header) + r.
     Ok((frame, Some(comment_lines + 1)))
+}
+
+/// Finds where CSV text breaks the format (polars says what, not where): the line, counted
+/// from the header as line 1, and what is wrong there.
+fn locate_csv_problem(body: &[u8], separator: u8) -> Option<(usize, String)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(separator)
+        .has_headers(true)
+        .from_reader(body);
+    for record in reader.records() {
+        if let Err(e) = record {
+            let line = e.position().map_or(1, |p| p.line() as usize);
+            let what = match e.kind() {
+                csv::ErrorKind::UnequalLengths {
+                    expected_len, len, ..
+                } => format!(
+                    "{len} field(s) where the header has {expected_len} (an unclosed quote or a stray separator?)"
+                ),
+                _ => e.to_string(),
+            };
+            return Some((line, what));
+        }
+    }
+    None
 }
 
 struct FileContext<'a> {
@@ -618,9 +646,10 @@ fn build_panel(spec: &Spec, gathered: Gathered) -> Result<Panel, DataError> {
         .map(|(id, _)| id.clone())
         .collect();
     if panel.years.is_empty() {
+        let files: Vec<&str> = panel.report.files.iter().map(|f| f.path.as_str()).collect();
         return Err(DataError::Invalid {
             problems: vec![problem(
-                "data",
+                &files.join(", "),
                 "no row of the data matches a unit of the spec",
                 "check the region column: values must be unit codes, names or aliases from the spec",
             )],
