@@ -6,6 +6,7 @@
 
 pub mod aggregate;
 pub mod cli;
+pub mod diagnostic;
 pub mod digest;
 pub mod error;
 pub mod load;

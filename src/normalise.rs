@@ -254,6 +254,7 @@ mod tests {
             unit: String::new(),
             direction,
             source: String::new(),
+            valid: None,
             normalisation,
         }
     }

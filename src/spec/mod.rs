@@ -6,17 +6,20 @@
 
 mod parse;
 mod raw;
+pub mod schema;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::diagnostic::Diagnostic;
 use crate::units::Units;
 
 pub(crate) use parse::nearest;
-pub use parse::{SpecError, SpecProblem, parse_str};
+pub use parse::{SpecError, parse_str};
 
 /// Reads and validates a spec file. Relative paths inside it (a units table) are resolved
 /// against the spec's own directory.
@@ -44,6 +47,20 @@ pub struct Spec {
     pub framework: Framework,
     /// Level names by depth (0 = the index); may be shorter than the tree is deep.
     pub levels: Vec<Labels>,
+    pub validation: Validation,
+    /// Warnings found while parsing (e.g. W020); errors make `parse` fail instead.
+    pub warnings: Vec<Diagnostic>,
+    /// Where each node's id is written in the spec text, for diagnostics about nodes.
+    pub spans: HashMap<String, Range<usize>>,
+}
+
+/// Thresholds of the data checks, from `[validation]`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Validation {
+    /// Warn when an indicator or a region has values in less than this share of its cells.
+    pub min_coverage: Option<f64>,
+    /// Fewest regions a year needs; fewer is an error (default 2: min-max needs a spread).
+    pub min_units: usize,
 }
 
 /// Index metadata from `[index]`.
@@ -130,6 +147,33 @@ pub struct DataLayout {
     pub ignore_columns: Vec<String>,
     /// Cell contents that mean "no value" (the empty cell always does).
     pub missing_values: Vec<String>,
+    pub decimal: DecimalMark,
+    pub encoding: TextEncoding,
+    /// Excel files: the sheet to read; the first when `None`.
+    pub sheet: Option<String>,
+}
+
+/// The decimal mark of numbers in text files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DecimalMark {
+    /// Decided per file from its cells; a file mixing both is refused cell by cell.
+    Auto,
+    /// `12.5`, thousands optionally grouped with `,` or spaces.
+    Point,
+    /// `12,5`, thousands optionally grouped with `.` or spaces (Russian-locale exports).
+    Comma,
+}
+
+/// The character encoding of text files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TextEncoding {
+    /// UTF-8 (with or without BOM) when valid; otherwise Windows-1251 if the text reads as
+    /// Cyrillic; otherwise refused.
+    Auto,
+    Utf8,
+    Windows1251,
 }
 
 /// The framework tree. `nodes[0]` is the index; nodes are stored in pre-order, so every parent
@@ -213,6 +257,8 @@ pub struct Indicator {
     pub unit: String,
     pub direction: Direction,
     pub source: String,
+    /// Raw values outside this range are errors (e.g. a share above 100).
+    pub valid: Option<(f64, f64)>,
     pub normalisation: Normalisation,
 }
 

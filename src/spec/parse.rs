@@ -2,7 +2,6 @@
 //! column, so one run reports all of them.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -10,37 +9,11 @@ use toml::Spanned;
 
 use super::raw::{RawLabels, RawMethod, RawMissing, RawSpec, RawUnit};
 use super::{
-    Aggregation, DataLayout, Direction, Framework, IndexMeta, Indicator, Labels, MissingRule, Node,
-    NodeKind, Normalisation, Pooling, ShareOf, Spec,
+    Aggregation, DataLayout, DecimalMark, Direction, Framework, IndexMeta, Indicator, Labels,
+    MissingRule, Node, NodeKind, Normalisation, Pooling, ShareOf, Spec, TextEncoding, Validation,
 };
+use crate::diagnostic::{Code, Diagnostic, list};
 use crate::units::{Unit, Units};
-
-/// One thing wrong in a spec (or in the units table it references), with where and how to fix.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SpecProblem {
-    pub file: PathBuf,
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
-    pub hint: String,
-}
-
-impl fmt::Display for SpecProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.file.display(),
-            self.line,
-            self.column,
-            self.message
-        )?;
-        if !self.hint.is_empty() {
-            write!(f, "\n  hint: {}", self.hint)?;
-        }
-        Ok(())
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum SpecError {
@@ -49,36 +22,52 @@ pub enum SpecError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{}", list(problems))]
-    Invalid { problems: Vec<SpecProblem> },
+    #[error("{}", list("the spec", problems, usize::MAX))]
+    Invalid { problems: Vec<Diagnostic> },
 }
 
-fn list(problems: &[SpecProblem]) -> String {
-    let mut out = format!("the spec has {} problem(s):", problems.len());
-    for p in problems {
-        out.push('\n');
-        out.push_str(&p.to_string());
+impl SpecError {
+    /// The problems found, or one E001-style diagnostic for a file that could not be read.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        match self {
+            SpecError::Read { path, source } => vec![
+                Diagnostic::new(
+                    Code::UnreadableFile,
+                    path.display().to_string(),
+                    format!("cannot read the spec: {source}"),
+                )
+                .hint("check the path"),
+            ],
+            SpecError::Invalid { problems } => problems.clone(),
+        }
     }
-    out
 }
 
 /// Collects problems while converting, turning byte spans into line and column.
 struct Checker<'a> {
     file: &'a Path,
     text: &'a str,
-    problems: Vec<SpecProblem>,
+    problems: Vec<Diagnostic>,
 }
 
 impl Checker<'_> {
-    fn at(&mut self, span: Range<usize>, message: impl Into<String>, hint: impl Into<String>) {
+    fn at(
+        &mut self,
+        code: Code,
+        span: Range<usize>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
         let (line, column) = line_col(self.text, span.start);
-        self.problems.push(SpecProblem {
-            file: self.file.to_path_buf(),
-            line,
-            column,
-            message: message.into(),
-            hint: hint.into(),
-        });
+        self.problems.push(
+            Diagnostic::new(code, self.file.display().to_string(), message)
+                .at(line, column)
+                .hint(hint),
+        );
+    }
+
+    fn has_errors(&self) -> bool {
+        self.problems.iter().any(Diagnostic::is_error)
     }
 }
 
@@ -98,14 +87,64 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Spec, SpecError> {
         text,
         problems: Vec::new(),
     };
+    if text.len() > MAX_SPEC_BYTES {
+        check.at(
+            Code::Syntax,
+            0..0,
+            format!(
+                "the spec is {} bytes; specs over {MAX_SPEC_BYTES} bytes are refused",
+                text.len()
+            ),
+            "is this the right file? a spec describes the index; the data go in --data files",
+        );
+        return Err(SpecError::Invalid {
+            problems: check.problems,
+        });
+    }
+    // Syntax first, every error the parser can recover from.
+    let (document, errors) = toml::de::DeTable::parse_recoverable(text);
+    for e in &errors {
+        check.at(
+            Code::Syntax,
+            e.span().unwrap_or(0..0),
+            e.message().trim().to_string(),
+            "fix the TOML syntax (https://toml.io); see docs/spec.md for the spec format",
+        );
+    }
+    if !errors.is_empty() {
+        return Err(SpecError::Invalid {
+            problems: check.problems,
+        });
+    }
+    // Then every unknown key, each with the nearest known one.
+    super::schema::check_keys(&document, &mut |span, key, known| {
+        let hint = match nearest(key, known.iter().copied()) {
+            Some(near) => format!(
+                "did you mean \"{near}\"? known keys here: {}",
+                known.join(", ")
+            ),
+            None => format!("known keys here: {}", known.join(", ")),
+        };
+        check.at(
+            Code::UnknownKey,
+            span,
+            format!("unknown key \"{key}\""),
+            hint,
+        );
+    });
+    if check.has_errors() {
+        return Err(SpecError::Invalid {
+            problems: check.problems,
+        });
+    }
     let raw: RawSpec = match toml::from_str(text) {
         Ok(raw) => raw,
         Err(e) => {
-            let span = e.span().unwrap_or(0..0);
             check.at(
-                span,
+                Code::Syntax,
+                e.span().unwrap_or(0..0),
                 e.message().trim().to_string(),
-                "see the spec format in README.md (section \"The spec\")",
+                "see docs/spec.md for the keys each table needs and their types",
             );
             return Err(SpecError::Invalid {
                 problems: check.problems,
@@ -113,13 +152,64 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Spec, SpecError> {
         }
     };
     let spec = build(raw, path, &mut check);
-    if check.problems.is_empty() {
-        // `build` returns a spec whenever it recorded no problem.
-        Ok(spec.expect("a spec without problems is built"))
-    } else {
-        Err(SpecError::Invalid {
+    match spec {
+        Some(mut spec) if !check.has_errors() => {
+            warn_geometric_zero(&spec, &mut check);
+            spec.warnings = check.problems;
+            Ok(spec)
+        }
+        _ => Err(SpecError::Invalid {
             problems: check.problems,
-        })
+        }),
+    }
+}
+
+/// Specs larger than this are refused before parsing: no index needs megabytes of TOML.
+const MAX_SPEC_BYTES: usize = 4 << 20;
+
+/// Warns (W020) for each geometric mean with a child whose score can reach 0 or below, which
+/// would stop the computation on real data (methods notes: min-max onto [0, 100] gives zeros).
+fn warn_geometric_zero(spec: &Spec, check: &mut Checker) {
+    let fw = &spec.framework;
+    // Lowest score each node can take; None = unbounded below.
+    let mut lowest: Vec<Option<f64>> = vec![None; fw.nodes.len()];
+    for n in (0..fw.nodes.len()).rev() {
+        lowest[n] = match &fw.nodes[n].kind {
+            NodeKind::Indicator(i) => match i.normalisation {
+                Normalisation::MinMax { range } => Some(range.0),
+                Normalisation::Goalposts {
+                    cap: true, range, ..
+                } => Some(range.0),
+                Normalisation::Goalposts { cap: false, .. } | Normalisation::ZScore { .. } => None,
+            },
+            NodeKind::Group { .. } => fw.nodes[n]
+                .children
+                .iter()
+                .map(|&c| lowest[c])
+                .try_fold(f64::INFINITY, |acc, l| l.map(|l| acc.min(l))),
+        };
+        let NodeKind::Group {
+            aggregation: Aggregation::Geometric,
+            ..
+        } = fw.nodes[n].kind
+        else {
+            continue;
+        };
+        for &c in &fw.nodes[n].children {
+            if lowest[c].is_none_or(|l| l <= 0.0) && fw.nodes[c].weight > 0.0 {
+                let low = lowest[c].map_or("unbounded".to_string(), |l| l.to_string());
+                let span = spec.spans.get(&fw.nodes[n].id).cloned().unwrap_or(0..0);
+                check.at(
+                    Code::GeometricZero,
+                    span,
+                    format!(
+                        "\"{}\" is a geometric mean, but its child \"{}\" can score {low}, and a geometric mean of 0 or less is refused",
+                        fw.nodes[n].id, fw.nodes[c].id
+                    ),
+                    "normalise the indicators below it onto a range above zero, e.g. range = [1, 100], with capped goalposts or min-max",
+                );
+            }
+        }
     }
 }
 
@@ -130,6 +220,7 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
     let languages = index.languages.get_ref().clone();
     if languages.is_empty() {
         check.at(
+            Code::BadId,
             index.languages.span(),
             "index.languages is empty",
             "list the label languages, e.g. languages = [\"kk\", \"ru\", \"en\"]",
@@ -140,6 +231,7 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
             match raw.get_ref().get(lang) {
                 Some(text) if !text.trim().is_empty() => {}
                 _ => check.at(
+                    Code::MissingLabel,
                     raw.span(),
                     format!("{what}: no label in language \"{lang}\""),
                     format!("add {lang} = \"...\" to the name table"),
@@ -149,6 +241,7 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
         for lang in raw.get_ref().keys() {
             if !languages.contains(lang) {
                 check.at(
+ Code::MissingLabel,
                     raw.span(),
                     format!("{what}: label in language \"{lang}\", which index.languages does not declare"),
                     format!("add \"{lang}\" to index.languages or remove the label"),
@@ -162,6 +255,7 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
         [lo, hi] if lo.is_finite() && hi.is_finite() && lo < hi => (*lo, *hi),
         _ => {
             check.at(
+                Code::BadParameter,
                 index.scale.span(),
                 "index.scale must be two finite numbers [low, high] with low < high",
                 "e.g. scale = [0, 100]",
@@ -172,6 +266,7 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
     let root_id = index.id.get_ref().clone();
     if !valid_id(&root_id) {
         check.at(
+            Code::BadId,
             index.id.span(),
             format!("index id \"{root_id}\" is not a valid id"),
             ID_HINT,
@@ -216,7 +311,18 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
     }
 
     let units = units(check, &raw.units, &raw.unit, &languages, path, &labels);
-    let data = data_layout(raw.data.unwrap_or_default());
+    let data = data_layout(check, raw.data.unwrap_or_default());
+    let validation = validation(check, raw.validation.unwrap_or_default());
+    let spans = raw
+        .group
+        .iter()
+        .map(|g| (g.get_ref().id.get_ref().clone(), g.get_ref().id.span()))
+        .chain(
+            raw.indicator
+                .iter()
+                .map(|i| (i.get_ref().id.get_ref().clone(), i.get_ref().id.span())),
+        )
+        .collect();
 
     let framework = framework(
         check,
@@ -242,6 +348,9 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
         data,
         framework: framework?,
         levels,
+        validation,
+        warnings: Vec::new(),
+        spans,
     })
 }
 
@@ -267,6 +376,7 @@ fn pooling(
             Some(y) => Pooling::ReferenceYear(*y.get_ref()),
             None => {
                 check.at(
+                    Code::BadParameter,
                     raw.span(),
                     "pooling = \"reference-year\" needs defaults.reference_year",
                     "add reference_year = 2022 (the year whose bounds normalise every year)",
@@ -276,6 +386,7 @@ fn pooling(
         },
         other => {
             check.at(
+ Code::UnknownMethod,
                 raw.span(),
                 format!("unknown pooling \"{other}\""),
                 "use \"each-year\" (scores comparable within a year only), \"all-years\" or \"reference-year\" (comparable across years)",
@@ -285,6 +396,7 @@ fn pooling(
     };
     if let (Some(y), false) = (reference, matches!(pooling, Pooling::ReferenceYear(_))) {
         check.at(
+            Code::BadParameter,
             y.span(),
             "reference_year is set but pooling is not \"reference-year\"",
             "remove reference_year or set pooling = \"reference-year\"",
@@ -314,6 +426,7 @@ fn only_params(check: &mut Checker, raw: &RawMethod, method: &str, allowed: &[&s
                 allowed.join(", ")
             };
             check.at(
+                Code::BadParameter,
                 span,
                 format!("method \"{method}\" does not take \"{key}\""),
                 format!("\"{method}\" takes {takes}"),
@@ -333,6 +446,7 @@ fn range_param(
             [l, u] if l.is_finite() && u.is_finite() && l < u => Some((*l, *u)),
             _ => {
                 check.at(
+                    Code::BadParameter,
                     r.span(),
                     "range must be two finite numbers [low, high] with low < high",
                     "e.g. range = [0, 100]; leave it out to use index.scale",
@@ -363,6 +477,7 @@ fn normalisation(
             let sd = raw.sd.as_ref().map_or(1.0, |s| *s.get_ref());
             if !mean.is_finite() {
                 check.at(
+                    Code::BadParameter,
                     raw.mean.as_ref()?.span(),
                     "z-score mean must be finite",
                     "e.g. mean = 100",
@@ -371,6 +486,7 @@ fn normalisation(
             }
             if !(sd.is_finite() && sd > 0.0) {
                 check.at(
+                    Code::BadParameter,
                     raw.sd.as_ref()?.span(),
                     format!("z-score sd must be a positive number, not {sd}"),
                     "e.g. sd = 10",
@@ -383,6 +499,7 @@ fn normalisation(
             only_params(check, raw, method, &["lo", "hi", "log", "cap", "range"]);
             let (Some(lo), Some(hi)) = (&raw.lo, &raw.hi) else {
                 check.at(
+                    Code::BadParameter,
                     spanned.span(),
                     "goalposts need both lo and hi",
                     "e.g. { method = \"goalposts\", lo = 20, hi = 85 }",
@@ -392,11 +509,17 @@ fn normalisation(
             let (lo_v, hi_v) = (*lo.get_ref(), *hi.get_ref());
             let log = raw.log.as_ref().is_some_and(|l| *l.get_ref());
             if !(lo_v.is_finite() && hi_v.is_finite()) {
-                check.at(lo.span(), "goalposts must be finite numbers", "");
+                check.at(
+                    Code::BadGoalposts,
+                    lo.span(),
+                    "goalposts must be finite numbers",
+                    "",
+                );
                 return None;
             }
             if lo_v >= hi_v {
                 check.at(
+ Code::BadGoalposts,
                     lo.span(),
                     format!("goalposts lo ({lo_v}) must be below hi ({hi_v})"),
                     "lo is the worst-case value and hi the best on the raw scale; direction = \"lower\" flips the score, not the goalposts",
@@ -405,6 +528,7 @@ fn normalisation(
             }
             if log && lo_v <= 0.0 {
                 check.at(
+ Code::BadGoalposts,
                     lo.span(),
                     format!("goalposts on ln need lo > 0, not {lo_v}"),
                     "the natural log is only defined for positive values; raise lo (the HDI uses 100 for GNI per capita)",
@@ -421,6 +545,7 @@ fn normalisation(
         }
         other => {
             check.at(
+                Code::UnknownMethod,
                 raw.method.span(),
                 format!("unknown normalisation method \"{other}\""),
                 "use one of: min-max, z-score, goalposts",
@@ -438,6 +563,7 @@ fn aggregation(check: &mut Checker, spanned: &Spanned<RawMethod>) -> Option<Aggr
         "geometric" => Aggregation::Geometric,
         other => {
             check.at(
+                Code::UnknownMethod,
                 raw.method.span(),
                 format!("unknown aggregation method \"{other}\""),
                 "use one of: arithmetic, geometric",
@@ -454,6 +580,7 @@ fn missing_rule(check: &mut Checker, spanned: &Spanned<RawMissing>) -> Option<Mi
     let share = *raw.min_share.get_ref();
     if !(share.is_finite() && share > 0.0 && share <= 1.0) {
         check.at(
+ Code::BadParameter,
             raw.min_share.span(),
             format!("missing.min_share must be in (0, 1], not {share}"),
             "e.g. min_share = 0.5 aggregates when at least half the children are there; 1 needs all",
@@ -465,6 +592,7 @@ fn missing_rule(check: &mut Checker, spanned: &Spanned<RawMissing>) -> Option<Mi
         Some("count") => ShareOf::Count,
         Some(other) => {
             check.at(
+                Code::UnknownMethod,
                 raw.share_of.as_ref()?.span(),
                 format!("unknown missing.share_of \"{other}\""),
                 "use \"weight\" or \"count\"",
@@ -498,6 +626,7 @@ fn units(
     match sources.iter().filter(|s| **s).count() {
         0 => {
             check.at(
+ Code::BadUnits,
                 at,
                 "the spec declares no units",
                 "list them as [[unit]] entries, reference a CSV with [units] table = \"regions.csv\", or set [units] from_data = true",
@@ -507,6 +636,7 @@ fn units(
         1 => {}
         _ => {
             check.at(
+                Code::BadUnits,
                 at,
                 "units are declared in more than one way",
                 "use exactly one of: [[unit]] entries, [units] table, [units] from_data = true",
@@ -527,16 +657,14 @@ fn units(
             Ok(list) => {
                 for (unit, line) in list {
                     if let Err(clash) = units.push(unit) {
-                        check.problems.push(SpecProblem {
-                            file: file.clone(),
-                            line,
-                            column: 1,
-                            message: format!(
-                                "\"{}\" names both {} and {}",
-                                clash.spelling, clash.first, clash.second
-                            ),
-                            hint: "every code, name and alias must point to one unit; remove or change one".into(),
-                        });
+                        let mut d = Diagnostic::new(
+                            Code::UnitClash,
+                            file.display().to_string(),
+                            format!("\"{}\" names both {} and {}", clash.spelling, clash.first, clash.second),
+                        )
+                        .hint("every code, name and alias must point to one unit; remove or change one");
+                        d.line = Some(line);
+                        check.problems.push(d);
                     }
                 }
             }
@@ -552,6 +680,7 @@ fn units(
             let code = raw.code.get_ref().trim().to_string();
             if code.is_empty() {
                 check.at(
+                    Code::BadId,
                     raw.code.span(),
                     "unit code is empty",
                     "give every unit a code, e.g. code = \"KZ-75\"",
@@ -566,6 +695,7 @@ fn units(
                 aliases,
             }) {
                 check.at(
+                    Code::UnitClash,
                     span,
                     format!(
                         "\"{}\" names both {} and {}",
@@ -581,13 +711,11 @@ fn units(
 
 /// Reads a units table: columns `code`, `name_<lang>` for every declared language, and an
 /// optional `aliases` column with spellings separated by `|`.
-fn read_units_table(file: &Path, languages: &[String]) -> Result<Vec<(Unit, usize)>, SpecProblem> {
-    let problem = |line: usize, column: usize, message: String, hint: &str| SpecProblem {
-        file: file.to_path_buf(),
-        line,
-        column,
-        message,
-        hint: hint.into(),
+fn read_units_table(file: &Path, languages: &[String]) -> Result<Vec<(Unit, usize)>, Diagnostic> {
+    let problem = |line: usize, column: usize, message: String, hint: &str| {
+        Diagnostic::new(Code::BadUnits, file.display().to_string(), message)
+            .at(line, column)
+            .hint(hint)
     };
     let mut reader = csv::ReaderBuilder::new()
         .comment(Some(b'#'))
@@ -690,7 +818,46 @@ fn read_units_table(file: &Path, languages: &[String]) -> Result<Vec<(Unit, usiz
     Ok(out)
 }
 
-fn data_layout(raw: super::raw::RawData) -> DataLayout {
+fn data_layout(check: &mut Checker, raw: super::raw::RawData) -> DataLayout {
+    let decimal = match raw
+        .decimal
+        .as_ref()
+        .map(|d| (d.get_ref().as_str(), d.span()))
+    {
+        None | Some(("auto", _)) => DecimalMark::Auto,
+        Some((".", _)) => DecimalMark::Point,
+        Some((",", _)) => DecimalMark::Comma,
+        Some((other, span)) => {
+            check.at(
+                Code::UnknownMethod,
+                span,
+                format!("unknown decimal mark \"{other}\""),
+                "use \"auto\", \".\" or \",\"",
+            );
+            DecimalMark::Auto
+        }
+    };
+    let encoding = match raw
+        .encoding
+        .as_ref()
+        .map(|e| (e.get_ref().to_lowercase(), e.span()))
+    {
+        None => TextEncoding::Auto,
+        Some((e, span)) => match e.as_str() {
+            "auto" => TextEncoding::Auto,
+            "utf-8" | "utf8" => TextEncoding::Utf8,
+            "windows-1251" | "cp1251" => TextEncoding::Windows1251,
+            other => {
+                check.at(
+                    Code::UnknownMethod,
+                    span,
+                    format!("unknown encoding \"{other}\""),
+                    "use \"auto\", \"utf-8\" or \"windows-1251\"",
+                );
+                TextEncoding::Auto
+            }
+        },
+    };
     DataLayout {
         region_column: raw.region_column.unwrap_or_else(|| "region".into()),
         year_column: raw.year_column.unwrap_or_else(|| "year".into()),
@@ -699,6 +866,46 @@ fn data_layout(raw: super::raw::RawData) -> DataLayout {
         name_column: raw.name_column,
         ignore_columns: raw.ignore_columns,
         missing_values: raw.missing_values,
+        decimal,
+        encoding,
+        sheet: raw.sheet,
+    }
+}
+
+fn validation(check: &mut Checker, raw: super::raw::RawValidation) -> Validation {
+    let min_coverage = raw.min_coverage.and_then(|c| {
+        let v = *c.get_ref();
+        if (0.0..=1.0).contains(&v) {
+            Some(v)
+        } else {
+            check.at(
+                Code::BadParameter,
+                c.span(),
+                format!("validation.min_coverage must be in [0, 1], not {v}"),
+                "e.g. min_coverage = 0.8",
+            );
+            None
+        }
+    });
+    let min_units = match raw.min_units {
+        None => 2,
+        Some(m) if *m.get_ref() >= 1 => *m.get_ref() as usize,
+        Some(m) => {
+            check.at(
+                Code::BadParameter,
+                m.span(),
+                format!(
+                    "validation.min_units must be at least 1, not {}",
+                    m.get_ref()
+                ),
+                "e.g. min_units = 2",
+            );
+            2
+        }
+    };
+    Validation {
+        min_coverage,
+        min_units,
     }
 }
 
@@ -735,6 +942,7 @@ fn weight(check: &mut Checker, raw: &Option<Spanned<f64>>, id: &str) -> f64 {
             let v = *w.get_ref();
             if !v.is_finite() || v < 0.0 {
                 check.at(
+ Code::BadWeight,
                     w.span(),
                     format!("weight of \"{id}\" must be a finite number >= 0, not {v}"),
                     "weights are relative within a parent, e.g. 1, 2 or 0.25; leave weight out for 1",
@@ -789,6 +997,7 @@ fn framework(
             "lower" => Some(Direction::Lower),
             other => {
                 check.at(
+ Code::UnknownMethod,
                     i.direction.span(),
                     format!("unknown direction \"{other}\" for indicator \"{id}\""),
                     "use \"higher\" (higher values are better) or \"lower\" (lower values are better)",
@@ -801,6 +1010,7 @@ fn framework(
             (None, Some(default)) => default,
             (None, None) => {
                 check.at(
+ Code::BadParameter,
                     i.id.span(),
                     format!("indicator \"{id}\" has no normalisation and the spec declares no default"),
                     "add normalisation = { method = \"min-max\" } to the indicator or to [defaults]",
@@ -808,11 +1018,27 @@ fn framework(
                 None
             }
         };
-        let indicator = match (direction, norm) {
-            (Some(direction), Some(normalisation)) => Some(Indicator {
+        let valid = match &i.valid {
+            None => Some(None),
+            Some(v) => match v.get_ref().as_slice() {
+                [lo, hi] if lo.is_finite() && hi.is_finite() && lo < hi => Some(Some((*lo, *hi))),
+                _ => {
+                    check.at(
+                        Code::BadParameter,
+                        v.span(),
+                        "valid must be two finite numbers [low, high] with low < high",
+                        "e.g. valid = [0, 100] for a percentage",
+                    );
+                    None
+                }
+            },
+        };
+        let indicator = match (direction, norm, valid) {
+            (Some(direction), Some(normalisation), Some(valid)) => Some(Indicator {
                 unit: i.unit.clone(),
                 direction,
                 source: i.source.clone(),
+                valid,
                 normalisation,
             }),
             _ => None,
@@ -833,6 +1059,7 @@ fn framework(
     for (k, p) in pending.iter().enumerate() {
         if k > 0 && !valid_id(&p.id) {
             check.at(
+                Code::BadId,
                 p.id_span.clone(),
                 format!("\"{}\" is not a valid id", p.id),
                 ID_HINT,
@@ -847,6 +1074,7 @@ fn framework(
                 format!("line {line}")
             };
             check.at(
+                Code::DuplicateId,
                 p.id_span.clone(),
                 format!("duplicated id \"{}\" (first used by {what})", p.id),
                 "every node of the framework needs its own id",
@@ -876,6 +1104,7 @@ fn framework(
                     None => "the parent must be the index id or a [[group]] id".into(),
                 };
                 check.at(
+                    Code::MissingNode,
                     span.clone(),
                     format!("\"{}\" has parent \"{parent}\", which is not defined", p.id),
                     hint,
@@ -884,6 +1113,7 @@ fn framework(
             }
             Some(&q) if matches!(pending[q].kind, PendingKind::Indicator(_)) => {
                 check.at(
+                    Code::IndicatorParent,
                     span.clone(),
                     format!(
                         "\"{}\" has parent \"{parent}\", which is an indicator",
@@ -917,6 +1147,7 @@ fn framework(
     for (k, p) in pending.iter().enumerate() {
         if depth[k].is_none() {
             check.at(
+                Code::Cycle,
                 p.id_span.clone(),
                 format!(
                     "\"{}\" is part of a cycle of parents and never reaches the index",
@@ -930,6 +1161,7 @@ fn framework(
     for (k, p) in pending.iter().enumerate() {
         if matches!(p.kind, PendingKind::Group { .. }) && children[k].is_empty() {
             check.at(
+                Code::EmptyGroup,
                 p.id_span.clone(),
                 format!(
                     "group \"{}\" is empty: no group or indicator has it as parent",
@@ -940,6 +1172,7 @@ fn framework(
             ok = false;
         } else if !children[k].is_empty() && children[k].iter().all(|&c| pending[c].weight == 0.0) {
             check.at(
+                Code::ZeroWeights,
                 p.id_span.clone(),
                 format!("all children of \"{}\" have weight 0", p.id),
                 "give at least one child a positive weight",

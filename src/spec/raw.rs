@@ -24,6 +24,8 @@ pub struct RawSpec {
     #[serde(default)]
     pub data: Option<RawData>,
     #[serde(default)]
+    pub validation: Option<RawValidation>,
+    #[serde(default)]
     pub group: Vec<Spanned<RawGroup>>,
     #[serde(default)]
     pub indicator: Vec<Spanned<RawIndicator>>,
@@ -130,6 +132,21 @@ pub struct RawData {
     pub ignore_columns: Vec<String>,
     #[serde(default)]
     pub missing_values: Vec<String>,
+    #[serde(default)]
+    pub decimal: Option<Spanned<String>>,
+    #[serde(default)]
+    pub encoding: Option<Spanned<String>>,
+    #[serde(default)]
+    pub sheet: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawValidation {
+    #[serde(default)]
+    pub min_coverage: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub min_units: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -157,6 +174,8 @@ pub struct RawIndicator {
     pub unit: String,
     pub direction: Spanned<String>,
     pub source: String,
+    #[serde(default)]
+    pub valid: Option<Spanned<Vec<f64>>>,
     #[serde(default)]
     pub normalisation: Option<Spanned<RawMethod>>,
 }

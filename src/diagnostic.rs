@@ -1,0 +1,306 @@
+//! Diagnostics: every problem cwi finds in a spec or a data file, with a stable code, severity,
+//! place and hint. One type for both, so `validate` can list them all and `compute` can refuse.
+
+use std::fmt;
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The input cannot be computed as it is.
+    Error,
+    /// Computable, but probably not what was meant.
+    Warning,
+}
+
+/// The stable code of a problem. Codes never change meaning; new problems get new codes.
+/// `E` codes are errors, `W` codes warnings; 0xx concern specs, 1xx data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Code {
+    /// E001: TOML syntax, a value of the wrong type, or a required key missing.
+    Syntax,
+    /// E002: a key the spec format does not have (with the nearest known key suggested).
+    UnknownKey,
+    /// E003: two nodes with the same id.
+    DuplicateId,
+    /// E004: a parent that is not defined.
+    MissingNode,
+    /// E005: a node whose parent is an indicator.
+    IndicatorParent,
+    /// E006: nodes whose parents form a cycle and never reach the index.
+    Cycle,
+    /// E007: a group without children.
+    EmptyGroup,
+    /// E008: a weight that is negative or not finite.
+    BadWeight,
+    /// E009: a group whose children all weigh 0.
+    ZeroWeights,
+    /// E010: goalposts with lo >= hi, or lo <= 0 on a log scale.
+    BadGoalposts,
+    /// E011: an unknown method, pooling, direction or share name.
+    UnknownMethod,
+    /// E012: a method parameter missing, invalid or not taken by the method.
+    BadParameter,
+    /// E013: a label missing in a declared language, or in an undeclared one.
+    MissingLabel,
+    /// E014: a code, name or alias that names two units.
+    UnitClash,
+    /// E015: units declared in no way, in several ways, or in an unreadable table.
+    BadUnits,
+    /// E016: an invalid id or index field (id characters, empty language list).
+    BadId,
+    /// W020: a geometric mean over children whose scores can be 0 or negative.
+    GeometricZero,
+    /// E101: a data file that cannot be read (missing, unsupported type, malformed CSV).
+    UnreadableFile,
+    /// E102: a required column missing from a data file.
+    MissingColumn,
+    /// E103: a value that is not a number.
+    NotANumber,
+    /// E104: the same region, year and indicator given twice.
+    DuplicateRow,
+    /// E105: a year that is not a whole number.
+    BadYear,
+    /// E106: an empty region or indicator cell.
+    EmptyKey,
+    /// E107: a value outside the indicator's declared valid range.
+    OutOfRange,
+    /// E108: a number whose decimal or thousands separators can be read two ways.
+    AmbiguousNumber,
+    /// W109: a region the spec does not know (its rows are skipped).
+    UnknownRegion,
+    /// W110: an indicator the spec does not have (its rows are skipped).
+    UnknownIndicator,
+    /// W111: a spec indicator with no data in any file.
+    NoData,
+    /// W112: coverage of an indicator or region below the declared threshold.
+    LowCoverage,
+    /// E113: a year with too few regions to normalise.
+    TooFewUnits,
+    /// E114: a text encoding that cannot be determined.
+    Encoding,
+}
+
+impl Code {
+    pub const ALL: [Code; 31] = [
+        Code::Syntax,
+        Code::UnknownKey,
+        Code::DuplicateId,
+        Code::MissingNode,
+        Code::IndicatorParent,
+        Code::Cycle,
+        Code::EmptyGroup,
+        Code::BadWeight,
+        Code::ZeroWeights,
+        Code::BadGoalposts,
+        Code::UnknownMethod,
+        Code::BadParameter,
+        Code::MissingLabel,
+        Code::UnitClash,
+        Code::BadUnits,
+        Code::BadId,
+        Code::GeometricZero,
+        Code::UnreadableFile,
+        Code::MissingColumn,
+        Code::NotANumber,
+        Code::DuplicateRow,
+        Code::BadYear,
+        Code::EmptyKey,
+        Code::OutOfRange,
+        Code::AmbiguousNumber,
+        Code::UnknownRegion,
+        Code::UnknownIndicator,
+        Code::NoData,
+        Code::LowCoverage,
+        Code::TooFewUnits,
+        Code::Encoding,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Syntax => "E001",
+            Code::UnknownKey => "E002",
+            Code::DuplicateId => "E003",
+            Code::MissingNode => "E004",
+            Code::IndicatorParent => "E005",
+            Code::Cycle => "E006",
+            Code::EmptyGroup => "E007",
+            Code::BadWeight => "E008",
+            Code::ZeroWeights => "E009",
+            Code::BadGoalposts => "E010",
+            Code::UnknownMethod => "E011",
+            Code::BadParameter => "E012",
+            Code::MissingLabel => "E013",
+            Code::UnitClash => "E014",
+            Code::BadUnits => "E015",
+            Code::BadId => "E016",
+            Code::GeometricZero => "W020",
+            Code::UnreadableFile => "E101",
+            Code::MissingColumn => "E102",
+            Code::NotANumber => "E103",
+            Code::DuplicateRow => "E104",
+            Code::BadYear => "E105",
+            Code::EmptyKey => "E106",
+            Code::OutOfRange => "E107",
+            Code::AmbiguousNumber => "E108",
+            Code::UnknownRegion => "W109",
+            Code::UnknownIndicator => "W110",
+            Code::NoData => "W111",
+            Code::LowCoverage => "W112",
+            Code::TooFewUnits => "E113",
+            Code::Encoding => "E114",
+        }
+    }
+
+    pub fn severity(self) -> Severity {
+        if self.as_str().starts_with('W') {
+            Severity::Warning
+        } else {
+            Severity::Error
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// One problem and where it is: a spec position (line and column), a data cell (row, column
+/// name, and the file line where the format has lines), or just a file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub code: Code,
+    pub file: String,
+    /// 1-based line in the file (spec, CSV) or the sheet row (Excel).
+    pub line: Option<usize>,
+    /// 1-based column in characters (spec only).
+    pub column: Option<usize>,
+    /// 1-based data row: 1 is the first row after the header.
+    pub row: Option<usize>,
+    /// Name of the data column.
+    pub field: Option<String>,
+    pub message: String,
+    pub hint: String,
+}
+
+impl Diagnostic {
+    pub fn new(code: Code, file: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: code.severity(),
+            code,
+            file: file.into(),
+            line: None,
+            column: None,
+            row: None,
+            field: None,
+            message: message.into(),
+            hint: String::new(),
+        }
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = hint.into();
+        self
+    }
+
+    pub fn at(mut self, line: usize, column: usize) -> Self {
+        self.line = Some(line);
+        self.column = Some(column);
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `file:line:col` or `file:line: row R, column "c"`, as far as known.
+    pub fn place(&self) -> String {
+        let mut out = self.file.clone();
+        if let Some(line) = self.line {
+            out.push_str(&format!(":{line}"));
+            if let Some(col) = self.column {
+                out.push_str(&format!(":{col}"));
+            }
+        }
+        if let Some(row) = self.row {
+            out.push_str(&format!(": row {row}"));
+        }
+        if let Some(field) = &self.field {
+            let sep = if self.row.is_some() { ", " } else { ": " };
+            out.push_str(&format!("{sep}column \"{field}\""));
+        }
+        out
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(
+            f,
+            "{}: {severity}[{}]: {}",
+            self.place(),
+            self.code,
+            self.message
+        )?;
+        if !self.hint.is_empty() {
+            write!(f, "\n  hint: {}", self.hint)?;
+        }
+        Ok(())
+    }
+}
+
+/// Lists diagnostics under a heading, at most `limit` of them.
+pub fn list(what: &str, diagnostics: &[Diagnostic], limit: usize) -> String {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let mut out = format!("{what} has {errors} error(s):");
+    for d in diagnostics.iter().filter(|d| d.is_error()).take(limit) {
+        out.push('\n');
+        out.push_str(&d.to_string());
+    }
+    if errors > limit {
+        out.push_str(&format!("\n... and {} more", errors - limit));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_severity_follows_the_letter() {
+        let mut seen = std::collections::BTreeSet::new();
+        for code in Code::ALL {
+            assert!(seen.insert(code.as_str()), "{code} twice");
+            assert_eq!(
+                code.severity() == Severity::Warning,
+                code.as_str().starts_with('W')
+            );
+        }
+    }
+
+    #[test]
+    fn places_read_like_compiler_messages() {
+        let d = Diagnostic::new(Code::NotANumber, "a.csv", "x").at(6, 1);
+        assert_eq!(d.place(), "a.csv:6:1");
+        let mut cell = Diagnostic::new(Code::NotANumber, "a.csv", "x");
+        cell.line = Some(6);
+        cell.row = Some(5);
+        cell.field = Some("value".into());
+        assert_eq!(cell.place(), "a.csv:6: row 5, column \"value\"");
+    }
+}

@@ -1,0 +1,248 @@
+//! The spec format as a JSON Schema (draft-07), printed by `cwi schema` for editors that check
+//! TOML against a schema, and used by the parser itself to find every unknown key, so the two
+//! cannot drift apart.
+
+use std::ops::Range;
+
+use serde_json::{Value, json};
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+fn labels() -> Value {
+    json!({
+        "type": "object",
+        "description": "A label per language code of index.languages, e.g. { kk = \"...\", ru = \"...\", en = \"...\" }",
+        "additionalProperties": { "type": "string", "minLength": 1 }
+    })
+}
+
+fn pair(description: &str) -> Value {
+    json!({
+        "type": "array", "items": { "type": "number" }, "minItems": 2, "maxItems": 2,
+        "description": description
+    })
+}
+
+fn method(kind: &str, names: &[&str]) -> Value {
+    json!({
+        "type": "object",
+        "description": format!("A {kind} method: {{ method = \"...\", parameters... }}; see docs/spec.md"),
+        "required": ["method"],
+        "additionalProperties": false,
+        "properties": {
+            "method": { "type": "string", "enum": names },
+            "range": pair("target range [low, high] (min-max, goalposts); default: index.scale"),
+            "mean": { "type": "number", "description": "z-score: target mean (default 0)" },
+            "sd": { "type": "number", "exclusiveMinimum": 0, "description": "z-score: target sd (default 1)" },
+            "lo": { "type": "number", "description": "goalposts: worst raw value" },
+            "hi": { "type": "number", "description": "goalposts: best raw value" },
+            "log": { "type": "boolean", "description": "goalposts: natural log first" },
+            "cap": { "type": "boolean", "description": "goalposts: cap beyond the goalposts (default true)" }
+        }
+    })
+}
+
+fn missing() -> Value {
+    json!({
+        "type": "object",
+        "description": "Aggregate the available children when their share reaches min_share",
+        "required": ["min_share"],
+        "additionalProperties": false,
+        "properties": {
+            "min_share": { "type": "number", "exclusiveMinimum": 0, "maximum": 1 },
+            "share_of": { "type": "string", "enum": ["weight", "count"] }
+        }
+    })
+}
+
+const NORMALISATIONS: &[&str] = &["min-max", "z-score", "goalposts"];
+const AGGREGATIONS: &[&str] = &["arithmetic", "geometric"];
+
+/// The JSON Schema of the spec format.
+pub fn json_schema() -> Value {
+    let node_common = |extra: Value| {
+        let mut props = json!({
+            "id": { "type": "string", "pattern": "^[\\p{L}\\p{N}][\\p{L}\\p{N}_.-]*$" },
+            "parent": { "type": "string", "description": "the index id or a group id" },
+            "name": labels(),
+            "weight": { "type": "number", "minimum": 0, "description": "relative within the parent (default 1)" }
+        });
+        if let (Some(p), Some(e)) = (props.as_object_mut(), extra.as_object()) {
+            p.extend(e.clone());
+        }
+        props
+    };
+    json!({
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$id": "https://github.com/cwi/cwi/spec.schema.json",
+        "title": "cwi indicator spec",
+        "type": "object",
+        "required": ["index", "defaults"],
+        "additionalProperties": false,
+        "properties": {
+            "index": {
+                "type": "object",
+                "required": ["id", "version", "name", "languages", "scale"],
+                "additionalProperties": false,
+                "properties": {
+                    "id": { "type": "string" },
+                    "version": { "type": "string" },
+                    "name": labels(),
+                    "description": labels(),
+                    "languages": { "type": "array", "items": { "type": "string" }, "minItems": 1 },
+                    "scale": pair("score scale [low, high]")
+                }
+            },
+            "defaults": {
+                "type": "object",
+                "required": ["pooling", "aggregation"],
+                "additionalProperties": false,
+                "properties": {
+                    "pooling": { "type": "string", "enum": ["each-year", "all-years", "reference-year"] },
+                    "reference_year": { "type": "integer" },
+                    "normalisation": method("normalisation", NORMALISATIONS),
+                    "aggregation": method("aggregation", AGGREGATIONS),
+                    "missing": missing()
+                }
+            },
+            "validation": {
+                "type": "object",
+                "additionalProperties": false,
+                "properties": {
+                    "min_coverage": { "type": "number", "minimum": 0, "maximum": 1, "description": "warn when an indicator or region has values for less than this share of cells" },
+                    "min_units": { "type": "integer", "minimum": 1, "description": "fewest regions a year needs (default 2)" }
+                }
+            },
+            "level": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["name"],
+                    "additionalProperties": false,
+                    "properties": {
+                        "name": labels(),
+                        "aggregation": method("aggregation", AGGREGATIONS),
+                        "missing": missing()
+                    }
+                }
+            },
+            "units": {
+                "type": "object",
+                "additionalProperties": false,
+                "properties": {
+                    "table": { "type": "string", "description": "CSV with code, name_<lang>..., aliases" },
+                    "from_data": { "type": "boolean" }
+                }
+            },
+            "unit": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["code", "name"],
+                    "additionalProperties": false,
+                    "properties": {
+                        "code": { "type": "string" },
+                        "name": labels(),
+                        "aliases": { "type": "array", "items": { "type": "string" } }
+                    }
+                }
+            },
+            "data": {
+                "type": "object",
+                "additionalProperties": false,
+                "properties": {
+                    "region_column": { "type": "string" },
+                    "year_column": { "type": "string" },
+                    "indicator_column": { "type": "string" },
+                    "value_column": { "type": "string" },
+                    "name_column": { "type": "string" },
+                    "ignore_columns": { "type": "array", "items": { "type": "string" } },
+                    "missing_values": { "type": "array", "items": { "type": "string" } },
+                    "decimal": { "type": "string", "enum": ["auto", ".", ","] },
+                    "encoding": { "type": "string", "enum": ["auto", "utf-8", "windows-1251"] },
+                    "sheet": { "type": "string", "description": "Excel: the sheet to read (default: the first)" }
+                }
+            },
+            "group": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "parent", "name"],
+                    "additionalProperties": false,
+                    "properties": node_common(json!({
+                        "aggregation": method("aggregation", AGGREGATIONS),
+                        "missing": missing()
+                    }))
+                }
+            },
+            "indicator": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "parent", "name", "unit", "direction", "source"],
+                    "additionalProperties": false,
+                    "properties": node_common(json!({
+                        "unit": { "type": "string" },
+                        "direction": { "type": "string", "enum": ["higher", "lower"] },
+                        "source": { "type": "string" },
+                        "valid": pair("valid range of raw values [low, high]; values outside are errors"),
+                        "normalisation": method("normalisation", NORMALISATIONS)
+                    }))
+                }
+            }
+        }
+    })
+}
+
+/// Calls `unknown(span, key, known keys)` for every key of `document` the schema does not allow.
+pub fn check_keys(
+    document: &Spanned<DeTable>,
+    unknown: &mut dyn FnMut(Range<usize>, &str, &[&str]),
+) {
+    walk_table(document.get_ref(), &json_schema(), unknown);
+}
+
+fn walk_table(
+    table: &DeTable,
+    schema: &Value,
+    unknown: &mut dyn FnMut(Range<usize>, &str, &[&str]),
+) {
+    let properties = schema.get("properties").and_then(Value::as_object);
+    let additional = schema.get("additionalProperties");
+    for (key, value) in table.iter() {
+        let name: &str = key.get_ref();
+        let child = match properties.and_then(|p| p.get(name)) {
+            Some(s) => s,
+            None => match additional {
+                Some(Value::Bool(false)) => {
+                    let known: Vec<&str> = properties
+                        .map(|p| p.keys().map(String::as_str).collect())
+                        .unwrap_or_default();
+                    unknown(key.span(), name, &known);
+                    continue;
+                }
+                Some(s @ Value::Object(_)) => s,
+                _ => continue,
+            },
+        };
+        walk_value(value.get_ref(), child, unknown);
+    }
+}
+
+fn walk_value(
+    value: &DeValue,
+    schema: &Value,
+    unknown: &mut dyn FnMut(Range<usize>, &str, &[&str]),
+) {
+    match value {
+        DeValue::Table(t) => walk_table(t, schema, unknown),
+        DeValue::Array(items) => {
+            if let Some(item_schema) = schema.get("items") {
+                for item in items.iter() {
+                    walk_value(item.get_ref(), item_schema, unknown);
+                }
+            }
+        }
+        _ => {}
+    }
+}
