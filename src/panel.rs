@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::diagnostic::Diagnostic;
 use crate::units::Units;
 
 /// Raw indicator values for units x years x indicators. Missing values are `None`, never zero.
@@ -100,45 +101,22 @@ pub struct MissingCount {
     pub units: usize,
 }
 
-/// What loading read and what it had to leave out.
+/// What loading read, and the warnings it gave (unknown regions and indicators skipped,
+/// indicators without data, low coverage).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct LoadReport {
     pub files: Vec<DataFile>,
-    /// Region spellings no unit matched; their rows were skipped.
-    pub unknown_regions: Vec<Unmatched>,
-    /// Indicator names (long) or columns (wide) not in the spec; skipped.
-    pub unknown_indicators: Vec<Unmatched>,
-    /// Spec indicators no file gave a single row for.
-    pub indicators_without_data: Vec<String>,
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 impl LoadReport {
-    /// One line per finding, for stderr and the manifest.
+    /// One line per warning, for stderr and the manifest.
     pub fn warnings(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        for u in &self.unknown_regions {
-            let hint = u
-                .suggestion
-                .as_ref()
-                .map(|s| format!("; did you mean {s}? add the spelling to the unit's aliases"))
-                .unwrap_or_else(|| "; add the unit or the spelling as an alias".into());
-            out.push(format!(
-                "{}: row {}: unknown region \"{}\" ({} row(s) skipped){hint}",
-                u.file, u.first_row, u.name, u.rows
-            ));
-        }
-        for u in &self.unknown_indicators {
-            out.push(format!(
-                "{}: row {}: indicator \"{}\" is not in the spec ({} row(s) skipped)",
-                u.file, u.first_row, u.name, u.rows
-            ));
-        }
-        for id in &self.indicators_without_data {
-            out.push(format!(
-                "indicator \"{id}\" has no data in any file: its scores are missing"
-            ));
-        }
-        out
+        self.diagnostics
+            .iter()
+            .filter(|d| !d.is_error())
+            .map(|d| d.to_string().replace("\n  hint: ", "; "))
+            .collect()
     }
 }
 
@@ -157,14 +135,4 @@ pub enum Layout {
     Long,
     /// One row per region and year, one column per indicator.
     Wide,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Unmatched {
-    pub file: String,
-    pub name: String,
-    /// Data row (1 = first row after the header) where it first occurs.
-    pub first_row: usize,
-    pub rows: usize,
-    pub suggestion: Option<String>,
 }

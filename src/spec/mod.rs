@@ -18,8 +18,8 @@ use serde::Serialize;
 use crate::diagnostic::Diagnostic;
 use crate::units::Units;
 
-pub(crate) use parse::nearest;
 pub use parse::{SpecError, parse_str};
+pub(crate) use parse::{line_col, nearest};
 
 /// Reads and validates a spec file. Relative paths inside it (a units table) are resolved
 /// against the spec's own directory.

@@ -1,0 +1,255 @@
+//! Numbers as agencies write them: `12.5` or `12,5`, thousands grouped with spaces, no-break
+//! spaces, commas or points. A file's decimal mark is declared or decided from its unambiguous
+//! cells; a cell that could be read two ways is refused, never guessed.
+
+use crate::spec::DecimalMark;
+
+/// What a cell says about the file's decimal mark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Vote {
+    Point,
+    Comma,
+    /// No separator, or one that could be either (`1,234`).
+    None,
+}
+
+const GROUP_SPACES: [char; 3] = [' ', '\u{a0}', '\u{202f}'];
+
+/// Removes thousands grouping by spaces (`1 234,5`), if the cell uses it consistently.
+fn without_space_groups(text: &str) -> Option<String> {
+    if !text.contains(GROUP_SPACES) {
+        return Some(text.to_string());
+    }
+    let (sign, body) = text.strip_prefix('-').map_or(("", text), |b| ("-", b));
+    let int_end = body.find(['.', ',']).unwrap_or(body.len());
+    let (int, frac) = body.split_at(int_end);
+    let groups: Vec<&str> = int.split(GROUP_SPACES).collect();
+    let ok = groups[0].len() <= 3
+        && !groups[0].is_empty()
+        && groups[1..].iter().all(|g| g.len() == 3)
+        && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()))
+        && !frac.contains(GROUP_SPACES);
+    ok.then(|| format!("{sign}{}{frac}", groups.concat()))
+}
+
+fn digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Whether `int` is thousands-grouped with `sep` (`1,234,567`).
+fn grouped(int: &str, sep: char) -> bool {
+    let groups: Vec<&str> = int.split(sep).collect();
+    groups.len() > 1
+        && (1..=3).contains(&groups[0].len())
+        && digits(groups[0])
+        && groups[1..].iter().all(|g| g.len() == 3 && digits(g))
+}
+
+/// The decimal mark a cell shows unambiguously, if any.
+pub fn vote(cell: &str) -> Vote {
+    let Some(text) = without_space_groups(cell.trim()) else {
+        return Vote::None;
+    };
+    let text = text.strip_prefix('-').unwrap_or(&text);
+    match (text.rfind('.'), text.rfind(',')) {
+        // Both: the last one is the decimal mark.
+        (Some(p), Some(c)) => {
+            if p > c {
+                Vote::Point
+            } else {
+                Vote::Comma
+            }
+        }
+        (Some(p), None) => single_vote(text, p, Vote::Point),
+        (None, Some(c)) => single_vote(text, c, Vote::Comma),
+        (None, None) => Vote::None,
+    }
+}
+
+/// One kind of separator: a decimal mark unless it could be thousands grouping.
+fn single_vote(text: &str, at: usize, mark: Vote) -> Vote {
+    let sep = if mark == Vote::Point { '.' } else { ',' };
+    if text.matches(sep).count() > 1 {
+        // 1.234.567: grouping, so the other mark is the decimal one.
+        return if mark == Vote::Point {
+            Vote::Comma
+        } else {
+            Vote::Point
+        };
+    }
+    let (int, frac) = (&text[..at], &text[at + 1..]);
+    if frac.len() == 3 && int.len() <= 3 && digits(int) && digits(frac) {
+        Vote::None // 1,234 or 1.234: grouping or decimals
+    } else {
+        mark
+    }
+}
+
+/// Decides a file's decimal mark from the votes of its cells; `Err` when both marks occur.
+pub fn decide(declared: DecimalMark, points: usize, commas: usize) -> Result<DecimalMark, ()> {
+    match declared {
+        DecimalMark::Auto => match (points, commas) {
+            (0, 0) => Ok(DecimalMark::Auto),
+            (_, 0) => Ok(DecimalMark::Point),
+            (0, _) => Ok(DecimalMark::Comma),
+            _ => Err(()),
+        },
+        other => Ok(other),
+    }
+}
+
+/// Why a cell is not a number: the message and the hint.
+pub type Refusal = (crate::diagnostic::Code, String, String);
+
+/// Parses a cell with the file's decimal mark (`Auto`: the file showed none). Empty cells and
+/// declared markers are missing values. Unless the mark was `declared` in the spec, a single
+/// group of thousands (`1.234` in a decimal-comma file) is refused as ambiguous.
+pub fn parse(
+    cell: &str,
+    mark: DecimalMark,
+    declared: bool,
+    missing: &[String],
+) -> Result<Option<f64>, Refusal> {
+    use crate::diagnostic::Code;
+    let text = cell.trim();
+    if text.is_empty() || missing.iter().any(|m| m.trim() == text) {
+        return Ok(None);
+    }
+    let not_a_number = || {
+        (
+            Code::NotANumber,
+            format!("\"{text}\" is not a number"),
+            "write a number (12.5 or 12,5), leave the cell empty for a missing value, or declare the marker in [data] missing_values".to_string(),
+        )
+    };
+    let ungrouped = without_space_groups(text).ok_or_else(not_a_number)?;
+    let (sign, body) = ungrouped
+        .strip_prefix('-')
+        .map_or(("", ungrouped.as_str()), |b| ("-", b));
+    let (decimal, group) = match mark {
+        DecimalMark::Point => ('.', ','),
+        DecimalMark::Comma => (',', '.'),
+        DecimalMark::Auto => {
+            if vote(text) == Vote::None && body.contains(['.', ',']) && !digits(body) {
+                return Err((
+                    Code::AmbiguousNumber,
+                    format!("\"{text}\" can be read as a decimal or as thousands"),
+                    "the file shows no other decimal mark; declare it in the spec: [data] decimal = \".\" or \",\"".into(),
+                ));
+            }
+            match vote(text) {
+                Vote::Comma => (',', '.'),
+                _ => ('.', ','),
+            }
+        }
+    };
+    let (int, frac) = match body.rfind(decimal) {
+        Some(at) => (&body[..at], Some(&body[at + 1..])),
+        None => (body, None),
+    };
+    let int = if int.contains(group) {
+        if !declared && frac.is_none() && int.matches(group).count() == 1 {
+            return Err((
+                Code::AmbiguousNumber,
+                format!("\"{text}\" can be read as a decimal or as thousands"),
+                format!(
+                    "this file's decimal mark looks like \"{decimal}\"; declare it in the spec ([data] decimal = \"{decimal}\") to read \"{group}\" as a thousands separator"
+                ),
+            ));
+        }
+        if !grouped(int, group) {
+            return Err(if int.contains(decimal) {
+                not_a_number()
+            } else {
+                (
+                    Code::AmbiguousNumber,
+                    format!("\"{text}\" uses \"{group}\" where this file's decimal mark is \"{decimal}\""),
+                    "the file mixes decimal marks; write every number the same way, or declare [data] decimal".into(),
+                )
+            });
+        }
+        int.replace(group, "")
+    } else {
+        int.to_string()
+    };
+    if frac.is_some_and(|f| f.contains([group, decimal])) {
+        return Err(not_a_number());
+    }
+    let plain = match frac {
+        Some(f) => format!("{sign}{int}.{f}"),
+        None => format!("{sign}{int}"),
+    };
+    if !digits(&int) || frac.is_some_and(|f| !digits(f)) {
+        return Err(not_a_number());
+    }
+    match plain.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(Some(v)),
+        _ => Err(not_a_number()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Code;
+
+    fn p(cell: &str, mark: DecimalMark) -> Result<Option<f64>, Code> {
+        parse(cell, mark, true, &["..".to_string(), "н/д".to_string()]).map_err(|e| e.0)
+    }
+
+    #[test]
+    fn a_mark_decided_from_other_cells_does_not_settle_a_lone_group() {
+        let auto = |cell| parse(cell, DecimalMark::Comma, false, &[]).map_err(|e| e.0);
+        assert_eq!(auto("1.234"), Err(Code::AmbiguousNumber));
+        assert_eq!(auto("1.234.567"), Ok(Some(1_234_567.0)));
+        assert_eq!(auto("1.234,5"), Ok(Some(1234.5)));
+        assert_eq!(auto("12,5"), Ok(Some(12.5)));
+    }
+
+    #[test]
+    fn russian_locale_numbers() {
+        assert_eq!(p("12,5", DecimalMark::Comma), Ok(Some(12.5)));
+        assert_eq!(p("1 234,5", DecimalMark::Comma), Ok(Some(1234.5)));
+        assert_eq!(
+            p("1\u{a0}234\u{a0}567,25", DecimalMark::Comma),
+            Ok(Some(1_234_567.25))
+        );
+        assert_eq!(p("-0,75", DecimalMark::Comma), Ok(Some(-0.75)));
+        assert_eq!(p("1.234,5", DecimalMark::Comma), Ok(Some(1234.5)));
+        assert_eq!(p("1,234", DecimalMark::Comma), Ok(Some(1.234)));
+        assert_eq!(p("н/д", DecimalMark::Comma), Ok(None));
+    }
+
+    #[test]
+    fn point_numbers_and_grouping() {
+        assert_eq!(p("12.5", DecimalMark::Point), Ok(Some(12.5)));
+        assert_eq!(p("1,234,567.5", DecimalMark::Point), Ok(Some(1_234_567.5)));
+        assert_eq!(p("1 234.5", DecimalMark::Point), Ok(Some(1234.5)));
+        assert_eq!(p("..", DecimalMark::Point), Ok(None));
+        assert_eq!(p("42", DecimalMark::Auto), Ok(Some(42.0)));
+    }
+
+    #[test]
+    fn ambiguous_and_broken_cells_are_refused() {
+        // No other cell of the file decided the mark: 1,234 may be 1234 or 1.234.
+        assert_eq!(p("1,234", DecimalMark::Auto), Err(Code::AmbiguousNumber));
+        assert_eq!(p("1.234", DecimalMark::Auto), Err(Code::AmbiguousNumber));
+        // The file uses points; a comma-decimal cell is a conflict, not a guess.
+        assert_eq!(p("12,5", DecimalMark::Point), Err(Code::AmbiguousNumber));
+        assert_eq!(p("12 34", DecimalMark::Point), Err(Code::NotANumber));
+        assert_eq!(p("abc", DecimalMark::Point), Err(Code::NotANumber));
+        assert_eq!(p("1.2.3", DecimalMark::Point), Err(Code::NotANumber));
+        assert_eq!(p("NaN", DecimalMark::Point), Err(Code::NotANumber));
+        assert_eq!(p("1e5", DecimalMark::Point), Err(Code::NotANumber));
+    }
+
+    #[test]
+    fn votes() {
+        assert_eq!(vote("12,5"), Vote::Comma);
+        assert_eq!(vote("12.50"), Vote::Point);
+        assert_eq!(vote("1,234"), Vote::None);
+        assert_eq!(vote("1 234,567"), Vote::Comma);
+        assert_eq!(vote("1.234.567"), Vote::Comma);
+        assert_eq!(vote("7"), Vote::None);
+    }
+}
