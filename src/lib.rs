@@ -6,6 +6,7 @@
 
 pub mod aggregate;
 pub mod cli;
+pub mod compare;
 pub mod diagnostic;
 pub mod digest;
 pub mod error;
@@ -17,5 +18,6 @@ pub mod pipeline;
 pub mod rank;
 pub mod spec;
 pub mod units;
+pub mod validate;
 
 pub use error::Error;

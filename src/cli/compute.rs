@@ -9,8 +9,9 @@ use crate::spec;
 
 /// Compute scores and ranks for every region, year and node of the framework.
 ///
-/// Loads the data files (CSV or Parquet, long or wide), normalises, weights and aggregates
-/// them as the spec says, and writes into DIR: scores.csv, scores.json and manifest.json.
+/// Checks the spec and data as `cwi validate` does and refuses on any error; then loads the
+/// data files (CSV, Parquet or Excel, long or wide), normalises, weights and aggregates them as
+/// the spec says, and writes into DIR: scores.csv, scores.json and manifest.json.
 /// Files are replaced only when every output was rendered and written; on an error the
 /// directory is left as it was.
 #[derive(Debug, clap::Args)]
@@ -18,8 +19,9 @@ pub struct Args {
     /// The indicator spec (TOML).
     #[arg(long, value_name = "FILE")]
     spec: PathBuf,
-    /// Data files, merged into one panel: CSV (.csv, .tsv) or Parquet (.parquet), in long
-    /// format (region, year, indicator, value) or wide (region, year, one column per indicator).
+    /// Data files, merged into one panel: CSV (.csv, .tsv), Parquet (.parquet) or Excel (.xlsx),
+    /// in long format (region, year, indicator, value) or wide (region, year, one column per
+    /// indicator).
     #[arg(long, value_name = "FILE", num_args = 1.., required = true)]
     data: Vec<PathBuf>,
     /// Output directory; created if needed.
@@ -33,9 +35,12 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<(), Error> {
     let spec = spec::load(&args.spec)?;
+    for warning in &spec.warnings {
+        eprintln!("{warning}");
+    }
     let results = run_pipeline(spec, &args.data)?;
-    for warning in results.panel.report.warnings() {
-        eprintln!("warning: {warning}");
+    for warning in results.panel.report.diagnostics.iter() {
+        eprintln!("{warning}");
     }
     let lang = language(&results, args.lang.as_deref())?;
     let files = render_all(&results, &lang)?;

@@ -1,7 +1,10 @@
 //! The command line: one file per subcommand, each an `Args` struct (its doc comments are the
 //! `--help`) and a `run` that only wires library calls together.
 
+mod compare;
 mod compute;
+mod schema;
+mod validate;
 
 use std::process::ExitCode;
 
@@ -19,6 +22,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Compute(compute::Args),
+    Validate(validate::Args),
+    Schema(schema::Args),
+    Compare(compare::Args),
 }
 
 /// Runs the command line; errors go to stderr with exit status 1.
@@ -26,6 +32,12 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Compute(args) => compute::run(args),
+        Command::Validate(args) => return validate::run(args),
+        Command::Compare(args) => return compare::run(args),
+        Command::Schema(args) => {
+            schema::run(args);
+            Ok(())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

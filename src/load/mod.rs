@@ -24,6 +24,11 @@ use table::{Column, Table};
 
 pub use number::parse as parse_number;
 
+/// Decodes a text file as loading does (UTF-8 with or without BOM, or Windows-1251 Cyrillic).
+pub fn decode_text(bytes: &[u8]) -> Result<String, (Code, String, String)> {
+    text::decode(bytes, crate::spec::TextEncoding::Auto)
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum DataError {
     #[error("{}", list("the data", problems, 50))]

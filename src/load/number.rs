@@ -78,8 +78,9 @@ fn single_vote(text: &str, at: usize, mark: Vote) -> Vote {
         };
     }
     let (int, frac) = (&text[..at], &text[at + 1..]);
-    if frac.len() == 3 && int.len() <= 3 && digits(int) && digits(frac) {
-        Vote::None // 1,234 or 1.234: grouping or decimals
+    // A leading group never starts with 0, so 0.949 is a decimal; 1,234 may be either.
+    if frac.len() == 3 && int.len() <= 3 && digits(int) && digits(frac) && !int.starts_with('0') {
+        Vote::None
     } else {
         mark
     }
@@ -251,5 +252,7 @@ mod tests {
         assert_eq!(vote("1 234,567"), Vote::Comma);
         assert_eq!(vote("1.234.567"), Vote::Comma);
         assert_eq!(vote("7"), Vote::None);
+        assert_eq!(vote("0.949"), Vote::Point);
+        assert_eq!(vote("-0,125"), Vote::Comma);
     }
 }

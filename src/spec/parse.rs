@@ -313,10 +313,12 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
     let units = units(check, &raw.units, &raw.unit, &languages, path, &labels);
     let data = data_layout(check, raw.data.unwrap_or_default());
     let validation = validation(check, raw.validation.unwrap_or_default());
-    let spans = raw
-        .group
-        .iter()
-        .map(|g| (g.get_ref().id.get_ref().clone(), g.get_ref().id.span()))
+    let spans = std::iter::once((root_id.clone(), index.id.span()))
+        .chain(
+            raw.group
+                .iter()
+                .map(|g| (g.get_ref().id.get_ref().clone(), g.get_ref().id.span())),
+        )
         .chain(
             raw.indicator
                 .iter()

@@ -1,0 +1,80 @@
+//! `cwi compare`: do computed scores reproduce an expected table?
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::compare::{Columns, compare, render};
+
+/// Compare computed scores with expected ones and report every row that differs.
+///
+/// EXPECTED is a CSV of published scores or of a previous run (e.g. a scores.csv kept in the
+/// repository): columns year, a region column (region_code, region or code), node_id (or
+/// --node) and a score column (score or value). Every expected row is looked up in SCORES (a
+/// scores.csv written by `cwi compute`). Exit status: 0 all rows within the tolerance, 1 a
+/// mismatch or a row not computed, 2 a table could not be read.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// scores.csv written by `cwi compute`.
+    #[arg(long, value_name = "FILE")]
+    scores: PathBuf,
+    /// The table of expected scores.
+    #[arg(long, value_name = "FILE")]
+    expected: PathBuf,
+    /// Largest accepted absolute difference.
+    #[arg(long, default_value_t = 1e-9)]
+    tolerance: f64,
+    /// Round computed scores to this many decimals first (as published figures are).
+    #[arg(long, value_name = "N")]
+    decimals: Option<u32>,
+    /// Node id of every expected row, for tables without a node column (e.g. only the index).
+    #[arg(long, value_name = "ID")]
+    node: Option<String>,
+    /// Region column of the expected table (default: region_code, region or code).
+    #[arg(long, value_name = "NAME")]
+    region_column: Option<String>,
+    /// Score column of the expected table (default: score or value).
+    #[arg(long, value_name = "NAME")]
+    score_column: Option<String>,
+    /// Write the comparison as JSON instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: Args) -> ExitCode {
+    if !(args.tolerance.is_finite() && args.tolerance >= 0.0) {
+        eprintln!("error: --tolerance must be a finite number >= 0");
+        return ExitCode::from(2);
+    }
+    let columns = Columns {
+        region: args.region_column,
+        score: args.score_column,
+        node: args.node,
+    };
+    match compare(
+        &args.scores,
+        &args.expected,
+        &columns,
+        args.tolerance,
+        args.decimals,
+    ) {
+        Ok(c) => {
+            if args.json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&c).expect("a comparison serialises")
+                );
+            } else {
+                print!("{}", render(&c));
+            }
+            if c.mismatches.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! `cwi schema`: the JSON Schema of the spec format.
+
+/// Print the JSON Schema (draft-07) of the spec format.
+///
+/// Save it and point your editor's TOML support at it (e.g. a `#:schema spec.schema.json`
+/// first line for Taplo / Even Better TOML) to have specs checked as you type.
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args) {
+    let schema = crate::spec::schema::json_schema();
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&schema).expect("the schema is valid JSON")
+    );
+}

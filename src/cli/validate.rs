@@ -1,0 +1,52 @@
+//! `cwi validate`: every problem of specs and data, before anything is computed.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::validate::{Format, render, spec_files, validate};
+
+/// Check indicator specs, and data files against them, and report every problem.
+///
+/// Each problem has a severity (error or warning), a stable code (E0xx: spec, E1xx: data;
+/// W: warnings), the place (file:line:column in a spec; row, line and column name in data), a
+/// message and a hint. Exit status: 0 no errors (warnings allowed unless --deny-warnings),
+/// 1 problems found, 2 validation could not run (e.g. a path that does not exist).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Spec files, or directories whose *.toml files are all checked.
+    #[arg(value_name = "SPEC_OR_DIR", required = true)]
+    specs: Vec<PathBuf>,
+    /// Data files (CSV, TSV, Parquet, Excel) checked against every valid spec.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    data: Vec<PathBuf>,
+    /// Output format: human (default), json (JSON Lines) or github (workflow annotations).
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+    /// Treat warnings as problems: exit 1 when there are any.
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let specs = match spec_files(&args.specs) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    for data in &args.data {
+        if !data.is_file() {
+            eprintln!("error: {}: no such file", data.display());
+            return ExitCode::from(2);
+        }
+    }
+    let diagnostics = validate(&specs, &args.data);
+    print!("{}", render(&diagnostics, args.format));
+    let errors = diagnostics.iter().any(|d| d.is_error());
+    if errors || (args.deny_warnings && !diagnostics.is_empty()) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
