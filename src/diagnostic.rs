@@ -80,10 +80,12 @@ pub enum Code {
     TooFewUnits,
     /// E114: a text encoding that cannot be determined.
     Encoding,
+    /// E115: no row of the data matches a unit of the spec.
+    NoMatchingRows,
 }
 
 impl Code {
-    pub const ALL: [Code; 31] = [
+    pub const ALL: [Code; 32] = [
         Code::Syntax,
         Code::UnknownKey,
         Code::DuplicateId,
@@ -115,6 +117,7 @@ impl Code {
         Code::LowCoverage,
         Code::TooFewUnits,
         Code::Encoding,
+        Code::NoMatchingRows,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -150,6 +153,7 @@ impl Code {
             Code::LowCoverage => "W112",
             Code::TooFewUnits => "E113",
             Code::Encoding => "E114",
+            Code::NoMatchingRows => "E115",
         }
     }
 

@@ -591,11 +591,9 @@ fn build_panel(
     if panel.years.is_empty() {
         if !gathered.files.is_empty() && diagnostics.iter().all(|d| !d.is_error()) {
             diagnostics.push(
-                Diagnostic::new(Code::UnknownRegion, all_files(), "no row of the data matches a unit of the spec")
+                Diagnostic::new(Code::NoMatchingRows, all_files(), "no row of the data matches a unit of the spec")
                     .hint("check the region column: values must be unit codes, names or aliases from the spec"),
             );
-            diagnostics.last_mut().expect("just pushed").severity =
-                crate::diagnostic::Severity::Error;
         }
         return None;
     }
