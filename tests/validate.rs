@@ -839,3 +839,14 @@ fn compare_reproduces_the_published_hdi_and_catches_a_change() {
     assert!(stdout.contains("2022 KAZ hdi: expected 0.81"), "{stdout}");
     assert!(stdout.contains("1 of 224 row(s) differ"), "{stdout}");
 }
+
+#[test]
+fn every_code_is_documented() {
+    let doc = fs::read_to_string(root().join("docs/validation.md")).unwrap();
+    for code in cwi::diagnostic::Code::ALL {
+        assert!(
+            doc.contains(&format!("| `{code}` |")),
+            "{code} missing from docs/validation.md"
+        );
+    }
+}
