@@ -22,7 +22,7 @@ fn kz_sample(c: &mut Criterion) {
         b.iter(|| {
             let spec = spec::load(&spec_path).unwrap();
             let results = run(spec, &data).unwrap();
-            render_all(&results, "kk").unwrap()
+            render_all(&results, "kk", Default::default()).unwrap()
         })
     });
 }

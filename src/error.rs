@@ -33,4 +33,6 @@ pub enum Error {
     Compute(#[from] ComputeError),
     #[error(transparent)]
     Output(#[from] crate::output::OutputError),
+    #[error(transparent)]
+    Report(#[from] crate::report::ReportError),
 }

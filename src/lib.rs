@@ -5,6 +5,7 @@
 //! `pipeline::run` chains them; the `cli` module only wires these calls to commands.
 
 pub mod aggregate;
+pub mod chart;
 pub mod cli;
 pub mod compare;
 pub mod diagnostic;
@@ -16,6 +17,7 @@ pub mod output;
 pub mod panel;
 pub mod pipeline;
 pub mod rank;
+pub mod report;
 pub mod spec;
 pub mod units;
 pub mod validate;

@@ -13,6 +13,8 @@ pub struct Unit {
     pub name: Labels,
     /// Other spellings accepted in data files.
     pub aliases: Vec<String>,
+    /// Place in the tile-grid map: (row, column), row 0 at the top.
+    pub tile: Option<(u32, u32)>,
 }
 
 /// The registry of units with a lookup that accepts a code, a name in any language or an alias,
@@ -102,6 +104,7 @@ mod tests {
             code: code.into(),
             name: Labels::single("en", en),
             aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            tile: None,
         }
     }
 

@@ -31,6 +31,10 @@ pub struct Args {
     /// default: the first).
     #[arg(long, value_name = "LANG")]
     lang: Option<String>,
+    /// scores.csv style: standard (comma, decimal point) or excel (semicolon, decimal comma,
+    /// UTF-8 with BOM, as a Russian-locale Excel expects).
+    #[arg(long, value_enum, default_value = "standard")]
+    csv: crate::output::CsvStyle,
 }
 
 pub fn run(args: Args) -> Result<(), Error> {
@@ -43,7 +47,7 @@ pub fn run(args: Args) -> Result<(), Error> {
         eprintln!("{warning}");
     }
     let lang = language(&results, args.lang.as_deref())?;
-    let files = render_all(&results, &lang)?;
+    let files = render_all(&results, &lang, args.csv)?;
     write_atomically(&args.out, &files)?;
     eprintln!(
         "wrote {} file(s) to {}: {} regions, years {:?}, {} nodes",

@@ -3,6 +3,8 @@
 
 mod compare;
 mod compute;
+mod progress;
+mod report;
 mod schema;
 mod validate;
 
@@ -25,6 +27,7 @@ enum Command {
     Validate(validate::Args),
     Schema(schema::Args),
     Compare(compare::Args),
+    Report(report::Args),
 }
 
 /// Runs the command line; errors go to stderr with exit status 1.
@@ -32,6 +35,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Compute(args) => compute::run(args),
+        Command::Report(args) => report::run(args),
         Command::Validate(args) => return validate::run(args),
         Command::Compare(args) => return compare::run(args),
         Command::Schema(args) => {

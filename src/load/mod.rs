@@ -438,6 +438,7 @@ fn build_panel(
                     code: code.clone(),
                     name,
                     aliases: vec![],
+                    tile: None,
                 }) {
                     diagnostics.push(
                         Diagnostic::new(

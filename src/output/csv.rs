@@ -1,6 +1,6 @@
 //! `scores.csv`: the long score table, comma-separated UTF-8, empty cells for missing values.
 
-use super::{OutputError, ScoreRow, number};
+use super::{CsvStyle, OutputError, ScoreRow, number};
 
 pub const HEADER: [&str; 9] = [
     "year",
@@ -14,12 +14,22 @@ pub const HEADER: [&str; 9] = [
     "rank",
 ];
 
-pub fn render(rows: &[ScoreRow]) -> Result<Vec<u8>, OutputError> {
+pub fn render(rows: &[ScoreRow], style: CsvStyle) -> Result<Vec<u8>, OutputError> {
     let failed = |e: csv::Error| OutputError::Render {
         what: "scores.csv".into(),
         message: e.to_string(),
     };
-    let mut out = csv::Writer::from_writer(Vec::new());
+    let (delimiter, bom, decimal_comma) = match style {
+        CsvStyle::Standard => (b',', &b""[..], false),
+        CsvStyle::Excel => (b';', &b"\xEF\xBB\xBF"[..], true),
+    };
+    let number = |v: f64| {
+        let text = number(v);
+        if decimal_comma { text.replace('.', ",") } else { text }
+    };
+    let mut out = csv::WriterBuilder::new()
+        .delimiter(delimiter)
+        .from_writer(bom.to_vec());
     out.write_record(HEADER).map_err(failed)?;
     for r in rows {
         out.write_record([

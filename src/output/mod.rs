@@ -36,9 +36,9 @@ impl Format {
         }
     }
 
-    pub fn render(self, results: &Results, rows: &[ScoreRow]) -> Result<Vec<u8>, OutputError> {
+    pub fn render(self, results: &Results, rows: &[ScoreRow], style: CsvStyle) -> Result<Vec<u8>, OutputError> {
         match self {
-            Format::Csv => csv::render(rows),
+            Format::Csv => csv::render(rows, style),
             Format::Json => json::render(results, rows),
         }
     }
@@ -121,15 +121,27 @@ pub fn language(results: &Results, lang: Option<&str>) -> Result<String, OutputE
     }
 }
 
+/// How `scores.csv` is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum CsvStyle {
+    /// Comma-separated, decimal points, UTF-8: for tools and other programs.
+    #[default]
+    Standard,
+    /// Semicolon-separated, decimal commas, UTF-8 with BOM: opens straight in Excel with a
+    /// Russian (or other decimal-comma) locale.
+    Excel,
+}
+
 /// Renders the score table in every format and the manifest, ready to write.
 pub fn render_all(
     results: &Results,
     lang: &str,
+    style: CsvStyle,
 ) -> Result<Vec<(&'static str, Vec<u8>)>, OutputError> {
     let rows = score_rows(results, lang);
     let mut files = Vec::new();
     for format in Format::ALL {
-        files.push((format.file_name(), format.render(results, &rows)?));
+        files.push((format.file_name(), format.render(results, &rows, style)?));
     }
     let names: Vec<&str> = Format::ALL.iter().map(|f| f.file_name()).collect();
     files.push(("manifest.json", manifest::render(results, lang, &names)?));
@@ -138,7 +150,7 @@ pub fn render_all(
 
 /// Writes `files` into `dir` so that each one appears whole or not at all, and none is replaced
 /// unless all were written: temporary files first, renames last.
-pub fn write_atomically(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), OutputError> {
+pub fn write_atomically<S: AsRef<str>>(dir: &Path, files: &[(S, Vec<u8>)]) -> Result<(), OutputError> {
     let fail = |path: &Path, source| OutputError::Write {
         path: path.to_path_buf(),
         source,
@@ -151,8 +163,12 @@ pub fn write_atomically(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), Out
         }
     };
     for (name, bytes) in files {
+        let name = name.as_ref();
         let target = dir.join(name);
-        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        let parent = target.parent().unwrap_or(dir);
+        fs::create_dir_all(parent).map_err(|e| fail(parent, e))?;
+        let file_name = target.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+        let tmp = parent.join(format!(".{file_name}.{}.tmp", std::process::id()));
         let result = fs::File::create(&tmp).and_then(|mut f| {
             f.write_all(bytes)?;
             f.sync_all()

@@ -691,10 +691,21 @@ fn units(
             }
             let name = labels(check, &format!("unit {code} name"), &raw.name);
             let aliases = raw.aliases.iter().map(|a| a.get_ref().clone()).collect();
+            let tile = match &raw.tile {
+                None => None,
+                Some(t) => match t.get_ref().as_slice() {
+                    [r, c] if *r >= 0 && *c >= 0 => Some((*r as u32, *c as u32)),
+                    _ => {
+                        check.at(Code::BadParameter, t.span(), "tile must be [row, column], two whole numbers >= 0", "e.g. tile = [0, 3]");
+                        None
+                    }
+                },
+            };
             if let Err(clash) = units.push(Unit {
                 code,
                 name,
                 aliases,
+                tile,
             }) {
                 check.at(
                     Code::UnitClash,
@@ -763,6 +774,7 @@ fn read_units_table(file: &Path, languages: &[String]) -> Result<Vec<(Unit, usiz
         name_cols.push((lang.clone(), c));
     }
     let alias_col = col("aliases");
+    let tile_cols = col("tile_row").zip(col("tile_col"));
     let mut out = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| {
@@ -808,11 +820,29 @@ fn read_units_table(file: &Path, languages: &[String]) -> Result<Vec<(Unit, usiz
                     .collect()
             })
             .unwrap_or_default();
+        let tile = match tile_cols {
+            None => None,
+            Some((r, c)) => match (field(r).as_str(), field(c).as_str()) {
+                ("", "") => None,
+                (rt, ct) => match (rt.parse::<u32>(), ct.parse::<u32>()) {
+                    (Ok(r), Ok(c)) => Some((r, c)),
+                    _ => {
+                        return Err(problem(
+                            line,
+                            r + 1,
+                            format!("unit {code}: tile_row and tile_col must be whole numbers >= 0"),
+                            "leave both empty for a unit without a tile",
+                        ));
+                    }
+                },
+            },
+        };
         out.push((
             Unit {
                 code,
                 name: Labels::new(names),
                 aliases,
+                tile,
             },
             line,
         ));

@@ -113,6 +113,8 @@ pub struct RawUnit {
     pub name: RawLabels,
     #[serde(default)]
     pub aliases: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub tile: Option<Spanned<Vec<i64>>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

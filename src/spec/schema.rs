@@ -143,7 +143,11 @@ pub fn json_schema() -> Value {
                     "properties": {
                         "code": { "type": "string" },
                         "name": labels(),
-                        "aliases": { "type": "array", "items": { "type": "string" } }
+                        "aliases": { "type": "array", "items": { "type": "string" } },
+                        "tile": {
+                            "type": "array", "items": { "type": "integer", "minimum": 0 }, "minItems": 2, "maxItems": 2,
+                            "description": "place in the tile-grid map: [row, column], row 0 at the top"
+                        }
                     }
                 }
             },

@@ -1,0 +1,72 @@
+//! Heatmap: regions x the nodes of one level, each cell coloured and labelled with its score.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::{DrawResult, GAP, INK, MUTED, clip, fmt_score, rect, scale_colour, style, text, text_on};
+
+#[derive(Debug, Clone)]
+pub struct Heatmap {
+    pub title: String,
+    pub columns: Vec<String>,
+    /// Region label and one score per column.
+    pub rows: Vec<(String, Vec<Option<f64>>)>,
+    pub scale: (f64, f64),
+}
+
+const LEFT: i32 = 280;
+const TOP: i32 = 92;
+const CELL_W: i32 = 124;
+const CELL_H: i32 = 24;
+
+/// Splits a label into at most two lines of about `width` characters.
+fn two_lines(label: &str, width: usize) -> (String, String) {
+    let mut first = String::new();
+    let mut rest = String::new();
+    for word in label.split_whitespace() {
+        if rest.is_empty() && first.chars().count() + word.chars().count() < width {
+            if !first.is_empty() {
+                first.push(' ');
+            }
+            first.push_str(word);
+        } else {
+            if !rest.is_empty() {
+                rest.push(' ');
+            }
+            rest.push_str(word);
+        }
+    }
+    (first, clip(&rest, width))
+}
+
+impl Heatmap {
+    pub(super) fn size(&self) -> (u32, u32) {
+        (
+            (LEFT + CELL_W * self.columns.len() as i32 + 20) as u32,
+            (TOP + CELL_H * self.rows.len() as i32 + 20) as u32,
+        )
+    }
+
+    pub(super) fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        text(area, &self.title, (20, 26), &style(20, INK, HPos::Left, VPos::Center))?;
+        for (c, label) in self.columns.iter().enumerate() {
+            let cx = LEFT + CELL_W * c as i32 + CELL_W / 2;
+            let (a, b) = two_lines(label, 17);
+            text(area, &a, (cx, TOP - 30), &style(13, INK, HPos::Center, VPos::Center))?;
+            text(area, &b, (cx, TOP - 14), &style(13, INK, HPos::Center, VPos::Center))?;
+        }
+        for (r, (label, scores)) in self.rows.iter().enumerate() {
+            let y = TOP + CELL_H * r as i32;
+            text(area, &clip(label, 36), (LEFT - 8, y + CELL_H / 2), &style(14, INK, HPos::Right, VPos::Center))?;
+            for (c, score) in scores.iter().enumerate() {
+                let x = LEFT + CELL_W * c as i32;
+                let fill = score.map_or(GAP, |v| scale_colour(v, self.scale.0, self.scale.1));
+                rect(area, (x + 1, y + 1), (x + CELL_W - 1, y + CELL_H - 1), fill)?;
+                let ink = if score.is_some() { text_on(fill) } else { MUTED };
+                text(area, &fmt_score(*score), (x + CELL_W / 2, y + CELL_H / 2), &style(13, ink, HPos::Center, VPos::Center))?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,69 @@
+//! Rank changes between two years: a slope chart, one line per region from its rank in the first
+//! year to its rank in the second; green when it rose, red when it fell.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::{DrawResult, INK, MUTED, clip, line, style, text};
+
+#[derive(Debug, Clone)]
+pub struct Slope {
+    pub title: String,
+    pub from_year: i32,
+    pub to_year: i32,
+    /// Region label, rank in the first year, rank in the second.
+    pub items: Vec<(String, Option<u32>, Option<u32>)>,
+}
+
+const LEFT: i32 = 330;
+const RIGHT: i32 = 570;
+const TOP: i32 = 76;
+const ROW: i32 = 22;
+const UP: RGBColor = RGBColor(26, 150, 65);
+const DOWN: RGBColor = RGBColor(215, 48, 39);
+
+impl Slope {
+    fn rows(&self) -> i32 {
+        self.items.iter().flat_map(|i| [i.1, i.2]).flatten().max().unwrap_or(1).max(self.items.len() as u32) as i32
+    }
+
+    pub(super) fn size(&self) -> (u32, u32) {
+        (900, (TOP + ROW * self.rows() + 20) as u32)
+    }
+
+    pub(super) fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        text(area, &self.title, (20, 26), &style(20, INK, HPos::Left, VPos::Center))?;
+        text(area, &self.from_year.to_string(), (LEFT, TOP - 22), &style(15, INK, HPos::Center, VPos::Center))?;
+        text(area, &self.to_year.to_string(), (RIGHT, TOP - 22), &style(15, INK, HPos::Center, VPos::Center))?;
+        let y = |rank: u32| TOP + ROW * (rank as i32 - 1) + ROW / 2;
+        let mut missing_left = self.rows();
+        let mut missing_right = self.rows();
+        for (label, a, b) in &self.items {
+            let ya = a.map(y);
+            let yb = b.map(y);
+            if let (Some(ya), Some(yb)) = (ya, yb) {
+                let colour = match (a, b) {
+                    (Some(a), Some(b)) if b < a => UP,
+                    (Some(a), Some(b)) if b > a => DOWN,
+                    _ => MUTED,
+                };
+                line(area, vec![(LEFT, ya), (RIGHT, yb)], colour, 2)?;
+                area.draw(&Circle::new((LEFT, ya), 3, colour.filled()))?;
+                area.draw(&Circle::new((RIGHT, yb), 3, colour.filled()))?;
+            }
+            let la = ya.unwrap_or_else(|| {
+                missing_left -= 1;
+                y(missing_left as u32 + 1)
+            });
+            let lb = yb.unwrap_or_else(|| {
+                missing_right -= 1;
+                y(missing_right as u32 + 1)
+            });
+            let rank = |r: &Option<u32>| r.map_or("–".to_string(), |r| r.to_string());
+            text(area, &format!("{}  {}", clip(label, 32), rank(a)), (LEFT - 10, la), &style(13, INK, HPos::Right, VPos::Center))?;
+            text(area, &format!("{}  {}", rank(b), clip(label, 32)), (RIGHT + 10, lb), &style(13, INK, HPos::Left, VPos::Center))?;
+        }
+        Ok(())
+    }
+}

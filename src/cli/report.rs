@@ -1,0 +1,91 @@
+//! `cwi report`: charts, a self-contained HTML report and an Excel workbook for a year.
+
+use std::path::PathBuf;
+
+use super::progress::Progress;
+use crate::error::Error;
+use crate::output::{CsvStyle, language, render_all, write_atomically};
+use crate::pipeline::run as run_pipeline;
+use crate::report::{Context, render_charts, render_html, render_xlsx};
+use crate::spec;
+
+/// Write the yearly report: charts, one self-contained HTML file, and an Excel workbook.
+///
+/// Computes as `cwi compute` does (refusing on any error), then writes into DIR: report.html
+/// (summary, ranking, directions, trends and rank changes, a card per region, data quality,
+/// methodology and manifest; charts inline as SVG; opens without network and prints on A4),
+/// charts/*.svg and charts/*.png, report.xlsx with --format xlsx, and the outputs of compute.
+/// Labels come from the spec in the chosen language.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The indicator spec (TOML).
+    #[arg(long, value_name = "FILE")]
+    spec: PathBuf,
+    /// Data files (CSV, TSV, Parquet or Excel; long or wide).
+    #[arg(long, value_name = "FILE", num_args = 1.., required = true)]
+    data: Vec<PathBuf>,
+    /// Output directory; created if needed.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// The report's year (default: the latest in the data).
+    #[arg(long, value_name = "YEAR")]
+    year: Option<i32>,
+    /// Language of the report: one of the spec's index.languages (default: the first).
+    #[arg(long, value_name = "LANG")]
+    lang: Option<String>,
+    /// What to write: html (report.html and charts) and/or xlsx (report.xlsx). Repeatable.
+    #[arg(long, value_enum, num_args = 1.., default_values = ["html"])]
+    format: Vec<ReportFormat>,
+    /// scores.csv style: standard, or excel (semicolon, decimal comma, UTF-8 with BOM).
+    #[arg(long, value_enum, default_value = "standard")]
+    csv: CsvStyle,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ReportFormat {
+    /// report.html with the charts inline, plus charts/*.svg and *.png.
+    Html,
+    /// report.xlsx: scores, ranks, raw and normalised values, weights, data quality, manifest.
+    Xlsx,
+}
+
+pub fn run(args: Args) -> Result<(), Error> {
+    let progress = Progress::new(args.quiet, 4);
+    progress.step("reading the spec");
+    let spec = spec::load(&args.spec)?;
+    for warning in &spec.warnings {
+        progress.println(&warning.to_string());
+    }
+    progress.step("loading and computing");
+    let results = run_pipeline(spec, &args.data)?;
+    let lang = language(&results, args.lang.as_deref())?;
+    let ctx = Context::new(&results, &lang, args.year)?;
+    let mut files: Vec<(String, Vec<u8>)> = render_all(&results, &lang, args.csv)?
+        .into_iter()
+        .map(|(name, bytes)| (name.to_string(), bytes))
+        .collect();
+    let manifest = String::from_utf8_lossy(&files.iter().find(|f| f.0 == "manifest.json").map(|f| f.1.clone()).unwrap_or_default()).into_owned();
+    if args.format.contains(&ReportFormat::Html) {
+        progress.step("drawing the charts");
+        let charts = render_charts(&ctx)?;
+        let warnings = results.panel.report.warnings();
+        files.push(("report.html".into(), render_html(&ctx, &charts, &manifest, &warnings).into_bytes()));
+        for (name, chart) in charts {
+            files.push((format!("charts/{name}.svg"), chart.svg.into_bytes()));
+            files.push((format!("charts/{name}.png"), chart.png));
+        }
+    }
+    if args.format.contains(&ReportFormat::Xlsx) {
+        progress.step("writing the workbook");
+        files.push(("report.xlsx".into(), render_xlsx(&ctx, &manifest)?));
+    }
+    write_atomically(&args.out, &files)?;
+    progress.finish();
+    if !args.quiet {
+        eprintln!("wrote {} file(s) to {} ({}, {})", files.len(), args.out.display(), lang, ctx.year_value());
+    }
+    Ok(())
+}

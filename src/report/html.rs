@@ -1,0 +1,310 @@
+//! The HTML report: one self-contained file (styles, font and charts inline, no script, no
+//! network), laid out to print on A4.
+
+use std::fmt::Write as _;
+
+use base64::Engine as _;
+
+use super::Context;
+use crate::chart::Rendered;
+use crate::spec::{Aggregation, Direction, NodeKind, Normalisation};
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn num(v: Option<f64>) -> String {
+    v.map_or("–".into(), |v| format!("{v:.1}"))
+}
+
+fn signed(v: Option<f64>) -> String {
+    v.map_or("–".into(), |v| format!("{v:+.1}"))
+}
+
+/// A rank change as shown: positive when the region moved up.
+fn rank_move(before: Option<u32>, after: Option<u32>) -> Option<i64> {
+    Some(before? as i64 - after? as i64)
+}
+
+fn moved(m: Option<i64>) -> String {
+    match m {
+        None => "–".into(),
+        Some(0) => "0".into(),
+        Some(m) if m > 0 => format!("▲{m}"),
+        Some(m) => format!("▼{}", -m),
+    }
+}
+
+const STYLE: &str = r#"
+@page { size: A4; margin: 14mm; }
+* { box-sizing: border-box; }
+body { font-family: "cwi-sans", sans-serif; color: #212529; margin: 0 auto; max-width: 1100px; padding: 24px; line-height: 1.45; }
+svg text { font-family: "cwi-sans", sans-serif !important; }
+h1 { font-size: 1.9em; margin: 0 0 .2em; }
+h2 { border-bottom: 2px solid #31688e; padding-bottom: .2em; margin-top: 2em; }
+h3 { margin: 1.2em 0 .4em; }
+.meta { color: #6c757d; }
+.figures { display: flex; flex-wrap: wrap; gap: 16px; }
+.figure { border: 1px solid #dee2e6; border-radius: 6px; padding: 12px 16px; min-width: 220px; }
+.figure .big { font-size: 2em; font-weight: bold; }
+table { border-collapse: collapse; width: 100%; margin: .6em 0 1.2em; font-size: .92em; }
+th, td { border-bottom: 1px solid #dee2e6; padding: 4px 8px; text-align: left; vertical-align: top; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+.up { color: #1a9641; } .down { color: #d73027; }
+.chart svg { max-width: 100%; height: auto; }
+.card { border: 1px solid #dee2e6; border-radius: 6px; padding: 8px 16px; margin: 12px 0; }
+.cols { display: flex; gap: 24px; flex-wrap: wrap; } .cols > div { flex: 1; min-width: 260px; }
+ul.tree, ul.tree ul { list-style: none; padding-left: 1.2em; } ul.tree { padding-left: 0; }
+pre { background: #f8f9fa; padding: 12px; overflow-x: auto; font-size: .8em; white-space: pre-wrap; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  h2 { break-before: page; } h2.first { break-before: auto; }
+  .card, .figure, table, .chart { break-inside: avoid; }
+  pre { font-size: 7pt; }
+}
+"#;
+
+/// The whole report page. `charts` are the rendered charts by name; `manifest` the run
+/// manifest as JSON text.
+pub fn render(ctx: &Context, charts: &[(String, Rendered)], manifest: &str, warnings: &[String]) -> String {
+    let w = ctx.words();
+    let r = ctx.results;
+    let year = ctx.year_value();
+    let chart = |prefix: &str| -> String {
+        charts
+            .iter()
+            .find(|(name, _)| name.starts_with(prefix))
+            .map_or(String::new(), |(name, c)| format!("<div class=\"chart\" id=\"chart-{}\">{}</div>", escape(name), c.svg))
+    };
+    let font = base64::engine::general_purpose::STANDARD.encode(crate::chart::font_bytes());
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}, {year}</title>\n<style>@font-face {{ font-family: \"cwi-sans\"; src: url(data:font/ttf;base64,{font}) format(\"truetype\"); }}{STYLE}</style>\n</head>\n<body>\n",
+        lang = escape(&ctx.lang),
+        title = escape(&ctx.node_name(0)),
+    );
+    let _ = write!(
+        h,
+        "<header><h1>{}, {year}</h1><p class=\"meta\">{} {} · {}: {}</p></header>\n",
+        escape(&ctx.node_name(0)),
+        w.generated_by,
+        env!("CARGO_PKG_VERSION"),
+        escape(&r.spec.index.id),
+        escape(&r.spec.index.version)
+    );
+
+    // Summary.
+    let units = ctx.units();
+    let national = ctx.national(0, ctx.year);
+    let _ = write!(h, "<section id=\"summary\"><h2 class=\"first\">{}</h2><div class=\"figures\">", w.summary);
+    let _ = write!(h, "<div class=\"figure\"><div>{}</div><div class=\"big\">{}</div>", w.national_score, num(national));
+    match ctx.previous {
+        Some(p) => {
+            let before = ctx.national(0, p);
+            let change = national.zip(before).map(|(a, b)| a - b);
+            let _ = write!(h, "<div>{} {}: {}</div>", w.change_since, r.panel.years[p], signed(change));
+        }
+        None => {
+            let _ = write!(h, "<div class=\"meta\">{}</div>", w.no_previous_year);
+        }
+    }
+    h.push_str("</div>");
+    let mut ranked: Vec<(usize, f64)> = units.iter().filter_map(|&u| Some((u, r.scores.get(0, ctx.year, u)?))).collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let list = |items: &[(usize, f64)]| -> String {
+        items.iter().map(|&(u, s)| format!("<li>{} — {}</li>", escape(&ctx.region_name(u)), num(Some(s)))).collect()
+    };
+    let top: Vec<_> = ranked.iter().take(3).copied().collect();
+    let bottom: Vec<_> = ranked.iter().rev().take(3).copied().collect();
+    let _ = write!(h, "<div class=\"figure\"><div>{}</div><ol>{}</ol></div>", w.top_regions, list(&top));
+    let _ = write!(h, "<div class=\"figure\"><div>{}</div><ol>{}</ol></div>", w.bottom_regions, list(&bottom));
+    if let Some(p) = ctx.previous {
+        let mut movers: Vec<(usize, i64)> = units.iter().filter_map(|&u| Some((u, rank_move(r.rank(0, p, u), r.rank(0, ctx.year, u))?))).collect();
+        movers.sort_by(|a, b| b.1.abs().cmp(&a.1.abs()).then(b.1.cmp(&a.1)).then(a.0.cmp(&b.0)));
+        let items: String = movers
+            .iter()
+            .filter(|m| m.1 != 0)
+            .take(4)
+            .map(|&(u, m)| format!("<li>{} <span class=\"{}\">{}</span></li>", escape(&ctx.region_name(u)), if m > 0 { "up" } else { "down" }, moved(Some(m))))
+            .collect();
+        let _ = write!(h, "<div class=\"figure\"><div>{} ({} → {year})</div><ul>{items}</ul></div>", w.biggest_movers, r.panel.years[p]);
+    }
+    h.push_str("</div></section>\n");
+
+    // Ranking table.
+    let _ = write!(h, "<section id=\"ranking\"><h2>{}</h2>", w.ranking);
+    h.push_str(&chart("ranking-"));
+    h.push_str(&chart("map-"));
+    let _ = write!(
+        h,
+        "<table><thead><tr><th class=\"n\">{}</th><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th></tr></thead><tbody>",
+        w.rank, w.region, w.score, w.score_change, w.rank_change
+    );
+    let mut order: Vec<usize> = units.clone();
+    order.sort_by_key(|&u| (r.rank(0, ctx.year, u).unwrap_or(u32::MAX), u));
+    for u in order {
+        let score = r.scores.get(0, ctx.year, u);
+        let before = ctx.previous.and_then(|p| r.scores.get(0, p, u));
+        let m = ctx.previous.and_then(|p| rank_move(r.rank(0, p, u), r.rank(0, ctx.year, u)));
+        let class = match m {
+            Some(m) if m > 0 => "up",
+            Some(m) if m < 0 => "down",
+            _ => "",
+        };
+        let _ = write!(
+            h,
+            "<tr><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n {class}\">{}</td></tr>",
+            r.rank(0, ctx.year, u).map_or("–".into(), |k| k.to_string()),
+            escape(&ctx.region_name(u)),
+            num(score),
+            signed(score.zip(before).map(|(a, b)| a - b)),
+            moved(m)
+        );
+    }
+    h.push_str("</tbody></table></section>\n");
+
+    // Directions side by side.
+    let _ = write!(h, "<section id=\"directions\"><h2>{}</h2>", w.directions);
+    h.push_str(&chart("heatmap-"));
+    h.push_str("</section>\n");
+    let _ = write!(h, "<section id=\"trends\"><h2>{}</h2>", w.trends);
+    h.push_str(&chart("trends-"));
+    h.push_str(&chart("slope-"));
+    h.push_str("</section>\n");
+
+    // A card per region.
+    let _ = write!(h, "<section id=\"regions\"><h2>{}</h2>", w.regions);
+    for &u in &units {
+        let code = &r.panel.units.get(u).code;
+        let rel = ctx.relative_indicators(u);
+        let items = |list: Vec<&(usize, f64)>| -> String {
+            list.iter().map(|&&(n, d)| format!("<li>{} <span class=\"meta\">({})</span></li>", escape(&ctx.node_name(n)), signed(Some(d)))).collect()
+        };
+        let _ = write!(
+            h,
+            "<div class=\"card\" id=\"region-{code}\"><h3>{name} — {score} ({rank}: {rk})</h3>{chart}<div class=\"cols\"><div><strong>{strongest}</strong> <span class=\"meta\">({rel})</span><ul>{best}</ul></div><div><strong>{weakest}</strong> <span class=\"meta\">({rel})</span><ul>{worst}</ul></div></div></div>",
+            code = escape(code),
+            name = escape(&ctx.region_name(u)),
+            score = num(r.scores.get(0, ctx.year, u)),
+            rank = w.rank,
+            rk = r.rank(0, ctx.year, u).map_or("–".into(), |k| k.to_string()),
+            chart = chart(&format!("profile-{code}-")),
+            strongest = w.strongest,
+            weakest = w.weakest,
+            rel = w.relative_to_national,
+            best = items(rel.iter().take(3).collect()),
+            worst = items(rel.iter().rev().take(3).collect()),
+        );
+    }
+    h.push_str("</section>\n");
+
+    // Data quality.
+    let _ = write!(h, "<section id=\"quality\"><h2>{}</h2><h3>{}</h3>", w.data_quality, w.missing_cells);
+    let missing: Vec<_> = r.panel.missing_counts().into_iter().filter(|m| m.missing > 0).collect();
+    if missing.is_empty() {
+        let _ = write!(h, "<p>{}</p>", w.no_missing);
+    } else {
+        let _ = write!(h, "<table><thead><tr><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th></tr></thead><tbody>", w.indicator, w.year, w.missing);
+        for m in missing {
+            let name = r.spec.framework.position(&m.indicator).map_or(m.indicator.clone(), |n| ctx.node_name(n));
+            let _ = write!(h, "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{} {} {}</td></tr>", escape(&name), m.year, m.missing, w.of, m.units);
+        }
+        h.push_str("</tbody></table>");
+    }
+    let _ = write!(h, "<p>{}: {}.<br>{}: {}.</p>", w.imputed, w.none_declared, w.treated, w.none_declared);
+    if !warnings.is_empty() {
+        let _ = write!(h, "<h3>{}</h3><ul>", w.warnings);
+        for warning in warnings {
+            let _ = write!(h, "<li>{}</li>", escape(warning));
+        }
+        h.push_str("</ul>");
+    }
+    h.push_str("</section>\n");
+
+    // Methodology from the spec.
+    let _ = write!(h, "<section id=\"methodology\"><h2>{}</h2>", w.methodology);
+    let _ = write!(h, "<p>{}: <strong>{}</strong></p><h3>{}</h3>", w.pooling, escape(&r.spec.pooling.to_string()), w.framework);
+    h.push_str(&tree(ctx, 0));
+    let _ = write!(
+        h,
+        "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        w.indicator, w.unit, w.direction, w.normalisation, w.source
+    );
+    for &n in &r.spec.framework.indicators {
+        if let NodeKind::Indicator(ind) = &r.spec.framework.nodes[n].kind {
+            let _ = write!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                escape(&ctx.node_name(n)),
+                escape(&ind.unit),
+                if ind.direction == Direction::Higher { w.higher_better } else { w.lower_better },
+                escape(&describe_normalisation(&ind.normalisation)),
+                escape(&ind.source)
+            );
+        }
+    }
+    h.push_str("</tbody></table></section>\n");
+    let _ = write!(h, "<section id=\"manifest\"><h2>{}</h2><pre>{}</pre></section>\n", w.manifest, escape(manifest));
+    h.push_str("</body>\n</html>\n");
+    h
+}
+
+fn describe_normalisation(n: &Normalisation) -> String {
+    match n {
+        Normalisation::MinMax { range } => format!("min-max → [{}, {}]", range.0, range.1),
+        Normalisation::ZScore { mean, sd } => format!("z-score (mean {mean}, sd {sd})"),
+        Normalisation::Goalposts { lo, hi, log, cap, range } => format!(
+            "goalposts {lo}–{hi}{}{} → [{}, {}]",
+            if *log { ", ln" } else { "" },
+            if *cap { ", capped" } else { "" },
+            range.0,
+            range.1
+        ),
+    }
+}
+
+/// The framework as a nested list with weights and methods.
+fn tree(ctx: &Context, node: usize) -> String {
+    let w = ctx.words();
+    let fw = &ctx.results.spec.framework;
+    let n = &fw.nodes[node];
+    let method = match &n.kind {
+        NodeKind::Group { aggregation, missing } => format!(
+            "{}: {}, min. {:.0}%",
+            w.aggregation,
+            match aggregation {
+                Aggregation::Arithmetic => "arithmetic",
+                Aggregation::Geometric => "geometric",
+            },
+            missing.min_share * 100.0
+        ),
+        NodeKind::Indicator(ind) => describe_normalisation(&ind.normalisation),
+    };
+    let mut out = format!(
+        "<ul class=\"tree\"><li><strong>{}</strong> <span class=\"meta\">({} {:.3}; {} {:.3}; {})</span>",
+        escape(&ctx.node_name(node)),
+        w.weight,
+        fw.relative_weight(node),
+        w.effective_weight,
+        fw.effective_weight(node),
+        escape(&method)
+    );
+    for &c in &n.children {
+        out.push_str(&tree(ctx, c));
+    }
+    out.push_str("</li></ul>");
+    out
+}

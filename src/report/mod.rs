@@ -1,0 +1,265 @@
+//! The yearly report: charts, a self-contained HTML page and an Excel workbook, all in one
+//! language, built from computed results.
+
+mod html;
+pub mod i18n;
+mod xlsx;
+
+use crate::chart::{Chart, Heatmap, Profile, Ranking, Rendered, Slope, TileMap, Trends};
+use crate::pipeline::Results;
+use crate::spec::NodeKind;
+
+pub use html::render as render_html;
+pub use xlsx::render as render_xlsx;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("the data have no year {year}; they cover {available:?}")]
+    NoYear { year: i32, available: Vec<i32> },
+    #[error("no region has an index score in {0}: nothing to report")]
+    EmptyYear(i32),
+    #[error("{0}")]
+    Chart(#[from] crate::chart::ChartError),
+    #[error("cannot write the workbook: {0}")]
+    Workbook(String),
+}
+
+/// What a report is about: the results, the language and the year.
+pub struct Context<'a> {
+    pub results: &'a Results,
+    pub lang: String,
+    /// Position of the report's year in the panel.
+    pub year: usize,
+    /// Position of the previous year in the panel, if the data have one.
+    pub previous: Option<usize>,
+}
+
+impl<'a> Context<'a> {
+    /// The report's year: `year`, or the latest in the data.
+    pub fn new(results: &'a Results, lang: &str, year: Option<i32>) -> Result<Self, ReportError> {
+        let years = &results.panel.years;
+        let y = match year {
+            None => years.len() - 1,
+            Some(wanted) => results.panel.year_position(wanted).ok_or(ReportError::NoYear {
+                year: wanted,
+                available: years.clone(),
+            })?,
+        };
+        if (0..results.panel.units.len()).all(|u| results.scores.get(0, y, u).is_none()) {
+            return Err(ReportError::EmptyYear(years[y]));
+        }
+        Ok(Context {
+            results,
+            lang: lang.to_string(),
+            year: y,
+            previous: y.checked_sub(1),
+        })
+    }
+
+    pub fn words(&self) -> &'static i18n::Words {
+        i18n::words(&self.lang)
+    }
+
+    pub fn year_value(&self) -> i32 {
+        self.results.panel.years[self.year]
+    }
+
+    pub fn node_name(&self, node: usize) -> String {
+        let n = &self.results.spec.framework.nodes[node];
+        n.name.get(&self.lang).unwrap_or(&n.id).to_string()
+    }
+
+    pub fn region_name(&self, unit: usize) -> String {
+        let u = self.results.panel.units.get(unit);
+        u.name.get(&self.lang).unwrap_or(&u.code).to_string()
+    }
+
+    /// Units present in the report's year.
+    pub fn units(&self) -> Vec<usize> {
+        self.results.panel.present_units(self.year)
+    }
+
+    /// The national value of a node: the unweighted mean of the regions' scores that year.
+    pub fn national(&self, node: usize, year: usize) -> Option<f64> {
+        let scores: Vec<f64> = self
+            .results
+            .panel
+            .present_units(year)
+            .into_iter()
+            .filter_map(|u| self.results.scores.get(node, year, u))
+            .collect();
+        (!scores.is_empty()).then(|| scores.iter().sum::<f64>() / scores.len() as f64)
+    }
+
+    /// Nodes one level below the index (the directions).
+    pub fn directions(&self) -> Vec<usize> {
+        self.results.spec.framework.nodes[0].children.clone()
+    }
+
+    /// Groups below the index in framework order, with their depth: the profile's rows.
+    fn profile_nodes(&self) -> Vec<usize> {
+        let fw = &self.results.spec.framework;
+        (1..fw.nodes.len())
+            .filter(|&n| matches!(fw.nodes[n].kind, NodeKind::Group { .. }))
+            .collect()
+    }
+
+    /// The region's indicators sorted by score minus the national value, best first.
+    pub fn relative_indicators(&self, unit: usize) -> Vec<(usize, f64)> {
+        let fw = &self.results.spec.framework;
+        let mut out: Vec<(usize, f64)> = fw
+            .indicators
+            .iter()
+            .filter_map(|&n| {
+                let own = self.results.scores.get(n, self.year, unit)?;
+                Some((n, own - self.national(n, self.year)?))
+            })
+            .collect();
+        out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        out
+    }
+
+    fn scale(&self) -> (f64, f64) {
+        self.results.spec.index.scale
+    }
+
+    /// Every chart of the report, with its file name (without extension).
+    pub fn charts(&self) -> Result<Vec<(String, Chart)>, ReportError> {
+        let w = self.words();
+        let r = self.results;
+        let year = self.year_value();
+        let index_name = self.node_name(0);
+        let mut out = Vec::new();
+        out.push((
+            format!("ranking-{}-{year}", r.spec.index.id),
+            Chart::Ranking(Ranking {
+                title: format!("{index_name}, {year}"),
+                bars: self
+                    .units()
+                    .into_iter()
+                    .map(|u| (self.region_name(u), r.scores.get(0, self.year, u)))
+                    .collect(),
+                average: self.national(0, self.year),
+                average_label: w.national_average.to_string(),
+                no_data: w.no_data.to_string(),
+                scale: self.scale(),
+            }),
+        ));
+        let directions = self.directions();
+        let mut rows: Vec<(usize, Option<f64>)> = self.units().into_iter().map(|u| (u, r.scores.get(0, self.year, u))).collect();
+        rows.sort_by(|a, b| b.1.unwrap_or(f64::NEG_INFINITY).total_cmp(&a.1.unwrap_or(f64::NEG_INFINITY)));
+        out.push((
+            format!("heatmap-directions-{year}"),
+            Chart::Heatmap(Heatmap {
+                title: format!("{}, {year}", w.directions),
+                columns: std::iter::once(index_name.clone()).chain(directions.iter().map(|&d| self.node_name(d))).collect(),
+                rows: rows
+                    .iter()
+                    .map(|&(u, _)| {
+                        let scores = std::iter::once(0).chain(directions.iter().copied()).map(|n| r.scores.get(n, self.year, u)).collect();
+                        (self.region_name(u), scores)
+                    })
+                    .collect(),
+                scale: self.scale(),
+            }),
+        ));
+        let all_units: Vec<usize> = (0..r.panel.units.len()).filter(|&u| (0..r.panel.years.len()).any(|y| r.panel.is_present(y, u))).collect();
+        out.push((
+            format!("trends-{}", r.spec.index.id),
+            Chart::Trends(Trends {
+                title: format!("{index_name}: {}", w.trends.to_lowercase()),
+                years: r.panel.years.clone(),
+                series: all_units
+                    .iter()
+                    .map(|&u| (self.region_name(u), (0..r.panel.years.len()).map(|y| r.scores.get(0, y, u)).collect()))
+                    .collect(),
+                national: (0..r.panel.years.len()).map(|y| self.national(0, y)).collect(),
+                national_label: w.national_average.to_string(),
+            }),
+        ));
+        if let Some(p) = self.previous {
+            let from = r.panel.years[p];
+            out.push((
+                format!("slope-{}-{from}-{year}", r.spec.index.id),
+                Chart::Slope(Slope {
+                    title: format!("{}: {from} → {year}", w.rank_changes),
+                    from_year: from,
+                    to_year: year,
+                    items: all_units.iter().map(|&u| (self.region_name(u), r.rank(0, p, u), r.rank(0, self.year, u))).collect(),
+                }),
+            ));
+        }
+        if let Some(map) = self.tile_map()? {
+            out.push((format!("map-{}-{year}", r.spec.index.id), Chart::TileMap(map)));
+        }
+        let groups = self.profile_nodes();
+        for u in self.units() {
+            let code = &r.panel.units.get(u).code;
+            out.push((
+                format!("profile-{code}-{year}"),
+                Chart::Profile(Profile {
+                    title: format!("{}, {year}", self.region_name(u)),
+                    items: groups
+                        .iter()
+                        .map(|&n| (self.node_name(n), r.spec.framework.nodes[n].level, r.scores.get(n, self.year, u), self.national(n, self.year)))
+                        .collect(),
+                    scale: self.scale(),
+                    region_label: self.region_name(u),
+                    national_label: w.national_average.to_string(),
+                    no_data: w.no_data.to_string(),
+                }),
+            ));
+        }
+        Ok(out)
+    }
+
+    /// The tile map, when the spec lays out tiles; every region present must have one.
+    fn tile_map(&self) -> Result<Option<TileMap>, ReportError> {
+        let r = self.results;
+        let units = self.units();
+        if units.iter().all(|&u| r.panel.units.get(u).tile.is_none()) {
+            return Ok(None);
+        }
+        let missing: Vec<&str> = units
+            .iter()
+            .filter(|&&u| r.panel.units.get(u).tile.is_none())
+            .map(|&u| r.panel.units.get(u).code.as_str())
+            .collect();
+        if !missing.is_empty() {
+            return Err(crate::chart::ChartError::Data(format!(
+                "the tile map has no place for {}: add tile_row and tile_col (or tile = [row, column]) for them in the spec's units",
+                missing.join(", ")
+            ))
+            .into());
+        }
+        let mut seen = std::collections::HashMap::new();
+        for &u in &units {
+            let unit = r.panel.units.get(u);
+            let tile = unit.tile.expect("checked above");
+            if let Some(other) = seen.insert(tile, unit.code.as_str()) {
+                return Err(crate::chart::ChartError::Data(format!(
+                    "regions {other} and {} share the tile at row {}, column {}: give each region its own tile",
+                    unit.code, tile.0, tile.1
+                ))
+                .into());
+            }
+        }
+        Ok(Some(TileMap {
+            title: format!("{}, {}", self.node_name(0), self.year_value()),
+            tiles: units
+                .iter()
+                .map(|&u| (self.region_name(u), r.panel.units.get(u).tile.expect("checked above"), r.scores.get(0, self.year, u)))
+                .collect(),
+            scale: self.scale(),
+            no_data: self.words().no_data.to_string(),
+        }))
+    }
+}
+
+/// Renders every chart of the report.
+pub fn render_charts(ctx: &Context) -> Result<Vec<(String, Rendered)>, ReportError> {
+    ctx.charts()?
+        .into_iter()
+        .map(|(name, chart)| Ok((name, chart.render()?)))
+        .collect()
+}

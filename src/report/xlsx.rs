@@ -1,0 +1,187 @@
+//! The Excel workbook: scores of every level, ranks, raw and normalised indicator values,
+//! effective weights, data quality and the manifest, labelled in the report's language.
+//!
+//! Every table sheet has two header rows, frozen: names in the chosen language, then the ids
+//! (so formulas and other tools can find a column whatever the language).
+
+use rust_xlsxwriter::{ConditionalFormat3ColorScale, Format, Workbook, Worksheet, XlsxError};
+
+use super::{Context, ReportError};
+
+fn fail(e: XlsxError) -> ReportError {
+    ReportError::Workbook(e.to_string())
+}
+
+/// Sheet names: at most 31 characters, none of `[]:*?/\`.
+fn sheet_name(s: &str) -> String {
+    s.chars()
+        .filter(|c| !"[]:*?/\\".contains(*c))
+        .take(31)
+        .collect()
+}
+
+/// One row per year and region with a value per column, as a table sheet.
+struct Table<'a> {
+    name: String,
+    /// (label, id) of each value column.
+    columns: Vec<(String, String)>,
+    value: &'a dyn Fn(usize, usize, usize) -> Option<f64>,
+    number_format: &'static str,
+    colour_scale: bool,
+}
+
+fn write_table(book: &mut Workbook, ctx: &Context, t: Table) -> Result<(), ReportError> {
+    let w = ctx.words();
+    let r = ctx.results;
+    let header = Format::new().set_bold().set_background_color("#DEE6EF");
+    let ids = Format::new().set_italic().set_font_color("#6C757D");
+    let number = Format::new().set_num_format(t.number_format);
+    let sheet: &mut Worksheet = book.add_worksheet();
+    sheet.set_name(sheet_name(&t.name)).map_err(fail)?;
+    let keys = [w.year, "code", w.region];
+    for (c, k) in keys.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *k, &header).map_err(fail)?;
+        sheet.write_string_with_format(1, c as u16, ["year", "region_code", "region_name"][c], &ids).map_err(fail)?;
+    }
+    for (c, (label, id)) in t.columns.iter().enumerate() {
+        let col = (c + 3) as u16;
+        sheet.write_string_with_format(0, col, label, &header).map_err(fail)?;
+        sheet.write_string_with_format(1, col, id, &ids).map_err(fail)?;
+        sheet.set_column_width(col, 14).map_err(fail)?;
+    }
+    sheet.set_column_width(2, 30).map_err(fail)?;
+    let mut row = 2u32;
+    for (y, &year) in r.panel.years.iter().enumerate() {
+        for u in r.panel.present_units(y) {
+            sheet.write_number(row, 0, year as f64).map_err(fail)?;
+            sheet.write_string(row, 1, &r.panel.units.get(u).code).map_err(fail)?;
+            sheet.write_string(row, 2, ctx.region_name(u)).map_err(fail)?;
+            for c in 0..t.columns.len() {
+                if let Some(v) = (t.value)(c, y, u) {
+                    sheet.write_number_with_format(row, (c + 3) as u16, v, &number).map_err(fail)?;
+                }
+            }
+            row += 1;
+        }
+    }
+    sheet.set_freeze_panes(2, 3).map_err(fail)?;
+    if t.colour_scale && row > 2 && !t.columns.is_empty() {
+        let scale = ConditionalFormat3ColorScale::new()
+            .set_minimum_color("#F8696B")
+            .set_midpoint_color("#FFEB84")
+            .set_maximum_color("#63BE7B");
+        sheet
+            .add_conditional_format(2, 3, row - 1, (t.columns.len() + 2) as u16, &scale)
+            .map_err(fail)?;
+    }
+    Ok(())
+}
+
+/// The workbook as bytes.
+pub fn render(ctx: &Context, manifest: &str) -> Result<Vec<u8>, ReportError> {
+    let w = ctx.words();
+    let r = ctx.results;
+    let fw = &r.spec.framework;
+    let mut book = Workbook::new();
+    let label = |n: usize| (ctx.node_name(n), fw.nodes[n].id.clone());
+
+    // Scores, one sheet per level of the tree.
+    let depth = fw.nodes.iter().map(|n| n.level).max().unwrap_or(0);
+    for level in 0..=depth {
+        let nodes: Vec<usize> = (0..fw.nodes.len()).filter(|&n| fw.nodes[n].level == level).collect();
+        let level_name = r.spec.levels.get(level).and_then(|l| l.get(&ctx.lang)).map_or(format!("{level}"), str::to_string);
+        write_table(
+            &mut book,
+            ctx,
+            Table {
+                name: format!("{} {level} {}", w.score, level_name),
+                columns: nodes.iter().map(|&n| label(n)).collect(),
+                value: &|c, y, u| r.scores.get(nodes[c], y, u),
+                number_format: "0.00",
+                colour_scale: true,
+            },
+        )?;
+    }
+    let all: Vec<usize> = (0..fw.nodes.len()).collect();
+    write_table(
+        &mut book,
+        ctx,
+        Table {
+            name: w.rank.to_string(),
+            columns: all.iter().map(|&n| label(n)).collect(),
+            value: &|c, y, u| r.rank(all[c], y, u).map(f64::from),
+            number_format: "0",
+            colour_scale: false,
+        },
+    )?;
+    let indicators = &fw.indicators;
+    write_table(
+        &mut book,
+        ctx,
+        Table {
+            name: format!("{} (raw)", w.indicator),
+            columns: indicators.iter().map(|&n| label(n)).collect(),
+            value: &|c, y, u| r.panel.get(y, u, c),
+            number_format: "General",
+            colour_scale: false,
+        },
+    )?;
+    write_table(
+        &mut book,
+        ctx,
+        Table {
+            name: w.normalisation.to_string(),
+            columns: indicators.iter().map(|&n| label(n)).collect(),
+            value: &|c, y, u| r.normalised.get(y, u, c),
+            number_format: "0.00",
+            colour_scale: true,
+        },
+    )?;
+
+    let header = Format::new().set_bold().set_background_color("#DEE6EF");
+    let share = Format::new().set_num_format("0.0000");
+    // Weights.
+    let sheet = book.add_worksheet();
+    sheet.set_name(sheet_name(w.effective_weight)).map_err(fail)?;
+    for (c, h) in ["id", w.indicator, "level", w.weight, "relative", w.effective_weight].iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *h, &header).map_err(fail)?;
+    }
+    for (k, node) in fw.nodes.iter().enumerate() {
+        let row = k as u32 + 1;
+        sheet.write_string(row, 0, &node.id).map_err(fail)?;
+        sheet.write_string(row, 1, format!("{}{}", "  ".repeat(node.level), ctx.node_name(k))).map_err(fail)?;
+        sheet.write_number(row, 2, node.level as f64).map_err(fail)?;
+        sheet.write_number(row, 3, node.weight).map_err(fail)?;
+        sheet.write_number_with_format(row, 4, fw.relative_weight(k), &share).map_err(fail)?;
+        sheet.write_number_with_format(row, 5, fw.effective_weight(k), &share).map_err(fail)?;
+    }
+    sheet.set_column_width(1, 50).map_err(fail)?;
+    sheet.set_freeze_panes(1, 0).map_err(fail)?;
+
+    // Data quality: missing values per indicator and year.
+    let sheet = book.add_worksheet();
+    sheet.set_name(sheet_name(w.data_quality)).map_err(fail)?;
+    for (c, h) in ["id", w.indicator, w.year, w.missing, w.regions].iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *h, &header).map_err(fail)?;
+    }
+    for (k, m) in r.panel.missing_counts().iter().enumerate() {
+        let row = k as u32 + 1;
+        let name = fw.position(&m.indicator).map_or(m.indicator.clone(), |n| ctx.node_name(n));
+        sheet.write_string(row, 0, &m.indicator).map_err(fail)?;
+        sheet.write_string(row, 1, name).map_err(fail)?;
+        sheet.write_number(row, 2, m.year as f64).map_err(fail)?;
+        sheet.write_number(row, 3, m.missing as f64).map_err(fail)?;
+        sheet.write_number(row, 4, m.units as f64).map_err(fail)?;
+    }
+    sheet.set_column_width(1, 50).map_err(fail)?;
+    sheet.set_freeze_panes(1, 0).map_err(fail)?;
+
+    // The manifest, one JSON line per row.
+    let sheet = book.add_worksheet();
+    sheet.set_name(sheet_name(w.manifest)).map_err(fail)?;
+    for (k, line) in manifest.lines().enumerate() {
+        sheet.write_string(k as u32, 0, line).map_err(fail)?;
+    }
+    sheet.set_column_width(0, 120).map_err(fail)?;
+    book.save_to_buffer().map_err(fail)
+}
