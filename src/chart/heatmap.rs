@@ -4,7 +4,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::{DrawResult, GAP, INK, MUTED, clip, fmt_score, rect, scale_colour, style, text, text_on};
+use super::{
+    DrawResult, GAP, INK, MUTED, clip, fmt_score, rect, scale_colour, style, text, text_on,
+};
 
 #[derive(Debug, Clone)]
 pub struct Heatmap {
@@ -49,22 +51,51 @@ impl Heatmap {
     }
 
     pub(super) fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
-        text(area, &self.title, (20, 26), &style(20, INK, HPos::Left, VPos::Center))?;
+        text(
+            area,
+            &self.title,
+            (20, 26),
+            &style(20, INK, HPos::Left, VPos::Center),
+        )?;
         for (c, label) in self.columns.iter().enumerate() {
             let cx = LEFT + CELL_W * c as i32 + CELL_W / 2;
             let (a, b) = two_lines(label, 17);
-            text(area, &a, (cx, TOP - 30), &style(13, INK, HPos::Center, VPos::Center))?;
-            text(area, &b, (cx, TOP - 14), &style(13, INK, HPos::Center, VPos::Center))?;
+            text(
+                area,
+                &a,
+                (cx, TOP - 30),
+                &style(13, INK, HPos::Center, VPos::Center),
+            )?;
+            text(
+                area,
+                &b,
+                (cx, TOP - 14),
+                &style(13, INK, HPos::Center, VPos::Center),
+            )?;
         }
         for (r, (label, scores)) in self.rows.iter().enumerate() {
             let y = TOP + CELL_H * r as i32;
-            text(area, &clip(label, 36), (LEFT - 8, y + CELL_H / 2), &style(14, INK, HPos::Right, VPos::Center))?;
+            text(
+                area,
+                &clip(label, 36),
+                (LEFT - 8, y + CELL_H / 2),
+                &style(14, INK, HPos::Right, VPos::Center),
+            )?;
             for (c, score) in scores.iter().enumerate() {
                 let x = LEFT + CELL_W * c as i32;
                 let fill = score.map_or(GAP, |v| scale_colour(v, self.scale.0, self.scale.1));
                 rect(area, (x + 1, y + 1), (x + CELL_W - 1, y + CELL_H - 1), fill)?;
-                let ink = if score.is_some() { text_on(fill) } else { MUTED };
-                text(area, &fmt_score(*score), (x + CELL_W / 2, y + CELL_H / 2), &style(13, ink, HPos::Center, VPos::Center))?;
+                let ink = if score.is_some() {
+                    text_on(fill)
+                } else {
+                    MUTED
+                };
+                text(
+                    area,
+                    &fmt_score(*score),
+                    (x + CELL_W / 2, y + CELL_H / 2),
+                    &style(13, ink, HPos::Center, VPos::Center),
+                )?;
             }
         }
         Ok(())

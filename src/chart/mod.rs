@@ -69,7 +69,10 @@ pub struct Rendered {
 #[derive(Debug, thiserror::Error)]
 pub enum ChartError {
     #[error("cannot draw the {chart} chart: {message}")]
-    Draw { chart: &'static str, message: String },
+    Draw {
+        chart: &'static str,
+        message: String,
+    },
     #[error("{0}")]
     Data(String),
 }
@@ -167,7 +170,11 @@ pub(crate) fn scale_colour(v: f64, lo: f64, hi: f64) -> RGBColor {
         (94, 201, 98),
         (253, 231, 37),
     ];
-    let t = if hi > lo { ((v - lo) / (hi - lo)).clamp(0.0, 1.0) } else { 0.5 };
+    let t = if hi > lo {
+        ((v - lo) / (hi - lo)).clamp(0.0, 1.0)
+    } else {
+        0.5
+    };
     let x = t * (STOPS.len() - 1) as f64;
     let i = (x.floor() as usize).min(STOPS.len() - 2);
     let f = x - i as f64;

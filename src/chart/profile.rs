@@ -5,7 +5,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::{BAR, DrawResult, GRID, INK, MUTED, NATIONAL, clip, fmt_score, line, rect, style, text};
+use super::{
+    BAR, DrawResult, GRID, INK, MUTED, NATIONAL, clip, fmt_score, line, rect, style, text,
+};
 
 #[derive(Debug, Clone)]
 pub struct Profile {
@@ -29,12 +31,27 @@ impl Profile {
     }
 
     pub(super) fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
-        text(area, &self.title, (20, 26), &style(20, INK, HPos::Left, VPos::Center))?;
+        text(
+            area,
+            &self.title,
+            (20, 26),
+            &style(20, INK, HPos::Left, VPos::Center),
+        )?;
         // Legend.
         rect(area, (20, 48), (34, 60), BAR)?;
-        text(area, &self.region_label, (40, 54), &style(13, INK, HPos::Left, VPos::Center))?;
+        text(
+            area,
+            &self.region_label,
+            (40, 54),
+            &style(13, INK, HPos::Left, VPos::Center),
+        )?;
         line(area, vec![(320, 46), (320, 62)], NATIONAL, 3)?;
-        text(area, &self.national_label, (328, 54), &style(13, INK, HPos::Left, VPos::Center))?;
+        text(
+            area,
+            &self.national_label,
+            (328, 54),
+            &style(13, INK, HPos::Left, VPos::Center),
+        )?;
         let values = self.items.iter().flat_map(|i| [i.2, i.3]).flatten();
         let lo = values.clone().fold(self.scale.0, f64::min);
         let hi = values.fold(self.scale.1, f64::max);
@@ -43,22 +60,47 @@ impl Profile {
         for k in 0..=4 {
             let v = lo + (hi - lo) * k as f64 / 4.0;
             line(area, vec![(x(v), TOP - 4), (x(v), bottom)], GRID, 1)?;
-            text(area, &format!("{v:.0}"), (x(v), bottom + 14), &style(12, MUTED, HPos::Center, VPos::Center))?;
+            text(
+                area,
+                &format!("{v:.0}"),
+                (x(v), bottom + 14),
+                &style(12, MUTED, HPos::Center, VPos::Center),
+            )?;
         }
         for (i, (label, depth, score, national)) in self.items.iter().enumerate() {
             let y = TOP + ROW * i as i32;
             let indent = 16 * depth.saturating_sub(1) as i32;
             let size = if *depth <= 1 { 15 } else { 13 };
-            text(area, &clip(label, 36), (20 + indent, y + ROW / 2), &style(size, INK, HPos::Left, VPos::Center))?;
+            text(
+                area,
+                &clip(label, 36),
+                (20 + indent, y + ROW / 2),
+                &style(size, INK, HPos::Left, VPos::Center),
+            )?;
             match score {
                 Some(v) => {
                     rect(area, (LEFT, y + 5), (x(*v).max(LEFT + 1), y + ROW - 5), BAR)?;
-                    text(area, &fmt_score(Some(*v)), (x(*v) + 6, y + ROW / 2), &style(13, INK, HPos::Left, VPos::Center))?;
+                    text(
+                        area,
+                        &fmt_score(Some(*v)),
+                        (x(*v) + 6, y + ROW / 2),
+                        &style(13, INK, HPos::Left, VPos::Center),
+                    )?;
                 }
-                None => text(area, &self.no_data, (LEFT + 6, y + ROW / 2), &style(13, MUTED, HPos::Left, VPos::Center))?,
+                None => text(
+                    area,
+                    &self.no_data,
+                    (LEFT + 6, y + ROW / 2),
+                    &style(13, MUTED, HPos::Left, VPos::Center),
+                )?,
             }
             if let Some(n) = national {
-                line(area, vec![(x(*n), y + 2), (x(*n), y + ROW - 2)], NATIONAL, 3)?;
+                line(
+                    area,
+                    vec![(x(*n), y + 2), (x(*n), y + ROW - 2)],
+                    NATIONAL,
+                    3,
+                )?;
             }
         }
         Ok(())

@@ -25,7 +25,13 @@ const DOWN: RGBColor = RGBColor(215, 48, 39);
 
 impl Slope {
     fn rows(&self) -> i32 {
-        self.items.iter().flat_map(|i| [i.1, i.2]).flatten().max().unwrap_or(1).max(self.items.len() as u32) as i32
+        self.items
+            .iter()
+            .flat_map(|i| [i.1, i.2])
+            .flatten()
+            .max()
+            .unwrap_or(1)
+            .max(self.items.len() as u32) as i32
     }
 
     pub(super) fn size(&self) -> (u32, u32) {
@@ -33,9 +39,24 @@ impl Slope {
     }
 
     pub(super) fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
-        text(area, &self.title, (20, 26), &style(20, INK, HPos::Left, VPos::Center))?;
-        text(area, &self.from_year.to_string(), (LEFT, TOP - 22), &style(15, INK, HPos::Center, VPos::Center))?;
-        text(area, &self.to_year.to_string(), (RIGHT, TOP - 22), &style(15, INK, HPos::Center, VPos::Center))?;
+        text(
+            area,
+            &self.title,
+            (20, 26),
+            &style(20, INK, HPos::Left, VPos::Center),
+        )?;
+        text(
+            area,
+            &self.from_year.to_string(),
+            (LEFT, TOP - 22),
+            &style(15, INK, HPos::Center, VPos::Center),
+        )?;
+        text(
+            area,
+            &self.to_year.to_string(),
+            (RIGHT, TOP - 22),
+            &style(15, INK, HPos::Center, VPos::Center),
+        )?;
         let y = |rank: u32| TOP + ROW * (rank as i32 - 1) + ROW / 2;
         let mut missing_left = self.rows();
         let mut missing_right = self.rows();
@@ -61,8 +82,18 @@ impl Slope {
                 y(missing_right as u32 + 1)
             });
             let rank = |r: &Option<u32>| r.map_or("–".to_string(), |r| r.to_string());
-            text(area, &format!("{}  {}", clip(label, 32), rank(a)), (LEFT - 10, la), &style(13, INK, HPos::Right, VPos::Center))?;
-            text(area, &format!("{}  {}", rank(b), clip(label, 32)), (RIGHT + 10, lb), &style(13, INK, HPos::Left, VPos::Center))?;
+            text(
+                area,
+                &format!("{}  {}", clip(label, 32), rank(a)),
+                (LEFT - 10, la),
+                &style(13, INK, HPos::Right, VPos::Center),
+            )?;
+            text(
+                area,
+                &format!("{}  {}", rank(b), clip(label, 32)),
+                (RIGHT + 10, lb),
+                &style(13, INK, HPos::Left, VPos::Center),
+            )?;
         }
         Ok(())
     }

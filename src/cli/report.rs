@@ -30,6 +30,9 @@ pub struct Args {
     /// The report's year (default: the latest in the data).
     #[arg(long, value_name = "YEAR")]
     year: Option<i32>,
+    /// Node whose ranking, map, trends and rank changes are drawn (default: the index).
+    #[arg(long, value_name = "ID")]
+    node: Option<String>,
     /// Language of the report: one of the spec's index.languages (default: the first).
     #[arg(long, value_name = "LANG")]
     lang: Option<String>,
@@ -62,17 +65,27 @@ pub fn run(args: Args) -> Result<(), Error> {
     progress.step("loading and computing");
     let results = run_pipeline(spec, &args.data)?;
     let lang = language(&results, args.lang.as_deref())?;
-    let ctx = Context::new(&results, &lang, args.year)?;
+    let ctx = Context::new(&results, &lang, args.year, args.node.as_deref())?;
     let mut files: Vec<(String, Vec<u8>)> = render_all(&results, &lang, args.csv)?
         .into_iter()
         .map(|(name, bytes)| (name.to_string(), bytes))
         .collect();
-    let manifest = String::from_utf8_lossy(&files.iter().find(|f| f.0 == "manifest.json").map(|f| f.1.clone()).unwrap_or_default()).into_owned();
+    let manifest = String::from_utf8_lossy(
+        &files
+            .iter()
+            .find(|f| f.0 == "manifest.json")
+            .map(|f| f.1.clone())
+            .unwrap_or_default(),
+    )
+    .into_owned();
     if args.format.contains(&ReportFormat::Html) {
         progress.step("drawing the charts");
         let charts = render_charts(&ctx)?;
         let warnings = results.panel.report.warnings();
-        files.push(("report.html".into(), render_html(&ctx, &charts, &manifest, &warnings).into_bytes()));
+        files.push((
+            "report.html".into(),
+            render_html(&ctx, &charts, &manifest, &warnings).into_bytes(),
+        ));
         for (name, chart) in charts {
             files.push((format!("charts/{name}.svg"), chart.svg.into_bytes()));
             files.push((format!("charts/{name}.png"), chart.png));
@@ -85,7 +98,13 @@ pub fn run(args: Args) -> Result<(), Error> {
     write_atomically(&args.out, &files)?;
     progress.finish();
     if !args.quiet {
-        eprintln!("wrote {} file(s) to {} ({}, {})", files.len(), args.out.display(), lang, ctx.year_value());
+        eprintln!(
+            "wrote {} file(s) to {} ({}, {})",
+            files.len(),
+            args.out.display(),
+            lang,
+            ctx.year_value()
+        );
     }
     Ok(())
 }

@@ -25,7 +25,11 @@ pub fn render(rows: &[ScoreRow], style: CsvStyle) -> Result<Vec<u8>, OutputError
     };
     let number = |v: f64| {
         let text = number(v);
-        if decimal_comma { text.replace('.', ",") } else { text }
+        if decimal_comma {
+            text.replace('.', ",")
+        } else {
+            text
+        }
     };
     let mut out = csv::WriterBuilder::new()
         .delimiter(delimiter)

@@ -36,7 +36,12 @@ impl Format {
         }
     }
 
-    pub fn render(self, results: &Results, rows: &[ScoreRow], style: CsvStyle) -> Result<Vec<u8>, OutputError> {
+    pub fn render(
+        self,
+        results: &Results,
+        rows: &[ScoreRow],
+        style: CsvStyle,
+    ) -> Result<Vec<u8>, OutputError> {
         match self {
             Format::Csv => csv::render(rows, style),
             Format::Json => json::render(results, rows),
@@ -150,7 +155,10 @@ pub fn render_all(
 
 /// Writes `files` into `dir` so that each one appears whole or not at all, and none is replaced
 /// unless all were written: temporary files first, renames last.
-pub fn write_atomically<S: AsRef<str>>(dir: &Path, files: &[(S, Vec<u8>)]) -> Result<(), OutputError> {
+pub fn write_atomically<S: AsRef<str>>(
+    dir: &Path,
+    files: &[(S, Vec<u8>)],
+) -> Result<(), OutputError> {
     let fail = |path: &Path, source| OutputError::Write {
         path: path.to_path_buf(),
         source,
@@ -167,7 +175,10 @@ pub fn write_atomically<S: AsRef<str>>(dir: &Path, files: &[(S, Vec<u8>)]) -> Re
         let target = dir.join(name);
         let parent = target.parent().unwrap_or(dir);
         fs::create_dir_all(parent).map_err(|e| fail(parent, e))?;
-        let file_name = target.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+        let file_name = target
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let tmp = parent.join(format!(".{file_name}.{}.tmp", std::process::id()));
         let result = fs::File::create(&tmp).and_then(|mut f| {
             f.write_all(bytes)?;

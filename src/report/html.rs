@@ -78,7 +78,12 @@ pre { background: #f8f9fa; padding: 12px; overflow-x: auto; font-size: .8em; whi
 
 /// The whole report page. `charts` are the rendered charts by name; `manifest` the run
 /// manifest as JSON text.
-pub fn render(ctx: &Context, charts: &[(String, Rendered)], manifest: &str, warnings: &[String]) -> String {
+pub fn render(
+    ctx: &Context,
+    charts: &[(String, Rendered)],
+    manifest: &str,
+    warnings: &[String],
+) -> String {
     let w = ctx.words();
     let r = ctx.results;
     let year = ctx.year_value();
@@ -86,7 +91,13 @@ pub fn render(ctx: &Context, charts: &[(String, Rendered)], manifest: &str, warn
         charts
             .iter()
             .find(|(name, _)| name.starts_with(prefix))
-            .map_or(String::new(), |(name, c)| format!("<div class=\"chart\" id=\"chart-{}\">{}</div>", escape(name), c.svg))
+            .map_or(String::new(), |(name, c)| {
+                format!(
+                    "<div class=\"chart\" id=\"chart-{}\">{}</div>",
+                    escape(name),
+                    c.svg
+                )
+            })
     };
     let font = base64::engine::general_purpose::STANDARD.encode(crate::chart::font_bytes());
     let mut h = String::new();
@@ -109,38 +120,91 @@ pub fn render(ctx: &Context, charts: &[(String, Rendered)], manifest: &str, warn
     // Summary.
     let units = ctx.units();
     let national = ctx.national(0, ctx.year);
-    let _ = write!(h, "<section id=\"summary\"><h2 class=\"first\">{}</h2><div class=\"figures\">", w.summary);
-    let _ = write!(h, "<div class=\"figure\"><div>{}</div><div class=\"big\">{}</div>", w.national_score, num(national));
+    let _ = write!(
+        h,
+        "<section id=\"summary\"><h2 class=\"first\">{}</h2><div class=\"figures\">",
+        w.summary
+    );
+    let _ = write!(
+        h,
+        "<div class=\"figure\"><div>{}</div><div class=\"big\">{}</div>",
+        w.national_score,
+        num(national)
+    );
     match ctx.previous {
         Some(p) => {
             let before = ctx.national(0, p);
             let change = national.zip(before).map(|(a, b)| a - b);
-            let _ = write!(h, "<div>{} {}: {}</div>", w.change_since, r.panel.years[p], signed(change));
+            let since = w
+                .change_since
+                .replace("{year}", &r.panel.years[p].to_string());
+            let _ = write!(h, "<div>{since}: {}</div>", signed(change));
         }
         None => {
             let _ = write!(h, "<div class=\"meta\">{}</div>", w.no_previous_year);
         }
     }
     h.push_str("</div>");
-    let mut ranked: Vec<(usize, f64)> = units.iter().filter_map(|&u| Some((u, r.scores.get(0, ctx.year, u)?))).collect();
+    let mut ranked: Vec<(usize, f64)> = units
+        .iter()
+        .filter_map(|&u| Some((u, r.scores.get(0, ctx.year, u)?)))
+        .collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
     let list = |items: &[(usize, f64)]| -> String {
-        items.iter().map(|&(u, s)| format!("<li>{} — {}</li>", escape(&ctx.region_name(u)), num(Some(s)))).collect()
+        items
+            .iter()
+            .map(|&(u, s)| {
+                format!(
+                    "<li>{} — {}</li>",
+                    escape(&ctx.region_name(u)),
+                    num(Some(s))
+                )
+            })
+            .collect()
     };
     let top: Vec<_> = ranked.iter().take(3).copied().collect();
     let bottom: Vec<_> = ranked.iter().rev().take(3).copied().collect();
-    let _ = write!(h, "<div class=\"figure\"><div>{}</div><ol>{}</ol></div>", w.top_regions, list(&top));
-    let _ = write!(h, "<div class=\"figure\"><div>{}</div><ol>{}</ol></div>", w.bottom_regions, list(&bottom));
+    let _ = write!(
+        h,
+        "<div class=\"figure\"><div>{}</div><ol>{}</ol></div>",
+        w.top_regions,
+        list(&top)
+    );
+    let _ = write!(
+        h,
+        "<div class=\"figure\"><div>{}</div><ol>{}</ol></div>",
+        w.bottom_regions,
+        list(&bottom)
+    );
     if let Some(p) = ctx.previous {
-        let mut movers: Vec<(usize, i64)> = units.iter().filter_map(|&u| Some((u, rank_move(r.rank(0, p, u), r.rank(0, ctx.year, u))?))).collect();
-        movers.sort_by(|a, b| b.1.abs().cmp(&a.1.abs()).then(b.1.cmp(&a.1)).then(a.0.cmp(&b.0)));
+        let mut movers: Vec<(usize, i64)> = units
+            .iter()
+            .filter_map(|&u| Some((u, rank_move(r.rank(0, p, u), r.rank(0, ctx.year, u))?)))
+            .collect();
+        movers.sort_by(|a, b| {
+            b.1.abs()
+                .cmp(&a.1.abs())
+                .then(b.1.cmp(&a.1))
+                .then(a.0.cmp(&b.0))
+        });
         let items: String = movers
             .iter()
             .filter(|m| m.1 != 0)
             .take(4)
-            .map(|&(u, m)| format!("<li>{} <span class=\"{}\">{}</span></li>", escape(&ctx.region_name(u)), if m > 0 { "up" } else { "down" }, moved(Some(m))))
+            .map(|&(u, m)| {
+                format!(
+                    "<li>{} <span class=\"{}\">{}</span></li>",
+                    escape(&ctx.region_name(u)),
+                    if m > 0 { "up" } else { "down" },
+                    moved(Some(m))
+                )
+            })
             .collect();
-        let _ = write!(h, "<div class=\"figure\"><div>{} ({} → {year})</div><ul>{items}</ul></div>", w.biggest_movers, r.panel.years[p]);
+        let _ = write!(
+            h,
+            "<div class=\"figure\"><div>{} ({} → {year})</div><ul>{items}</ul></div>",
+            w.biggest_movers, r.panel.years[p]
+        );
     }
     h.push_str("</div></section>\n");
 
@@ -158,7 +222,9 @@ pub fn render(ctx: &Context, charts: &[(String, Rendered)], manifest: &str, warn
     for u in order {
         let score = r.scores.get(0, ctx.year, u);
         let before = ctx.previous.and_then(|p| r.scores.get(0, p, u));
-        let m = ctx.previous.and_then(|p| rank_move(r.rank(0, p, u), r.rank(0, ctx.year, u)));
+        let m = ctx
+            .previous
+            .and_then(|p| rank_move(r.rank(0, p, u), r.rank(0, ctx.year, u)));
         let class = match m {
             Some(m) if m > 0 => "up",
             Some(m) if m < 0 => "down",
@@ -191,7 +257,15 @@ pub fn render(ctx: &Context, charts: &[(String, Rendered)], manifest: &str, warn
         let code = &r.panel.units.get(u).code;
         let rel = ctx.relative_indicators(u);
         let items = |list: Vec<&(usize, f64)>| -> String {
-            list.iter().map(|&&(n, d)| format!("<li>{} <span class=\"meta\">({})</span></li>", escape(&ctx.node_name(n)), signed(Some(d)))).collect()
+            list.iter()
+                .map(|&&(n, d)| {
+                    format!(
+                        "<li>{} <span class=\"meta\">({})</span></li>",
+                        escape(&ctx.node_name(n)),
+                        signed(Some(d))
+                    )
+                })
+                .collect()
         };
         let _ = write!(
             h,
@@ -212,19 +286,48 @@ pub fn render(ctx: &Context, charts: &[(String, Rendered)], manifest: &str, warn
     h.push_str("</section>\n");
 
     // Data quality.
-    let _ = write!(h, "<section id=\"quality\"><h2>{}</h2><h3>{}</h3>", w.data_quality, w.missing_cells);
-    let missing: Vec<_> = r.panel.missing_counts().into_iter().filter(|m| m.missing > 0).collect();
+    let _ = write!(
+        h,
+        "<section id=\"quality\"><h2>{}</h2><h3>{}</h3>",
+        w.data_quality, w.missing_cells
+    );
+    let missing: Vec<_> = r
+        .panel
+        .missing_counts()
+        .into_iter()
+        .filter(|m| m.missing > 0)
+        .collect();
     if missing.is_empty() {
         let _ = write!(h, "<p>{}</p>", w.no_missing);
     } else {
-        let _ = write!(h, "<table><thead><tr><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th></tr></thead><tbody>", w.indicator, w.year, w.missing);
+        let _ = write!(
+            h,
+            "<table><thead><tr><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th></tr></thead><tbody>",
+            w.indicator, w.year, w.missing
+        );
         for m in missing {
-            let name = r.spec.framework.position(&m.indicator).map_or(m.indicator.clone(), |n| ctx.node_name(n));
-            let _ = write!(h, "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{} {} {}</td></tr>", escape(&name), m.year, m.missing, w.of, m.units);
+            let name = r
+                .spec
+                .framework
+                .position(&m.indicator)
+                .map_or(m.indicator.clone(), |n| ctx.node_name(n));
+            let _ = write!(
+                h,
+                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{} {} {}</td></tr>",
+                escape(&name),
+                m.year,
+                m.missing,
+                w.of,
+                m.units
+            );
         }
         h.push_str("</tbody></table>");
     }
-    let _ = write!(h, "<p>{}: {}.<br>{}: {}.</p>", w.imputed, w.none_declared, w.treated, w.none_declared);
+    let _ = write!(
+        h,
+        "<p>{}: {}.<br>{}: {}.</p>",
+        w.imputed, w.none_declared, w.treated, w.none_declared
+    );
     if !warnings.is_empty() {
         let _ = write!(h, "<h3>{}</h3><ul>", w.warnings);
         for warning in warnings {
@@ -236,7 +339,13 @@ pub fn render(ctx: &Context, charts: &[(String, Rendered)], manifest: &str, warn
 
     // Methodology from the spec.
     let _ = write!(h, "<section id=\"methodology\"><h2>{}</h2>", w.methodology);
-    let _ = write!(h, "<p>{}: <strong>{}</strong></p><h3>{}</h3>", w.pooling, escape(&r.spec.pooling.to_string()), w.framework);
+    let _ = write!(
+        h,
+        "<p>{}: <strong>{}</strong></p><h3>{}</h3>",
+        w.pooling,
+        escape(&r.spec.pooling.to_string()),
+        w.framework
+    );
     h.push_str(&tree(ctx, 0));
     let _ = write!(
         h,
@@ -250,14 +359,23 @@ pub fn render(ctx: &Context, charts: &[(String, Rendered)], manifest: &str, warn
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 escape(&ctx.node_name(n)),
                 escape(&ind.unit),
-                if ind.direction == Direction::Higher { w.higher_better } else { w.lower_better },
+                if ind.direction == Direction::Higher {
+                    w.higher_better
+                } else {
+                    w.lower_better
+                },
                 escape(&describe_normalisation(&ind.normalisation)),
                 escape(&ind.source)
             );
         }
     }
     h.push_str("</tbody></table></section>\n");
-    let _ = write!(h, "<section id=\"manifest\"><h2>{}</h2><pre>{}</pre></section>\n", w.manifest, escape(manifest));
+    let _ = write!(
+        h,
+        "<section id=\"manifest\"><h2>{}</h2><pre>{}</pre></section>\n",
+        w.manifest,
+        escape(manifest)
+    );
     h.push_str("</body>\n</html>\n");
     h
 }
@@ -266,7 +384,13 @@ fn describe_normalisation(n: &Normalisation) -> String {
     match n {
         Normalisation::MinMax { range } => format!("min-max → [{}, {}]", range.0, range.1),
         Normalisation::ZScore { mean, sd } => format!("z-score (mean {mean}, sd {sd})"),
-        Normalisation::Goalposts { lo, hi, log, cap, range } => format!(
+        Normalisation::Goalposts {
+            lo,
+            hi,
+            log,
+            cap,
+            range,
+        } => format!(
             "goalposts {lo}–{hi}{}{} → [{}, {}]",
             if *log { ", ln" } else { "" },
             if *cap { ", capped" } else { "" },
@@ -282,7 +406,10 @@ fn tree(ctx: &Context, node: usize) -> String {
     let fw = &ctx.results.spec.framework;
     let n = &fw.nodes[node];
     let method = match &n.kind {
-        NodeKind::Group { aggregation, missing } => format!(
+        NodeKind::Group {
+            aggregation,
+            missing,
+        } => format!(
             "{}: {}, min. {:.0}%",
             w.aggregation,
             match aggregation {

@@ -5,6 +5,7 @@
 pub struct Words {
     pub summary: &'static str,
     pub national_score: &'static str,
+    /// With `{year}` standing for the previous year.
     pub change_since: &'static str,
     pub top_regions: &'static str,
     pub bottom_regions: &'static str,
@@ -64,7 +65,7 @@ pub fn words(lang: &str) -> &'static Words {
 static EN: Words = Words {
     summary: "Summary",
     national_score: "National score",
-    change_since: "Change since",
+    change_since: "Change since {year}",
     top_regions: "Highest scores",
     bottom_regions: "Lowest scores",
     biggest_movers: "Biggest rank changes",
@@ -115,7 +116,7 @@ static EN: Words = Words {
 static RU: Words = Words {
     summary: "Основные итоги",
     national_score: "Значение по стране",
-    change_since: "Изменение с",
+    change_since: "Изменение с {year} г.",
     top_regions: "Наивысшие значения",
     bottom_regions: "Наименьшие значения",
     biggest_movers: "Наибольшие изменения мест",
@@ -166,7 +167,7 @@ static RU: Words = Words {
 static KK: Words = Words {
     summary: "Негізгі қорытындылар",
     national_score: "Ел бойынша мәні",
-    change_since: "Өзгеріс,",
+    change_since: "{year} жылмен салыстырғанда",
     top_regions: "Ең жоғары мәндер",
     bottom_regions: "Ең төмен мәндер",
     biggest_movers: "Орынның ең үлкен өзгерістері",

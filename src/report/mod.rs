@@ -18,6 +18,8 @@ pub enum ReportError {
     NoYear { year: i32, available: Vec<i32> },
     #[error("no region has an index score in {0}: nothing to report")]
     EmptyYear(i32),
+    #[error("node \"{node}\" is not in the framework; did you mean \"{suggestion}\"?")]
+    NoNode { node: String, suggestion: String },
     #[error("{0}")]
     Chart(#[from] crate::chart::ChartError),
     #[error("cannot write the workbook: {0}")]
@@ -32,18 +34,38 @@ pub struct Context<'a> {
     pub year: usize,
     /// Position of the previous year in the panel, if the data have one.
     pub previous: Option<usize>,
+    /// The node the ranking, map, trends and rank changes show (default: the index).
+    pub node: usize,
 }
 
 impl<'a> Context<'a> {
-    /// The report's year: `year`, or the latest in the data.
-    pub fn new(results: &'a Results, lang: &str, year: Option<i32>) -> Result<Self, ReportError> {
+    /// The report's year: `year`, or the latest in the data; its node: `node`, or the index.
+    pub fn new(
+        results: &'a Results,
+        lang: &str,
+        year: Option<i32>,
+        node: Option<&str>,
+    ) -> Result<Self, ReportError> {
+        let fw = &results.spec.framework;
+        let node = match node {
+            None => 0,
+            Some(id) => fw.position(id).ok_or_else(|| ReportError::NoNode {
+                node: id.to_string(),
+                suggestion: crate::spec::nearest(id, fw.nodes.iter().map(|n| n.id.as_str()))
+                    .unwrap_or(&fw.nodes[0].id)
+                    .to_string(),
+            })?,
+        };
         let years = &results.panel.years;
         let y = match year {
             None => years.len() - 1,
-            Some(wanted) => results.panel.year_position(wanted).ok_or(ReportError::NoYear {
-                year: wanted,
-                available: years.clone(),
-            })?,
+            Some(wanted) => results
+                .panel
+                .year_position(wanted)
+                .ok_or(ReportError::NoYear {
+                    year: wanted,
+                    available: years.clone(),
+                })?,
         };
         if (0..results.panel.units.len()).all(|u| results.scores.get(0, y, u).is_none()) {
             return Err(ReportError::EmptyYear(years[y]));
@@ -53,6 +75,7 @@ impl<'a> Context<'a> {
             lang: lang.to_string(),
             year: y,
             previous: y.checked_sub(1),
+            node,
         })
     }
 
@@ -129,68 +152,103 @@ impl<'a> Context<'a> {
         let r = self.results;
         let year = self.year_value();
         let index_name = self.node_name(0);
+        let node = self.node;
+        let node_name = self.node_name(node);
+        let node_id = &r.spec.framework.nodes[node].id;
         let mut out = Vec::new();
         out.push((
-            format!("ranking-{}-{year}", r.spec.index.id),
+            format!("ranking-{node_id}-{year}"),
             Chart::Ranking(Ranking {
-                title: format!("{index_name}, {year}"),
+                title: format!("{node_name}, {year}"),
                 bars: self
                     .units()
                     .into_iter()
-                    .map(|u| (self.region_name(u), r.scores.get(0, self.year, u)))
+                    .map(|u| (self.region_name(u), r.scores.get(node, self.year, u)))
                     .collect(),
-                average: self.national(0, self.year),
+                average: self.national(node, self.year),
                 average_label: w.national_average.to_string(),
                 no_data: w.no_data.to_string(),
                 scale: self.scale(),
             }),
         ));
         let directions = self.directions();
-        let mut rows: Vec<(usize, Option<f64>)> = self.units().into_iter().map(|u| (u, r.scores.get(0, self.year, u))).collect();
-        rows.sort_by(|a, b| b.1.unwrap_or(f64::NEG_INFINITY).total_cmp(&a.1.unwrap_or(f64::NEG_INFINITY)));
+        let mut rows: Vec<(usize, Option<f64>)> = self
+            .units()
+            .into_iter()
+            .map(|u| (u, r.scores.get(0, self.year, u)))
+            .collect();
+        rows.sort_by(|a, b| {
+            b.1.unwrap_or(f64::NEG_INFINITY)
+                .total_cmp(&a.1.unwrap_or(f64::NEG_INFINITY))
+        });
         out.push((
             format!("heatmap-directions-{year}"),
             Chart::Heatmap(Heatmap {
                 title: format!("{}, {year}", w.directions),
-                columns: std::iter::once(index_name.clone()).chain(directions.iter().map(|&d| self.node_name(d))).collect(),
+                columns: std::iter::once(index_name.clone())
+                    .chain(directions.iter().map(|&d| self.node_name(d)))
+                    .collect(),
                 rows: rows
                     .iter()
                     .map(|&(u, _)| {
-                        let scores = std::iter::once(0).chain(directions.iter().copied()).map(|n| r.scores.get(n, self.year, u)).collect();
+                        let scores = std::iter::once(0)
+                            .chain(directions.iter().copied())
+                            .map(|n| r.scores.get(n, self.year, u))
+                            .collect();
                         (self.region_name(u), scores)
                     })
                     .collect(),
                 scale: self.scale(),
             }),
         ));
-        let all_units: Vec<usize> = (0..r.panel.units.len()).filter(|&u| (0..r.panel.years.len()).any(|y| r.panel.is_present(y, u))).collect();
+        let all_units: Vec<usize> = (0..r.panel.units.len())
+            .filter(|&u| (0..r.panel.years.len()).any(|y| r.panel.is_present(y, u)))
+            .collect();
         out.push((
-            format!("trends-{}", r.spec.index.id),
+            format!("trends-{node_id}"),
             Chart::Trends(Trends {
-                title: format!("{index_name}: {}", w.trends.to_lowercase()),
+                title: format!("{node_name}: {}", w.trends.to_lowercase()),
                 years: r.panel.years.clone(),
                 series: all_units
                     .iter()
-                    .map(|&u| (self.region_name(u), (0..r.panel.years.len()).map(|y| r.scores.get(0, y, u)).collect()))
+                    .map(|&u| {
+                        (
+                            self.region_name(u),
+                            (0..r.panel.years.len())
+                                .map(|y| r.scores.get(node, y, u))
+                                .collect(),
+                        )
+                    })
                     .collect(),
-                national: (0..r.panel.years.len()).map(|y| self.national(0, y)).collect(),
+                national: (0..r.panel.years.len())
+                    .map(|y| self.national(node, y))
+                    .collect(),
                 national_label: w.national_average.to_string(),
             }),
         ));
         if let Some(p) = self.previous {
             let from = r.panel.years[p];
             out.push((
-                format!("slope-{}-{from}-{year}", r.spec.index.id),
+                format!("slope-{node_id}-{from}-{year}"),
                 Chart::Slope(Slope {
-                    title: format!("{}: {from} → {year}", w.rank_changes),
+                    title: format!("{node_name} — {}: {from} → {year}", w.rank_changes),
                     from_year: from,
                     to_year: year,
-                    items: all_units.iter().map(|&u| (self.region_name(u), r.rank(0, p, u), r.rank(0, self.year, u))).collect(),
+                    items: all_units
+                        .iter()
+                        .map(|&u| {
+                            (
+                                self.region_name(u),
+                                r.rank(node, p, u),
+                                r.rank(node, self.year, u),
+                            )
+                        })
+                        .collect(),
                 }),
             ));
         }
         if let Some(map) = self.tile_map()? {
-            out.push((format!("map-{}-{year}", r.spec.index.id), Chart::TileMap(map)));
+            out.push((format!("map-{node_id}-{year}"), Chart::TileMap(map)));
         }
         let groups = self.profile_nodes();
         for u in self.units() {
@@ -201,7 +259,14 @@ impl<'a> Context<'a> {
                     title: format!("{}, {year}", self.region_name(u)),
                     items: groups
                         .iter()
-                        .map(|&n| (self.node_name(n), r.spec.framework.nodes[n].level, r.scores.get(n, self.year, u), self.national(n, self.year)))
+                        .map(|&n| {
+                            (
+                                self.node_name(n),
+                                r.spec.framework.nodes[n].level,
+                                r.scores.get(n, self.year, u),
+                                self.national(n, self.year),
+                            )
+                        })
                         .collect(),
                     scale: self.scale(),
                     region_label: self.region_name(u),
@@ -245,10 +310,16 @@ impl<'a> Context<'a> {
             }
         }
         Ok(Some(TileMap {
-            title: format!("{}, {}", self.node_name(0), self.year_value()),
+            title: format!("{}, {}", self.node_name(self.node), self.year_value()),
             tiles: units
                 .iter()
-                .map(|&u| (self.region_name(u), r.panel.units.get(u).tile.expect("checked above"), r.scores.get(0, self.year, u)))
+                .map(|&u| {
+                    (
+                        self.region_name(u),
+                        r.panel.units.get(u).tile.expect("checked above"),
+                        r.scores.get(self.node, self.year, u),
+                    )
+                })
                 .collect(),
             scale: self.scale(),
             no_data: self.words().no_data.to_string(),

@@ -40,13 +40,21 @@ fn write_table(book: &mut Workbook, ctx: &Context, t: Table) -> Result<(), Repor
     sheet.set_name(sheet_name(&t.name)).map_err(fail)?;
     let keys = [w.year, "code", w.region];
     for (c, k) in keys.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *k, &header).map_err(fail)?;
-        sheet.write_string_with_format(1, c as u16, ["year", "region_code", "region_name"][c], &ids).map_err(fail)?;
+        sheet
+            .write_string_with_format(0, c as u16, *k, &header)
+            .map_err(fail)?;
+        sheet
+            .write_string_with_format(1, c as u16, ["year", "region_code", "region_name"][c], &ids)
+            .map_err(fail)?;
     }
     for (c, (label, id)) in t.columns.iter().enumerate() {
         let col = (c + 3) as u16;
-        sheet.write_string_with_format(0, col, label, &header).map_err(fail)?;
-        sheet.write_string_with_format(1, col, id, &ids).map_err(fail)?;
+        sheet
+            .write_string_with_format(0, col, label, &header)
+            .map_err(fail)?;
+        sheet
+            .write_string_with_format(1, col, id, &ids)
+            .map_err(fail)?;
         sheet.set_column_width(col, 14).map_err(fail)?;
     }
     sheet.set_column_width(2, 30).map_err(fail)?;
@@ -54,11 +62,17 @@ fn write_table(book: &mut Workbook, ctx: &Context, t: Table) -> Result<(), Repor
     for (y, &year) in r.panel.years.iter().enumerate() {
         for u in r.panel.present_units(y) {
             sheet.write_number(row, 0, year as f64).map_err(fail)?;
-            sheet.write_string(row, 1, &r.panel.units.get(u).code).map_err(fail)?;
-            sheet.write_string(row, 2, ctx.region_name(u)).map_err(fail)?;
+            sheet
+                .write_string(row, 1, &r.panel.units.get(u).code)
+                .map_err(fail)?;
+            sheet
+                .write_string(row, 2, ctx.region_name(u))
+                .map_err(fail)?;
             for c in 0..t.columns.len() {
                 if let Some(v) = (t.value)(c, y, u) {
-                    sheet.write_number_with_format(row, (c + 3) as u16, v, &number).map_err(fail)?;
+                    sheet
+                        .write_number_with_format(row, (c + 3) as u16, v, &number)
+                        .map_err(fail)?;
                 }
             }
             row += 1;
@@ -88,8 +102,15 @@ pub fn render(ctx: &Context, manifest: &str) -> Result<Vec<u8>, ReportError> {
     // Scores, one sheet per level of the tree.
     let depth = fw.nodes.iter().map(|n| n.level).max().unwrap_or(0);
     for level in 0..=depth {
-        let nodes: Vec<usize> = (0..fw.nodes.len()).filter(|&n| fw.nodes[n].level == level).collect();
-        let level_name = r.spec.levels.get(level).and_then(|l| l.get(&ctx.lang)).map_or(format!("{level}"), str::to_string);
+        let nodes: Vec<usize> = (0..fw.nodes.len())
+            .filter(|&n| fw.nodes[n].level == level)
+            .collect();
+        let level_name = r
+            .spec
+            .levels
+            .get(level)
+            .and_then(|l| l.get(&ctx.lang))
+            .map_or(format!("{level}"), str::to_string);
         write_table(
             &mut book,
             ctx,
@@ -142,18 +163,44 @@ pub fn render(ctx: &Context, manifest: &str) -> Result<Vec<u8>, ReportError> {
     let share = Format::new().set_num_format("0.0000");
     // Weights.
     let sheet = book.add_worksheet();
-    sheet.set_name(sheet_name(w.effective_weight)).map_err(fail)?;
-    for (c, h) in ["id", w.indicator, "level", w.weight, "relative", w.effective_weight].iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *h, &header).map_err(fail)?;
+    sheet
+        .set_name(sheet_name(w.effective_weight))
+        .map_err(fail)?;
+    for (c, h) in [
+        "id",
+        w.indicator,
+        "level",
+        w.weight,
+        "relative",
+        w.effective_weight,
+    ]
+    .iter()
+    .enumerate()
+    {
+        sheet
+            .write_string_with_format(0, c as u16, *h, &header)
+            .map_err(fail)?;
     }
     for (k, node) in fw.nodes.iter().enumerate() {
         let row = k as u32 + 1;
         sheet.write_string(row, 0, &node.id).map_err(fail)?;
-        sheet.write_string(row, 1, format!("{}{}", "  ".repeat(node.level), ctx.node_name(k))).map_err(fail)?;
-        sheet.write_number(row, 2, node.level as f64).map_err(fail)?;
+        sheet
+            .write_string(
+                row,
+                1,
+                format!("{}{}", "  ".repeat(node.level), ctx.node_name(k)),
+            )
+            .map_err(fail)?;
+        sheet
+            .write_number(row, 2, node.level as f64)
+            .map_err(fail)?;
         sheet.write_number(row, 3, node.weight).map_err(fail)?;
-        sheet.write_number_with_format(row, 4, fw.relative_weight(k), &share).map_err(fail)?;
-        sheet.write_number_with_format(row, 5, fw.effective_weight(k), &share).map_err(fail)?;
+        sheet
+            .write_number_with_format(row, 4, fw.relative_weight(k), &share)
+            .map_err(fail)?;
+        sheet
+            .write_number_with_format(row, 5, fw.effective_weight(k), &share)
+            .map_err(fail)?;
     }
     sheet.set_column_width(1, 50).map_err(fail)?;
     sheet.set_freeze_panes(1, 0).map_err(fail)?;
@@ -161,12 +208,19 @@ pub fn render(ctx: &Context, manifest: &str) -> Result<Vec<u8>, ReportError> {
     // Data quality: missing values per indicator and year.
     let sheet = book.add_worksheet();
     sheet.set_name(sheet_name(w.data_quality)).map_err(fail)?;
-    for (c, h) in ["id", w.indicator, w.year, w.missing, w.regions].iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *h, &header).map_err(fail)?;
+    for (c, h) in ["id", w.indicator, w.year, w.missing, w.regions]
+        .iter()
+        .enumerate()
+    {
+        sheet
+            .write_string_with_format(0, c as u16, *h, &header)
+            .map_err(fail)?;
     }
     for (k, m) in r.panel.missing_counts().iter().enumerate() {
         let row = k as u32 + 1;
-        let name = fw.position(&m.indicator).map_or(m.indicator.clone(), |n| ctx.node_name(n));
+        let name = fw
+            .position(&m.indicator)
+            .map_or(m.indicator.clone(), |n| ctx.node_name(n));
         sheet.write_string(row, 0, &m.indicator).map_err(fail)?;
         sheet.write_string(row, 1, name).map_err(fail)?;
         sheet.write_number(row, 2, m.year as f64).map_err(fail)?;

@@ -696,7 +696,12 @@ fn units(
                 Some(t) => match t.get_ref().as_slice() {
                     [r, c] if *r >= 0 && *c >= 0 => Some((*r as u32, *c as u32)),
                     _ => {
-                        check.at(Code::BadParameter, t.span(), "tile must be [row, column], two whole numbers >= 0", "e.g. tile = [0, 3]");
+                        check.at(
+                            Code::BadParameter,
+                            t.span(),
+                            "tile must be [row, column], two whole numbers >= 0",
+                            "e.g. tile = [0, 3]",
+                        );
                         None
                     }
                 },
@@ -830,7 +835,9 @@ fn read_units_table(file: &Path, languages: &[String]) -> Result<Vec<(Unit, usiz
                         return Err(problem(
                             line,
                             r + 1,
-                            format!("unit {code}: tile_row and tile_col must be whole numbers >= 0"),
+                            format!(
+                                "unit {code}: tile_row and tile_col must be whole numbers >= 0"
+                            ),
                             "leave both empty for a unit without a tile",
                         ));
                     }
