@@ -3,27 +3,10 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// A fresh scratch directory per test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cwi-cli-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn cwi(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cwi"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap()
-}
+mod common;
+use common::{cwi, root, scratch};
 
 fn compute(spec: &Path, data: &[&Path], out: &Path) -> Output {
     let mut args = vec![
@@ -56,7 +39,7 @@ fn stderr(o: &Output) -> String {
 
 #[test]
 fn kz_sample_gives_every_node_region_and_year_with_plausible_scores() {
-    let out = scratch("kz");
+    let out = scratch("cli-kz");
     let o = kz_sample(&out);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = fs::read_to_string(out.join("scores.csv")).unwrap();
@@ -155,7 +138,7 @@ fn kz_sample_gives_every_node_region_and_year_with_plausible_scores() {
 
 #[test]
 fn same_inputs_give_identical_bytes() {
-    let (a, b) = (scratch("same-a"), scratch("same-b"));
+    let (a, b) = (scratch("cli-same-a"), scratch("cli-same-b"));
     assert!(kz_sample(&a).status.success());
     assert!(kz_sample(&b).status.success());
     for f in ["scores.csv", "scores.json", "manifest.json"] {
@@ -172,7 +155,7 @@ fn same_inputs_give_identical_bytes() {
 /// Runs the tiny fixture with one line of its spec replaced; returns the output, the spec path
 /// and the 1-based line of the replacement.
 fn broken_spec(name: &str, from: &str, to: &str) -> (Output, PathBuf, usize, PathBuf) {
-    let dir = scratch(name);
+    let dir = scratch(&format!("cli-{name}"));
     let text = fs::read_to_string(root().join("tests/fixtures/tiny.toml")).unwrap();
     let at = text
         .find(from)
@@ -244,7 +227,7 @@ fn spec_errors_name_the_file_line_and_fix() {
 #[test]
 fn an_empty_group_is_refused_at_its_line() {
     // Re-parent both education indicators: the education group is left empty.
-    let dir = scratch("empty");
+    let dir = scratch("cli-empty");
     let text = fs::read_to_string(root().join("tests/fixtures/tiny.toml")).unwrap();
     let line = text
         .lines()
@@ -269,7 +252,7 @@ fn an_empty_group_is_refused_at_its_line() {
 }
 
 fn broken_data(name: &str, csv: &str) -> (Output, PathBuf, PathBuf) {
-    let dir = scratch(name);
+    let dir = scratch(&format!("cli-{name}"));
     let data = dir.join("data.csv");
     fs::write(&data, csv).unwrap();
     let out = dir.join("out");
@@ -333,7 +316,7 @@ fn unknown_regions_and_indicators_are_reported_not_guessed() {
 
 #[test]
 fn a_failed_run_leaves_earlier_outputs_untouched() {
-    let dir = scratch("keep");
+    let dir = scratch("cli-keep");
     let out = dir.join("out");
     let tiny_spec = root().join("tests/fixtures/tiny.toml");
     let o = compute(&tiny_spec, &[&root().join("tests/fixtures/tiny.csv")], &out);
@@ -354,7 +337,7 @@ fn a_failed_run_leaves_earlier_outputs_untouched() {
 #[test]
 fn parquet_and_wide_files_load_like_the_long_csv() {
     use polars::prelude::*;
-    let dir = scratch("parquet");
+    let dir = scratch("cli-parquet");
     // The tiny fixture in wide form, split over a Parquet file (health) and a CSV (education).
     let mut health = df!(
         "region" => ["R1", "R2", "R3"],
@@ -389,7 +372,7 @@ fn parquet_and_wide_files_load_like_the_long_csv() {
 
 #[test]
 fn an_unknown_language_is_refused() {
-    let dir = scratch("lang");
+    let dir = scratch("cli-lang");
     let o = cwi(&[
         "compute",
         "--spec",

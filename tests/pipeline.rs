@@ -2,12 +2,11 @@
 
 use std::path::{Path, PathBuf};
 
+mod common;
+use common::root;
+
 use cwi::pipeline::{Results, run};
 use cwi::spec;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn compute(spec_file: &str, data: &[&str]) -> Results {
     let spec = spec::load(&root().join(spec_file)).unwrap();

@@ -4,30 +4,14 @@
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cwi-report-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn cwi(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cwi"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap()
-}
+mod common;
+use common::{cwi, root, scratch};
 
 /// The report of the Kazakhstan sample in `lang`, into a fresh directory.
 fn kz_report(name: &str, lang: &str, extra: &[&str]) -> PathBuf {
-    let out = scratch(name);
+    let out = scratch(&format!("report-{name}"));
     let mut args = vec![
         "report",
         "--spec",
@@ -59,26 +43,6 @@ fn region_names(lang: &str) -> Vec<String> {
     lines
         .map(|l| l.split(',').nth(col).unwrap().to_string())
         .collect()
-}
-
-/// Decodes a PNG and returns (width, height, share of non-white pixels, distinct colours).
-fn png_stats(path: &Path) -> (u32, u32, f64, usize) {
-    let decoder = png::Decoder::new(std::io::BufReader::new(fs::File::open(path).unwrap()));
-    let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
-    let info = reader.next_frame(&mut buf).unwrap();
-    let px: Vec<&[u8]> = buf[..info.buffer_size()].chunks(3).collect();
-    let ink = px
-        .iter()
-        .filter(|p| p != &&[255u8, 255, 255].as_slice())
-        .count();
-    let colours: std::collections::HashSet<&[u8]> = px.iter().copied().collect();
-    (
-        info.width,
-        info.height,
-        ink as f64 / px.len() as f64,
-        colours.len(),
-    )
 }
 
 #[test]
@@ -274,7 +238,7 @@ fn the_report_renders_in_a_browser() {
             "{lang}: no screenshot: {}",
             String::from_utf8_lossy(&o.stderr)
         );
-        let (w, h, ink, colours) = png_stats_any(&shot);
+        let (w, h, ink, colours) = png_stats(&shot);
         assert_eq!((w, h), (1280, 2400));
         assert!(
             ink > 0.05 && colours > 50,
@@ -283,8 +247,9 @@ fn the_report_renders_in_a_browser() {
     }
 }
 
-/// Like `png_stats` for RGB or RGBA images.
-fn png_stats_any(path: &Path) -> (u32, u32, f64, usize) {
+/// Decodes a PNG (RGB or RGBA) and returns (width, height, share of non-white pixels,
+/// distinct colours).
+fn png_stats(path: &Path) -> (u32, u32, f64, usize) {
     let mut decoder = png::Decoder::new(std::io::BufReader::new(fs::File::open(path).unwrap()));
     decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
     let mut reader = decoder.read_info().unwrap();
@@ -385,7 +350,7 @@ fn the_workbook_holds_what_the_csv_holds() {
 
 #[test]
 fn excel_style_csv_opens_in_a_russian_locale() {
-    let dir = scratch("excel-csv");
+    let dir = scratch("report-excel-csv");
     let (plain, excel) = (dir.join("plain"), dir.join("excel"));
     for (out, style) in [(&plain, "standard"), (&excel, "excel")] {
         let o = cwi(&[
@@ -415,7 +380,7 @@ fn excel_style_csv_opens_in_a_russian_locale() {
 
 #[test]
 fn bad_requests_get_clear_errors() {
-    let dir = scratch("bad");
+    let dir = scratch("report-bad");
     let base = [
         "report",
         "--spec",

@@ -4,26 +4,9 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cwi-validate-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn cwi(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cwi"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap()
-}
+mod common;
+use common::{cwi, root, scratch};
 
 fn tiny_spec() -> String {
     fs::read_to_string(root().join("tests/fixtures/tiny.toml")).unwrap()
@@ -52,7 +35,7 @@ struct Run {
 
 /// Validates `spec` (and `data`, if any) as JSON Lines.
 fn validate(name: &str, spec: &str, data: Option<&[u8]>, data_name: &str, extra: &[&str]) -> Run {
-    let dir = scratch(name);
+    let dir = scratch(&format!("validate-{name}"));
     let spec_path = dir.join("spec.toml");
     fs::write(&spec_path, spec).unwrap();
     let data_path = dir.join(data_name);
@@ -498,7 +481,7 @@ fn exit_status_two_when_validation_cannot_run() {
 
 #[test]
 fn human_output_quotes_and_underlines_the_line() {
-    let dir = scratch("human");
+    let dir = scratch("validate-human");
     let spec = dir.join("spec.toml");
     fs::write(&spec, tiny_spec().replacen("weight = 3", "weight = -3", 1)).unwrap();
     let o = cwi(&["validate", spec.to_str().unwrap()]);
@@ -553,7 +536,7 @@ fn every_shipped_spec_validates_with_its_sample() {
 
 #[test]
 fn hostile_inputs_end_in_a_report() {
-    let dir = scratch("hostile");
+    let dir = scratch("validate-hostile");
     let cases: Vec<(&str, Vec<u8>)> = vec![
         (
             "bomb-arrays.toml",
@@ -665,7 +648,7 @@ fn compute(data: &Path, out: &Path) -> Vec<u8> {
 
 #[test]
 fn localised_exports_read_to_the_same_values_as_a_clean_csv() {
-    let dir = scratch("locales");
+    let dir = scratch("validate-locales");
     let clean = dir.join("clean.csv");
     fs::write(&clean, CLEAN).unwrap();
     let expected = compute(&clean, &dir.join("out-clean"));
@@ -771,7 +754,7 @@ fn the_shipped_schema_is_what_cwi_schema_prints() {
 
 #[test]
 fn compare_reproduces_the_published_hdi_and_catches_a_change() {
-    let dir = scratch("compare");
+    let dir = scratch("validate-compare");
     let out = dir.join("out");
     let o = cwi(&[
         "compute",

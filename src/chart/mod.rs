@@ -245,6 +245,91 @@ pub(crate) fn dashed<DB: DrawingBackend>(
     Ok(())
 }
 
+/// A horizontal score axis from pixel `left` to `right`, covering the index scale and every
+/// value drawn on it; shared by the bar charts.
+pub(crate) struct Axis {
+    left: i32,
+    right: i32,
+    lo: f64,
+    hi: f64,
+}
+
+impl Axis {
+    pub(crate) fn new(
+        left: i32,
+        right: i32,
+        scale: (f64, f64),
+        values: impl Iterator<Item = f64>,
+    ) -> Axis {
+        let (lo, hi) = values.fold(scale, |(lo, hi), v| (lo.min(v), hi.max(v)));
+        Axis {
+            left,
+            right,
+            lo,
+            hi,
+        }
+    }
+
+    pub(crate) fn x(&self, v: f64) -> i32 {
+        self.left
+            + ((v - self.lo) / (self.hi - self.lo) * (self.right - self.left) as f64).round() as i32
+    }
+
+    /// Five grid lines between `top` and `bottom`, labelled below.
+    pub(crate) fn grid<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        top: i32,
+        bottom: i32,
+    ) -> DrawResult<DB> {
+        for k in 0..=4 {
+            let v = self.lo + (self.hi - self.lo) * k as f64 / 4.0;
+            line(area, vec![(self.x(v), top), (self.x(v), bottom)], GRID, 1)?;
+            text(
+                area,
+                &format!("{v:.0}"),
+                (self.x(v), bottom + 14),
+                &style(12, MUTED, HPos::Center, VPos::Center),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// A bar for `score` in the row from `y0` to `y1`, its value printed after it; a gap is
+    /// written out as `no_data`.
+    pub(crate) fn bar<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        (y0, y1): (i32, i32),
+        score: Option<f64>,
+        no_data: &str,
+    ) -> DrawResult<DB> {
+        let mid = (y0 + y1) / 2;
+        match score {
+            Some(v) => {
+                rect(
+                    area,
+                    (self.left, y0),
+                    (self.x(v).max(self.left + 1), y1),
+                    BAR,
+                )?;
+                text(
+                    area,
+                    &fmt_score(Some(v)),
+                    (self.x(v) + 6, mid),
+                    &style(13, INK, HPos::Left, VPos::Center),
+                )
+            }
+            None => text(
+                area,
+                no_data,
+                (self.left + 6, mid),
+                &style(13, MUTED, HPos::Left, VPos::Center),
+            ),
+        }
+    }
+}
+
 /// A score as printed on charts: one decimal, or "–" for a gap.
 pub(crate) fn fmt_score(v: Option<f64>) -> String {
     v.map_or("–".to_string(), |v| format!("{v:.1}"))

@@ -5,9 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::{
-    BAR, DrawResult, GRID, INK, MUTED, NATIONAL, clip, fmt_score, line, rect, style, text,
-};
+use super::{Axis, BAR, DrawResult, INK, NATIONAL, clip, line, rect, style, text};
 
 #[derive(Debug, Clone)]
 pub struct Profile {
@@ -52,21 +50,14 @@ impl Profile {
             (328, 54),
             &style(13, INK, HPos::Left, VPos::Center),
         )?;
-        let values = self.items.iter().flat_map(|i| [i.2, i.3]).flatten();
-        let lo = values.clone().fold(self.scale.0, f64::min);
-        let hi = values.fold(self.scale.1, f64::max);
-        let x = |v: f64| LEFT + ((v - lo) / (hi - lo) * (RIGHT - LEFT) as f64).round() as i32;
+        let axis = Axis::new(
+            LEFT,
+            RIGHT,
+            self.scale,
+            self.items.iter().flat_map(|i| [i.2, i.3]).flatten(),
+        );
         let bottom = TOP + ROW * self.items.len() as i32;
-        for k in 0..=4 {
-            let v = lo + (hi - lo) * k as f64 / 4.0;
-            line(area, vec![(x(v), TOP - 4), (x(v), bottom)], GRID, 1)?;
-            text(
-                area,
-                &format!("{v:.0}"),
-                (x(v), bottom + 14),
-                &style(12, MUTED, HPos::Center, VPos::Center),
-            )?;
-        }
+        axis.grid(area, TOP - 4, bottom)?;
         for (i, (label, depth, score, national)) in self.items.iter().enumerate() {
             let y = TOP + ROW * i as i32;
             let indent = 16 * depth.saturating_sub(1) as i32;
@@ -77,27 +68,11 @@ impl Profile {
                 (20 + indent, y + ROW / 2),
                 &style(size, INK, HPos::Left, VPos::Center),
             )?;
-            match score {
-                Some(v) => {
-                    rect(area, (LEFT, y + 5), (x(*v).max(LEFT + 1), y + ROW - 5), BAR)?;
-                    text(
-                        area,
-                        &fmt_score(Some(*v)),
-                        (x(*v) + 6, y + ROW / 2),
-                        &style(13, INK, HPos::Left, VPos::Center),
-                    )?;
-                }
-                None => text(
-                    area,
-                    &self.no_data,
-                    (LEFT + 6, y + ROW / 2),
-                    &style(13, MUTED, HPos::Left, VPos::Center),
-                )?,
-            }
+            axis.bar(area, (y + 5, y + ROW - 5), *score, &self.no_data)?;
             if let Some(n) = national {
                 line(
                     area,
-                    vec![(x(*n), y + 2), (x(*n), y + ROW - 2)],
+                    vec![(axis.x(*n), y + 2), (axis.x(*n), y + ROW - 2)],
                     NATIONAL,
                     3,
                 )?;

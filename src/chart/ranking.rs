@@ -4,9 +4,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::{
-    BAR, DrawResult, GRID, INK, MUTED, NATIONAL, clip, dashed, fmt_score, line, rect, style, text,
-};
+use super::{Axis, DrawResult, INK, NATIONAL, clip, dashed, fmt_score, style, text};
 
 #[derive(Debug, Clone)]
 pub struct Ranking {
@@ -37,10 +35,8 @@ impl Ranking {
             (None, Some(_)) => std::cmp::Ordering::Greater,
             (None, None) => std::cmp::Ordering::Equal,
         });
-        let values = bars.iter().filter_map(|b| b.1);
-        let lo = values.clone().fold(self.scale.0, f64::min);
-        let hi = values.fold(self.scale.1, f64::max);
-        let x = |v: f64| LEFT + ((v - lo) / (hi - lo) * (RIGHT - LEFT) as f64).round() as i32;
+        let axis = Axis::new(LEFT, RIGHT, self.scale, bars.iter().filter_map(|b| b.1));
+        let x = |v: f64| axis.x(v);
         let bottom = TOP + ROW * bars.len() as i32;
         text(
             area,
@@ -48,16 +44,7 @@ impl Ranking {
             (20, 26),
             &style(20, INK, HPos::Left, VPos::Center),
         )?;
-        for k in 0..=4 {
-            let v = lo + (hi - lo) * k as f64 / 4.0;
-            line(area, vec![(x(v), TOP - 6), (x(v), bottom)], GRID, 1)?;
-            text(
-                area,
-                &format!("{v:.0}"),
-                (x(v), bottom + 14),
-                &style(12, MUTED, HPos::Center, VPos::Center),
-            )?;
-        }
+        axis.grid(area, TOP - 6, bottom)?;
         if let Some(avg) = self.average {
             dashed(area, (x(avg), TOP - 14), (x(avg), bottom), NATIONAL)?;
             let label = format!("{} {}", self.average_label, fmt_score(Some(avg)));
@@ -76,23 +63,7 @@ impl Ranking {
                 (LEFT - 8, y + ROW / 2),
                 &style(14, INK, HPos::Right, VPos::Center),
             )?;
-            match score {
-                Some(v) => {
-                    rect(area, (LEFT, y + 3), (x(*v).max(LEFT + 1), y + ROW - 3), BAR)?;
-                    text(
-                        area,
-                        &fmt_score(Some(*v)),
-                        (x(*v) + 6, y + ROW / 2),
-                        &style(13, INK, HPos::Left, VPos::Center),
-                    )?;
-                }
-                None => text(
-                    area,
-                    &self.no_data,
-                    (LEFT + 6, y + ROW / 2),
-                    &style(13, MUTED, HPos::Left, VPos::Center),
-                )?,
-            }
+            axis.bar(area, (y + 3, y + ROW - 3), *score, &self.no_data)?;
         }
         Ok(())
     }
