@@ -393,6 +393,16 @@ fn every_data_problem_code_is_reported_at_its_row_and_column() {
             None,
         ),
         (
+            "E115",
+            "data.csv",
+            "region,year,indicator,value\nAtlantis,2024,reading,5\n"
+                .as_bytes()
+                .to_vec(),
+            None,
+            None,
+            None,
+        ),
+        (
             "E114",
             "data.csv",
             b"region,year,indicator,value\nR\xe9gion,2024,reading,5\n".to_vec(),
