@@ -35,4 +35,6 @@ pub enum Error {
     Output(#[from] crate::output::OutputError),
     #[error(transparent)]
     Report(#[from] crate::report::ReportError),
+    #[error(transparent)]
+    Explain(#[from] crate::cli::ExplainError),
 }

@@ -5,12 +5,14 @@
 //! `pipeline::run` chains them; the `cli` module only wires these calls to commands.
 
 pub mod aggregate;
+pub mod audit;
 pub mod chart;
 pub mod cli;
 pub mod compare;
 pub mod diagnostic;
 pub mod digest;
 pub mod error;
+pub mod explain;
 pub mod load;
 pub mod normalise;
 pub mod output;

@@ -4,9 +4,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::{
-    DrawResult, GAP, INK, MUTED, clip, fmt_score, rect, scale_colour, style, text, text_on,
-};
+use super::{DrawResult, GAP, INK, MUTED, clip, rect, scale_colour, style, text, text_on};
 
 #[derive(Debug, Clone)]
 pub struct Heatmap {
@@ -15,11 +13,14 @@ pub struct Heatmap {
     /// Region label and one score per column.
     pub rows: Vec<(String, Vec<Option<f64>>)>,
     pub scale: (f64, f64),
+    /// Width of a cell in pixels (124 fits a direction's name; narrower for many columns).
+    pub cell_width: i32,
+    /// Decimals printed in each cell.
+    pub decimals: usize,
 }
 
 const LEFT: i32 = 280;
 const TOP: i32 = 92;
-const CELL_W: i32 = 124;
 const CELL_H: i32 = 24;
 
 /// Splits a label into at most two lines of about `width` characters.
@@ -45,7 +46,7 @@ fn two_lines(label: &str, width: usize) -> (String, String) {
 impl Heatmap {
     pub(super) fn size(&self) -> (u32, u32) {
         (
-            (LEFT + CELL_W * self.columns.len() as i32 + 20) as u32,
+            (LEFT + self.cell_width * self.columns.len() as i32 + 20) as u32,
             (TOP + CELL_H * self.rows.len() as i32 + 20) as u32,
         )
     }
@@ -58,8 +59,8 @@ impl Heatmap {
             &style(20, INK, HPos::Left, VPos::Center),
         )?;
         for (c, label) in self.columns.iter().enumerate() {
-            let cx = LEFT + CELL_W * c as i32 + CELL_W / 2;
-            let (a, b) = two_lines(label, 17);
+            let cx = LEFT + self.cell_width * c as i32 + self.cell_width / 2;
+            let (a, b) = two_lines(label, (self.cell_width as usize / 7).max(4));
             text(
                 area,
                 &a,
@@ -82,9 +83,9 @@ impl Heatmap {
                 &style(14, INK, HPos::Right, VPos::Center),
             )?;
             for (c, score) in scores.iter().enumerate() {
-                let x = LEFT + CELL_W * c as i32;
+                let (w, x) = (self.cell_width, LEFT + self.cell_width * c as i32);
                 let fill = score.map_or(GAP, |v| scale_colour(v, self.scale.0, self.scale.1));
-                rect(area, (x + 1, y + 1), (x + CELL_W - 1, y + CELL_H - 1), fill)?;
+                rect(area, (x + 1, y + 1), (x + w - 1, y + CELL_H - 1), fill)?;
                 let ink = if score.is_some() {
                     text_on(fill)
                 } else {
@@ -92,8 +93,8 @@ impl Heatmap {
                 };
                 text(
                     area,
-                    &fmt_score(*score),
-                    (x + CELL_W / 2, y + CELL_H / 2),
+                    &score.map_or("–".to_string(), |v| format!("{v:.*}", self.decimals)),
+                    (x + w / 2, y + CELL_H / 2),
                     &style(13, ink, HPos::Center, VPos::Center),
                 )?;
             }

@@ -1,8 +1,10 @@
 //! The command line: one file per subcommand, each an `Args` struct (its doc comments are the
 //! `--help`) and a `run` that only wires library calls together.
 
+mod audit;
 mod compare;
 mod compute;
+mod explain;
 mod progress;
 mod report;
 mod schema;
@@ -11,6 +13,8 @@ mod validate;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+pub use explain::ExplainError;
 
 /// cwi computes composite child well-being indices (normalised, weighted and aggregated
 /// 0-100 scores and ranks per region and year) from a declarative indicator spec in TOML.
@@ -28,6 +32,8 @@ enum Command {
     Schema(schema::Args),
     Compare(compare::Args),
     Report(report::Args),
+    Explain(explain::Args),
+    Audit(audit::Args),
 }
 
 /// Runs the command line; errors go to stderr with exit status 1.
@@ -36,6 +42,8 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Compute(args) => compute::run(args),
         Command::Report(args) => report::run(args),
+        Command::Explain(args) => explain::run(args),
+        Command::Audit(args) => audit::run(args),
         Command::Validate(args) => return validate::run(args),
         Command::Compare(args) => return compare::run(args),
         Command::Schema(args) => {

@@ -199,6 +199,8 @@ impl<'a> Context<'a> {
                     })
                     .collect(),
                 scale: self.scale(),
+                cell_width: 124,
+                decimals: 1,
             }),
         ));
         let all_units: Vec<usize> = (0..r.panel.units.len())

@@ -1,0 +1,228 @@
+//! Why a region scored what it scored: the contribution of every node to its index score, and
+//! to the change since an earlier year.
+//!
+//! Contributions are shared out top-down. An arithmetic group gives each available child the
+//! share w_c s_c / sum(w s) of its own contribution; a geometric group the share
+//! w_c ln s_c / sum(w ln s) (the log decomposition: ln S = sum w ln s). The indicators'
+//! contributions therefore sum to the index score exactly, and their differences between two
+//! years to the change of the score. For an all-arithmetic index a contribution is the effective
+//! weight (rescaled for missing children) times the indicator's score.
+
+use serde::Serialize;
+
+use crate::pipeline::Results;
+use crate::spec::{Aggregation, NodeKind};
+
+/// Contribution of every node (framework order) to the index score of `unit` in `year`;
+/// `None` where the node has no score.
+pub fn contributions(results: &Results, year: usize, unit: usize) -> Vec<Option<f64>> {
+    let fw = &results.spec.framework;
+    let score = |n: usize| results.scores.get(n, year, unit);
+    let mut out = vec![None; fw.nodes.len()];
+    out[0] = score(0);
+    // Pre-order: a parent's contribution is known before its children's.
+    for g in 0..fw.nodes.len() {
+        let (NodeKind::Group { aggregation, .. }, Some(total)) = (&fw.nodes[g].kind, out[g]) else {
+            continue;
+        };
+        let children = &fw.nodes[g].children;
+        let parts: Vec<Option<f64>> = children
+            .iter()
+            .map(|&c| {
+                let s = score(c)?;
+                let w = fw.nodes[c].weight;
+                Some(match aggregation {
+                    Aggregation::Arithmetic => w * s,
+                    Aggregation::Geometric if w == 0.0 => 0.0,
+                    Aggregation::Geometric => w * s.ln(),
+                })
+            })
+            .collect();
+        let sum: f64 = parts.iter().flatten().sum();
+        let weight: f64 = children
+            .iter()
+            .zip(&parts)
+            .filter(|(_, p)| p.is_some())
+            .map(|(&c, _)| fw.nodes[c].weight)
+            .sum();
+        for (&c, part) in children.iter().zip(&parts) {
+            out[c] = part.map(|p| {
+                if sum != 0.0 {
+                    total * p / sum
+                } else {
+                    // Every part is zero: share by weight.
+                    total * fw.nodes[c].weight / weight
+                }
+            });
+        }
+    }
+    out
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Line {
+    pub node: String,
+    pub name: String,
+    pub level: usize,
+    pub kind: &'static str,
+    pub raw: Option<f64>,
+    pub score: Option<f64>,
+    /// Mean of the regions' scores that year.
+    pub national: Option<f64>,
+    pub contribution: Option<f64>,
+    pub since_contribution: Option<f64>,
+    pub change: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explanation {
+    pub region: String,
+    pub region_name: String,
+    pub year: i32,
+    pub since: Option<i32>,
+    pub score: Option<f64>,
+    pub since_score: Option<f64>,
+    pub lines: Vec<Line>,
+    /// Indicators with the highest and lowest score relative to the national value.
+    pub strongest: Vec<(String, f64)>,
+    pub weakest: Vec<(String, f64)>,
+}
+
+fn national(results: &Results, node: usize, year: usize) -> Option<f64> {
+    let v: Vec<f64> = results
+        .panel
+        .present_units(year)
+        .into_iter()
+        .filter_map(|u| results.scores.get(node, year, u))
+        .collect();
+    (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+}
+
+/// The explanation of one region's score in `year`, and its change since `since`.
+pub fn explain(
+    results: &Results,
+    unit: usize,
+    year: usize,
+    since: Option<usize>,
+    lang: &str,
+) -> Explanation {
+    let fw = &results.spec.framework;
+    let now = contributions(results, year, unit);
+    let before = since.map(|s| contributions(results, s, unit));
+    let lines: Vec<Line> = fw
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(n, node)| {
+            let raw = fw
+                .indicators
+                .iter()
+                .position(|&i| i == n)
+                .and_then(|c| results.panel.get(year, unit, c));
+            let since_contribution = before.as_ref().and_then(|b| b[n]);
+            Line {
+                node: node.id.clone(),
+                name: node.name.get(lang).unwrap_or(&node.id).to_string(),
+                level: node.level,
+                kind: match node.kind {
+                    _ if n == 0 => "index",
+                    NodeKind::Group { .. } => "group",
+                    NodeKind::Indicator(_) => "indicator",
+                },
+                raw,
+                score: results.scores.get(n, year, unit),
+                national: national(results, n, year),
+                contribution: now[n],
+                since_contribution,
+                change: now[n].zip(since_contribution).map(|(a, b)| a - b),
+            }
+        })
+        .collect();
+    let mut relative: Vec<(String, f64)> = fw
+        .indicators
+        .iter()
+        .filter_map(|&n| {
+            let s = results.scores.get(n, year, unit)?;
+            Some((fw.nodes[n].id.clone(), s - national(results, n, year)?))
+        })
+        .collect();
+    relative.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let unit_ref = results.panel.units.get(unit);
+    Explanation {
+        region: unit_ref.code.clone(),
+        region_name: unit_ref
+            .name
+            .get(lang)
+            .unwrap_or(&unit_ref.code)
+            .to_string(),
+        year: results.panel.years[year],
+        since: since.map(|s| results.panel.years[s]),
+        score: results.scores.get(0, year, unit),
+        since_score: since.and_then(|s| results.scores.get(0, s, unit)),
+        strongest: relative.iter().take(3).cloned().collect(),
+        weakest: relative.iter().rev().take(3).cloned().collect(),
+        lines,
+    }
+}
+
+/// A plain-text table of the explanation.
+pub fn render(e: &Explanation) -> String {
+    let f = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.3}"));
+    let mut out = format!(
+        "{} ({}), {}: score {}",
+        e.region_name,
+        e.region,
+        e.year,
+        f(e.score)
+    );
+    if let Some(s) = e.since {
+        out.push_str(&format!(
+            ", {s}: {} (change {})",
+            f(e.since_score),
+            f(e.score.zip(e.since_score).map(|(a, b)| a - b))
+        ));
+    }
+    out.push_str("\n\n");
+    out.push_str(&format!(
+        "{:<44} {:>10} {:>9} {:>9} {:>13}",
+        "node", "raw", "score", "national", "contribution"
+    ));
+    if e.since.is_some() {
+        out.push_str(&format!(" {:>13} {:>9}", "before", "change"));
+    }
+    out.push('\n');
+    for l in &e.lines {
+        let label = format!("{}{}", "  ".repeat(l.level), l.node);
+        out.push_str(&format!(
+            "{:<44} {:>10} {:>9} {:>9} {:>13}",
+            label,
+            l.raw.map_or(String::new(), |v| format!("{v}")),
+            f(l.score),
+            f(l.national),
+            f(l.contribution)
+        ));
+        if e.since.is_some() {
+            out.push_str(&format!(
+                " {:>13} {:>9}",
+                f(l.since_contribution),
+                f(l.change)
+            ));
+        }
+        out.push('\n');
+    }
+    let list = |v: &[(String, f64)]| {
+        v.iter()
+            .map(|(id, d)| format!("{id} ({d:+.1})"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    out.push_str(&format!(
+        "\nstrongest relative to the national value: {}\n",
+        list(&e.strongest)
+    ));
+    out.push_str(&format!(
+        "weakest relative to the national value: {}\n",
+        list(&e.weakest)
+    ));
+    out
+}
