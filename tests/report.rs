@@ -119,6 +119,7 @@ fn the_page_is_self_contained_and_in_the_chosen_language() {
             "directions",
             "regions",
             "quality",
+            "coherence",
             "methodology",
             "manifest",
         ] {

@@ -13,7 +13,7 @@ use crate::spec;
 ///
 /// Computes as `cwi compute` does (refusing on any error), then writes into DIR: report.html
 /// (summary, ranking, directions, trends and rank changes, a card per region, data quality,
-/// methodology and manifest; charts inline as SVG; opens without network and prints on A4),
+/// statistical coherence (the audit), methodology and manifest; charts inline as SVG; opens without network and prints on A4),
 /// charts/*.svg and charts/*.png, report.xlsx with --format xlsx, and the outputs of compute.
 /// Labels come from the spec in the chosen language.
 #[derive(Debug, clap::Args)]
@@ -82,9 +82,10 @@ pub fn run(args: Args) -> Result<(), Error> {
         progress.step("drawing the charts");
         let charts = render_charts(&ctx)?;
         let warnings = results.panel.report.warnings();
+        let audit = crate::audit::audit(&results);
         files.push((
             "report.html".into(),
-            render_html(&ctx, &charts, &manifest, &warnings).into_bytes(),
+            render_html(&ctx, &charts, &audit, &manifest, &warnings).into_bytes(),
         ));
         for (name, chart) in charts {
             files.push((format!("charts/{name}.svg"), chart.svg.into_bytes()));

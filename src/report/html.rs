@@ -81,6 +81,7 @@ pre { background: #f8f9fa; padding: 12px; overflow-x: auto; font-size: .8em; whi
 pub fn render(
     ctx: &Context,
     charts: &[(String, Rendered)],
+    audit: &crate::audit::Audit,
     manifest: &str,
     warnings: &[String],
 ) -> String {
@@ -335,6 +336,60 @@ pub fn render(
         }
         h.push_str("</ul>");
     }
+    h.push_str("</section>\n");
+
+    // Statistical coherence (the audit) for the report's year.
+    let _ = write!(h, "<section id=\"coherence\"><h2>{}</h2>", w.coherence);
+    let _ = write!(
+        h,
+        "<table><thead><tr><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th></tr></thead><tbody>",
+        w.framework, w.alpha, w.first_component
+    );
+    for g in audit.groups.iter().filter(|g| g.year == year) {
+        let name = r
+            .spec
+            .framework
+            .position(&g.group)
+            .map_or(g.group.clone(), |n| ctx.node_name(n));
+        let pct = g
+            .first_share
+            .map_or("–".into(), |s| format!("{:.0}%", s * 100.0));
+        let alpha = g.cronbach_alpha.map_or("–".into(), |a| format!("{a:.2}"));
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td class=\"n\">{alpha}</td><td class=\"n\">{pct}</td></tr>",
+            escape(&name)
+        );
+    }
+    h.push_str("</tbody></table>");
+    let _ = write!(h, "<h3>{}</h3><ul>", w.flagged_pairs);
+    for c in audit
+        .correlations
+        .iter()
+        .filter(|c| c.year == year && c.relation == "siblings" && (c.negative || c.redundant))
+    {
+        let r_text = c.pearson.map_or("–".into(), |r| format!("{r:.2}"));
+        let _ = write!(
+            h,
+            "<li>{} — {}: r = {r_text}</li>",
+            escape(&c.a),
+            escape(&c.b)
+        );
+    }
+    h.push_str("</ul>");
+    let outliers: Vec<String> = audit
+        .statistics
+        .iter()
+        .filter(|s| s.year == year && s.outlier)
+        .map(|s| s.indicator.clone())
+        .collect();
+    let outliers = if outliers.is_empty() {
+        "–".to_string()
+    } else {
+        escape(&outliers.join(", "))
+    };
+    let _ = write!(h, "<h3>{}</h3><p>{outliers}</p>", w.outliers);
+    h.push_str(&chart("correlations-"));
     h.push_str("</section>\n");
 
     // Methodology from the spec.

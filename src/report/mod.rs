@@ -252,6 +252,10 @@ impl<'a> Context<'a> {
         if let Some(map) = self.tile_map()? {
             out.push((format!("map-{node_id}-{year}"), Chart::TileMap(map)));
         }
+        out.push((
+            format!("correlations-{year}"),
+            crate::audit::correlation_chart(r, self.year, &self.lang, w.correlations),
+        ));
         let groups = self.profile_nodes();
         for u in self.units() {
             let code = &r.panel.units.get(u).code;
