@@ -37,4 +37,6 @@ pub enum Error {
     Report(#[from] crate::report::ReportError),
     #[error(transparent)]
     Explain(#[from] crate::cli::ExplainError),
+    #[error(transparent)]
+    Uncertainty(#[from] crate::uncertainty::UncertaintyError),
 }

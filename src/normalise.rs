@@ -132,46 +132,44 @@ fn year_bounds(
         Pooling::AllYears => "all years".to_string(),
         Pooling::ReferenceYear(r) => format!("reference year {r}"),
     };
-    match indicator.normalisation {
-        Normalisation::Goalposts { lo, hi, .. } => Ok(Bounds::Goalposts { lo, hi }),
+    if matches!(indicator.normalisation, Normalisation::Goalposts { .. }) {
+        return Ok(fit(&indicator.normalisation, &[]).unwrap_or(Bounds::NoData {}));
+    }
+    let values = pooled()?;
+    if values.is_empty() {
+        return no_data(pooling, panel, i, id, &over);
+    }
+    fit(&indicator.normalisation, &values).ok_or_else(|| {
+        let what = match indicator.normalisation {
+            Normalisation::MinMax { .. } => "min-max has no spread to scale",
+            _ => "a z-score is undefined",
+        };
+        ComputeError {
+            message: format!(
+                "indicator \"{id}\": the {} value(s) in {over} do not vary, so {what}",
+                values.len()
+            ),
+            hint: "check the data; for an indicator that can be constant use goalposts".into(),
+        }
+    })
+}
+
+/// The bounds a method draws from pooled values (fixed for goalposts); `None` when the values
+/// do not vary (or are too few), so that nothing can be scaled.
+pub(crate) fn fit(method: &Normalisation, values: &[f64]) -> Option<Bounds> {
+    match *method {
+        Normalisation::Goalposts { lo, hi, .. } => Some(Bounds::Goalposts { lo, hi }),
         Normalisation::MinMax { .. } => {
-            let values = pooled()?;
-            if values.is_empty() {
-                return no_data(pooling, panel, i, id, &over);
-            }
             let min = values.iter().copied().fold(f64::INFINITY, f64::min);
             let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            if min == max {
-                return Err(ComputeError {
-                    message: format!(
-                        "indicator \"{id}\": every value in {over} is {min}, so min-max has no spread to scale"
-                    ),
-                    hint: "check the data; for an indicator that can be constant use goalposts"
-                        .into(),
-                });
-            }
-            Ok(Bounds::MinMax { min, max })
+            (min < max).then_some(Bounds::MinMax { min, max })
         }
         Normalisation::ZScore { .. } => {
-            let values = pooled()?;
-            if values.is_empty() {
-                return no_data(pooling, panel, i, id, &over);
-            }
             let n = values.len() as f64;
             let mean = values.iter().sum::<f64>() / n;
             // Sample standard deviation (n - 1), as R's sd() and COINr use.
             let sd = (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
-            if values.len() < 2 || !(sd > 0.0) {
-                return Err(ComputeError {
-                    message: format!(
-                        "indicator \"{id}\": {} value(s) in {over} with no spread, so a z-score is undefined",
-                        values.len()
-                    ),
-                    hint: "check the data; for an indicator that can be constant use goalposts"
-                        .into(),
-                });
-            }
-            Ok(Bounds::ZScore { mean, sd })
+            (values.len() >= 2 && sd > 0.0).then_some(Bounds::ZScore { mean, sd })
         }
     }
 }
@@ -203,7 +201,7 @@ fn no_data(
 }
 
 /// The score of raw value `x`; `Err` says why the method cannot apply to it.
-fn score(indicator: &Indicator, bounds: Bounds, x: f64) -> Result<Option<f64>, String> {
+pub(crate) fn score(indicator: &Indicator, bounds: Bounds, x: f64) -> Result<Option<f64>, String> {
     let flip = indicator.direction == Direction::Lower;
     Ok(Some(match (indicator.normalisation, bounds) {
         (Normalisation::MinMax { range: (l, u) }, Bounds::MinMax { min, max }) => {

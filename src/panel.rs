@@ -15,6 +15,8 @@ pub struct Panel {
     /// Indicator ids in the framework's pre-order; the panel's third axis.
     pub indicators: Vec<String>,
     values: Vec<Option<f64>>,
+    /// Standard errors of survey values, where the data give them.
+    se: Vec<Option<f64>>,
     present: Vec<bool>,
     pub report: LoadReport,
 }
@@ -25,6 +27,7 @@ impl Panel {
         let cells = units.len() * years.len();
         Panel {
             values: vec![None; cells * indicators.len()],
+            se: vec![None; cells * indicators.len()],
             present: vec![false; cells],
             units,
             years,
@@ -46,6 +49,17 @@ impl Panel {
         self.present[cell] = true;
         let n = self.indicators.len();
         self.values[cell * n + indicator] = value;
+    }
+
+    /// The sampling standard error of a value, if the data give one.
+    pub fn se(&self, year: usize, unit: usize, indicator: usize) -> Option<f64> {
+        self.se[self.at(year, unit) * self.indicators.len() + indicator]
+    }
+
+    pub fn set_se(&mut self, year: usize, unit: usize, indicator: usize, se: Option<f64>) {
+        let cell = self.at(year, unit);
+        let n = self.indicators.len();
+        self.se[cell * n + indicator] = se;
     }
 
     /// Marks a unit as present in a year (it has a row in the data, possibly with gaps only).

@@ -4,6 +4,7 @@
 //! machine.
 
 mod heatmap;
+mod intervals;
 mod profile;
 mod ranking;
 mod slope;
@@ -17,6 +18,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 pub use heatmap::Heatmap;
+pub use intervals::Intervals;
 pub use profile::Profile;
 pub use ranking::Ranking;
 pub use slope::Slope;
@@ -57,6 +59,8 @@ pub enum Chart {
     Profile(Profile),
     /// One tile per region at the grid position the spec declares, coloured by score.
     TileMap(TileMap),
+    /// Median ranks over Monte Carlo replications with their 5th-95th percentile intervals.
+    Intervals(Intervals),
 }
 
 /// A rendered chart.
@@ -86,6 +90,7 @@ impl Chart {
             Chart::Slope(_) => "slope",
             Chart::Profile(_) => "profile",
             Chart::TileMap(_) => "tile map",
+            Chart::Intervals(_) => "rank intervals",
         }
     }
 
@@ -97,6 +102,7 @@ impl Chart {
             Chart::Slope(c) => c.size(),
             Chart::Profile(c) => c.size(),
             Chart::TileMap(c) => c.size(),
+            Chart::Intervals(c) => c.size(),
         }
     }
 
@@ -109,6 +115,7 @@ impl Chart {
             Chart::Slope(c) => c.draw(area),
             Chart::Profile(c) => c.draw(area),
             Chart::TileMap(c) => c.draw(area),
+            Chart::Intervals(c) => c.draw(area),
         };
         result.map_err(|e| format!("{e:?}"))?;
         area.present().map_err(|e| format!("{e:?}"))

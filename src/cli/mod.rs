@@ -8,6 +8,8 @@ mod explain;
 mod progress;
 mod report;
 mod schema;
+mod sensitivity;
+mod uncertainty;
 mod validate;
 
 use std::process::ExitCode;
@@ -34,6 +36,8 @@ enum Command {
     Report(report::Args),
     Explain(explain::Args),
     Audit(audit::Args),
+    Uncertainty(uncertainty::Args),
+    Sensitivity(sensitivity::Args),
 }
 
 /// Runs the command line; errors go to stderr with exit status 1.
@@ -44,6 +48,8 @@ pub fn main() -> ExitCode {
         Command::Report(args) => report::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Audit(args) => audit::run(args),
+        Command::Uncertainty(args) => uncertainty::run(args),
+        Command::Sensitivity(args) => sensitivity::run(args),
         Command::Validate(args) => return validate::run(args),
         Command::Compare(args) => return compare::run(args),
         Command::Schema(args) => {

@@ -48,10 +48,62 @@ pub struct Spec {
     /// Level names by depth (0 = the index); may be shorter than the tree is deep.
     pub levels: Vec<Labels>,
     pub validation: Validation,
+    /// The choices an uncertainty analysis varies, from `[uncertainty]`.
+    pub uncertainty: Uncertainty,
     /// Warnings found while parsing (e.g. W020); errors make `parse` fail instead.
     pub warnings: Vec<Diagnostic>,
     /// Where each node's id is written in the spec text, for diagnostics about nodes.
     pub spans: HashMap<String, Range<usize>>,
+}
+
+/// What `cwi uncertainty` and `cwi sensitivity` vary, and how often.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Uncertainty {
+    /// Monte Carlo replications (>= 1).
+    pub replications: usize,
+    /// Base samples N of the sensitivity design (N * (factors + 2) model runs).
+    pub samples: usize,
+    pub seed: u64,
+    /// Each weight is multiplied by a uniform draw from [1 - w, 1 + w]; 0 keeps them.
+    pub weights: f64,
+    /// Alternative normalisations applied to every indicator; empty keeps the spec's.
+    pub normalisations: Vec<Normalisation>,
+    /// Alternative aggregations applied to every group; empty keeps the spec's.
+    pub aggregations: Vec<Aggregation>,
+    /// Alternative imputations of missing values.
+    pub imputations: Vec<Imputation>,
+    /// Leave one indicator out (or none) at random.
+    pub exclude_one: bool,
+    /// Draw survey values from their sampling error, where the data give one.
+    pub sampling: bool,
+}
+
+impl Default for Uncertainty {
+    fn default() -> Self {
+        Uncertainty {
+            replications: 1000,
+            samples: 1000,
+            seed: 1,
+            weights: 0.0,
+            normalisations: Vec::new(),
+            aggregations: Vec::new(),
+            imputations: vec![Imputation::None],
+            exclude_one: false,
+            sampling: true,
+        }
+    }
+}
+
+/// How missing values are filled in an uncertainty replication.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum Imputation {
+    /// Leave them missing: groups aggregate the available children.
+    None,
+    /// The mean of the indicator's values that year.
+    Mean,
+    /// The median of the indicator's values that year.
+    Median,
 }
 
 /// Thresholds of the data checks, from `[validation]`.

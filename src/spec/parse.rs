@@ -9,8 +9,9 @@ use toml::Spanned;
 
 use super::raw::{RawLabels, RawMethod, RawMissing, RawSpec, RawUnit};
 use super::{
-    Aggregation, DataLayout, DecimalMark, Direction, Framework, IndexMeta, Indicator, Labels,
-    MissingRule, Node, NodeKind, Normalisation, Pooling, ShareOf, Spec, TextEncoding, Validation,
+    Aggregation, DataLayout, DecimalMark, Direction, Framework, Imputation, IndexMeta, Indicator,
+    Labels, MissingRule, Node, NodeKind, Normalisation, Pooling, ShareOf, Spec, TextEncoding,
+    Uncertainty, Validation,
 };
 use crate::diagnostic::{Code, Diagnostic, list};
 use crate::units::{Unit, Units};
@@ -313,6 +314,12 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
     let units = units(check, &raw.units, &raw.unit, &languages, path, &labels);
     let data = data_layout(check, raw.data.unwrap_or_default());
     let validation = validation(check, raw.validation.unwrap_or_default());
+    let uncertainty = raw
+        .uncertainty
+        .as_ref()
+        .map_or(Some(Uncertainty::default()), |u| {
+            uncertainty(check, u.get_ref(), scale)
+        });
     let spans = std::iter::once((root_id.clone(), index.id.span()))
         .chain(
             raw.group
@@ -351,6 +358,7 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
         framework: framework?,
         levels,
         validation,
+        uncertainty: uncertainty?,
         warnings: Vec::new(),
         spans,
     })
@@ -909,6 +917,91 @@ fn data_layout(check: &mut Checker, raw: super::raw::RawData) -> DataLayout {
         encoding,
         sheet: raw.sheet,
     }
+}
+
+fn uncertainty(
+    check: &mut Checker,
+    raw: &super::raw::RawUncertainty,
+    scale: (f64, f64),
+) -> Option<Uncertainty> {
+    let mut out = Uncertainty::default();
+    let mut ok = true;
+    let mut count = |v: &Option<Spanned<i64>>, what: &str, default: usize| match v {
+        None => default,
+        Some(n) if *n.get_ref() >= 1 => *n.get_ref() as usize,
+        Some(n) => {
+            check.at(
+                Code::BadParameter,
+                n.span(),
+                format!("uncertainty.{what} must be at least 1, not {}", n.get_ref()),
+                "e.g. 1000",
+            );
+            ok = false;
+            default
+        }
+    };
+    out.replications = count(&raw.replications, "replications", out.replications);
+    out.samples = count(&raw.samples, "samples", out.samples);
+    if let Some(seed) = &raw.seed {
+        out.seed = *seed.get_ref() as u64;
+    }
+    if let Some(w) = &raw.weights {
+        let v = *w.get_ref();
+        if !(0.0..=1.0).contains(&v) {
+            check.at(
+                Code::BadParameter,
+                w.span(),
+                format!("uncertainty.weights must be a fraction in [0, 1], not {v}"),
+                "e.g. weights = 0.25 perturbs every weight by up to 25%",
+            );
+            ok = false;
+        } else {
+            out.weights = v;
+        }
+    }
+    for n in &raw.normalisations {
+        match normalisation(check, n, scale) {
+            Some(m) => out.normalisations.push(m),
+            None => ok = false,
+        }
+    }
+    for a in &raw.aggregations {
+        match a.get_ref().as_str() {
+            "arithmetic" => out.aggregations.push(Aggregation::Arithmetic),
+            "geometric" => out.aggregations.push(Aggregation::Geometric),
+            other => {
+                check.at(
+                    Code::UnknownMethod,
+                    a.span(),
+                    format!("unknown aggregation alternative \"{other}\""),
+                    "use \"arithmetic\" or \"geometric\"",
+                );
+                ok = false;
+            }
+        }
+    }
+    if !raw.imputations.is_empty() {
+        out.imputations.clear();
+    }
+    for i in &raw.imputations {
+        match i.get_ref().as_str() {
+            "none" => out.imputations.push(Imputation::None),
+            "mean" => out.imputations.push(Imputation::Mean),
+            "median" => out.imputations.push(Imputation::Median),
+            other => {
+                check.at(
+                    Code::UnknownMethod,
+                    i.span(),
+                    format!("unknown imputation alternative \"{other}\""),
+                    "use \"none\", \"mean\" or \"median\"",
+                );
+                ok = false;
+            }
+        }
+    }
+    out.exclude_one = raw.exclude_one.unwrap_or(false);
+    out.sampling = raw.sampling.unwrap_or(true);
+    ok.then_some(out)
 }
 
 fn validation(check: &mut Checker, raw: super::raw::RawValidation) -> Validation {

@@ -26,6 +26,8 @@ pub struct RawSpec {
     #[serde(default)]
     pub validation: Option<RawValidation>,
     #[serde(default)]
+    pub uncertainty: Option<Spanned<RawUncertainty>>,
+    #[serde(default)]
     pub group: Vec<Spanned<RawGroup>>,
     #[serde(default)]
     pub indicator: Vec<Spanned<RawIndicator>>,
@@ -140,6 +142,29 @@ pub struct RawData {
     pub encoding: Option<Spanned<String>>,
     #[serde(default)]
     pub sheet: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawUncertainty {
+    #[serde(default)]
+    pub replications: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub samples: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub seed: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub weights: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub normalisations: Vec<Spanned<RawMethod>>,
+    #[serde(default)]
+    pub aggregations: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub imputations: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub exclude_one: Option<bool>,
+    #[serde(default)]
+    pub sampling: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -105,6 +105,22 @@ pub fn json_schema() -> Value {
                     "missing": missing()
                 }
             },
+            "uncertainty": {
+                "type": "object",
+                "additionalProperties": false,
+                "description": "What cwi uncertainty and cwi sensitivity vary",
+                "properties": {
+                    "replications": { "type": "integer", "minimum": 1 },
+                    "samples": { "type": "integer", "minimum": 1, "description": "base samples of the sensitivity design" },
+                    "seed": { "type": "integer" },
+                    "weights": { "type": "number", "minimum": 0, "maximum": 1, "description": "perturb every weight by up to this fraction" },
+                    "normalisations": { "type": "array", "items": method("normalisation", NORMALISATIONS) },
+                    "aggregations": { "type": "array", "items": { "type": "string", "enum": AGGREGATIONS } },
+                    "imputations": { "type": "array", "items": { "type": "string", "enum": ["none", "mean", "median"] } },
+                    "exclude_one": { "type": "boolean" },
+                    "sampling": { "type": "boolean" }
+                }
+            },
             "validation": {
                 "type": "object",
                 "additionalProperties": false,

@@ -1,0 +1,252 @@
+//! `cwi uncertainty`: how far each rank moves when the uncertain choices vary.
+
+use std::path::PathBuf;
+
+use super::progress::Progress;
+use crate::chart::{Chart, Intervals};
+use crate::error::Error;
+use crate::output::{OutputError, language, write_atomically};
+use crate::pipeline::run as run_pipeline;
+use crate::spec::{self, Aggregation, Imputation, Normalisation, Uncertainty};
+use crate::uncertainty::monte_carlo;
+
+/// Monte Carlo uncertainty analysis of the ranks.
+///
+/// Varies the choices declared in the spec's [uncertainty] table, overridden by the options
+/// below: weights perturbed by up to a fraction, alternative normalisations, aggregations and
+/// imputations, leaving one indicator out, and the sampling error of survey values (from the
+/// standard errors or sample sizes given with the data). Seeded and reproducible for any number
+/// of threads (RAYON_NUM_THREADS). Writes uncertainty/ranks.csv (per region and year: nominal
+/// rank, median rank, 5th and 95th percentile, mean absolute rank shift), uncertainty/uncertainty.json
+/// and charts/rank-intervals-YEAR.svg and .png.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The indicator spec (TOML).
+    #[arg(long, value_name = "FILE")]
+    spec: PathBuf,
+    /// Data files.
+    #[arg(long, value_name = "FILE", num_args = 1.., required = true)]
+    data: Vec<PathBuf>,
+    /// Output directory; created if needed.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    #[command(flatten)]
+    choices: Choices,
+    /// Number of replications.
+    #[arg(long, value_name = "N")]
+    replications: Option<usize>,
+    /// Year of the chart (default: the latest).
+    #[arg(long, value_name = "YEAR")]
+    year: Option<i32>,
+    /// Language of the chart's labels.
+    #[arg(long, value_name = "LANG")]
+    lang: Option<String>,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
+}
+
+/// Options that override the spec's [uncertainty] table (shared with `cwi sensitivity`).
+#[derive(Debug, clap::Args)]
+pub struct Choices {
+    /// Seed of the random draws.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Perturb every weight by up to this fraction (0.25 = +/-25%; at most 1).
+    #[arg(long, value_name = "FRACTION")]
+    pub weights: Option<f64>,
+    /// Alternative normalisations (min-max onto the index scale, z-score with mean 0 and sd 1).
+    #[arg(long, value_enum, value_delimiter = ',', num_args = 1..)]
+    pub normalisations: Vec<NormalisationName>,
+    /// Alternative aggregations.
+    #[arg(long, value_enum, value_delimiter = ',', num_args = 1..)]
+    pub aggregations: Vec<AggregationName>,
+    /// Alternative imputations of missing values.
+    #[arg(long, value_enum, value_delimiter = ',', num_args = 1..)]
+    pub imputations: Vec<Imputation>,
+    /// Leave one indicator out (or none) at random.
+    #[arg(long)]
+    pub exclude_one: bool,
+    /// Do not draw survey values from their sampling error.
+    #[arg(long)]
+    pub no_sampling: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum NormalisationName {
+    MinMax,
+    ZScore,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AggregationName {
+    Arithmetic,
+    Geometric,
+}
+
+impl Choices {
+    /// The spec's settings with these overrides.
+    pub fn apply(&self, mut s: Uncertainty, scale: (f64, f64)) -> Uncertainty {
+        if let Some(seed) = self.seed {
+            s.seed = seed;
+        }
+        if let Some(w) = self.weights {
+            s.weights = w;
+        }
+        if !self.normalisations.is_empty() {
+            s.normalisations = self
+                .normalisations
+                .iter()
+                .map(|n| match n {
+                    NormalisationName::MinMax => Normalisation::MinMax { range: scale },
+                    NormalisationName::ZScore => Normalisation::ZScore { mean: 0.0, sd: 1.0 },
+                })
+                .collect();
+        }
+        if !self.aggregations.is_empty() {
+            s.aggregations = self
+                .aggregations
+                .iter()
+                .map(|a| match a {
+                    AggregationName::Arithmetic => Aggregation::Arithmetic,
+                    AggregationName::Geometric => Aggregation::Geometric,
+                })
+                .collect();
+        }
+        if !self.imputations.is_empty() {
+            s.imputations = self.imputations.clone();
+        }
+        s.exclude_one |= self.exclude_one;
+        if self.no_sampling {
+            s.sampling = false;
+        }
+        s
+    }
+}
+
+pub fn run(args: Args) -> Result<(), Error> {
+    let spec = spec::load(&args.spec)?;
+    let mut settings = args
+        .choices
+        .apply(spec.uncertainty.clone(), spec.index.scale);
+    if let Some(r) = args.replications {
+        settings.replications = r;
+    }
+    // Refuse bad settings before loading anything.
+    if settings.replications == 0 {
+        return Err(crate::uncertainty::UncertaintyError::NoReplications.into());
+    }
+    if !(0.0..=1.0).contains(&settings.weights) {
+        return Err(crate::uncertainty::UncertaintyError::Perturbation(settings.weights).into());
+    }
+    let results = run_pipeline(spec, &args.data)?;
+    let lang = language(&results, args.lang.as_deref())?;
+    let progress = Progress::new(args.quiet, settings.replications as u64);
+    let mc = monte_carlo(&results, &settings, &|| progress.step("replications"))?;
+    progress.finish();
+    let panel = &results.panel;
+    let year = match args.year {
+        None => *panel.years.last().expect("a panel has a year"),
+        Some(y) => y,
+    };
+    let words = crate::report::i18n::words(&lang);
+    let mut csv = csv::Writer::from_writer(Vec::new());
+    let fail = |e: csv::Error| OutputError::Render {
+        what: "uncertainty/ranks.csv".into(),
+        message: e.to_string(),
+    };
+    csv.write_record([
+        "year",
+        "region_code",
+        "nominal_rank",
+        "median_rank",
+        "p05_rank",
+        "p95_rank",
+        "mean_abs_rank_shift",
+        "replications_ranked",
+    ])
+    .map_err(fail)?;
+    for r in &mc.ranks {
+        csv.write_record([
+            r.year.to_string(),
+            r.region.clone(),
+            r.nominal.to_string(),
+            r.median.to_string(),
+            r.p05.to_string(),
+            r.p95.to_string(),
+            r.mean_abs_shift.to_string(),
+            r.ranked.to_string(),
+        ])
+        .map_err(fail)?;
+    }
+    let csv = csv
+        .into_inner()
+        .map_err(|e| fail(csv::Error::from(e.into_error())))?;
+    let mut json = serde_json::to_vec_pretty(&mc).map_err(|e| OutputError::Render {
+        what: "uncertainty.json".into(),
+        message: e.to_string(),
+    })?;
+    json.push(b'\n');
+    let items: Vec<(String, u32, f64, f64, f64)> = mc
+        .ranks
+        .iter()
+        .filter(|r| r.year == year)
+        .map(|r| {
+            let u = panel
+                .units
+                .find(&r.region)
+                .expect("ranked regions are units");
+            let name = panel
+                .units
+                .get(u)
+                .name
+                .get(&lang)
+                .unwrap_or(&r.region)
+                .to_string();
+            (name, r.nominal, r.median, r.p05, r.p95)
+        })
+        .collect();
+    if items.is_empty() {
+        return Err(crate::report::ReportError::NoYear {
+            year,
+            available: panel.years.clone(),
+        }
+        .into());
+    }
+    let chart = Chart::Intervals(Intervals {
+        title: format!(
+            "{}, {year}: {} × {}",
+            results.spec.framework.nodes[0]
+                .name
+                .get(&lang)
+                .unwrap_or(""),
+            mc.replications,
+            words.rank
+        ),
+        items,
+        median_label: format!("{} (median, 5–95%)", words.rank),
+        nominal_label: format!("{} (nominal)", words.rank),
+    })
+    .render()
+    .map_err(crate::report::ReportError::from)?;
+    let files = vec![
+        ("uncertainty/ranks.csv".to_string(), csv),
+        ("uncertainty/uncertainty.json".to_string(), json),
+        (
+            format!("charts/rank-intervals-{year}.svg"),
+            chart.svg.into_bytes(),
+        ),
+        (format!("charts/rank-intervals-{year}.png"), chart.png),
+    ];
+    write_atomically(&args.out, &files)?;
+    if !args.quiet {
+        eprintln!(
+            "{} replications over {:?}; wrote {} file(s) to {}",
+            mc.replications,
+            mc.factors,
+            files.len(),
+            args.out.display()
+        );
+    }
+    Ok(())
+}

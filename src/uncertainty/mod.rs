@@ -1,0 +1,413 @@
+//! How far the ranks can be trusted: a Monte Carlo over the uncertain choices (weights,
+//! normalisation, aggregation, imputation, leaving an indicator out, sampling error of survey
+//! values), and variance-based sensitivity indices of the ranks to each choice (Saisana,
+//! Saltelli & Tarantola 2005).
+//!
+//! Every replication draws its choices from its own ChaCha8 stream (rand_chacha 0.9, seeded
+//! with the declared seed, stream = replication number), and results are collected in
+//! replication order, so the output is the same for any number of threads.
+
+pub mod model;
+pub mod sobol;
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::pipeline::Results;
+use crate::spec::{Aggregation, Imputation, NodeKind, Normalisation, Uncertainty};
+use model::{Choice, Model};
+
+pub const RNG: &str = "ChaCha8 (rand_chacha 0.9): seed = the declared seed, stream = replication";
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum UncertaintyError {
+    #[error("zero replications: give at least 1 (--replications or [uncertainty] replications)")]
+    NoReplications,
+    #[error("zero base samples: give at least 1 (--samples or [uncertainty] samples)")]
+    NoSamples,
+    #[error("a weight perturbation of {0} is not a fraction in [0, 1] (1 = up to 100%)")]
+    Perturbation(f64),
+    #[error("{0}")]
+    GeometricZero(String),
+    #[error(
+        "nothing varies: declare weights, alternative normalisations, aggregations or imputations, exclude_one, or give standard errors with the data"
+    )]
+    NoFactors,
+}
+
+/// One uncertain choice, a dimension of the analysis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Factor {
+    Weights,
+    Normalisation,
+    Aggregation,
+    Imputation,
+    Exclusion,
+    Sampling,
+}
+
+/// The lowest score a normalisation can give, `None` when unbounded.
+fn lowest(n: &Normalisation) -> Option<f64> {
+    match n {
+        Normalisation::MinMax { range } => Some(range.0),
+        Normalisation::Goalposts {
+            cap: true, range, ..
+        } => Some(range.0),
+        _ => None,
+    }
+}
+
+/// The settings checked against the results, and the factors they make vary.
+pub fn factors(
+    settings: &Uncertainty,
+    model: &Model,
+    results: &Results,
+) -> Result<Vec<Factor>, UncertaintyError> {
+    if !(0.0..=1.0).contains(&settings.weights) {
+        return Err(UncertaintyError::Perturbation(settings.weights));
+    }
+    let fw = &results.spec.framework;
+    let spec_geometric = fw.nodes.iter().any(|n| {
+        matches!(
+            n.kind,
+            NodeKind::Group {
+                aggregation: Aggregation::Geometric,
+                ..
+            }
+        )
+    });
+    let spec_norms: Vec<Normalisation> = fw
+        .indicators
+        .iter()
+        .filter_map(|&n| match &fw.nodes[n].kind {
+            NodeKind::Indicator(i) => Some(i.normalisation),
+            _ => None,
+        })
+        .collect();
+    let touches_zero = |ns: &[Normalisation]| ns.iter().any(|n| lowest(n).is_none_or(|l| l <= 0.0));
+    if settings.aggregations.contains(&Aggregation::Geometric)
+        && settings.normalisations.is_empty()
+        && touches_zero(&spec_norms)
+    {
+        return Err(UncertaintyError::GeometricZero(
+            "the geometric aggregation alternative needs positive scores, but the spec's normalisations can give 0: add normalisation alternatives onto a range above zero, e.g. { method = \"min-max\", range = [1, 100] }".into(),
+        ));
+    }
+    if (spec_geometric || settings.aggregations.contains(&Aggregation::Geometric))
+        && touches_zero(&settings.normalisations)
+    {
+        return Err(UncertaintyError::GeometricZero(
+            "a normalisation alternative can give 0 or less, and a geometric mean is used: normalise onto a range above zero (e.g. min-max with range = [1, 100]) or drop the geometric alternative".into(),
+        ));
+    }
+    let mut out = Vec::new();
+    if settings.weights > 0.0 {
+        out.push(Factor::Weights);
+    }
+    if settings.normalisations.len() > 1 {
+        out.push(Factor::Normalisation);
+    }
+    if settings.aggregations.len() > 1 {
+        out.push(Factor::Aggregation);
+    }
+    if settings.imputations.len() > 1 {
+        out.push(Factor::Imputation);
+    }
+    if settings.exclude_one {
+        out.push(Factor::Exclusion);
+    }
+    if settings.sampling && model.has_sampling_error() {
+        out.push(Factor::Sampling);
+    }
+    Ok(out)
+}
+
+/// Deterministic seed from a sampled value (weights and sampling draws are functions of it).
+fn seed_of(u: f64, salt: u64) -> u64 {
+    let mut z = u.to_bits() ^ salt.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The choices a point u in [0, 1)^factors stands for.
+fn choice(
+    u: &[f64],
+    factors: &[Factor],
+    settings: &Uncertainty,
+    nominal: &Choice,
+    n_ind: usize,
+) -> Choice {
+    let mut c = nominal.clone();
+    // Without a factor, a single declared alternative still applies.
+    if let [only] = settings.normalisations.as_slice() {
+        c.normalisation = Some(*only);
+    }
+    if let [only] = settings.aggregations.as_slice() {
+        c.aggregation = Some(*only);
+    }
+    if let [only] = settings.imputations.as_slice() {
+        c.imputation = *only;
+    }
+    let pick = |v: f64, k: usize| ((v * k as f64) as usize).min(k - 1);
+    for (f, &v) in factors.iter().zip(u) {
+        match f {
+            Factor::Weights => {
+                let mut rng = ChaCha8Rng::seed_from_u64(seed_of(v, 1));
+                for w in c.weights.iter_mut() {
+                    *w *= 1.0 + settings.weights * (2.0 * rng.random::<f64>() - 1.0);
+                }
+            }
+            Factor::Normalisation => {
+                c.normalisation =
+                    Some(settings.normalisations[pick(v, settings.normalisations.len())])
+            }
+            Factor::Aggregation => {
+                c.aggregation = Some(settings.aggregations[pick(v, settings.aggregations.len())])
+            }
+            Factor::Imputation => {
+                c.imputation = settings.imputations[pick(v, settings.imputations.len())]
+            }
+            Factor::Exclusion => {
+                // 0 = none left out; k = indicator k - 1.
+                let k = pick(v, n_ind + 1);
+                c.exclude = k.checked_sub(1);
+            }
+            Factor::Sampling => c.sampling = Some(seed_of(v, 2)),
+        }
+    }
+    c
+}
+
+/// Rank statistics of one region in one year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RankSummary {
+    pub year: i32,
+    pub region: String,
+    pub nominal: u32,
+    pub median: f64,
+    pub p05: f64,
+    pub p95: f64,
+    pub mean_abs_shift: f64,
+    /// Replications in which the region had a rank.
+    pub ranked: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MonteCarlo {
+    pub replications: usize,
+    pub seed: u64,
+    pub rng: &'static str,
+    pub factors: Vec<Factor>,
+    pub settings: Uncertainty,
+    pub ranks: Vec<RankSummary>,
+}
+
+/// The Monte Carlo uncertainty analysis. `tick` is called once per finished replication.
+pub fn monte_carlo(
+    results: &Results,
+    settings: &Uncertainty,
+    tick: &(dyn Fn() + Sync),
+) -> Result<MonteCarlo, UncertaintyError> {
+    if settings.replications == 0 {
+        return Err(UncertaintyError::NoReplications);
+    }
+    let model = Model::new(results);
+    let factors = factors(settings, &model, results)?;
+    let nominal_choice = model.nominal();
+    let nominal = model.ranks(&nominal_choice);
+    let n_ind = results.panel.indicators.len();
+    let runs: Vec<Vec<u32>> = (0..settings.replications)
+        .into_par_iter()
+        .map(|r| {
+            let mut rng = ChaCha8Rng::seed_from_u64(settings.seed);
+            rng.set_stream(r as u64);
+            let u: Vec<f64> = factors.iter().map(|_| rng.random::<f64>()).collect();
+            let ranks = model.ranks(&choice(&u, &factors, settings, &nominal_choice, n_ind));
+            tick();
+            ranks
+        })
+        .collect();
+    let panel = &results.panel;
+    let n_units = panel.units.len();
+    let mut ranks = Vec::new();
+    for (o, &nom) in nominal.iter().enumerate() {
+        if nom == 0 {
+            continue;
+        }
+        let (y, u) = (o / n_units, o % n_units);
+        let mut got: Vec<f64> = runs
+            .iter()
+            .map(|r| r[o])
+            .filter(|&r| r > 0)
+            .map(f64::from)
+            .collect();
+        got.sort_by(f64::total_cmp);
+        let shift = if got.is_empty() {
+            0.0
+        } else {
+            got.iter().map(|r| (r - f64::from(nom)).abs()).sum::<f64>() / got.len() as f64
+        };
+        let q = |p: f64| {
+            if got.is_empty() {
+                f64::NAN
+            } else {
+                sobol::percentile(&got, p)
+            }
+        };
+        ranks.push(RankSummary {
+            year: panel.years[y],
+            region: panel.units.get(u).code.clone(),
+            nominal: nom,
+            median: q(0.5),
+            p05: q(0.05),
+            p95: q(0.95),
+            mean_abs_shift: shift,
+            ranked: got.len(),
+        });
+    }
+    Ok(MonteCarlo {
+        replications: settings.replications,
+        seed: settings.seed,
+        rng: RNG,
+        factors,
+        settings: settings.clone(),
+        ranks,
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SensitivityRow {
+    pub year: i32,
+    /// A region code, or `all` for the mean absolute rank shift over every region and year.
+    pub region: String,
+    pub factor: Factor,
+    pub first_order: sobol::Estimate,
+    pub total_effect: sobol::Estimate,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Sensitivity {
+    pub samples: usize,
+    pub model_runs: usize,
+    pub seed: u64,
+    pub factors: Vec<Factor>,
+    pub settings: Uncertainty,
+    pub rows: Vec<SensitivityRow>,
+}
+
+/// Bootstrap resamples behind each confidence interval.
+pub const RESAMPLES: usize = 100;
+
+/// Sobol sensitivity indices of every region's rank (and of the mean absolute rank shift) to
+/// each factor, from N base samples of a scrambled Sobol sequence: N * (factors + 2) runs.
+pub fn sensitivity(
+    results: &Results,
+    settings: &Uncertainty,
+    tick: &(dyn Fn() + Sync),
+) -> Result<Sensitivity, UncertaintyError> {
+    if settings.samples == 0 {
+        return Err(UncertaintyError::NoSamples);
+    }
+    let model = Model::new(results);
+    let factors = factors(settings, &model, results)?;
+    if factors.is_empty() {
+        return Err(UncertaintyError::NoFactors);
+    }
+    let d = factors.len();
+    let n = settings.samples;
+    let nominal_choice = model.nominal();
+    let nominal = model.ranks(&nominal_choice);
+    let n_ind = results.panel.indicators.len();
+    let (a, b) = sobol::design(n, d, settings.seed as u32);
+    // Rows: A, B, then AB_k for each factor k.
+    let runs: Vec<Vec<u32>> = (0..n * (d + 2))
+        .into_par_iter()
+        .map(|row| {
+            let (block, j) = (row / n, row % n);
+            let u: Vec<f64> = match block {
+                0 => a[j].clone(),
+                1 => b[j].clone(),
+                k => {
+                    let mut u = a[j].clone();
+                    u[k - 2] = b[j][k - 2];
+                    u
+                }
+            };
+            let ranks = model.ranks(&choice(&u, &factors, settings, &nominal_choice, n_ind));
+            tick();
+            ranks
+        })
+        .collect();
+    let panel = &results.panel;
+    let n_units = panel.units.len();
+    let outputs: Vec<usize> = (0..nominal.len()).filter(|&o| nominal[o] > 0).collect();
+    // Output -> f(A), f(B), f(AB_k); an unranked run counts as the last rank + 1.
+    let value = |run: &Vec<u32>, o: usize| {
+        if run[o] == 0 {
+            (n_units + 1) as f64
+        } else {
+            f64::from(run[o])
+        }
+    };
+    let shift = |run: &Vec<u32>| {
+        outputs
+            .iter()
+            .map(|&o| (value(run, o) - f64::from(nominal[o])).abs())
+            .sum::<f64>()
+            / outputs.len() as f64
+    };
+    let mut targets: Vec<(i32, String, Box<dyn Fn(&Vec<u32>) -> f64 + Sync + '_>)> = outputs
+        .iter()
+        .map(|&o| {
+            let (y, u) = (o / n_units, o % n_units);
+            let f: Box<dyn Fn(&Vec<u32>) -> f64 + Sync> =
+                Box::new(move |run: &Vec<u32>| value(run, o));
+            (panel.years[y], panel.units.get(u).code.clone(), f)
+        })
+        .collect();
+    targets.push((0, "all".to_string(), Box::new(shift)));
+    let rows: Vec<Vec<SensitivityRow>> = targets
+        .par_iter()
+        .enumerate()
+        .map(|(t, (year, region, f))| {
+            let fa: Vec<f64> = runs[..n].iter().map(f).collect();
+            let fb: Vec<f64> = runs[n..2 * n].iter().map(f).collect();
+            let fab: Vec<Vec<f64>> = (0..d)
+                .map(|k| runs[(k + 2) * n..(k + 3) * n].iter().map(f).collect())
+                .collect();
+            let s = sobol::indices(&fa, &fb, &fab, RESAMPLES, settings.seed ^ t as u64);
+            factors
+                .iter()
+                .enumerate()
+                .map(|(k, &factor)| SensitivityRow {
+                    year: *year,
+                    region: region.clone(),
+                    factor,
+                    first_order: s.first[k],
+                    total_effect: s.total[k],
+                })
+                .collect()
+        })
+        .collect();
+    Ok(Sensitivity {
+        samples: n,
+        model_runs: n * (d + 2),
+        seed: settings.seed,
+        factors,
+        settings: settings.clone(),
+        rows: rows.into_iter().flatten().collect(),
+    })
+}
+
+/// Imputation names for messages and files.
+pub fn imputation_name(i: Imputation) -> &'static str {
+    match i {
+        Imputation::None => "none",
+        Imputation::Mean => "mean",
+        Imputation::Median => "median",
+    }
+}
