@@ -192,20 +192,25 @@ fn generate(spec: &spec::Spec) -> Result<Sample, String> {
             }
         }
     }
-    // Surveys: wide format, one column per indicator, regions by ISO code, gaps left empty.
+    // Surveys: wide format, one column per indicator and one with its number of respondents
+    // (`<id>_n`, from which cwi derives the sampling error), regions by ISO code, gaps empty.
     let mut surveys = String::from(NOTICE);
     surveys.push_str("region,year");
     for &i in &survey_ids {
-        surveys.push(',');
-        surveys.push_str(&fw.nodes[fw.indicators[i]].id);
+        let id = &fw.nodes[fw.indicators[i]].id;
+        surveys.push_str(&format!(",{id},{id}_n"));
     }
     surveys.push('\n');
     for (k, &year) in YEARS.iter().enumerate() {
         for (u, unit) in units.iter().enumerate() {
             surveys.push_str(&format!("{},{year}", unit.code));
+            // About 2,000 pupils or parents answer per region and year.
+            let respondents = 1400 + (rng.uniform() * 1200.0) as u32;
             for &i in &survey_ids {
-                surveys.push(',');
-                surveys.push_str(values[i][u][k].as_deref().unwrap_or(""));
+                match values[i][u][k].as_deref() {
+                    Some(v) => surveys.push_str(&format!(",{v},{respondents}")),
+                    None => surveys.push_str(",,"),
+                }
             }
             surveys.push('\n');
         }

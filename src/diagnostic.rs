@@ -82,10 +82,13 @@ pub enum Code {
     Encoding,
     /// E115: no row of the data matches a unit of the spec.
     NoMatchingRows,
+    /// E116: a standard error or sample size that cannot be (negative, zero, or a sample size
+    /// for an indicator that is not a share).
+    BadSampleSize,
 }
 
 impl Code {
-    pub const ALL: [Code; 32] = [
+    pub const ALL: [Code; 33] = [
         Code::Syntax,
         Code::UnknownKey,
         Code::DuplicateId,
@@ -118,6 +121,7 @@ impl Code {
         Code::TooFewUnits,
         Code::Encoding,
         Code::NoMatchingRows,
+        Code::BadSampleSize,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -154,6 +158,7 @@ impl Code {
             Code::TooFewUnits => "E113",
             Code::Encoding => "E114",
             Code::NoMatchingRows => "E115",
+            Code::BadSampleSize => "E116",
         }
     }
 

@@ -80,6 +80,10 @@ struct Record {
     year: i32,
     indicator: u32,
     value: Option<f64>,
+    /// Sampling error, given directly or as a sample size (column `se` / `n` in long files,
+    /// `<indicator>_se` / `<indicator>_n` in wide ones).
+    se: Option<f64>,
+    n: Option<f64>,
     file: u16,
     row: u32,
 }
@@ -283,14 +287,44 @@ fn read_table(
         row_keys.push(Some((gathered.region(region, unit_name.as_deref()), year)));
     }
 
+    // Columns of sampling errors: `se` and `n` in long files; `<column>_se` and `<column>_n`
+    // beside a value column in wide ones.
+    let error_cols = |col: usize| -> (Option<usize>, Option<usize>) {
+        match long {
+            Some(_) => (find("se"), find("n")),
+            None => (
+                find(&format!("{}_se", t.columns[col])),
+                find(&format!("{}_n", t.columns[col])),
+            ),
+        }
+    };
     let value_cols: Vec<usize> = match long {
         Some((_, v)) => vec![v],
         None => {
             let mut skip: Vec<usize> = vec![region_col, year_col];
             skip.extend(name_col);
             skip.extend(layout.ignore_columns.iter().filter_map(|c| find(c)));
+            for c in 0..t.columns.len() {
+                let (se, n) = error_cols(c);
+                skip.extend(se);
+                skip.extend(n);
+            }
             (0..t.columns.len()).filter(|c| !skip.contains(c)).collect()
         }
+    };
+    // A standard error or sample size cell: a number or empty.
+    let error_cell = |col: Option<usize>,
+                      row: usize|
+     -> Result<Option<f64>, (usize, number::Refusal)> {
+        let Some(c) = col else { return Ok(None) };
+        let v = match t.data[c].typed(row) {
+            Some(v) => Ok(Some(v)),
+            None => match t.data[c].written(row) {
+                Some(text) => number::parse(text, DecimalMark::Auto, false, &layout.missing_values),
+                None => Ok(None),
+            },
+        };
+        v.map_err(|e| (c, e))
     };
     // The file's decimal mark: declared, or decided by the cells that show one.
     let (mut points, mut commas) = (0, 0);
@@ -344,6 +378,19 @@ fn read_table(
                 );
                 continue;
             }
+            let (se_col, n_col) = error_cols(val_col);
+            let errors = error_cell(se_col, row).and_then(|se| Ok((se, error_cell(n_col, row)?)));
+            let (se, n) = match errors {
+                Ok(e) => e,
+                Err((c, (code, message, hint))) => {
+                    problems.push(
+                        gathered
+                            .at_row(code, file_no, row, Some(&t.columns[c]), message)
+                            .hint(hint),
+                    );
+                    continue;
+                }
+            };
             match value(&t.data[val_col], row) {
                 Ok(v) => {
                     let indicator = gathered.indicator(indicator);
@@ -352,6 +399,8 @@ fn read_table(
                         year,
                         indicator,
                         value: v,
+                        se,
+                        n,
                         file: file_no,
                         row: row as u32,
                     });
@@ -370,12 +419,28 @@ fn read_table(
             let indicator = gathered.indicator(&t.columns[col]);
             for (row, key) in row_keys.iter().enumerate() {
                 let Some((region, year)) = *key else { continue };
+                let (se_col, n_col) = error_cols(col);
+                let errors =
+                    error_cell(se_col, row).and_then(|se| Ok((se, error_cell(n_col, row)?)));
+                let (se, n) = match errors {
+                    Ok(e) => e,
+                    Err((c, (code, message, hint))) => {
+                        problems.push(
+                            gathered
+                                .at_row(code, file_no, row, Some(&t.columns[c]), message)
+                                .hint(hint),
+                        );
+                        continue;
+                    }
+                };
                 match value(&t.data[col], row) {
                     Ok(v) => gathered.records.push(Record {
                         region,
                         year,
                         indicator,
                         value: v,
+                        se,
+                        n,
                         file: file_no,
                         row: row as u32,
                     }),
@@ -533,7 +598,7 @@ fn build_panel(
             entry.0 += 1;
             continue;
         };
-        let id = &panel.indicators[indicator];
+        let id = &framework.nodes[framework.indicators[indicator]].id;
         if let Some((first_file, first_row)) =
             seen.insert((unit, r.year, indicator), (r.file, r.row))
         {
@@ -576,6 +641,21 @@ fn build_panel(
         }
         with_data[indicator] = true;
         panel.set(year, unit, indicator, r.value);
+        match sampling_error(
+            r,
+            &framework.nodes[framework.indicators[indicator]].kind,
+            id,
+        ) {
+            Ok(se) => panel.set_se(year, unit, indicator, se),
+            Err((code, message, hint)) => {
+                let field = if r.se.is_some() { "se" } else { "n" };
+                diagnostics.push(
+                    gathered
+                        .at_row(code, r.file, r.row as usize, Some(field), message)
+                        .hint(hint),
+                );
+            }
+        }
     }
     for (rows, mut d) in unknown_regions
         .into_values()
@@ -600,6 +680,45 @@ fn build_panel(
     }
     spec_level_checks(spec, &panel, &with_data, diagnostics, &all_files());
     Some(panel)
+}
+
+/// The standard error of a record's value: given, or from a sample size for a share
+/// (se = sqrt(p (S - p) / n), S = 100 for a percentage, 1 for a proportion).
+fn sampling_error(r: &Record, kind: &NodeKind, id: &str) -> Result<Option<f64>, number::Refusal> {
+    if let Some(se) = r.se {
+        if !(se.is_finite() && se >= 0.0) {
+            return Err((
+                Code::BadSampleSize,
+                format!("standard error {se} of \"{id}\" is negative"),
+                "a standard error is >= 0; leave the cell empty when there is none".into(),
+            ));
+        }
+        return Ok(Some(se));
+    }
+    let (Some(n), Some(p)) = (r.n, r.value) else {
+        return Ok(None);
+    };
+    if !(n.is_finite() && n >= 1.0) {
+        return Err((
+            Code::BadSampleSize,
+            format!("sample size {n} of \"{id}\" is not at least 1"),
+            "give the number of respondents behind the value".into(),
+        ));
+    }
+    let scale = match kind {
+        NodeKind::Indicator(i) => match i.valid {
+            Some((lo, hi)) if lo == 0.0 && (hi == 100.0 || hi == 1.0) => hi,
+            _ => {
+                return Err((
+                    Code::BadSampleSize,
+                    format!("a sample size is given for \"{id}\", which is not declared as a share"),
+                    "declare valid = [0, 100] (a percentage) or [0, 1] (a proportion), or give the standard error in an se column".into(),
+                ));
+            }
+        },
+        NodeKind::Group { .. } => return Ok(None),
+    };
+    Ok(Some((p * (scale - p) / n).max(0.0).sqrt()))
 }
 
 /// Checks of the panel as a whole: indicators without data, coverage, years with too few units.

@@ -1,0 +1,242 @@
+//! `cwi uncertainty` and `cwi sensitivity`: nominal ranks reproduced without perturbation,
+//! identical results for any number of threads, bad settings refused before any work.
+
+use std::collections::HashMap;
+use std::fs;
+use std::process::Command;
+
+mod common;
+use common::{cwi, root, scratch};
+
+const KZ: [&str; 5] = [
+    "--spec",
+    "indicators/kz-cwi.toml",
+    "--data",
+    "data-samples/kz/statistics.csv",
+    "data-samples/kz/surveys.csv",
+];
+const HDI: [&str; 4] = [
+    "--spec",
+    "indicators/hdi.toml",
+    "--data",
+    "data-samples/hdi/hdi-components-2021-2022.csv",
+];
+
+fn ok(args: &[&str]) {
+    let o = cwi(args);
+    assert!(
+        o.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// With nothing perturbed every replication is the nominal index: median, 5th and 95th
+/// percentile equal the rank in scores.csv, and no rank moves.
+#[test]
+fn zero_perturbation_reproduces_the_nominal_ranks() {
+    let out = scratch("unc-zero");
+    let o = out.to_str().unwrap();
+    let mut args = vec!["compute", "--out", o];
+    args.extend_from_slice(&HDI);
+    ok(&args);
+    let mut args = vec![
+        "uncertainty",
+        "--out",
+        o,
+        "--replications",
+        "50",
+        "--weights",
+        "0",
+        "--quiet",
+    ];
+    args.extend_from_slice(&HDI);
+    ok(&args);
+    let nominal: HashMap<(String, String), String> = fs::read_to_string(out.join("scores.csv"))
+        .unwrap()
+        .lines()
+        .filter(|l| l.contains(",hdi,Human"))
+        .map(|l| {
+            let f: Vec<&str> = l.rsplitn(2, ',').collect();
+            let key: Vec<&str> = l.split(',').collect();
+            ((key[0].to_string(), key[1].to_string()), f[0].to_string())
+        })
+        .collect();
+    assert_eq!(nominal.len(), 28);
+    let ranks = fs::read_to_string(out.join("uncertainty/ranks.csv")).unwrap();
+    for line in ranks.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let rank = &nominal[&(f[0].to_string(), f[1].to_string())];
+        assert_eq!(
+            (f[2], f[3], f[4], f[5], f[6], f[7]),
+            (
+                rank.as_str(),
+                rank.as_str(),
+                rank.as_str(),
+                rank.as_str(),
+                "0",
+                "50"
+            ),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn the_same_seed_gives_the_same_bytes_with_one_or_two_threads() {
+    let mut outputs = Vec::new();
+    for threads in ["1", "2"] {
+        let out = scratch(&format!("unc-threads-{threads}"));
+        let mut args = vec![
+            "uncertainty",
+            "--out",
+            out.to_str().unwrap(),
+            "--replications",
+            "3000",
+            "--quiet",
+        ];
+        args.extend_from_slice(&KZ);
+        let o = Command::new(env!("CARGO_BIN_EXE_cwi"))
+            .args(&args)
+            .current_dir(root())
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let mut args = vec![
+            "sensitivity",
+            "--out",
+            out.to_str().unwrap(),
+            "--samples",
+            "200",
+            "--quiet",
+        ];
+        args.extend_from_slice(&KZ);
+        let o = Command::new(env!("CARGO_BIN_EXE_cwi"))
+            .args(&args)
+            .current_dir(root())
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        outputs.push((
+            fs::read(out.join("uncertainty/ranks.csv")).unwrap(),
+            fs::read(out.join("uncertainty/uncertainty.json")).unwrap(),
+            fs::read(out.join("sensitivity/indices.csv")).unwrap(),
+        ));
+    }
+    assert!(
+        outputs[0] == outputs[1],
+        "results differ between 1 and 2 threads"
+    );
+    // The Kazakhstan spec varies weights, imputation, exclusion and sampling error: ranks move.
+    let ranks = String::from_utf8(outputs[0].0.clone()).unwrap();
+    let shifts: Vec<f64> = ranks
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(6).unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(shifts.len(), 60);
+    assert!(shifts.iter().any(|&s| s > 0.5), "some rank moves");
+    for line in ranks.lines().skip(1) {
+        let f: Vec<f64> = line
+            .split(',')
+            .skip(3)
+            .take(3)
+            .map(|v| v.parse().unwrap())
+            .collect();
+        assert!(f[1] <= f[0] && f[0] <= f[2], "p05 <= median <= p95: {line}");
+    }
+    let json: serde_json::Value = serde_json::from_slice(&outputs[0].1).unwrap();
+    assert_eq!(
+        json["factors"],
+        serde_json::json!(["weights", "imputation", "exclusion", "sampling"])
+    );
+    assert!(json["rng"].as_str().unwrap().starts_with("ChaCha8"));
+    // Sensitivity: one row per factor for every region-year and for the overall shift.
+    let indices = String::from_utf8(outputs[0].2.clone()).unwrap();
+    assert_eq!(indices.lines().count() - 1, 4 * 61);
+    let all: Vec<&str> = indices.lines().filter(|l| l.contains(",all,")).collect();
+    assert_eq!(all.len(), 4);
+    for line in all {
+        let total: f64 = line.split(',').nth(6).unwrap().parse().unwrap();
+        assert!((-0.1..=1.5).contains(&total), "{line}");
+    }
+}
+
+#[test]
+fn bad_settings_are_refused_before_any_work() {
+    let out = scratch("unc-bad");
+    let o = out.to_str().unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["uncertainty", "--out", o, "--quiet"];
+        args.extend_from_slice(&KZ);
+        args.extend_from_slice(extra);
+        let r = cwi(&args);
+        (
+            r.status.code(),
+            String::from_utf8_lossy(&r.stderr).into_owned(),
+        )
+    };
+    let (code, err) = run(&["--replications", "0"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("zero replications"), "{err}");
+    let (code, err) = run(&["--weights", "1.5"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("perturbation of 1.5"), "{err}");
+    let (code, err) = run(&["--aggregations", "arithmetic,geometric"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains("geometric aggregation alternative needs positive scores"),
+        "{err}"
+    );
+    let (code, _) = run(&["--aggregations", "harmonic"]);
+    assert_eq!(code, Some(2), "clap refuses an undefined alternative");
+    assert!(!out.join("uncertainty").exists());
+    // An undefined alternative in the spec is a spec error at its line.
+    let spec = out.join("spec.toml");
+    let text = fs::read_to_string(root().join("indicators/kz-cwi.toml"))
+        .unwrap()
+        .replace("indicators/", "");
+    fs::write(
+        &spec,
+        text.replace(
+            "imputations = [\"none\", \"mean\", \"median\"]",
+            "imputations = [\"none\", \"knn\"]",
+        ),
+    )
+    .unwrap();
+    fs::copy(
+        root().join("indicators/kz-regions.csv"),
+        out.join("kz-regions.csv"),
+    )
+    .unwrap();
+    let r = cwi(&["validate", spec.to_str().unwrap()]);
+    assert_eq!(r.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&r.stdout).contains("unknown imputation alternative \"knn\""));
+    // A negative standard error in the data is refused with its place.
+    let data = out.join("survey.csv");
+    fs::write(&data, "region,year,indicator,value,se\nR1,2024,reading,5,-0.5\nR2,2024,reading,3,\nR3,2024,reading,4,0.2\n").unwrap();
+    let r = cwi(&[
+        "validate",
+        "tests/fixtures/tiny.toml",
+        "--format",
+        "json",
+        "--data",
+        data.to_str().unwrap(),
+    ]);
+    let out_text = String::from_utf8_lossy(&r.stdout);
+    let e116: serde_json::Value = out_text
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|p| p["code"] == "E116")
+        .expect("E116");
+    assert_eq!(
+        (
+            e116["row"].as_u64(),
+            e116["line"].as_u64(),
+            e116["field"].as_str()
+        ),
+        (Some(1), Some(2), Some("se"))
+    );
+}
