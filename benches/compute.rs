@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 
-use cwi::output::render_all;
+use cwi::output::{Format, for_each_row};
 use cwi::pipeline::run;
 use cwi::spec;
 
@@ -22,7 +22,19 @@ fn kz_sample(c: &mut Criterion) {
         b.iter(|| {
             let spec = spec::load(&spec_path).unwrap();
             let results = run(spec, &data).unwrap();
-            render_all(&results, "kk", Default::default()).unwrap()
+            let mut sink = Vec::new();
+            for format in Format::ALL {
+                format
+                    .write(&results, "kk", Default::default(), &mut sink)
+                    .unwrap();
+            }
+            let mut rows = 0;
+            for_each_row(&results, "kk", &mut |_| {
+                rows += 1;
+                Ok(())
+            })
+            .unwrap();
+            (sink.len(), rows)
         })
     });
 }

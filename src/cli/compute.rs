@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use crate::error::Error;
-use crate::output::{language, render_all, write_atomically};
+use crate::output::{Staged, language, stage_outputs};
 use crate::pipeline::run as run_pipeline;
 use crate::spec;
 
@@ -47,11 +47,12 @@ pub fn run(args: Args) -> Result<(), Error> {
         eprintln!("{warning}");
     }
     let lang = language(&results, args.lang.as_deref())?;
-    let files = render_all(&results, &lang, args.csv)?;
-    write_atomically(&args.out, &files)?;
+    let mut staged = Staged::new(&args.out)?;
+    stage_outputs(&mut staged, &results, &lang, args.csv)?;
+    let written = staged.commit()?;
     eprintln!(
         "wrote {} file(s) to {}: {} regions, years {:?}, {} nodes",
-        files.len(),
+        written,
         args.out.display(),
         results.panel.units.len(),
         results.panel.years,

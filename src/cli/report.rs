@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use super::progress::Progress;
 use crate::error::Error;
-use crate::output::{CsvStyle, language, render_all, write_atomically};
+use crate::output::{CsvStyle, Staged, language, stage_outputs};
 use crate::pipeline::run as run_pipeline;
 use crate::report::{Context, render_charts, render_html, render_xlsx};
 use crate::spec;
@@ -66,18 +66,9 @@ pub fn run(args: Args) -> Result<(), Error> {
     let results = run_pipeline(spec, &args.data)?;
     let lang = language(&results, args.lang.as_deref())?;
     let ctx = Context::new(&results, &lang, args.year, args.node.as_deref())?;
-    let mut files: Vec<(String, Vec<u8>)> = render_all(&results, &lang, args.csv)?
-        .into_iter()
-        .map(|(name, bytes)| (name.to_string(), bytes))
-        .collect();
-    let manifest = String::from_utf8_lossy(
-        &files
-            .iter()
-            .find(|f| f.0 == "manifest.json")
-            .map(|f| f.1.clone())
-            .unwrap_or_default(),
-    )
-    .into_owned();
+    let mut staged = Staged::new(&args.out)?;
+    let manifest = stage_outputs(&mut staged, &results, &lang, args.csv)?;
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     if args.format.contains(&ReportFormat::Html) {
         progress.step("drawing the charts");
         let charts = render_charts(&ctx)?;
@@ -96,12 +87,15 @@ pub fn run(args: Args) -> Result<(), Error> {
         progress.step("writing the workbook");
         files.push(("report.xlsx".into(), render_xlsx(&ctx, &manifest)?));
     }
-    write_atomically(&args.out, &files)?;
+    for (name, bytes) in &files {
+        staged.write(name, |out| out.write_all(bytes))?;
+    }
+    let written = staged.commit()?;
     progress.finish();
     if !args.quiet {
         eprintln!(
             "wrote {} file(s) to {} ({}, {})",
-            files.len(),
+            written,
             args.out.display(),
             lang,
             ctx.year_value()

@@ -1,6 +1,10 @@
-//! `scores.csv`: the long score table, comma-separated UTF-8, empty cells for missing values.
+//! `scores.csv`: the long score table, empty cells for missing values; standard (comma,
+//! decimal point) or for Excel in a decimal-comma locale (semicolon, decimal comma, BOM).
 
-use super::{CsvStyle, OutputError, ScoreRow, number};
+use std::io::Write;
+
+use super::{CsvStyle, for_each_row, number};
+use crate::pipeline::Results;
 
 pub const HEADER: [&str; 9] = [
     "year",
@@ -14,14 +18,18 @@ pub const HEADER: [&str; 9] = [
     "rank",
 ];
 
-pub fn render(rows: &[ScoreRow], style: CsvStyle) -> Result<Vec<u8>, OutputError> {
-    let failed = |e: csv::Error| OutputError::Render {
-        what: "scores.csv".into(),
-        message: e.to_string(),
-    };
-    let (delimiter, bom, decimal_comma) = match style {
-        CsvStyle::Standard => (b',', &b""[..], false),
-        CsvStyle::Excel => (b';', &b"\xEF\xBB\xBF"[..], true),
+pub fn write(
+    results: &Results,
+    lang: &str,
+    style: CsvStyle,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let (delimiter, decimal_comma) = match style {
+        CsvStyle::Standard => (b',', false),
+        CsvStyle::Excel => {
+            out.write_all(b"\xEF\xBB\xBF")?;
+            (b';', true)
+        }
     };
     let number = |v: f64| {
         let text = number(v);
@@ -31,26 +39,28 @@ pub fn render(rows: &[ScoreRow], style: CsvStyle) -> Result<Vec<u8>, OutputError
             text
         }
     };
-    let mut out = csv::WriterBuilder::new()
+    let mut w = csv::WriterBuilder::new()
         .delimiter(delimiter)
-        .from_writer(bom.to_vec());
-    out.write_record(HEADER).map_err(failed)?;
-    for r in rows {
-        out.write_record([
-            r.year.to_string(),
-            r.region_code.clone(),
-            r.region_name.clone(),
-            r.node_id.clone(),
-            r.node_name.clone(),
-            r.level.to_string(),
-            r.kind.to_string(),
-            r.score.map(number).unwrap_or_default(),
-            r.rank.map(|k| k.to_string()).unwrap_or_default(),
+        .from_writer(out);
+    w.write_record(HEADER)?;
+    let mut year = String::new();
+    for_each_row(results, lang, &mut |r| {
+        year.clear();
+        year.push_str(&r.year.to_string());
+        let score = r.score.map(number).unwrap_or_default();
+        let rank = r.rank.map(|k| k.to_string()).unwrap_or_default();
+        w.write_record([
+            year.as_str(),
+            r.region_code,
+            r.region_name,
+            r.node_id,
+            r.node_name,
+            &r.level.to_string(),
+            r.kind,
+            &score,
+            &rank,
         ])
-        .map_err(failed)?;
-    }
-    out.into_inner().map_err(|e| OutputError::Render {
-        what: "scores.csv".into(),
-        message: e.to_string(),
-    })
+        .map_err(std::io::Error::other)
+    })?;
+    w.flush()
 }

@@ -1,32 +1,28 @@
-//! `scores.json`: the score table as an array of row objects, under the index's metadata.
+//! `scores.json`: the score table as an array of row objects under the index's metadata,
+//! streamed row by row.
 
-use serde::Serialize;
+use std::io::Write;
 
-use super::{OutputError, ScoreRow};
+use super::for_each_row;
 use crate::pipeline::Results;
 
-#[derive(Serialize)]
-struct Document<'a> {
-    index: &'a str,
-    version: &'a str,
-    scale: (f64, f64),
-    years: &'a [i32],
-    scores: &'a [ScoreRow],
-}
-
-pub fn render(results: &Results, rows: &[ScoreRow]) -> Result<Vec<u8>, OutputError> {
+pub fn write(results: &Results, lang: &str, out: &mut dyn Write) -> std::io::Result<()> {
     let meta = &results.spec.index;
-    let doc = Document {
-        index: &meta.id,
-        version: &meta.version,
-        scale: meta.scale,
-        years: &results.panel.years,
-        scores: rows,
-    };
-    let mut bytes = serde_json::to_vec_pretty(&doc).map_err(|e| OutputError::Render {
-        what: "scores.json".into(),
-        message: e.to_string(),
+    let head = serde_json::json!({
+        "index": meta.id,
+        "version": meta.version,
+        "scale": meta.scale,
+        "years": results.panel.years,
+    });
+    // The metadata object without its closing brace, then the rows.
+    let head = serde_json::to_string(&head).map_err(std::io::Error::other)?;
+    out.write_all(head[..head.len() - 1].as_bytes())?;
+    out.write_all(b",\"scores\":[")?;
+    let mut first = true;
+    for_each_row(results, lang, &mut |r| {
+        out.write_all(if first { b"\n" } else { b",\n" })?;
+        first = false;
+        serde_json::to_writer(&mut *out, r).map_err(std::io::Error::other)
     })?;
-    bytes.push(b'\n');
-    Ok(bytes)
+    out.write_all(b"\n]}\n")
 }

@@ -1,15 +1,15 @@
 //! Outputs: the score table in each format, the manifest, and writing them all atomically.
 //!
-//! Every file is rendered to bytes in memory first; only then are they written, each to a
-//! temporary file in the output directory and renamed into place. An error before the renames
-//! leaves the directory as it was.
+//! Every file is written to a temporary file in the output directory (streamed, so a panel of
+//! millions of rows never sits in memory as text) and renamed into place only when all of them
+//! were written. An error before the renames leaves the directory as it was.
 
 mod csv;
 mod json;
 pub mod manifest;
 
 use std::fs;
-use std::io::Write;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -36,15 +36,17 @@ impl Format {
         }
     }
 
-    pub fn render(
+    /// Streams the score table into `out`.
+    pub fn write(
         self,
         results: &Results,
-        rows: &[ScoreRow],
+        lang: &str,
         style: CsvStyle,
-    ) -> Result<Vec<u8>, OutputError> {
+        out: &mut dyn Write,
+    ) -> std::io::Result<()> {
         match self {
-            Format::Csv => csv::render(rows, style),
-            Format::Json => json::render(results, rows),
+            Format::Csv => csv::write(results, lang, style, out),
+            Format::Json => json::write(results, lang, out),
         }
     }
 }
@@ -65,14 +67,14 @@ pub enum OutputError {
     },
 }
 
-/// One row of the score table.
+/// One row of the score table, borrowing from the results.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ScoreRow {
+pub struct ScoreRow<'a> {
     pub year: i32,
-    pub region_code: String,
-    pub region_name: String,
-    pub node_id: String,
-    pub node_name: String,
+    pub region_code: &'a str,
+    pub region_name: &'a str,
+    pub node_id: &'a str,
+    pub node_name: &'a str,
     /// Depth in the framework: 0 = the index.
     pub level: usize,
     /// `index`, `group` or `indicator`.
@@ -81,11 +83,14 @@ pub struct ScoreRow {
     pub rank: Option<u32>,
 }
 
-/// The score table: year, then node in framework order, then region in registry order; only
-/// regions present in the data that year.
-pub fn score_rows(results: &Results, lang: &str) -> Vec<ScoreRow> {
+/// Calls `each` for every row of the score table: year, then node in framework order, then
+/// region in registry order; only regions present in the data that year.
+pub fn for_each_row(
+    results: &Results,
+    lang: &str,
+    each: &mut dyn FnMut(&ScoreRow) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let (spec, panel) = (&results.spec, &results.panel);
-    let mut rows = Vec::new();
     for (y, &year) in panel.years.iter().enumerate() {
         let units = panel.present_units(y);
         for (n, node) in spec.framework.nodes.iter().enumerate() {
@@ -94,23 +99,24 @@ pub fn score_rows(results: &Results, lang: &str) -> Vec<ScoreRow> {
                 NodeKind::Group { .. } => "group",
                 NodeKind::Indicator(_) => "indicator",
             };
+            let node_name = node.name.get(lang).unwrap_or(&node.id);
             for &u in &units {
                 let unit = panel.units.get(u);
-                rows.push(ScoreRow {
+                each(&ScoreRow {
                     year,
-                    region_code: unit.code.clone(),
-                    region_name: unit.name.get(lang).unwrap_or(&unit.code).to_string(),
-                    node_id: node.id.clone(),
-                    node_name: node.name.get(lang).unwrap_or(&node.id).to_string(),
+                    region_code: &unit.code,
+                    region_name: unit.name.get(lang).unwrap_or(&unit.code),
+                    node_id: &node.id,
+                    node_name,
                     level: node.level,
                     kind,
                     score: results.scores.get(n, y, u),
                     rank: results.rank(n, y, u),
-                });
+                })?;
             }
         }
     }
-    rows
+    Ok(())
 }
 
 /// Checks that the spec has labels in `lang`; `None` picks its first language.
@@ -137,66 +143,113 @@ pub enum CsvStyle {
     Excel,
 }
 
-/// Renders the score table in every format and the manifest, ready to write.
-pub fn render_all(
+/// The names of the files `stage_outputs` writes.
+pub const OUTPUTS: [&str; 3] = ["scores.csv", "scores.json", "manifest.json"];
+
+/// Stages the score table in every format and the manifest; returns the manifest's text.
+pub fn stage_outputs(
+    staged: &mut Staged,
     results: &Results,
     lang: &str,
     style: CsvStyle,
-) -> Result<Vec<(&'static str, Vec<u8>)>, OutputError> {
-    let rows = score_rows(results, lang);
-    let mut files = Vec::new();
+) -> Result<String, OutputError> {
     for format in Format::ALL {
-        files.push((format.file_name(), format.render(results, &rows, style)?));
+        staged.write(format.file_name(), |out| {
+            format.write(results, lang, style, out)
+        })?;
     }
-    let names: Vec<&str> = Format::ALL.iter().map(|f| f.file_name()).collect();
-    files.push(("manifest.json", manifest::render(results, lang, &names)?));
-    Ok(files)
+    let manifest = manifest::render(results, lang, &OUTPUTS)?;
+    staged.write("manifest.json", |out| out.write_all(&manifest))?;
+    Ok(String::from_utf8_lossy(&manifest).into_owned())
 }
 
-/// Writes `files` into `dir` so that each one appears whole or not at all, and none is replaced
-/// unless all were written: temporary files first, renames last.
-pub fn write_atomically<S: AsRef<str>>(
-    dir: &Path,
-    files: &[(S, Vec<u8>)],
-) -> Result<(), OutputError> {
-    let fail = |path: &Path, source| OutputError::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    fs::create_dir_all(dir).map_err(|e| fail(dir, e))?;
-    let mut written: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let cleanup = |written: &[(PathBuf, PathBuf)]| {
-        for (tmp, _) in written {
-            let _ = fs::remove_file(tmp);
-        }
-    };
-    for (name, bytes) in files {
-        let name = name.as_ref();
-        let target = dir.join(name);
-        let parent = target.parent().unwrap_or(dir);
-        fs::create_dir_all(parent).map_err(|e| fail(parent, e))?;
+/// Files written to temporary names in the output directory, renamed into place by `commit`;
+/// dropped without a commit, they are removed and nothing in the directory changes.
+pub struct Staged {
+    dir: PathBuf,
+    files: Vec<(PathBuf, PathBuf)>,
+    committed: bool,
+}
+
+impl Staged {
+    pub fn new(dir: &Path) -> Result<Staged, OutputError> {
+        fs::create_dir_all(dir).map_err(|source| OutputError::Write {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        Ok(Staged {
+            dir: dir.to_path_buf(),
+            files: Vec::new(),
+            committed: false,
+        })
+    }
+
+    /// Writes one file (a path relative to the directory) through `body`.
+    pub fn write(
+        &mut self,
+        name: &str,
+        body: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(), OutputError> {
+        let target = self.dir.join(name);
+        let parent = target.parent().unwrap_or(&self.dir).to_path_buf();
         let file_name = target
             .file_name()
             .map(|f| f.to_string_lossy().into_owned())
             .unwrap_or_default();
         let tmp = parent.join(format!(".{file_name}.{}.tmp", std::process::id()));
-        let result = fs::File::create(&tmp).and_then(|mut f| {
-            f.write_all(bytes)?;
-            f.sync_all()
-        });
-        written.push((tmp.clone(), target));
-        if let Err(e) = result {
-            cleanup(&written);
-            return Err(fail(&tmp, e));
+        let fail = |path: &Path, source| OutputError::Write {
+            path: path.to_path_buf(),
+            source,
+        };
+        fs::create_dir_all(&parent).map_err(|e| fail(&parent, e))?;
+        let file = fs::File::create(&tmp).map_err(|e| fail(&tmp, e))?;
+        self.files.push((tmp.clone(), target));
+        let mut out = BufWriter::with_capacity(1 << 20, file);
+        body(&mut out)
+            .and_then(|_| out.flush())
+            .and_then(|_| out.get_ref().sync_all())
+            .map_err(|e| fail(&tmp, e))
+    }
+
+    /// Renames every staged file into place.
+    pub fn commit(mut self) -> Result<usize, OutputError> {
+        let files = std::mem::take(&mut self.files);
+        for (k, (tmp, target)) in files.iter().enumerate() {
+            if let Err(source) = fs::rename(tmp, target) {
+                for (t, _) in &files[k..] {
+                    let _ = fs::remove_file(t);
+                }
+                return Err(OutputError::Write {
+                    path: target.clone(),
+                    source,
+                });
+            }
+        }
+        self.committed = true;
+        Ok(files.len())
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.committed {
+            for (tmp, _) in &self.files {
+                let _ = fs::remove_file(tmp);
+            }
         }
     }
-    for (k, (tmp, target)) in written.iter().enumerate() {
-        if let Err(e) = fs::rename(tmp, target) {
-            cleanup(&written[k..]);
-            return Err(fail(target, e));
-        }
+}
+
+/// Writes in-memory files atomically as a set (see `Staged`).
+pub fn write_atomically<S: AsRef<str>>(
+    dir: &Path,
+    files: &[(S, Vec<u8>)],
+) -> Result<(), OutputError> {
+    let mut staged = Staged::new(dir)?;
+    for (name, bytes) in files {
+        staged.write(name.as_ref(), |out| out.write_all(bytes))?;
     }
-    Ok(())
+    staged.commit().map(|_| ())
 }
 
 /// Formats a score for text outputs: the shortest decimal that reads back as the same f64,
@@ -219,6 +272,14 @@ mod tests {
             &[("a.txt", b"new".to_vec()), ("b.txt", b"b".to_vec())],
         )
         .unwrap();
+        assert_eq!(fs::read(dir.join("a.txt")).unwrap(), b"new");
+        // A set abandoned halfway leaves the directory as it was.
+        {
+            let mut staged = Staged::new(&dir).unwrap();
+            staged.write("a.txt", |out| out.write_all(b"half")).unwrap();
+            let failed = staged.write("c.txt", |_| Err(std::io::Error::other("disk full")));
+            assert!(failed.is_err());
+        }
         assert_eq!(fs::read(dir.join("a.txt")).unwrap(), b"new");
         let names: Vec<_> = fs::read_dir(&dir)
             .unwrap()
