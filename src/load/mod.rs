@@ -550,9 +550,11 @@ fn build_panel(
 
     let mut unknown_regions: BTreeMap<u32, (usize, Diagnostic)> = BTreeMap::new();
     let mut unknown_indicators: BTreeMap<u32, (usize, Diagnostic)> = BTreeMap::new();
-    let mut seen: HashMap<(usize, i32, usize), (u16, u32)> = HashMap::new();
+    // The first record (index + 1) given for each cell, to find duplicates.
+    let (n_units, n_ind) = (panel.units.len(), panel.indicators.len());
+    let mut seen: Vec<u32> = vec![0; panel.years.len() * n_units * n_ind];
     let mut with_data = vec![false; panel.indicators.len()];
-    for r in &gathered.records {
+    for (k, r) in gathered.records.iter().enumerate() {
         let field = |name: &str| {
             gathered.files[r.file as usize]
                 .value_column
@@ -599,9 +601,10 @@ fn build_panel(
             continue;
         };
         let id = &framework.nodes[framework.indicators[indicator]].id;
-        if let Some((first_file, first_row)) =
-            seen.insert((unit, r.year, indicator), (r.file, r.row))
-        {
+        let cell = (year * n_units + unit) * n_ind + indicator;
+        if seen[cell] != 0 {
+            let first = &gathered.records[seen[cell] as usize - 1];
+            let (first_file, first_row) = (first.file, first.row);
             diagnostics.push(
                 gathered
                     .at_row(
@@ -621,6 +624,7 @@ fn build_panel(
             );
             continue;
         }
+        seen[cell] = k as u32 + 1;
         if let (Some(v), NodeKind::Indicator(ind)) = (
             r.value,
             &framework.nodes[framework.indicators[indicator]].kind,

@@ -16,9 +16,9 @@ pub enum Vote {
 const GROUP_SPACES: [char; 3] = [' ', '\u{a0}', '\u{202f}'];
 
 /// Removes thousands grouping by spaces (`1 234,5`), if the cell uses it consistently.
-fn without_space_groups(text: &str) -> Option<String> {
+fn without_space_groups(text: &str) -> Option<std::borrow::Cow<'_, str>> {
     if !text.contains(GROUP_SPACES) {
-        return Some(text.to_string());
+        return Some(std::borrow::Cow::Borrowed(text));
     }
     let (sign, body) = text.strip_prefix('-').map_or(("", text), |b| ("-", b));
     let int_end = body.find(['.', ',']).unwrap_or(body.len());
@@ -29,7 +29,7 @@ fn without_space_groups(text: &str) -> Option<String> {
         && groups[1..].iter().all(|g| g.len() == 3)
         && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()))
         && !frac.contains(GROUP_SPACES);
-    ok.then(|| format!("{sign}{}{frac}", groups.concat()))
+    ok.then(|| std::borrow::Cow::Owned(format!("{sign}{}{frac}", groups.concat())))
 }
 
 fn digits(s: &str) -> bool {
@@ -126,7 +126,7 @@ pub fn parse(
     let ungrouped = without_space_groups(text).ok_or_else(not_a_number)?;
     let (sign, body) = ungrouped
         .strip_prefix('-')
-        .map_or(("", ungrouped.as_str()), |b| ("-", b));
+        .map_or(("", &*ungrouped), |b| ("-", b));
     let (decimal, group) = match mark {
         DecimalMark::Point => ('.', ','),
         DecimalMark::Comma => (',', '.'),

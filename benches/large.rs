@@ -1,0 +1,105 @@
+//! A large synthetic panel: 3,000 regions x 200 indicators x 20 years (12 million rows of long
+//! CSV), made by a seeded generator on first run into target/bench-data/. Compares what polars
+//! alone takes to read the file with cwi's whole job: load (with every check) + compute +
+//! write all outputs.
+//!
+//!     cargo bench --bench large
+
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use polars::prelude::*;
+
+const REGIONS: usize = 3000;
+const INDICATORS: usize = 200;
+const GROUPS: usize = 10;
+const YEARS: usize = 20;
+
+/// SplitMix64, as the sample generator: fixed forever.
+fn splitmix(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Writes the spec and the panel (once) and returns their paths.
+pub fn large_panel() -> (PathBuf, PathBuf) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    let (spec, data) = (dir.join("large.toml"), dir.join("large.csv"));
+    if spec.exists() && data.exists() {
+        return (spec, data);
+    }
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut s = String::from(
+        "[index]\nid = \"large\"\nversion = \"1\"\nlanguages = [\"en\"]\nscale = [0, 100]\nname = { en = \"Large synthetic index\" }\n\n[units]\nfrom_data = true\n\n[defaults]\npooling = \"each-year\"\nnormalisation = { method = \"min-max\" }\naggregation = { method = \"arithmetic\" }\nmissing = { min_share = 0.5 }\n\n",
+    );
+    for g in 0..GROUPS {
+        s.push_str(&format!(
+            "[[group]]\nid = \"g{g:02}\"\nparent = \"large\"\nname = {{ en = \"Group {g}\" }}\n\n"
+        ));
+    }
+    for i in 0..INDICATORS {
+        let direction = if i % 4 == 0 { "lower" } else { "higher" };
+        s.push_str(&format!(
+            "[[indicator]]\nid = \"i{i:03}\"\nparent = \"g{:02}\"\nname = {{ en = \"Indicator {i}\" }}\nunit = \"u\"\ndirection = \"{direction}\"\nsource = \"synthetic\"\n\n",
+            i % GROUPS
+        ));
+    }
+    std::fs::write(&spec, s).unwrap();
+    let mut out = BufWriter::new(std::fs::File::create(&data).unwrap());
+    writeln!(out, "region,year,indicator,value").unwrap();
+    let mut state = 42u64;
+    for y in 0..YEARS {
+        for r in 0..REGIONS {
+            for i in 0..INDICATORS {
+                let x = splitmix(&mut state);
+                // One value in a thousand missing.
+                if x % 1000 == 0 {
+                    writeln!(out, "R{r:04},{},i{i:03},", 2005 + y).unwrap();
+                } else {
+                    let v = (x >> 11) as f64 / (1u64 << 53) as f64 * 100.0;
+                    writeln!(out, "R{r:04},{},i{i:03},{v:.3}", 2005 + y).unwrap();
+                }
+            }
+        }
+    }
+    out.flush().unwrap();
+    (spec, data)
+}
+
+fn polars_read(data: &Path) -> DataFrame {
+    CsvReadOptions::default()
+        .with_has_header(true)
+        .try_into_reader_with_file_path(Some(data.to_path_buf()))
+        .unwrap()
+        .finish()
+        .unwrap()
+}
+
+fn cwi_job(spec: &Path, data: &Path, out: &Path) -> usize {
+    let spec = cwi::spec::load(spec).unwrap();
+    let results = cwi::pipeline::run(spec, &[data]).unwrap();
+    let mut staged = cwi::output::Staged::new(out).unwrap();
+    cwi::output::stage_outputs(&mut staged, &results, "en", Default::default()).unwrap();
+    staged.commit().unwrap()
+}
+
+fn large(c: &mut Criterion) {
+    let (spec, data) = large_panel();
+    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data/out");
+    let mut group = c.benchmark_group("large panel 3000 x 200 x 20");
+    group.sample_size(10);
+    group.bench_function("polars read only", |b| {
+        b.iter(|| polars_read(&data).height())
+    });
+    group.bench_function("cwi load + compute + write", |b| {
+        b.iter(|| cwi_job(&spec, &data, &out))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, large);
+criterion_main!(benches);
