@@ -105,20 +105,35 @@ pub fn combine(
     if weight <= 0.0 {
         return Ok(None);
     }
+    // Children with weight 0 take no part in any mean.
+    let used: Vec<(usize, f64, f64)> = available.into_iter().filter(|a| a.1 > 0.0).collect();
+    if aggregation.needs_positive()
+        && let Some(&(k, _, v)) = used.iter().find(|a| a.2 <= 0.0)
+    {
+        return Err((k, v));
+    }
+    let mean =
+        |f: &dyn Fn(f64) -> f64| used.iter().map(|&(_, w, v)| w * f(v)).sum::<f64>() / weight;
     Ok(Some(match aggregation {
-        Aggregation::Arithmetic => available.iter().map(|&(_, w, v)| w * v).sum::<f64>() / weight,
-        Aggregation::Geometric => {
-            let mut log_sum = 0.0;
-            for &(k, w, v) in &available {
-                if w == 0.0 {
-                    continue;
-                }
-                if v <= 0.0 {
-                    return Err((k, v));
-                }
-                log_sum += w * v.ln();
+        Aggregation::Arithmetic => mean(&|v| v),
+        Aggregation::Geometric => mean(&|v| v.ln()).exp(),
+        Aggregation::ShiftedGeometric { offset } => {
+            if let Some(&(k, _, v)) = used.iter().find(|a| a.2 + offset <= 0.0) {
+                return Err((k, v));
             }
-            (log_sum / weight).exp()
+            mean(&|v| (v + offset).ln()).exp() - offset
+        }
+        // Power means (Bullen, Handbook of Means, III.1): harmonic is p = -1.
+        Aggregation::Harmonic => 1.0 / mean(&|v| 1.0 / v),
+        Aggregation::Power { p } => mean(&|v| v.powf(p)).powf(1.0 / p),
+        Aggregation::Minimum => used.iter().map(|a| a.2).fold(f64::INFINITY, f64::min),
+        Aggregation::Sum => used.len() as f64 * mean(&|v| v),
+        // Mazziotta & Pareto (2016), "On a generalized non-compensatory composite index for
+        // measuring socio-economic phenomena", Social Indicators Research 127: M - S * S / M.
+        Aggregation::Mpi => {
+            let m = mean(&|v| v);
+            let s = mean(&|v| (v - m).powi(2)).sqrt();
+            if m == 0.0 { m } else { m - s * s / m }
         }
     }))
 }
@@ -178,6 +193,45 @@ mod tests {
         assert_eq!(
             combine(Aggregation::Arithmetic, ALL, &[1.0, 1.0, 2.0], &values),
             Ok(None)
+        );
+    }
+
+    #[test]
+    fn the_other_means_by_hand() {
+        let (w, v) = ([1.0, 1.0], [Some(4.0), Some(16.0)]);
+        let c = |a| combine(a, ALL, &w, &v).unwrap().unwrap();
+        // harmonic: 2 / (1/4 + 1/16) = 2 / 0.3125 = 6.4
+        assert!((c(Aggregation::Harmonic) - 6.4).abs() < 1e-12);
+        // power p = 2: sqrt((16 + 256) / 2) = sqrt(136) = 11.661904
+        assert!((c(Aggregation::Power { p: 2.0 }) - 136f64.sqrt()).abs() < 1e-12);
+        // p = 1 is the arithmetic mean
+        assert!((c(Aggregation::Power { p: 1.0 }) - 10.0).abs() < 1e-12);
+        assert_eq!(c(Aggregation::Minimum), 4.0);
+        assert_eq!(c(Aggregation::Sum), 20.0);
+        // shifted geometric, offset 1: sqrt(5 * 17) - 1 = 8.219544
+        assert!(
+            (c(Aggregation::ShiftedGeometric { offset: 1.0 }) - (85f64.sqrt() - 1.0)).abs() < 1e-12
+        );
+        // MPI: M = 10, S = 6 (population sd of 4 and 16), cv = 0.6: 10 - 6 * 0.6 = 6.4
+        assert!((c(Aggregation::Mpi) - 6.4).abs() < 1e-12);
+        // A balanced profile has no penalty.
+        let flat = combine(Aggregation::Mpi, ALL, &w, &[Some(100.0), Some(100.0)])
+            .unwrap()
+            .unwrap();
+        assert_eq!(flat, 100.0);
+        // Harmonic and negative powers refuse zero, like the geometric mean.
+        assert_eq!(
+            combine(Aggregation::Harmonic, ALL, &w, &[Some(4.0), Some(0.0)]),
+            Err((1, 0.0))
+        );
+        assert!(
+            combine(
+                Aggregation::ShiftedGeometric { offset: 1.0 },
+                ALL,
+                &w,
+                &[Some(4.0), Some(0.0)]
+            )
+            .is_ok()
         );
     }
 

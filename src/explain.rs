@@ -6,7 +6,9 @@
 //! w_c ln s_c / sum(w ln s) (the log decomposition: ln S = sum w ln s). The indicators'
 //! contributions therefore sum to the index score exactly, and their differences between two
 //! years to the change of the score. For an all-arithmetic index a contribution is the effective
-//! weight (rescaled for missing children) times the indicator's score.
+//! weight (rescaled for missing children) times the indicator's score. Other means (harmonic,
+//! power, minimum, sum, MPI) share by weight times score: the sums stay exact, the split is an
+//! approximation.
 
 use serde::Serialize;
 
@@ -32,9 +34,11 @@ pub fn contributions(results: &Results, year: usize, unit: usize) -> Vec<Option<
                 let s = score(c)?;
                 let w = fw.nodes[c].weight;
                 Some(match aggregation {
-                    Aggregation::Arithmetic => w * s,
-                    Aggregation::Geometric if w == 0.0 => 0.0,
+                    _ if w == 0.0 => 0.0,
                     Aggregation::Geometric => w * s.ln(),
+                    Aggregation::ShiftedGeometric { offset } => w * (s + offset).ln(),
+                    // Other means: shares by weight times score.
+                    _ => w * s,
                 })
             })
             .collect();

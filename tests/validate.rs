@@ -118,8 +118,8 @@ const SPEC_CASES: &[(&str, &str, &str, &str, usize)] = &[
     (
         "E011",
         "aggregation = { method = \"geometric\" }",
-        "aggregation = { method = \"harmonic\" }",
-        "\"harmonic\"",
+        "aggregation = { method = \"median\" }",
+        "\"median\"",
         0,
     ),
     (

@@ -7,7 +7,7 @@ use base64::Engine as _;
 
 use super::Context;
 use crate::chart::Rendered;
-use crate::spec::{Aggregation, Direction, NodeKind, Normalisation};
+use crate::spec::{Direction, NodeKind, Normalisation};
 
 /// Escapes text for HTML content and attribute values.
 pub fn escape(s: &str) -> String {
@@ -467,10 +467,7 @@ fn tree(ctx: &Context, node: usize) -> String {
         } => format!(
             "{}: {}, min. {:.0}%",
             w.aggregation,
-            match aggregation {
-                Aggregation::Arithmetic => "arithmetic",
-                Aggregation::Geometric => "geometric",
-            },
+            aggregation.name(),
             missing.min_share * 100.0
         ),
         NodeKind::Indicator(ind) => describe_normalisation(&ind.normalisation),

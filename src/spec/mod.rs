@@ -343,13 +343,49 @@ pub enum Normalisation {
 }
 
 /// How a group combines its children's scores (weights rescaled to sum to 1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "method")]
 pub enum Aggregation {
     /// Weighted arithmetic mean: fully compensatory.
     Arithmetic,
     /// Weighted geometric mean: needs positive children; a zero or negative child is an error.
     Geometric,
+    /// Geometric mean of the scores plus a declared offset, minus the offset: for scales that
+    /// reach 0 (`{ method = "geometric", offset = 1 }`).
+    ShiftedGeometric { offset: f64 },
+    /// Weighted harmonic mean: needs positive children.
+    Harmonic,
+    /// Weighted generalised (power) mean with exponent p (p = 1 arithmetic, p = -1 harmonic).
+    Power { p: f64 },
+    /// The lowest child score: non-compensatory.
+    Minimum,
+    /// The number of children times their weighted mean: the plain sum with equal weights, as
+    /// KIDS COUNT sums z-scores.
+    Sum,
+    /// Mazziotta-Pareto index: weighted mean M minus S * cv (S the weighted standard deviation,
+    /// cv = S / M): penalises unbalanced profiles; use on scores standardised around 100.
+    Mpi,
+}
+
+impl Aggregation {
+    pub fn name(&self) -> String {
+        match self {
+            Aggregation::Arithmetic => "arithmetic".into(),
+            Aggregation::Geometric => "geometric".into(),
+            Aggregation::ShiftedGeometric { offset } => format!("geometric (offset {offset})"),
+            Aggregation::Harmonic => "harmonic".into(),
+            Aggregation::Power { p } => format!("power mean (p = {p})"),
+            Aggregation::Minimum => "minimum".into(),
+            Aggregation::Sum => "sum".into(),
+            Aggregation::Mpi => "Mazziotta-Pareto".into(),
+        }
+    }
+
+    /// Whether a child score of 0 or less cannot be aggregated.
+    pub fn needs_positive(&self) -> bool {
+        matches!(self, Aggregation::Geometric | Aggregation::Harmonic)
+            || matches!(self, Aggregation::Power { p } if *p < 0.0)
+    }
 }
 
 /// When a group with missing children still gets a score.

@@ -189,13 +189,12 @@ fn warn_geometric_zero(spec: &Spec, check: &mut Checker) {
                 .map(|&c| lowest[c])
                 .try_fold(f64::INFINITY, |acc, l| l.map(|l| acc.min(l))),
         };
-        let NodeKind::Group {
-            aggregation: Aggregation::Geometric,
-            ..
-        } = fw.nodes[n].kind
-        else {
+        let NodeKind::Group { aggregation, .. } = fw.nodes[n].kind else {
             continue;
         };
+        if !aggregation.needs_positive() {
+            continue;
+        }
         for &c in &fw.nodes[n].children {
             if lowest[c].is_none_or(|l| l <= 0.0) && fw.nodes[c].weight > 0.0 {
                 let low = lowest[c].map_or("unbounded".to_string(), |l| l.to_string());
@@ -204,8 +203,10 @@ fn warn_geometric_zero(spec: &Spec, check: &mut Checker) {
                     Code::GeometricZero,
                     span,
                     format!(
-                        "\"{}\" is a geometric mean, but its child \"{}\" can score {low}, and a geometric mean of 0 or less is refused",
-                        fw.nodes[n].id, fw.nodes[c].id
+                        "\"{}\" is a {} mean, but its child \"{}\" can score {low}, and such a mean of 0 or less is refused",
+                        fw.nodes[n].id,
+                        aggregation.name(),
+                        fw.nodes[c].id
                     ),
                     "normalise the indicators below it onto a range above zero, e.g. range = [1, 100], with capped goalposts or min-max",
                 );
@@ -417,7 +418,9 @@ fn pooling(
 
 /// Reports every parameter of `raw` that `method` does not take.
 fn only_params(check: &mut Checker, raw: &RawMethod, method: &str, allowed: &[&str]) {
-    let given: [(&str, Option<Range<usize>>); 7] = [
+    let given: [(&str, Option<Range<usize>>); 9] = [
+        ("offset", raw.offset.as_ref().map(Spanned::span)),
+        ("p", raw.p.as_ref().map(Spanned::span)),
         ("range", raw.range.as_ref().map(Spanned::span)),
         ("mean", raw.mean.as_ref().map(Spanned::span)),
         ("sd", raw.sd.as_ref().map(Spanned::span)),
@@ -568,20 +571,67 @@ fn normalisation(
 fn aggregation(check: &mut Checker, spanned: &Spanned<RawMethod>) -> Option<Aggregation> {
     let raw = spanned.get_ref();
     let method = raw.method.get_ref().as_str();
-    let agg = match method {
-        "arithmetic" => Aggregation::Arithmetic,
-        "geometric" => Aggregation::Geometric,
+    let (agg, params): (Aggregation, &[&str]) = match method {
+        "arithmetic" => (Aggregation::Arithmetic, &[]),
+        "geometric" => match &raw.offset {
+            None => (Aggregation::Geometric, &["offset"]),
+            Some(o) if o.get_ref().is_finite() && *o.get_ref() > 0.0 => (
+                Aggregation::ShiftedGeometric {
+                    offset: *o.get_ref(),
+                },
+                &["offset"],
+            ),
+            Some(o) => {
+                check.at(
+                    Code::BadParameter,
+                    o.span(),
+                    format!("offset must be a positive number, not {}", o.get_ref()),
+                    "e.g. offset = 1",
+                );
+                return None;
+            }
+        },
+        "harmonic" => (Aggregation::Harmonic, &[]),
+        "power" => match &raw.p {
+            Some(p) if p.get_ref().is_finite() && *p.get_ref() != 0.0 => {
+                (Aggregation::Power { p: *p.get_ref() }, &["p"])
+            }
+            Some(p) => {
+                check.at(
+                    Code::BadParameter,
+                    p.span(),
+                    format!(
+                        "p must be a finite number other than 0, not {}",
+                        p.get_ref()
+                    ),
+                    "p = 0 is the geometric mean: use method = \"geometric\"",
+                );
+                return None;
+            }
+            None => {
+                check.at(
+                    Code::BadParameter,
+                    spanned.span(),
+                    "the power mean needs its exponent p",
+                    "e.g. { method = \"power\", p = 2 }",
+                );
+                return None;
+            }
+        },
+        "minimum" => (Aggregation::Minimum, &[]),
+        "sum" => (Aggregation::Sum, &[]),
+        "mpi" => (Aggregation::Mpi, &[]),
         other => {
             check.at(
                 Code::UnknownMethod,
                 raw.method.span(),
                 format!("unknown aggregation method \"{other}\""),
-                "use one of: arithmetic, geometric",
+                "use one of: arithmetic, geometric, harmonic, power, minimum, sum, mpi",
             );
             return None;
         }
     };
-    only_params(check, raw, method, &[]);
+    only_params(check, raw, method, params);
     Some(agg)
 }
 

@@ -89,6 +89,10 @@ pub struct RawMethod {
     pub log: Option<Spanned<bool>>,
     #[serde(default)]
     pub cap: Option<Spanned<bool>>,
+    #[serde(default)]
+    pub offset: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub p: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize)]

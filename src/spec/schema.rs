@@ -37,7 +37,9 @@ fn method(kind: &str, names: &[&str]) -> Value {
             "lo": { "type": "number", "description": "goalposts: worst raw value" },
             "hi": { "type": "number", "description": "goalposts: best raw value" },
             "log": { "type": "boolean", "description": "goalposts: natural log first" },
-            "cap": { "type": "boolean", "description": "goalposts: cap beyond the goalposts (default true)" }
+            "cap": { "type": "boolean", "description": "goalposts: cap beyond the goalposts (default true)" },
+            "offset": { "type": "number", "exclusiveMinimum": 0, "description": "geometric: added before and taken off after the mean" },
+            "p": { "type": "number", "description": "power: the exponent of the generalised mean" }
         }
     })
 }
@@ -56,7 +58,15 @@ fn missing() -> Value {
 }
 
 const NORMALISATIONS: &[&str] = &["min-max", "z-score", "goalposts"];
-const AGGREGATIONS: &[&str] = &["arithmetic", "geometric"];
+const AGGREGATIONS: &[&str] = &[
+    "arithmetic",
+    "geometric",
+    "harmonic",
+    "power",
+    "minimum",
+    "sum",
+    "mpi",
+];
 
 /// The JSON Schema of the spec format.
 pub fn json_schema() -> Value {

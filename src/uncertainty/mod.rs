@@ -70,15 +70,9 @@ pub fn factors(
         return Err(UncertaintyError::Perturbation(settings.weights));
     }
     let fw = &results.spec.framework;
-    let spec_geometric = fw.nodes.iter().any(|n| {
-        matches!(
-            n.kind,
-            NodeKind::Group {
-                aggregation: Aggregation::Geometric,
-                ..
-            }
-        )
-    });
+    let spec_geometric = fw.nodes.iter().any(
+        |n| matches!(&n.kind, NodeKind::Group { aggregation, .. } if aggregation.needs_positive()),
+    );
     let spec_norms: Vec<Normalisation> = fw
         .indicators
         .iter()
