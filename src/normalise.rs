@@ -36,6 +36,12 @@ pub struct YearBounds {
 pub enum Bounds {
     /// Observed minimum and maximum of the pooled values.
     MinMax { min: f64, max: f64 },
+    /// The number of pooled values a rank is taken among.
+    Pool { n: usize },
+    /// The reference region's value that year.
+    Reference { region: f64 },
+    /// Nothing drawn from the data (target, piecewise, AMPI, base year).
+    Fixed { fixed: bool },
     /// Mean and sample standard deviation of the pooled values.
     ZScore { mean: f64, sd: f64 },
     /// Fixed goalposts (raw scale, before any log).
@@ -61,27 +67,42 @@ pub fn normalise(spec: &Spec, panel: &Panel) -> Result<Normalised, ComputeError>
         let id = &spec.framework.nodes[node].id;
         let mut bounds = Vec::with_capacity(panel.years.len());
         // Pooled bounds are the same for every year: computed once.
-        let mut shared: Option<Bounds> = None;
+        let mut shared: Option<(Bounds, Vec<f64>)> = None;
+        let base = match &indicator.normalisation {
+            Normalisation::BaseYear { year } => {
+                Some(panel.year_position(*year).ok_or_else(|| ComputeError {
+                    message: format!(
+                        "indicator \"{id}\": base year {year} is not in the data (they cover {:?})",
+                        panel.years
+                    ),
+                    hint: "choose a base year the data cover".into(),
+                })?)
+            }
+            _ => None,
+        };
         for (y, &year) in panel.years.iter().enumerate() {
-            let b = match (spec.pooling, shared) {
-                (Pooling::EachYear, _) | (_, None) => {
-                    year_bounds(spec.pooling, indicator, panel, i, y, id)?
-                }
-                (_, Some(b)) => b,
+            let (b, pool) = match (spec.pooling, &shared) {
+                (Pooling::AllYears | Pooling::ReferenceYear(_), Some(shared)) => shared.clone(),
+                _ => year_bounds(spec.pooling, indicator, panel, i, y, id)?,
             };
             if spec.pooling != Pooling::EachYear {
-                shared = Some(b);
+                shared = Some((b, pool.clone()));
             }
             bounds.push(YearBounds { year, bounds: b });
             for unit in panel.present_units(y) {
                 if let Some(x) = panel.get(y, unit, i) {
-                    let score = score(indicator, b, x).map_err(|message| ComputeError {
-                        message: format!(
-                            "indicator \"{id}\", region {}, year {year}: {message}",
-                            panel.units.get(unit).code
-                        ),
-                        hint: "check the value, or choose a method that accepts it".into(),
-                    })?;
+                    let context = Context {
+                        pool: &pool,
+                        base: base.and_then(|by| panel.get(by, unit, i)),
+                    };
+                    let score =
+                        score(indicator, b, x, &context).map_err(|message| ComputeError {
+                            message: format!(
+                                "indicator \"{id}\", region {}, year {year}: {message}",
+                                panel.units.get(unit).code
+                            ),
+                            hint: "check the value, or choose a method that accepts it".into(),
+                        })?;
                     out.values[(y * n_units + unit) * n_indicators + i] = score;
                 }
             }
@@ -116,54 +137,95 @@ fn year_bounds(
     i: usize,
     y: usize,
     id: &str,
-) -> Result<Bounds, ComputeError> {
+) -> Result<(Bounds, Vec<f64>), ComputeError> {
     let year = panel.years[y];
-    let pooled = || {
-        pool(pooling, panel, i, y).map_err(|r| ComputeError {
-            message: format!("pooling = reference-year {r}, but the data have no year {r}"),
-            hint: format!(
-                "the data cover {:?}; set defaults.reference_year to one of them",
-                panel.years
-            ),
-        })
-    };
     let over = match pooling {
         Pooling::EachYear => format!("year {year}"),
         Pooling::AllYears => "all years".to_string(),
         Pooling::ReferenceYear(r) => format!("reference year {r}"),
     };
-    if matches!(indicator.normalisation, Normalisation::Goalposts { .. }) {
-        return Ok(fit(&indicator.normalisation, &[]).unwrap_or(Bounds::NoData {}));
+    if let Normalisation::Reference { region } = &indicator.normalisation {
+        let unit = panel.units.find(region).ok_or_else(|| ComputeError {
+            message: format!(
+                "indicator \"{id}\": the reference region \"{region}\" is not a unit of the index"
+            ),
+            hint: "give the code, name or alias of a region in the data".into(),
+        })?;
+        return match panel.get(y, unit, i) {
+            Some(v) if v != 0.0 => Ok((Bounds::Reference { region: v }, Vec::new())),
+            other => Err(ComputeError {
+                message: format!(
+                    "indicator \"{id}\", year {year}: the reference region {} has {}",
+                    panel.units.get(unit).code,
+                    other.map_or("no value".to_string(), |v| format!("the value {v}, which cannot divide"))
+                ),
+                hint: "supply the reference region's value for every year, or choose another reference".into(),
+            }),
+        };
     }
-    let values = pooled()?;
+    if let Some(b) = fixed(&indicator.normalisation) {
+        return Ok((b, Vec::new()));
+    }
+    let mut values = pool(pooling, panel, i, y).map_err(|r| ComputeError {
+        message: format!("pooling = reference-year {r}, but the data have no year {r}"),
+        hint: format!(
+            "the data cover {:?}; set defaults.reference_year to one of them",
+            panel.years
+        ),
+    })?;
     if values.is_empty() {
-        return no_data(pooling, panel, i, id, &over);
+        return no_data(pooling, panel, i, id, &over).map(|b| (b, Vec::new()));
     }
-    fit(&indicator.normalisation, &values).ok_or_else(|| {
+    values.sort_by(f64::total_cmp);
+    let bounds = fit(&indicator.normalisation, &values).ok_or_else(|| {
         let what = match indicator.normalisation {
             Normalisation::MinMax { .. } => "min-max has no spread to scale",
-            _ => "a z-score is undefined",
+            Normalisation::ZScore { .. } => "a z-score is undefined",
+            Normalisation::Best { .. } | Normalisation::FractionMax { .. } => {
+                "the best or largest value is 0 and cannot divide"
+            }
+            _ => "ranks need at least two regions",
         };
         ComputeError {
             message: format!(
-                "indicator \"{id}\": the {} value(s) in {over} do not vary, so {what}",
+                "indicator \"{id}\": the {} value(s) in {over} cannot be normalised: {what}",
                 values.len()
             ),
             hint: "check the data; for an indicator that can be constant use goalposts".into(),
         }
-    })
+    })?;
+    Ok((bounds, values))
+}
+
+/// Bounds of the methods that draw nothing from the data.
+fn fixed(method: &Normalisation) -> Option<Bounds> {
+    match method {
+        Normalisation::Goalposts { lo, hi, .. } => Some(Bounds::Goalposts { lo: *lo, hi: *hi }),
+        Normalisation::Target { .. }
+        | Normalisation::BaseYear { .. }
+        | Normalisation::Piecewise { .. }
+        | Normalisation::Ampi { .. } => Some(Bounds::Fixed { fixed: true }),
+        _ => None,
+    }
+}
+
+/// What a score needs besides the bounds: the pooled values, sorted (for ranks), and the
+/// region's own value in the base year.
+pub(crate) struct Context<'a> {
+    pub pool: &'a [f64],
+    pub base: Option<f64>,
 }
 
 /// The bounds a method draws from pooled values (fixed for goalposts); `None` when the values
 /// do not vary (or are too few), so that nothing can be scaled.
 pub(crate) fn fit(method: &Normalisation, values: &[f64]) -> Option<Bounds> {
-    match *method {
-        Normalisation::Goalposts { lo, hi, .. } => Some(Bounds::Goalposts { lo, hi }),
-        Normalisation::MinMax { .. } => {
-            let min = values.iter().copied().fold(f64::INFINITY, f64::min);
-            let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            (min < max).then_some(Bounds::MinMax { min, max })
-        }
+    if let Some(b) = fixed(method) {
+        return Some(b);
+    }
+    let min = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    match method {
+        Normalisation::MinMax { .. } => (min < max).then_some(Bounds::MinMax { min, max }),
         Normalisation::ZScore { .. } => {
             let n = values.len() as f64;
             let mean = values.iter().sum::<f64>() / n;
@@ -171,6 +233,14 @@ pub(crate) fn fit(method: &Normalisation, values: &[f64]) -> Option<Bounds> {
             let sd = (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
             (values.len() >= 2 && sd > 0.0).then_some(Bounds::ZScore { mean, sd })
         }
+        Normalisation::Rank | Normalisation::PercentileRank { .. } | Normalisation::Borda => {
+            (values.len() >= 2).then_some(Bounds::Pool { n: values.len() })
+        }
+        Normalisation::Best { .. } | Normalisation::FractionMax { .. } => {
+            (values.len() >= 1 && min.is_finite() && max != 0.0)
+                .then_some(Bounds::MinMax { min, max })
+        }
+        _ => None,
     }
 }
 
@@ -201,12 +271,36 @@ fn no_data(
 }
 
 /// The score of raw value `x`; `Err` says why the method cannot apply to it.
-pub(crate) fn score(indicator: &Indicator, bounds: Bounds, x: f64) -> Result<Option<f64>, String> {
+pub(crate) fn score(
+    indicator: &Indicator,
+    bounds: Bounds,
+    x: f64,
+    context: &Context,
+) -> Result<Option<f64>, String> {
     let flip = indicator.direction == Direction::Lower;
-    Ok(Some(match (indicator.normalisation, bounds) {
-        (Normalisation::MinMax { range: (l, u) }, Bounds::MinMax { min, max }) => {
+    let onto = |(l, u): (f64, f64), frac: f64| l + frac * (u - l);
+    let positive = |what: &str| -> Result<(), String> {
+        if x > 0.0 {
+            Ok(())
+        } else {
+            Err(format!(
+                "value {x} cannot be divided into ({what} needs values above 0)"
+            ))
+        }
+    };
+    // Pooled values worse than x, and equal to it (x itself among them).
+    let standing = || {
+        let below = context.pool.partition_point(|v| *v < x);
+        let not_above = context.pool.partition_point(|v| *v <= x);
+        let above = context.pool.len() - not_above;
+        let equal = not_above - below;
+        (if flip { above } else { below }, equal.max(1))
+    };
+    Ok(Some(match (&indicator.normalisation, bounds) {
+        (_, Bounds::NoData {}) => return Ok(None),
+        (Normalisation::MinMax { range }, Bounds::MinMax { min, max }) => {
             let frac = (x - min) / (max - min);
-            l + if flip { 1.0 - frac } else { frac } * (u - l)
+            onto(*range, if flip { 1.0 - frac } else { frac })
         }
         (Normalisation::ZScore { mean, sd }, Bounds::ZScore { mean: m, sd: s }) => {
             let z = (x - m) / s;
@@ -218,11 +312,11 @@ pub(crate) fn score(indicator: &Indicator, bounds: Bounds, x: f64) -> Result<Opt
                 hi,
                 log,
                 cap,
-                range: (l, u),
+                range,
             },
             _,
         ) => {
-            let (x, lo, hi) = if log {
+            let (x, lo, hi) = if *log {
                 if x <= 0.0 {
                     return Err(format!(
                         "value {x} has no natural log (goalposts with log = true)"
@@ -230,22 +324,238 @@ pub(crate) fn score(indicator: &Indicator, bounds: Bounds, x: f64) -> Result<Opt
                 }
                 (x.ln(), lo.ln(), hi.ln())
             } else {
-                (x, lo, hi)
+                (x, *lo, *hi)
             };
             let mut frac = (x - lo) / (hi - lo);
-            if cap {
+            if *cap {
                 frac = frac.clamp(0.0, 1.0);
             }
-            l + if flip { 1.0 - frac } else { frac } * (u - l)
+            onto(*range, if flip { 1.0 - frac } else { frac })
         }
-        (_, Bounds::NoData {}) => return Ok(None),
+        // Ranks: 1 for the worst; ties share the average of the ranks they span.
+        (Normalisation::Rank, Bounds::Pool { .. }) => {
+            let (worse, equal) = standing();
+            worse as f64 + (equal as f64 + 1.0) / 2.0
+        }
+        (Normalisation::PercentileRank { range }, Bounds::Pool { n }) => {
+            let (worse, equal) = standing();
+            let rank = worse as f64 + (equal as f64 + 1.0) / 2.0;
+            onto(*range, (rank - 1.0) / (n as f64 - 1.0))
+        }
+        (Normalisation::Borda, Bounds::Pool { .. }) => standing().0 as f64,
+        (Normalisation::Target { target, lo, range }, _) => {
+            let frac = match lo {
+                Some(lo) => (x - lo) / (target - lo),
+                None if flip => {
+                    positive("a target ratio")?;
+                    target / x
+                }
+                None => x / target,
+            };
+            onto(*range, frac.clamp(0.0, 1.0))
+        }
+        (Normalisation::Best { range }, Bounds::MinMax { min, max }) => {
+            if flip {
+                positive("a ratio to the best")?;
+                onto(*range, min / x)
+            } else {
+                onto(*range, x / max)
+            }
+        }
+        (Normalisation::FractionMax { range }, Bounds::MinMax { max, .. }) => {
+            let frac = x / max;
+            onto(*range, if flip { 1.0 - frac } else { frac })
+        }
+        (Normalisation::Reference { .. }, Bounds::Reference { region }) => {
+            if flip {
+                positive("a ratio to the reference")?;
+                100.0 * region / x
+            } else {
+                100.0 * x / region
+            }
+        }
+        (Normalisation::BaseYear { year }, _) => {
+            let Some(base) = context.base else {
+                return Ok(None);
+            };
+            if base == 0.0 || (flip && x == 0.0) {
+                return Err(format!("the base-year ({year}) index cannot divide by 0"));
+            }
+            if flip {
+                100.0 * base / x
+            } else {
+                100.0 * x / base
+            }
+        }
+        (Normalisation::Piecewise { breakpoints }, _) => piecewise(breakpoints, x),
+        (Normalisation::Ampi { reference, delta }, _) => {
+            let r = 60.0 * (x - (reference - delta)) / (2.0 * delta);
+            if flip { 130.0 - r } else { 70.0 + r }
+        }
         _ => unreachable!("bounds are computed for the indicator's own method"),
     }))
+}
+
+/// Linear interpolation between breakpoints sorted by value; constant beyond the ends.
+fn piecewise(points: &[(f64, f64)], x: f64) -> f64 {
+    let (first, last) = (points[0], points[points.len() - 1]);
+    if x <= first.0 {
+        return first.1;
+    }
+    if x >= last.0 {
+        return last.1;
+    }
+    let k = points.partition_point(|p| p.0 <= x);
+    let ((x0, s0), (x1, s1)) = (points[k - 1], points[k]);
+    s0 + (x - x0) / (x1 - x0) * (s1 - s0)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const NONE: Context = Context {
+        pool: &[],
+        base: None,
+    };
+
+    fn with(n: Normalisation, d: Direction, b: Bounds, x: f64, c: &Context) -> f64 {
+        score(&indicator(n, d), b, x, c).unwrap().unwrap()
+    }
+
+    /// Pool 10, 20, 20, 40 (sorted). For 20: 1 value below, 2 equal (itself and the other 20).
+    /// Rank (higher better) = 1 + (2 + 1)/2 = 2.5; percentile = (2.5 - 1)/3 = 0.5 -> 50;
+    /// Borda = 1 (one worse). Lower is better: 1 above (40), so rank 2.5, Borda 1.
+    /// For 40 (higher): rank 4, percentile 100, Borda 3; lower: rank 1, Borda 0.
+    #[test]
+    fn ranks_percentiles_and_borda_points() {
+        let pool = [10.0, 20.0, 20.0, 40.0];
+        let c = Context {
+            pool: &pool,
+            base: None,
+        };
+        let b = Bounds::Pool { n: 4 };
+        let (h, l) = (Direction::Higher, Direction::Lower);
+        let pr = Normalisation::PercentileRank {
+            range: (0.0, 100.0),
+        };
+        assert_eq!(with(Normalisation::Rank, h, b, 20.0, &c), 2.5);
+        assert_eq!(with(pr.clone(), h, b, 20.0, &c), 50.0);
+        assert_eq!(with(Normalisation::Borda, h, b, 20.0, &c), 1.0);
+        assert_eq!(with(Normalisation::Rank, h, b, 40.0, &c), 4.0);
+        assert_eq!(with(pr, h, b, 40.0, &c), 100.0);
+        assert_eq!(with(Normalisation::Borda, h, b, 40.0, &c), 3.0);
+        assert_eq!(with(Normalisation::Rank, l, b, 40.0, &c), 1.0);
+        assert_eq!(with(Normalisation::Borda, l, b, 40.0, &c), 0.0);
+        assert_eq!(with(Normalisation::Borda, l, b, 10.0, &c), 3.0);
+        // Fewer than two values cannot be ranked.
+        assert_eq!(fit(&Normalisation::Rank, &[5.0]), None);
+    }
+
+    /// Target 80 without lo: 60 -> 0.75 -> 75; 90 -> capped at 100. Lower is better, target 5:
+    /// 10 -> 5/10 = 50. With lo = 40 (worst) and target 80: 60 -> (60-40)/(80-40) = 50.
+    #[test]
+    fn distance_to_a_target() {
+        let t = |lo| Normalisation::Target {
+            target: 80.0,
+            lo,
+            range: (0.0, 100.0),
+        };
+        let f = Bounds::Fixed { fixed: true };
+        assert_eq!(with(t(None), Direction::Higher, f, 60.0, &NONE), 75.0);
+        assert_eq!(with(t(None), Direction::Higher, f, 90.0, &NONE), 100.0);
+        assert_eq!(with(t(Some(40.0)), Direction::Higher, f, 60.0, &NONE), 50.0);
+        let low = Normalisation::Target {
+            target: 5.0,
+            lo: None,
+            range: (0.0, 100.0),
+        };
+        assert_eq!(with(low, Direction::Lower, f, 10.0, &NONE), 50.0);
+    }
+
+    /// Pool min 4, max 16. Best: higher 8/16 = 50; lower 4/8 = 50. Fraction of the maximum:
+    /// higher 8/16 = 50; lower 1 - 8/16 = 50; for 12 lower: 1 - 12/16 = 25.
+    /// Reference value 20: higher 100 * 30/20 = 150; lower 100 * 20/30 = 66.67.
+    /// Base year value 50: higher 100 * 60/50 = 120; lower 100 * 50/60 = 83.33.
+    #[test]
+    fn ratios_to_the_best_the_maximum_a_reference_and_a_base_year() {
+        let mm = Bounds::MinMax {
+            min: 4.0,
+            max: 16.0,
+        };
+        let r = (0.0, 100.0);
+        assert_eq!(
+            with(
+                Normalisation::Best { range: r },
+                Direction::Higher,
+                mm,
+                8.0,
+                &NONE
+            ),
+            50.0
+        );
+        assert_eq!(
+            with(
+                Normalisation::Best { range: r },
+                Direction::Lower,
+                mm,
+                8.0,
+                &NONE
+            ),
+            50.0
+        );
+        assert_eq!(
+            with(
+                Normalisation::FractionMax { range: r },
+                Direction::Lower,
+                mm,
+                12.0,
+                &NONE
+            ),
+            25.0
+        );
+        let re = Normalisation::Reference {
+            region: "R1".into(),
+        };
+        let rb = Bounds::Reference { region: 20.0 };
+        assert_eq!(with(re.clone(), Direction::Higher, rb, 30.0, &NONE), 150.0);
+        assert!((with(re, Direction::Lower, rb, 30.0, &NONE) - 200.0 / 3.0).abs() < 1e-12);
+        let by = Normalisation::BaseYear { year: 2022 };
+        let base = Context {
+            pool: &[],
+            base: Some(50.0),
+        };
+        let f = Bounds::Fixed { fixed: true };
+        assert!((with(by.clone(), Direction::Higher, f, 60.0, &base) - 120.0).abs() < 1e-12);
+        assert!((with(by.clone(), Direction::Lower, f, 60.0, &base) - 250.0 / 3.0).abs() < 1e-12);
+        // No base-year value: no score, not a guess.
+        assert_eq!(
+            score(&indicator(by, Direction::Higher), f, 60.0, &NONE),
+            Ok(None)
+        );
+    }
+
+    /// Breakpoints (5, 100), (15, 50), (35, 0), as for PM2.5 against WHO limits: 10 -> 75,
+    /// 25 -> 25, 2 -> 100, 50 -> 0. AMPI around 60 with delta 20 (goalposts 40 and 80):
+    /// 60 -> 100, 80 -> 130, 50 -> 85; lower is better: 50 -> 115.
+    #[test]
+    fn piecewise_scoring_and_the_ampi_rescaling() {
+        let pw = Normalisation::Piecewise {
+            breakpoints: vec![(5.0, 100.0), (15.0, 50.0), (35.0, 0.0)],
+        };
+        let f = Bounds::Fixed { fixed: true };
+        for (x, s) in [(10.0, 75.0), (25.0, 25.0), (2.0, 100.0), (50.0, 0.0)] {
+            assert_eq!(with(pw.clone(), Direction::Lower, f, x, &NONE), s, "{x}");
+        }
+        let ampi = Normalisation::Ampi {
+            reference: 60.0,
+            delta: 20.0,
+        };
+        assert_eq!(with(ampi.clone(), Direction::Higher, f, 60.0, &NONE), 100.0);
+        assert_eq!(with(ampi.clone(), Direction::Higher, f, 80.0, &NONE), 130.0);
+        assert_eq!(with(ampi.clone(), Direction::Higher, f, 50.0, &NONE), 85.0);
+        assert_eq!(with(ampi, Direction::Lower, f, 50.0, &NONE), 115.0);
+    }
 
     fn indicator(normalisation: Normalisation, direction: Direction) -> Indicator {
         Indicator {
@@ -268,11 +578,11 @@ mod tests {
         };
         // (4.5 - 2) / 10 = 0.25
         assert_eq!(
-            score(&indicator(mm.clone(), Direction::Higher), b, 4.5),
+            score(&indicator(mm.clone(), Direction::Higher), b, 4.5, &NONE),
             Ok(Some(25.0))
         );
         assert_eq!(
-            score(&indicator(mm, Direction::Lower), b, 4.5),
+            score(&indicator(mm, Direction::Lower), b, 4.5, &NONE),
             Ok(Some(75.0))
         );
     }
@@ -292,10 +602,10 @@ mod tests {
             hi: 75_000.0,
         };
         // ln(1000/100) / ln(75000/100) = 2.302585 / 6.620073 = 0.347819
-        let s = score(&gi, b, 1000.0).unwrap().unwrap();
+        let s = score(&gi, b, 1000.0, &NONE).unwrap().unwrap();
         assert!((s - 0.347_819).abs() < 1e-6, "{s}");
-        assert_eq!(score(&gi, b, 90_000.0), Ok(Some(1.0)));
-        assert!(score(&gi, b, 0.0).is_err());
+        assert_eq!(score(&gi, b, 90_000.0, &NONE), Ok(Some(1.0)));
+        assert!(score(&gi, b, 0.0, &NONE).is_err());
     }
 
     #[test]
@@ -306,11 +616,11 @@ mod tests {
         };
         let b = Bounds::ZScore { mean: 5.0, sd: 2.0 };
         assert_eq!(
-            score(&indicator(z.clone(), Direction::Higher), b, 8.0),
+            score(&indicator(z.clone(), Direction::Higher), b, 8.0, &NONE),
             Ok(Some(115.0))
         );
         assert_eq!(
-            score(&indicator(z, Direction::Lower), b, 8.0),
+            score(&indicator(z, Direction::Lower), b, 8.0, &NONE),
             Ok(Some(85.0))
         );
     }

@@ -452,6 +452,25 @@ fn describe_normalisation(n: &Normalisation) -> String {
             range.0,
             range.1
         ),
+        Normalisation::Rank => "rank".into(),
+        Normalisation::PercentileRank { range } => {
+            format!("percentile rank → [{}, {}]", range.0, range.1)
+        }
+        Normalisation::Borda => "Borda points".into(),
+        Normalisation::Target { target, lo, .. } => match lo {
+            Some(lo) => format!("distance to target {target} from {lo}"),
+            None => format!("distance to target {target}"),
+        },
+        Normalisation::Best { .. } => "ratio to the best region".into(),
+        Normalisation::Reference { region } => format!("ratio to {region} × 100"),
+        Normalisation::FractionMax { .. } => "fraction of the maximum".into(),
+        Normalisation::BaseYear { year } => format!("index, {year} = 100"),
+        Normalisation::Piecewise { breakpoints } => {
+            format!("piecewise-linear, {} breakpoints", breakpoints.len())
+        }
+        Normalisation::Ampi { reference, delta } => {
+            format!("AMPI rescaling around {reference} ± {delta}")
+        }
     }
 }
 

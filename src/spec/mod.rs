@@ -18,6 +18,7 @@ use serde::Serialize;
 use crate::diagnostic::Diagnostic;
 use crate::units::Units;
 
+pub use parse::lowest_score;
 pub use parse::{SpecError, parse_str};
 pub(crate) use parse::{line_col, nearest};
 
@@ -323,8 +324,9 @@ pub enum Direction {
     Lower,
 }
 
-/// How an indicator's raw values become scores. All methods are direction-aware.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+/// How an indicator's raw values become scores. All methods are direction-aware; "pooled"
+/// values are those of the years the spec's pooling names. Formulas: docs/methods.md.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "method")]
 pub enum Normalisation {
     /// `l + (x - min)/(max - min) * (u - l)`, bounds from the pooled years.
@@ -340,6 +342,37 @@ pub enum Normalisation {
         cap: bool,
         range: (f64, f64),
     },
+    /// Rank among the pooled values, 1 for the worst; ties share their average rank.
+    Rank,
+    /// Percentile rank onto `range`: `l + (rank - 1)/(n - 1) * (u - l)`.
+    PercentileRank { range: (f64, f64) },
+    /// Borda points: the number of pooled values that are worse.
+    Borda,
+    /// Distance to a target, capped there: `x / target`, or `(x - lo)/(target - lo)` with a
+    /// worst value lo; onto `range`.
+    Target {
+        target: f64,
+        lo: Option<f64>,
+        range: (f64, f64),
+    },
+    /// Ratio to the best pooled value (`x / max`, or `min / x` when lower is better); onto
+    /// `range`.
+    Best { range: (f64, f64) },
+    /// `100 * x / x_ref`, x_ref the reference region's value that year (`100 * x_ref / x` when
+    /// lower is better).
+    Reference { region: String },
+    /// Fraction of the pooled maximum: `x / max` (`1 - x / max` when lower is better); onto
+    /// `range`.
+    FractionMax { range: (f64, f64) },
+    /// Index to a base year: `100 * x / x_base` of the same region (`100 * x_base / x` when
+    /// lower is better), as the Foundation for Child Development's CWI.
+    BaseYear { year: i32 },
+    /// Piecewise-linear between declared (value, score) breakpoints, constant beyond them (for
+    /// thresholds such as WHO air-quality limits). The scores carry the direction.
+    Piecewise { breakpoints: Vec<(f64, f64)> },
+    /// Istat's AMPI rescaling around a reference: `70 + 60 (x - (ref - delta)) / (2 delta)`,
+    /// so the reference maps to 100 (`130 - ...` when lower is better).
+    Ampi { reference: f64, delta: f64 },
 }
 
 /// How a group combines its children's scores (weights rescaled to sum to 1).

@@ -168,6 +168,30 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Spec, SpecError> {
 /// Specs larger than this are refused before parsing: no index needs megabytes of TOML.
 const MAX_SPEC_BYTES: usize = 4 << 20;
 
+/// The lowest score a normalisation can give; `None` when it is unbounded below or can be 0
+/// by construction in a way that depends on the data.
+pub fn lowest_score(n: &Normalisation) -> Option<f64> {
+    match n {
+        Normalisation::MinMax { range }
+        | Normalisation::PercentileRank { range }
+        | Normalisation::Target { range, .. }
+        | Normalisation::Best { range }
+        | Normalisation::FractionMax { range } => Some(range.0),
+        Normalisation::Goalposts {
+            cap: true, range, ..
+        } => Some(range.0),
+        Normalisation::Rank => Some(1.0),
+        Normalisation::Borda => Some(0.0),
+        Normalisation::Piecewise { breakpoints } => {
+            breakpoints.iter().map(|p| p.1).reduce(f64::min)
+        }
+        Normalisation::Reference { .. } | Normalisation::BaseYear { .. } => Some(0.0),
+        Normalisation::Goalposts { cap: false, .. }
+        | Normalisation::ZScore { .. }
+        | Normalisation::Ampi { .. } => None,
+    }
+}
+
 /// Warns (W020) for each geometric mean with a child whose score can reach 0 or below, which
 /// would stop the computation on real data (methods notes: min-max onto [0, 100] gives zeros).
 fn warn_geometric_zero(spec: &Spec, check: &mut Checker) {
@@ -176,13 +200,7 @@ fn warn_geometric_zero(spec: &Spec, check: &mut Checker) {
     let mut lowest: Vec<Option<f64>> = vec![None; fw.nodes.len()];
     for n in (0..fw.nodes.len()).rev() {
         lowest[n] = match &fw.nodes[n].kind {
-            NodeKind::Indicator(i) => match i.normalisation {
-                Normalisation::MinMax { range } => Some(range.0),
-                Normalisation::Goalposts {
-                    cap: true, range, ..
-                } => Some(range.0),
-                Normalisation::Goalposts { cap: false, .. } | Normalisation::ZScore { .. } => None,
-            },
+            NodeKind::Indicator(i) => lowest_score(&i.normalisation),
             NodeKind::Group { .. } => fw.nodes[n]
                 .children
                 .iter()
@@ -418,8 +436,14 @@ fn pooling(
 
 /// Reports every parameter of `raw` that `method` does not take.
 fn only_params(check: &mut Checker, raw: &RawMethod, method: &str, allowed: &[&str]) {
-    let given: [(&str, Option<Range<usize>>); 9] = [
+    let given: [(&str, Option<Range<usize>>); 15] = [
         ("offset", raw.offset.as_ref().map(Spanned::span)),
+        ("target", raw.target.as_ref().map(Spanned::span)),
+        ("region", raw.region.as_ref().map(Spanned::span)),
+        ("year", raw.year.as_ref().map(Spanned::span)),
+        ("breakpoints", raw.breakpoints.as_ref().map(Spanned::span)),
+        ("reference", raw.reference.as_ref().map(Spanned::span)),
+        ("delta", raw.delta.as_ref().map(Spanned::span)),
         ("p", raw.p.as_ref().map(Spanned::span)),
         ("range", raw.range.as_ref().map(Spanned::span)),
         ("mean", raw.mean.as_ref().map(Spanned::span)),
@@ -556,12 +580,131 @@ fn normalisation(
                 range: range_param(check, &raw.range, scale)?,
             })
         }
+        "rank" | "borda" => {
+            only_params(check, raw, method, &[]);
+            Some(if method == "rank" {
+                Normalisation::Rank
+            } else {
+                Normalisation::Borda
+            })
+        }
+        "percentile-rank" | "best" | "fraction-max" => {
+            only_params(check, raw, method, &["range"]);
+            let range = range_param(check, &raw.range, scale)?;
+            Some(match method {
+                "percentile-rank" => Normalisation::PercentileRank { range },
+                "best" => Normalisation::Best { range },
+                _ => Normalisation::FractionMax { range },
+            })
+        }
+        "target" => {
+            only_params(check, raw, method, &["target", "lo", "range"]);
+            let Some(target) = &raw.target else {
+                check.at(
+                    Code::BadParameter,
+                    spanned.span(),
+                    "method \"target\" needs target",
+                    "e.g. { method = \"target\", target = 95 }",
+                );
+                return None;
+            };
+            let t = *target.get_ref();
+            let lo = raw.lo.as_ref().map(|l| *l.get_ref());
+            if !t.is_finite()
+                || lo.is_some_and(|l| !l.is_finite() || l == t)
+                || (lo.is_none() && t == 0.0)
+            {
+                check.at(Code::BadParameter, target.span(), format!("target {t} cannot scale: it must be finite, not 0 without lo, and differ from lo"), "the target is the value scored as fully reached; lo the worst value");
+                return None;
+            }
+            Some(Normalisation::Target {
+                target: t,
+                lo,
+                range: range_param(check, &raw.range, scale)?,
+            })
+        }
+        "reference" => {
+            only_params(check, raw, method, &["region"]);
+            let Some(region) = &raw.region else {
+                check.at(
+                    Code::BadParameter,
+                    spanned.span(),
+                    "method \"reference\" needs region",
+                    "e.g. { method = \"reference\", region = \"KZ-71\" }",
+                );
+                return None;
+            };
+            Some(Normalisation::Reference {
+                region: region.get_ref().clone(),
+            })
+        }
+        "base-year" => {
+            only_params(check, raw, method, &["year"]);
+            let Some(year) = &raw.year else {
+                check.at(
+                    Code::BadParameter,
+                    spanned.span(),
+                    "method \"base-year\" needs year",
+                    "e.g. { method = \"base-year\", year = 2022 }",
+                );
+                return None;
+            };
+            Some(Normalisation::BaseYear {
+                year: *year.get_ref() as i32,
+            })
+        }
+        "piecewise" => {
+            only_params(check, raw, method, &["breakpoints"]);
+            let Some(points) = &raw.breakpoints else {
+                check.at(
+                    Code::BadParameter,
+                    spanned.span(),
+                    "method \"piecewise\" needs breakpoints",
+                    "e.g. breakpoints = [[5, 100], [15, 50], [35, 0]]",
+                );
+                return None;
+            };
+            let pairs: Option<Vec<(f64, f64)>> = points
+                .get_ref()
+                .iter()
+                .map(|p| match p.as_slice() {
+                    [x, s] if x.is_finite() && s.is_finite() => Some((*x, *s)),
+                    _ => None,
+                })
+                .collect();
+            match pairs {
+                Some(p) if p.len() >= 2 && p.windows(2).all(|w| w[0].0 < w[1].0) => {
+                    Some(Normalisation::Piecewise { breakpoints: p })
+                }
+                _ => {
+                    check.at(Code::BadParameter, points.span(), "breakpoints must be at least two [value, score] pairs of finite numbers with values increasing", "e.g. breakpoints = [[5, 100], [15, 50], [35, 0]]");
+                    None
+                }
+            }
+        }
+        "ampi" => {
+            only_params(check, raw, method, &["reference", "delta"]);
+            match (&raw.reference, &raw.delta) {
+                (Some(r), Some(d))
+                    if r.get_ref().is_finite() && d.get_ref().is_finite() && *d.get_ref() > 0.0 =>
+                {
+                    Some(Normalisation::Ampi {
+                        reference: *r.get_ref(),
+                        delta: *d.get_ref(),
+                    })
+                }
+                _ => {
+                    check.at(Code::BadParameter, spanned.span(), "method \"ampi\" needs reference and a positive delta", "e.g. { method = \"ampi\", reference = 57.3, delta = 20 } (goalposts 37.3 and 77.3)");
+                    None
+                }
+            }
+        }
         other => {
             check.at(
                 Code::UnknownMethod,
                 raw.method.span(),
                 format!("unknown normalisation method \"{other}\""),
-                "use one of: min-max, z-score, goalposts",
+                "use one of: min-max, z-score, goalposts, rank, percentile-rank, borda, target, best, reference, fraction-max, base-year, piecewise, ampi",
             );
             None
         }
@@ -1187,9 +1330,9 @@ fn framework(
                 None
             }
         };
-        let norm = match (&i.normalisation, defaults.normalisation) {
+        let norm = match (&i.normalisation, &defaults.normalisation) {
             (Some(n), _) => normalisation(check, n, defaults.scale),
-            (None, Some(default)) => default,
+            (None, Some(default)) => default.clone(),
             (None, None) => {
                 check.at(
  Code::BadParameter,

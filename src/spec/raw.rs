@@ -92,6 +92,18 @@ pub struct RawMethod {
     #[serde(default)]
     pub offset: Option<Spanned<f64>>,
     #[serde(default)]
+    pub target: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub region: Option<Spanned<String>>,
+    #[serde(default)]
+    pub year: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub breakpoints: Option<Spanned<Vec<Vec<f64>>>>,
+    #[serde(default)]
+    pub reference: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub delta: Option<Spanned<f64>>,
+    #[serde(default)]
     pub p: Option<Spanned<f64>>,
 }
 

@@ -39,6 +39,12 @@ fn method(kind: &str, names: &[&str]) -> Value {
             "log": { "type": "boolean", "description": "goalposts: natural log first" },
             "cap": { "type": "boolean", "description": "goalposts: cap beyond the goalposts (default true)" },
             "offset": { "type": "number", "exclusiveMinimum": 0, "description": "geometric: added before and taken off after the mean" },
+            "target": { "type": "number", "description": "target: the value scored as reached" },
+            "region": { "type": "string", "description": "reference: the region compared with" },
+            "year": { "type": "integer", "description": "base-year: the year = 100" },
+            "breakpoints": { "type": "array", "items": { "type": "array", "items": { "type": "number" }, "minItems": 2, "maxItems": 2 }, "minItems": 2, "description": "piecewise: [value, score] pairs, values increasing" },
+            "reference": { "type": "number", "description": "ampi: the reference value (scored 100)" },
+            "delta": { "type": "number", "exclusiveMinimum": 0, "description": "ampi: half the width of the goalposts around the reference" },
             "p": { "type": "number", "description": "power: the exponent of the generalised mean" }
         }
     })
@@ -57,7 +63,21 @@ fn missing() -> Value {
     })
 }
 
-const NORMALISATIONS: &[&str] = &["min-max", "z-score", "goalposts"];
+const NORMALISATIONS: &[&str] = &[
+    "min-max",
+    "z-score",
+    "goalposts",
+    "rank",
+    "percentile-rank",
+    "borda",
+    "target",
+    "best",
+    "reference",
+    "fraction-max",
+    "base-year",
+    "piecewise",
+    "ampi",
+];
 const AGGREGATIONS: &[&str] = &[
     "arithmetic",
     "geometric",

@@ -49,15 +49,8 @@ pub enum Factor {
     Sampling,
 }
 
-/// The lowest score a normalisation can give, `None` when unbounded.
 fn lowest(n: &Normalisation) -> Option<f64> {
-    match n {
-        Normalisation::MinMax { range } => Some(range.0),
-        Normalisation::Goalposts {
-            cap: true, range, ..
-        } => Some(range.0),
-        _ => None,
-    }
+    crate::spec::lowest_score(n)
 }
 
 /// The settings checked against the results, and the factors they make vary.
@@ -77,7 +70,7 @@ pub fn factors(
         .indicators
         .iter()
         .filter_map(|&n| match &fw.nodes[n].kind {
-            NodeKind::Indicator(i) => Some(i.normalisation),
+            NodeKind::Indicator(i) => Some(i.normalisation.clone()),
             _ => None,
         })
         .collect();
@@ -138,7 +131,7 @@ fn choice(
     let mut c = nominal.clone();
     // Without a factor, a single declared alternative still applies.
     if let [only] = settings.normalisations.as_slice() {
-        c.normalisation = Some(*only);
+        c.normalisation = Some(only.clone());
     }
     if let [only] = settings.aggregations.as_slice() {
         c.aggregation = Some(*only);
@@ -157,7 +150,7 @@ fn choice(
             }
             Factor::Normalisation => {
                 c.normalisation =
-                    Some(settings.normalisations[pick(v, settings.normalisations.len())])
+                    Some(settings.normalisations[pick(v, settings.normalisations.len())].clone())
             }
             Factor::Aggregation => {
                 c.aggregation = Some(settings.aggregations[pick(v, settings.aggregations.len())])

@@ -6,7 +6,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::aggregate::combine;
-use crate::normalise::{fit, score};
+use crate::normalise::{Context, fit, score};
 use crate::pipeline::Results;
 use crate::rank::rank;
 use crate::spec::{Aggregation, Imputation, Indicator, NodeKind, Normalisation, Pooling};
@@ -174,9 +174,18 @@ impl<'a> Model<'a> {
                 continue;
             }
             let mut ind = self.indicators[i].clone();
-            if let Some(n) = choice.normalisation {
-                ind.normalisation = n;
+            if let Some(n) = &choice.normalisation {
+                ind.normalisation = n.clone();
             }
+            let panel = &self.results.panel;
+            let reference = match &ind.normalisation {
+                Normalisation::Reference { region } => panel.units.find(region),
+                _ => None,
+            };
+            let base = match &ind.normalisation {
+                Normalisation::BaseYear { year } => panel.year_position(*year),
+                _ => None,
+            };
             let pool = |y: usize| -> Vec<f64> {
                 let years: Vec<usize> = match pooling {
                     Pooling::EachYear => vec![y],
@@ -195,21 +204,44 @@ impl<'a> Model<'a> {
                     .filter(|v| v.is_finite())
                     .collect()
             };
+            let sorted = |y: usize| {
+                let mut p = pool(y);
+                p.sort_by(f64::total_cmp);
+                p
+            };
             let shared = if pooling == Pooling::EachYear {
                 None
             } else {
-                Some(fit(&ind.normalisation, &pool(0)))
+                let p = sorted(0);
+                Some((fit(&ind.normalisation, &p), p))
             };
             for y in 0..ny {
-                let bounds = match &shared {
-                    Some(b) => *b,
-                    None => fit(&ind.normalisation, &pool(y)),
+                let (bounds, p) = match &shared {
+                    Some((b, p)) => (*b, p.clone()),
+                    None => {
+                        let p = sorted(y);
+                        (fit(&ind.normalisation, &p), p)
+                    }
+                };
+                let bounds = match reference {
+                    Some(r) => {
+                        let v = x[(y * nu + r) * ni + i];
+                        (v.is_finite() && v != 0.0)
+                            .then_some(crate::normalise::Bounds::Reference { region: v })
+                    }
+                    None => bounds,
                 };
                 let Some(bounds) = bounds else { continue };
                 for &u in &self.present[y] {
                     let v = x[(y * nu + u) * ni + i];
+                    let context = Context {
+                        pool: &p,
+                        base: base
+                            .map(|by| x[(by * nu + u) * ni + i])
+                            .filter(|b| b.is_finite()),
+                    };
                     if v.is_finite()
-                        && let Ok(Some(sc)) = score(&ind, bounds, v)
+                        && let Ok(Some(sc)) = score(&ind, bounds, v, &context)
                     {
                         s[(self.nodes_of[i] * ny + y) * nu + u] = sc;
                     }
