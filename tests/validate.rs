@@ -756,10 +756,8 @@ fn the_shipped_schema_is_what_cwi_schema_prints() {
     assert_eq!(schema["required"], serde_json::json!(["index", "defaults"]));
     let methods = &schema["properties"]["defaults"]["properties"]["normalisation"]["properties"]["method"]
         ["enum"];
-    assert_eq!(
-        methods,
-        &serde_json::json!(["min-max", "z-score", "goalposts"])
-    );
+    assert_eq!(methods.as_array().unwrap().len(), 13);
+    assert_eq!(methods[0], "min-max");
 }
 
 #[test]
