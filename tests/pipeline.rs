@@ -181,3 +181,79 @@ source = "test"
     close(score(&reference, "x", "B", 2024), 300.0);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// More methods end to end, on 3 regions and 2 years of one indicator x (higher is better):
+/// 2023: A 10, B 20, C 40; 2024: A 15, B 20, C 50.
+///
+/// - `base` = base-year index (2023 = 100): A 2024 = 100 * 15/10 = 150, B 100, C 125.
+/// - `ref` = 100 * x / B's value: A 2024 = 100 * 15/20 = 75, C 250.
+/// - `pct` = percentile rank each year: A 0, B 50, C 100.
+/// - index = minimum of the three (A 2024: min(150, 75, 0) = 0), and group `g` = power mean
+///   p = 2 of base and ref: A 2024 = sqrt((150^2 + 75^2)/2) = sqrt(14062.5) = 118.585.
+#[test]
+fn base_year_reference_percentile_minimum_and_power_mean() {
+    let dir = std::env::temp_dir().join(format!("cwi-methods-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let data = dir.join("data.csv");
+    std::fs::write(
+        &data,
+        "region,year,base,ref,pct\nA,2023,10,10,10\nB,2023,20,20,20\nC,2023,40,40,40\nA,2024,15,15,15\nB,2024,20,20,20\nC,2024,50,50,50\n",
+    )
+    .unwrap();
+    let text = r#"
+[index]
+id = "m"
+version = "1"
+languages = ["en"]
+scale = [0, 100]
+name = { en = "Methods" }
+[units]
+from_data = true
+[defaults]
+pooling = "each-year"
+aggregation = { method = "minimum" }
+[[group]]
+id = "g"
+parent = "m"
+name = { en = "G" }
+aggregation = { method = "power", p = 2 }
+[[indicator]]
+id = "base"
+parent = "g"
+name = { en = "Base" }
+unit = "u"
+direction = "higher"
+source = "test"
+normalisation = { method = "base-year", year = 2023 }
+[[indicator]]
+id = "ref"
+parent = "g"
+name = { en = "Ref" }
+unit = "u"
+direction = "higher"
+source = "test"
+normalisation = { method = "reference", region = "B" }
+[[indicator]]
+id = "pct"
+parent = "m"
+name = { en = "Pct" }
+unit = "u"
+direction = "higher"
+source = "test"
+normalisation = { method = "percentile-rank" }
+"#;
+    let spec = spec::parse_str(text, Path::new("m.toml")).unwrap();
+    let r = run(spec, &[&data]).unwrap();
+    close(score(&r, "base", "A", 2024), 150.0);
+    close(score(&r, "base", "C", 2024), 125.0);
+    close(score(&r, "base", "B", 2023), 100.0);
+    close(score(&r, "ref", "A", 2024), 75.0);
+    close(score(&r, "ref", "C", 2024), 250.0);
+    close(score(&r, "pct", "A", 2024), 0.0);
+    close(score(&r, "pct", "B", 2024), 50.0);
+    close(score(&r, "g", "A", 2024), 14062.5f64.sqrt());
+    close(score(&r, "m", "A", 2024), 0.0);
+    // C 2024: g = sqrt((125^2 + 250^2)/2) = 197.64; pct 100; minimum 100.
+    close(score(&r, "m", "C", 2024), 100.0);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
