@@ -21,6 +21,7 @@ pub mod pipeline;
 pub mod rank;
 pub mod report;
 pub mod spec;
+pub mod treat;
 pub mod uncertainty;
 pub mod units;
 pub mod validate;

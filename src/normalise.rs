@@ -564,6 +564,8 @@ mod tests {
             source: String::new(),
             valid: None,
             normalisation,
+            imputation: Default::default(),
+            treatment: Default::default(),
         }
     }
 

@@ -15,13 +15,24 @@ use crate::spec::Spec;
 #[derive(Debug, Clone)]
 pub struct Results {
     pub spec: Spec,
+    /// The values as loaded.
     pub panel: Panel,
+    /// The values after imputation and outlier treatment, when the spec declares any; these
+    /// are what was normalised.
+    pub treated: Option<Panel>,
+    /// Every imputed and treated cell.
+    pub log: crate::treat::Log,
     pub normalised: Normalised,
     pub scores: Scores,
     ranks: Vec<Option<u32>>,
 }
 
 impl Results {
+    /// The values that were normalised: treated if the spec treats, else as loaded.
+    pub fn values(&self) -> &Panel {
+        self.treated.as_ref().unwrap_or(&self.panel)
+    }
+
     pub fn rank(&self, node: usize, year: usize, unit: usize) -> Option<u32> {
         let (n_years, n_units) = (self.panel.years.len(), self.panel.units.len());
         self.ranks[(node * n_years + year) * n_units + unit]
@@ -36,8 +47,13 @@ pub fn run(spec: Spec, data: &[impl AsRef<Path>]) -> Result<Results, Error> {
 
 /// Computes scores and ranks from an already loaded panel.
 pub fn compute(spec: Spec, panel: Panel) -> Result<Results, Error> {
-    let normalised = normalise(&spec, &panel)?;
-    let scores = aggregate(&spec, &panel, &normalised)?;
+    let (treated, log) = match crate::treat::treat(&spec, &panel)? {
+        Some((t, log)) => (Some(t), log),
+        None => (None, crate::treat::Log::default()),
+    };
+    let values = treated.as_ref().unwrap_or(&panel);
+    let normalised = normalise(&spec, values)?;
+    let scores = aggregate(&spec, values, &normalised)?;
     let (n_years, n_units) = (panel.years.len(), panel.units.len());
     let mut ranks = Vec::with_capacity(spec.framework.nodes.len() * n_years * n_units);
     for node in 0..spec.framework.nodes.len() {
@@ -49,6 +65,8 @@ pub fn compute(spec: Spec, panel: Panel) -> Result<Results, Error> {
     Ok(Results {
         spec,
         panel,
+        treated,
+        log,
         normalised,
         scores,
         ranks,

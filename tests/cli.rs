@@ -55,7 +55,8 @@ fn kz_sample_gives_every_node_region_and_year_with_plausible_scores() {
             "level",
             "kind",
             "score",
-            "rank"
+            "rank",
+            "flag"
         ]
     );
     let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();

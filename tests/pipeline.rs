@@ -257,3 +257,37 @@ normalisation = { method = "percentile-rank" }
     close(score(&r, "m", "C", 2024), 100.0);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Imputation and treatment before normalisation. tiny.toml with the year's mean imputed:
+/// R3's missing enrolment becomes (60 + 100)/2 = 80, scored (80 - 60)/(100 - 60) = 50; its
+/// education is then (50 + 50)/2 = 50 as before, but now from both children. With a square
+/// root on reading, (5, 3, 4) become (2.2361, 1.7321, 2): min-max R3 = (2 - 1.7321)/(2.2361 -
+/// 1.7321) = 0.53150 -> 53.150.
+#[test]
+fn imputed_and_treated_values_are_normalised_and_logged() {
+    let text = std::fs::read_to_string(root().join("tests/fixtures/tiny.toml"))
+        .unwrap()
+        .replacen(
+            "missing = { min_share = 0.5 }",
+            "missing = { min_share = 0.5 }\nimputation = { method = \"mean\" }",
+            1,
+        )
+        .replacen(
+            "unit = \"points\"",
+            "unit = \"points\"\ntreatment = { method = \"sqrt\" }",
+            1,
+        );
+    let spec = spec::parse_str(&text, &root().join("tests/fixtures/tiny.toml")).unwrap();
+    let r = run(spec, &[root().join("tests/fixtures/tiny.csv")]).unwrap();
+    close(score(&r, "enrolment", "R3", 2024), 50.0);
+    let expected = (2.0 - 3f64.sqrt()) / (5f64.sqrt() - 3f64.sqrt()) * 100.0;
+    close(score(&r, "reading", "R3", 2024), expected);
+    assert_eq!(r.log.imputed.len(), 1);
+    assert_eq!(
+        (r.log.imputed[0].region.as_str(), r.log.imputed[0].after),
+        ("R3", 80.0)
+    );
+    assert_eq!(r.log.treated.len(), 3);
+    // The raw panel keeps what was loaded.
+    assert_eq!(r.panel.get(0, r.panel.units.find("R3").unwrap(), 2), None);
+}

@@ -57,9 +57,11 @@ fn zero_perturbation_reproduces_the_nominal_ranks() {
         .lines()
         .filter(|l| l.contains(",hdi,Human"))
         .map(|l| {
-            let f: Vec<&str> = l.rsplitn(2, ',').collect();
-            let key: Vec<&str> = l.split(',').collect();
-            ((key[0].to_string(), key[1].to_string()), f[0].to_string())
+            let f: Vec<&str> = l.split(',').collect();
+            (
+                (f[0].to_string(), f[1].to_string()),
+                f[f.len() - 2].to_string(),
+            )
         })
         .collect();
     assert_eq!(nominal.len(), 28);

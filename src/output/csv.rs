@@ -6,7 +6,7 @@ use std::io::Write;
 use super::{CsvStyle, for_each_row, number};
 use crate::pipeline::Results;
 
-pub const HEADER: [&str; 9] = [
+pub const HEADER: [&str; 10] = [
     "year",
     "region_code",
     "region_name",
@@ -16,6 +16,7 @@ pub const HEADER: [&str; 9] = [
     "kind",
     "score",
     "rank",
+    "flag",
 ];
 
 pub fn write(
@@ -59,6 +60,7 @@ pub fn write(
             r.kind,
             &score,
             &rank,
+            r.flag,
         ])
         .map_err(std::io::Error::other)
     })?;

@@ -25,6 +25,9 @@ struct Manifest<'a> {
     units: Vec<&'a str>,
     framework: Vec<NodeEntry<'a>>,
     missing_values: Vec<MissingCount>,
+    /// Cells filled by imputation, and cells changed by outlier treatment.
+    imputed: &'a [crate::treat::Change],
+    treated: &'a [crate::treat::Change],
     warnings: Vec<String>,
     outputs: &'a [&'a str],
 }
@@ -145,6 +148,8 @@ pub fn render(results: &Results, lang: &str, outputs: &[&str]) -> Result<Vec<u8>
         units: panel.units.iter().map(|u| u.code.as_str()).collect(),
         framework,
         missing_values: panel.missing_counts(),
+        imputed: &results.log.imputed,
+        treated: &results.log.treated,
         warnings,
         outputs,
     };

@@ -81,6 +81,9 @@ pub struct ScoreRow<'a> {
     pub kind: &'static str,
     pub score: Option<f64>,
     pub rank: Option<u32>,
+    /// For an indicator: `imputed`, `treated` or `imputed+treated` when its value was changed
+    /// before normalisation; empty otherwise.
+    pub flag: &'static str,
 }
 
 /// Calls `each` for every row of the score table: year, then node in framework order, then
@@ -91,6 +94,30 @@ pub fn for_each_row(
     each: &mut dyn FnMut(&ScoreRow) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     let (spec, panel) = (&results.spec, &results.panel);
+    // Changed cells [year][unit][indicator]: bit 1 imputed, bit 2 treated.
+    let (nu, ni) = (panel.units.len(), panel.indicators.len());
+    let mut changed = vec![
+        0u8;
+        if results.log.is_empty() {
+            0
+        } else {
+            panel.years.len() * nu * ni
+        }
+    ];
+    for (list, bit) in [(&results.log.imputed, 1u8), (&results.log.treated, 2u8)] {
+        for c in list {
+            if let (Some(y), Some(u), Some(i)) = (
+                panel.year_position(c.year),
+                panel.units.find(&c.region),
+                panel.indicators.iter().position(|id| *id == c.indicator),
+            ) {
+                changed[(y * nu + u) * ni + i] |= bit;
+            }
+        }
+    }
+    let column: Vec<Option<usize>> = (0..spec.framework.nodes.len())
+        .map(|n| spec.framework.indicators.iter().position(|&i| i == n))
+        .collect();
     for (y, &year) in panel.years.iter().enumerate() {
         let units = panel.present_units(y);
         for (n, node) in spec.framework.nodes.iter().enumerate() {
@@ -112,6 +139,15 @@ pub fn for_each_row(
                     kind,
                     score: results.scores.get(n, y, u),
                     rank: results.rank(n, y, u),
+                    flag: match column[n]
+                        .filter(|_| !changed.is_empty())
+                        .map(|i| changed[(y * nu + u) * ni + i])
+                    {
+                        Some(1) => "imputed",
+                        Some(2) => "treated",
+                        Some(3) => "imputed+treated",
+                        _ => "",
+                    },
                 })?;
             }
         }

@@ -324,11 +324,40 @@ pub fn render(
         }
         h.push_str("</tbody></table>");
     }
+    let count = |list: &[crate::treat::Change]| {
+        let n = list.iter().filter(|c| c.year == year).count();
+        if declares_treatment(ctx) {
+            n.to_string()
+        } else {
+            w.none_declared.to_string()
+        }
+    };
     let _ = write!(
         h,
         "<p>{}: {}.<br>{}: {}.</p>",
-        w.imputed, w.none_declared, w.treated, w.none_declared
+        w.imputed,
+        count(&r.log.imputed),
+        w.treated,
+        count(&r.log.treated)
     );
+    for c in r
+        .log
+        .imputed
+        .iter()
+        .chain(&r.log.treated)
+        .filter(|c| c.year == year)
+        .take(50)
+    {
+        let _ = write!(
+            h,
+            "<div class=\"meta\">{} · {} · {} → {:.3} ({})</div>",
+            escape(&c.indicator),
+            escape(&c.region),
+            c.before.map_or("–".into(), |b| format!("{b}")),
+            c.after,
+            escape(&c.how)
+        );
+    }
     if !warnings.is_empty() {
         let _ = write!(h, "<h3>{}</h3><ul>", w.warnings);
         for warning in warnings {
@@ -472,6 +501,14 @@ fn describe_normalisation(n: &Normalisation) -> String {
             format!("AMPI rescaling around {reference} ± {delta}")
         }
     }
+}
+
+/// Whether the spec declares any imputation or outlier treatment.
+fn declares_treatment(ctx: &Context) -> bool {
+    let fw = &ctx.results.spec.framework;
+    fw.indicators.iter().any(|&n| {
+        matches!(&fw.nodes[n].kind, NodeKind::Indicator(i) if i.imputation != Default::default() || i.treatment != Default::default())
+    })
 }
 
 /// The framework as a nested list with weights and methods.

@@ -313,6 +313,47 @@ pub struct Indicator {
     /// Raw values outside this range are errors (e.g. a share above 100).
     pub valid: Option<(f64, f64)>,
     pub normalisation: Normalisation,
+    /// How missing values are filled before normalisation.
+    pub imputation: Impute,
+    /// How outliers are treated before normalisation.
+    pub treatment: Treatment,
+}
+
+/// Imputation of missing values in the computation (step 3 of the OECD/JRC Handbook).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "kebab-case", tag = "method")]
+pub enum Impute {
+    /// Leave them missing: groups aggregate the available children.
+    #[default]
+    None,
+    /// The mean of the indicator's values that year.
+    Mean,
+    /// The median of the indicator's values that year.
+    Median,
+    /// Linear interpolation in the region's own series between the nearest earlier and later
+    /// years with values; ends stay missing.
+    Interpolate,
+    /// The region's value from the nearest year with one, at most `years` away (the earlier
+    /// year on a tie).
+    Carry { years: u32 },
+}
+
+/// Outlier treatment (OECD/JRC Handbook; COINr's rule).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "kebab-case", tag = "method")]
+pub enum Treatment {
+    #[default]
+    None,
+    /// When |skewness| > 2 and kurtosis > 3.5: winsorise up to `points` values, stopping as
+    /// soon as the rule passes; if it still fails, ln(x - min + 1) of the original values
+    /// (-ln(max - x + 1) for a negative skew).
+    Jrc { points: u32 },
+    /// Winsorise exactly `points` values on the side of the skew.
+    Winsorise { points: u32 },
+    /// Natural log (values must be positive).
+    Log,
+    /// Square root (values must not be negative).
+    Sqrt,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

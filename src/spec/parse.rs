@@ -9,9 +9,9 @@ use toml::Spanned;
 
 use super::raw::{RawLabels, RawMethod, RawMissing, RawSpec, RawUnit};
 use super::{
-    Aggregation, DataLayout, DecimalMark, Direction, Framework, Imputation, IndexMeta, Indicator,
-    Labels, MissingRule, Node, NodeKind, Normalisation, Pooling, ShareOf, Spec, TextEncoding,
-    Uncertainty, Validation,
+    Aggregation, DataLayout, DecimalMark, Direction, Framework, Imputation, Impute, IndexMeta,
+    Indicator, Labels, MissingRule, Node, NodeKind, Normalisation, Pooling, ShareOf, Spec,
+    TextEncoding, Treatment, Uncertainty, Validation,
 };
 use crate::diagnostic::{Code, Diagnostic, list};
 use crate::units::{Unit, Units};
@@ -352,6 +352,8 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
         )
         .collect();
 
+    let default_impute = defaults.imputation.as_ref().map(|m| impute(check, m));
+    let default_treatment = defaults.treatment.as_ref().map(|m| treatment(check, m));
     let framework = framework(
         check,
         &meta,
@@ -360,6 +362,8 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
         &labels,
         FrameworkDefaults {
             normalisation: default_norm,
+            imputation: default_impute,
+            treatment: default_treatment,
             aggregation: default_agg,
             missing: default_missing,
             levels: &level_methods,
@@ -436,7 +440,9 @@ fn pooling(
 
 /// Reports every parameter of `raw` that `method` does not take.
 fn only_params(check: &mut Checker, raw: &RawMethod, method: &str, allowed: &[&str]) {
-    let given: [(&str, Option<Range<usize>>); 15] = [
+    let given: [(&str, Option<Range<usize>>); 17] = [
+        ("years", raw.years.as_ref().map(Spanned::span)),
+        ("points", raw.points.as_ref().map(Spanned::span)),
         ("offset", raw.offset.as_ref().map(Spanned::span)),
         ("target", raw.target.as_ref().map(Spanned::span)),
         ("region", raw.region.as_ref().map(Spanned::span)),
@@ -709,6 +715,88 @@ fn normalisation(
             None
         }
     }
+}
+
+fn count_param(
+    check: &mut Checker,
+    raw: &Option<Spanned<i64>>,
+    name: &str,
+    default: u32,
+) -> Option<u32> {
+    match raw {
+        None => Some(default),
+        Some(v) if (1..=1000).contains(v.get_ref()) => Some(*v.get_ref() as u32),
+        Some(v) => {
+            check.at(
+                Code::BadParameter,
+                v.span(),
+                format!("{name} must be a whole number from 1, not {}", v.get_ref()),
+                format!("e.g. {name} = {default}"),
+            );
+            None
+        }
+    }
+}
+
+fn impute(check: &mut Checker, spanned: &Spanned<RawMethod>) -> Option<Impute> {
+    let raw = spanned.get_ref();
+    let method = raw.method.get_ref().as_str();
+    let (m, params): (Impute, &[&str]) = match method {
+        "none" => (Impute::None, &[]),
+        "mean" => (Impute::Mean, &[]),
+        "median" => (Impute::Median, &[]),
+        "interpolate" => (Impute::Interpolate, &[]),
+        "carry" => (
+            Impute::Carry {
+                years: count_param(check, &raw.years, "years", 1)?,
+            },
+            &["years"],
+        ),
+        other => {
+            check.at(
+                Code::UnknownMethod,
+                raw.method.span(),
+                format!("unknown imputation method \"{other}\""),
+                "use one of: none, mean, median, interpolate, carry",
+            );
+            return None;
+        }
+    };
+    only_params(check, raw, method, params);
+    Some(m)
+}
+
+fn treatment(check: &mut Checker, spanned: &Spanned<RawMethod>) -> Option<Treatment> {
+    let raw = spanned.get_ref();
+    let method = raw.method.get_ref().as_str();
+    let (t, params): (Treatment, &[&str]) = match method {
+        "none" => (Treatment::None, &[]),
+        "jrc" => (
+            Treatment::Jrc {
+                points: count_param(check, &raw.points, "points", 5)?,
+            },
+            &["points"],
+        ),
+        "winsorise" => (
+            Treatment::Winsorise {
+                points: count_param(check, &raw.points, "points", 1)?,
+            },
+            &["points"],
+        ),
+        "log" => (Treatment::Log, &[]),
+        "sqrt" => (Treatment::Sqrt, &[]),
+        other => {
+            check.at(
+                Code::UnknownMethod,
+                raw.method.span(),
+                format!("unknown treatment method \"{other}\""),
+                "use one of: none, jrc, winsorise, log, sqrt",
+            );
+            return None;
+        }
+    };
+    only_params(check, raw, method, params);
+    Some(t)
 }
 
 fn aggregation(check: &mut Checker, spanned: &Spanned<RawMethod>) -> Option<Aggregation> {
@@ -1236,6 +1324,8 @@ fn validation(check: &mut Checker, raw: super::raw::RawValidation) -> Validation
 
 struct FrameworkDefaults<'a> {
     normalisation: Option<Option<Normalisation>>,
+    imputation: Option<Option<Impute>>,
+    treatment: Option<Option<Treatment>>,
     aggregation: Option<Aggregation>,
     missing: Option<MissingRule>,
     levels: &'a [(Option<Option<Aggregation>>, Option<Option<MissingRule>>)],
@@ -1358,13 +1448,31 @@ fn framework(
                 }
             },
         };
-        let indicator = match (direction, norm, valid) {
-            (Some(direction), Some(normalisation), Some(valid)) => Some(Indicator {
+        let imputation = match (&i.imputation, &defaults.imputation) {
+            (Some(m), _) => impute(check, m),
+            (None, Some(d)) => *d,
+            (None, None) => Some(Impute::None),
+        };
+        let treat = match (&i.treatment, &defaults.treatment) {
+            (Some(m), _) => treatment(check, m),
+            (None, Some(d)) => *d,
+            (None, None) => Some(Treatment::None),
+        };
+        let indicator = match (direction, norm, valid, imputation, treat) {
+            (
+                Some(direction),
+                Some(normalisation),
+                Some(valid),
+                Some(imputation),
+                Some(treatment),
+            ) => Some(Indicator {
                 unit: i.unit.clone(),
                 direction,
                 source: i.source.clone(),
                 valid,
                 normalisation,
+                imputation,
+                treatment,
             }),
             _ => None,
         };

@@ -53,6 +53,10 @@ pub struct RawDefaults {
     pub reference_year: Option<Spanned<i32>>,
     #[serde(default)]
     pub normalisation: Option<Spanned<RawMethod>>,
+    #[serde(default)]
+    pub imputation: Option<Spanned<RawMethod>>,
+    #[serde(default)]
+    pub treatment: Option<Spanned<RawMethod>>,
     pub aggregation: Spanned<RawMethod>,
     #[serde(default)]
     pub missing: Option<Spanned<RawMissing>>,
@@ -103,6 +107,10 @@ pub struct RawMethod {
     pub reference: Option<Spanned<f64>>,
     #[serde(default)]
     pub delta: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub years: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub points: Option<Spanned<i64>>,
     #[serde(default)]
     pub p: Option<Spanned<f64>>,
 }
@@ -221,4 +229,8 @@ pub struct RawIndicator {
     pub valid: Option<Spanned<Vec<f64>>>,
     #[serde(default)]
     pub normalisation: Option<Spanned<RawMethod>>,
+    #[serde(default)]
+    pub imputation: Option<Spanned<RawMethod>>,
+    #[serde(default)]
+    pub treatment: Option<Spanned<RawMethod>>,
 }

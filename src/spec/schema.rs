@@ -45,6 +45,8 @@ fn method(kind: &str, names: &[&str]) -> Value {
             "breakpoints": { "type": "array", "items": { "type": "array", "items": { "type": "number" }, "minItems": 2, "maxItems": 2 }, "minItems": 2, "description": "piecewise: [value, score] pairs, values increasing" },
             "reference": { "type": "number", "description": "ampi: the reference value (scored 100)" },
             "delta": { "type": "number", "exclusiveMinimum": 0, "description": "ampi: half the width of the goalposts around the reference" },
+            "years": { "type": "integer", "minimum": 1, "description": "carry: how many years a value may be carried" },
+            "points": { "type": "integer", "minimum": 1, "description": "jrc, winsorise: how many values may be winsorised" },
             "p": { "type": "number", "description": "power: the exponent of the generalised mean" }
         }
     })
@@ -78,6 +80,8 @@ const NORMALISATIONS: &[&str] = &[
     "piecewise",
     "ampi",
 ];
+const IMPUTATIONS: &[&str] = &["none", "mean", "median", "interpolate", "carry"];
+const TREATMENTS: &[&str] = &["none", "jrc", "winsorise", "log", "sqrt"];
 const AGGREGATIONS: &[&str] = &[
     "arithmetic",
     "geometric",
@@ -131,6 +135,8 @@ pub fn json_schema() -> Value {
                     "pooling": { "type": "string", "enum": ["each-year", "all-years", "reference-year"] },
                     "reference_year": { "type": "integer" },
                     "normalisation": method("normalisation", NORMALISATIONS),
+                    "imputation": method("imputation", IMPUTATIONS),
+                    "treatment": method("treatment", TREATMENTS),
                     "aggregation": method("aggregation", AGGREGATIONS),
                     "missing": missing()
                 }
@@ -236,7 +242,9 @@ pub fn json_schema() -> Value {
                         "direction": { "type": "string", "enum": ["higher", "lower"] },
                         "source": { "type": "string" },
                         "valid": pair("valid range of raw values [low, high]; values outside are errors"),
-                        "normalisation": method("normalisation", NORMALISATIONS)
+                        "normalisation": method("normalisation", NORMALISATIONS),
+                        "imputation": method("imputation", IMPUTATIONS),
+                        "treatment": method("treatment", TREATMENTS)
                     }))
                 }
             }

@@ -45,7 +45,7 @@ pub struct Model<'a> {
 
 impl<'a> Model<'a> {
     pub fn new(results: &'a Results) -> Self {
-        let panel = &results.panel;
+        let panel = results.values();
         let fw = &results.spec.framework;
         let (n_years, n_units, n_ind) =
             (panel.years.len(), panel.units.len(), panel.indicators.len());
