@@ -119,7 +119,14 @@ pub fn render(results: &Results, lang: &str, outputs: &[&str]) -> Result<Vec<u8>
         || fw.indicators.iter().all(|&n| {
             matches!(
                 &fw.nodes[n].kind,
-                NodeKind::Indicator(i) if matches!(i.normalisation, Normalisation::Goalposts { .. })
+                NodeKind::Indicator(i) if matches!(
+                    i.normalisation,
+                    Normalisation::Goalposts { .. }
+                        | Normalisation::Target { .. }
+                        | Normalisation::Piecewise { .. }
+                        | Normalisation::Ampi { .. }
+                        | Normalisation::BaseYear { .. }
+                )
             )
         });
     let mut warnings = panel.report.warnings();

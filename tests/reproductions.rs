@@ -1,0 +1,222 @@
+//! Shipped reproductions of published methods, checked against numbers computed here directly
+//! from the data files and the spec's TOML (not through cwi's own code).
+
+use std::collections::HashMap;
+use std::fs;
+
+mod common;
+use common::{cwi, root, scratch};
+
+/// Rows of a scores.csv: (year, region, node) -> (score, rank).
+fn scores(dir: &std::path::Path) -> HashMap<(String, String, String), (f64, u32)> {
+    fs::read_to_string(dir.join("scores.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            Some((
+                (f[0].into(), f[1].into(), f[3].into()),
+                (f[7].parse().ok()?, f[8].parse().ok()?),
+            ))
+        })
+        .collect()
+}
+
+fn compute(spec: &str, data: &[&str], name: &str) -> std::path::PathBuf {
+    let out = scratch(name);
+    let mut args = vec![
+        "compute",
+        "--spec",
+        spec,
+        "--out",
+        out.to_str().unwrap(),
+        "--lang",
+        "en",
+        "--data",
+    ];
+    args.extend_from_slice(data);
+    let o = cwi(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    out
+}
+
+/// KIDS COUNT-style: z-scores across the six states of a year (sample sd), sign flipped because
+/// every indicator measures a problem, summed within domains and then across domains.
+#[test]
+fn kids_count_style_sums_of_z_scores_rank_the_states() {
+    let out = compute(
+        "indicators/kids-count.toml",
+        &["data-samples/kids-count/states-2023-2024.csv"],
+        "repro-kids",
+    );
+    let got = scores(&out);
+    let text =
+        fs::read_to_string(root().join("data-samples/kids-count/states-2023-2024.csv")).unwrap();
+    let mut lines = text.lines().filter(|l| !l.starts_with('#'));
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let domains = [
+        ("economic", [2, 3]),
+        ("health", [4, 5]),
+        ("education", [6, 7]),
+        ("family", [8, 9]),
+    ];
+    for year in ["2023", "2024"] {
+        let year_rows: Vec<&Vec<&str>> = rows.iter().filter(|r| r[1] == year).collect();
+        let z = |col: usize, state: &str| {
+            let v: Vec<f64> = year_rows.iter().map(|r| r[col].parse().unwrap()).collect();
+            let n = v.len() as f64;
+            let mean = v.iter().sum::<f64>() / n;
+            let sd = (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+            let x: f64 = year_rows.iter().find(|r| r[0] == state).unwrap()[col]
+                .parse()
+                .unwrap();
+            -(x - mean) / sd
+        };
+        let mut overall: Vec<(String, f64)> = Vec::new();
+        for r in &year_rows {
+            let state = r[0];
+            let mut total = 0.0;
+            for (domain, cols) in domains {
+                let sum: f64 = cols.iter().map(|&c| z(c, state)).sum();
+                let (score, _) = got[&(year.to_string(), state.to_string(), domain.to_string())];
+                assert!(
+                    (score - sum).abs() < 1e-9,
+                    "{year} {state} {domain}: {score} against {sum} ({})",
+                    header[cols[0]]
+                );
+                total += sum;
+            }
+            let (score, _) = got[&(
+                year.to_string(),
+                state.to_string(),
+                "kids-count".to_string(),
+            )];
+            assert!(
+                (score - total).abs() < 1e-9,
+                "{year} {state}: {score} against {total}"
+            );
+            overall.push((state.to_string(), total));
+        }
+        overall.sort_by(|a, b| b.1.total_cmp(&a.1));
+        for (k, (state, _)) in overall.iter().enumerate() {
+            assert_eq!(
+                got[&(year.to_string(), state.clone(), "kids-count".to_string())].1,
+                k as u32 + 1
+            );
+        }
+    }
+}
+
+/// The base-year index on the Kazakhstan sample: for Aktobe (no gaps), 2024, every indicator's
+/// 100 x_2024 / x_2022 (inverted when lower is better), averaged within components and
+/// directions and then over the four directions, read from the spec's TOML here.
+#[test]
+fn base_year_index_averages_indices_to_2022() {
+    let out = compute(
+        "indicators/kz-base-year.toml",
+        &[
+            "data-samples/kz/statistics.csv",
+            "data-samples/kz/surveys.csv",
+        ],
+        "repro-base",
+    );
+    let got = scores(&out);
+    let spec: toml::Table = fs::read_to_string(root().join("indicators/kz-base-year.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let parent_of = |list: &str| -> Vec<(String, String, Option<String>)> {
+        spec[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                (
+                    t["id"].as_str().unwrap().to_string(),
+                    t["parent"].as_str().unwrap().to_string(),
+                    t.get("direction").map(|d| d.as_str().unwrap().to_string()),
+                )
+            })
+            .collect()
+    };
+    // Raw values of Aktobe: long statistics (Russian name) and wide surveys (code).
+    let mut raw: HashMap<(String, String), f64> = HashMap::new();
+    for line in fs::read_to_string(root().join("data-samples/kz/statistics.csv"))
+        .unwrap()
+        .lines()
+    {
+        let f: Vec<&str> = line.split(',').collect();
+        if f[0] == "Актюбинская область" {
+            raw.insert((f[1].into(), f[2].into()), f[3].parse().unwrap());
+        }
+    }
+    let surveys = fs::read_to_string(root().join("data-samples/kz/surveys.csv")).unwrap();
+    let mut lines = surveys.lines().filter(|l| !l.starts_with('#'));
+    let header: Vec<String> = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    for line in lines.filter(|l| l.starts_with("KZ-15,")) {
+        let f: Vec<&str> = line.split(',').collect();
+        for (c, name) in header
+            .iter()
+            .enumerate()
+            .skip(2)
+            .filter(|(_, h)| !h.ends_with("_n"))
+        {
+            raw.insert((f[1].into(), name.clone()), f[c].parse().unwrap());
+        }
+    }
+    let mut value: HashMap<String, f64> = HashMap::new();
+    for (id, _, direction) in parent_of("indicator") {
+        let (now, base) = (
+            raw[&("2024".into(), id.clone())],
+            raw[&("2022".into(), id.clone())],
+        );
+        let v = if direction.as_deref() == Some("lower") {
+            100.0 * base / now
+        } else {
+            100.0 * now / base
+        };
+        let (score, _) = got[&("2024".to_string(), "KZ-15".to_string(), id.clone())];
+        assert!((score - v).abs() < 1e-9, "{id}: {score} against {v}");
+        value.insert(id, v);
+    }
+    // Groups deepest first: components, then directions, then the index.
+    let groups = parent_of("group");
+    let mean_of = |parent: &str, value: &HashMap<String, f64>| {
+        let children: Vec<f64> = parent_of("indicator")
+            .into_iter()
+            .chain(groups.clone())
+            .filter(|(_, p, _)| p == parent)
+            .map(|(id, _, _)| value[&id])
+            .collect();
+        children.iter().sum::<f64>() / children.len() as f64
+    };
+    for (id, _, _) in groups.iter().filter(|(_, p, _)| p != "kz-change") {
+        let m = mean_of(id, &value);
+        value.insert(id.clone(), m);
+    }
+    for (id, _, _) in groups.iter().filter(|(_, p, _)| p == "kz-change") {
+        let m = mean_of(id, &value);
+        value.insert(id.clone(), m);
+    }
+    let index = mean_of("kz-change", &value);
+    let (score, _) = got[&(
+        "2024".to_string(),
+        "KZ-15".to_string(),
+        "kz-change".to_string(),
+    )];
+    assert!((score - index).abs() < 1e-9, "{score} against {index}");
+    // 2022 is the base: every region's index is 100 exactly.
+    let (base, _) = got[&(
+        "2022".to_string(),
+        "KZ-15".to_string(),
+        "kz-change".to_string(),
+    )];
+    assert!((base - 100.0).abs() < 1e-12);
+}
