@@ -56,7 +56,11 @@ fn kz_sample_gives_every_node_region_and_year_with_plausible_scores() {
             "kind",
             "score",
             "rank",
-            "flag"
+            "flag",
+            "score_change",
+            "rank_change",
+            "score_change_base",
+            "rank_change_base"
         ]
     );
     let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
@@ -99,6 +103,22 @@ fn kz_sample_gives_every_node_region_and_year_with_plausible_scores() {
         // Region names in Kazakh by default (the spec's first language).
         assert!(index.iter().any(|r| &r[2] == "Ақтөбе облысы"));
     }
+    // Changes against the previous year: the difference of the two years' scores and ranks.
+    let row = |year: &str, region: &str| {
+        rows.iter()
+            .find(|r| &r[0] == year && &r[1] == region && &r[3] == "kz-cwi")
+            .unwrap()
+            .clone()
+    };
+    let (now, before) = (row("2024", "KZ-15"), row("2023", "KZ-15"));
+    let change: f64 = now[10].parse().unwrap();
+    let expected = now[7].parse::<f64>().unwrap() - before[7].parse::<f64>().unwrap();
+    assert!((change - expected).abs() < 1e-9);
+    assert_eq!(
+        now[11].parse::<i64>().unwrap(),
+        before[8].parse::<i64>().unwrap() - now[8].parse::<i64>().unwrap()
+    );
+    assert_eq!(&row("2022", "KZ-15")[10], "", "no previous year in 2022");
     // The generator leaves adolescent_suicide empty for Ulytau in 2022 (".." in the file).
     let gap = rows
         .iter()

@@ -6,7 +6,7 @@ use std::io::Write;
 use super::{CsvStyle, for_each_row, number};
 use crate::pipeline::Results;
 
-pub const HEADER: [&str; 10] = [
+pub const HEADER: [&str; 14] = [
     "year",
     "region_code",
     "region_name",
@@ -17,6 +17,10 @@ pub const HEADER: [&str; 10] = [
     "score",
     "rank",
     "flag",
+    "score_change",
+    "rank_change",
+    "score_change_base",
+    "rank_change_base",
 ];
 
 pub fn write(
@@ -61,6 +65,12 @@ pub fn write(
             &score,
             &rank,
             r.flag,
+            &r.score_change.map(number).unwrap_or_default(),
+            &r.rank_change.map(|k| k.to_string()).unwrap_or_default(),
+            &r.score_change_base.map(number).unwrap_or_default(),
+            &r.rank_change_base
+                .map(|k| k.to_string())
+                .unwrap_or_default(),
         ])
         .map_err(std::io::Error::other)
     })?;

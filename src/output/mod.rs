@@ -84,6 +84,13 @@ pub struct ScoreRow<'a> {
     /// For an indicator: `imputed`, `treated` or `imputed+treated` when its value was changed
     /// before normalisation; empty otherwise.
     pub flag: &'static str,
+    /// Score minus the score in the previous year of the data.
+    pub score_change: Option<f64>,
+    /// Places moved up since the previous year (positive = better).
+    pub rank_change: Option<i64>,
+    /// Score minus the score in the spec's base year (`[defaults] base_year`).
+    pub score_change_base: Option<f64>,
+    pub rank_change_base: Option<i64>,
 }
 
 /// Calls `each` for every row of the score table: year, then node in framework order, then
@@ -118,6 +125,16 @@ pub fn for_each_row(
     let column: Vec<Option<usize>> = (0..spec.framework.nodes.len())
         .map(|n| spec.framework.indicators.iter().position(|&i| i == n))
         .collect();
+    let base = spec.base_year.and_then(|b| panel.year_position(b));
+    let change = |n: usize, from: Option<usize>, y: usize, u: usize| {
+        let from = from.filter(|&f| f != y);
+        let score =
+            from.and_then(|f| Some(results.scores.get(n, y, u)? - results.scores.get(n, f, u)?));
+        let rank = from.and_then(|f| {
+            Some(i64::from(results.rank(n, f, u)?) - i64::from(results.rank(n, y, u)?))
+        });
+        (score, rank)
+    };
     for (y, &year) in panel.years.iter().enumerate() {
         let units = panel.present_units(y);
         for (n, node) in spec.framework.nodes.iter().enumerate() {
@@ -129,7 +146,13 @@ pub fn for_each_row(
             let node_name = node.name.get(lang).unwrap_or(&node.id);
             for &u in &units {
                 let unit = panel.units.get(u);
+                let (score_change, rank_change) = change(n, y.checked_sub(1), y, u);
+                let (score_change_base, rank_change_base) = change(n, base, y, u);
                 each(&ScoreRow {
+                    score_change,
+                    rank_change,
+                    score_change_base,
+                    rank_change_base,
                     year,
                     region_code: &unit.code,
                     region_name: unit.name.get(lang).unwrap_or(&unit.code),

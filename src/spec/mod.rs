@@ -42,6 +42,8 @@ pub struct Spec {
     pub index: IndexMeta,
     /// Which years normalisation draws its bounds from.
     pub pooling: Pooling,
+    /// A base year that score and rank changes are also reported against.
+    pub base_year: Option<i32>,
     /// The units the index ranks, or `None` when they are taken from the data.
     pub units: Option<Units>,
     pub data: DataLayout,

@@ -313,6 +313,7 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
         .as_ref()
         .map(|n| normalisation(check, n, scale));
     let default_agg = aggregation(check, &defaults.aggregation);
+    let base_year = defaults.base_year;
     let default_missing = match &defaults.missing {
         Some(m) => missing_rule(check, m),
         None => Some(MissingRule {
@@ -376,6 +377,7 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
         sha256: crate::digest::sha256_hex(check.text.as_bytes()),
         index: meta,
         pooling: pooling?,
+        base_year,
         units: units?,
         data,
         framework: framework?,

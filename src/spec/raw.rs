@@ -52,6 +52,8 @@ pub struct RawDefaults {
     #[serde(default)]
     pub reference_year: Option<Spanned<i32>>,
     #[serde(default)]
+    pub base_year: Option<i32>,
+    #[serde(default)]
     pub normalisation: Option<Spanned<RawMethod>>,
     #[serde(default)]
     pub imputation: Option<Spanned<RawMethod>>,

@@ -134,6 +134,7 @@ pub fn json_schema() -> Value {
                 "properties": {
                     "pooling": { "type": "string", "enum": ["each-year", "all-years", "reference-year"] },
                     "reference_year": { "type": "integer" },
+                    "base_year": { "type": "integer", "description": "also report score and rank changes against this year" },
                     "normalisation": method("normalisation", NORMALISATIONS),
                     "imputation": method("imputation", IMPUTATIONS),
                     "treatment": method("treatment", TREATMENTS),
