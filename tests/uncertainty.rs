@@ -60,7 +60,7 @@ fn zero_perturbation_reproduces_the_nominal_ranks() {
             let f: Vec<&str> = l.split(',').collect();
             (
                 (f[0].to_string(), f[1].to_string()),
-                f[f.len() - 2].to_string(),
+                f[f.len() - 6].to_string(),
             )
         })
         .collect();
