@@ -58,6 +58,9 @@ struct NodeEntry<'a> {
     effective_weight: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     aggregation: Option<Aggregation>,
+    /// For a group weighted by an AHP matrix: Saaty's consistency ratio.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    consistency_ratio: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     missing: Option<MissingRule>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -88,6 +91,7 @@ pub fn render(results: &Results, lang: &str, outputs: &[&str]) -> Result<Vec<u8>
                 relative_weight: fw.relative_weight(n),
                 effective_weight: fw.effective_weight(n),
                 aggregation: None,
+                consistency_ratio: fw.consistency.get(&node.id).copied(),
                 missing: None,
                 direction: None,
                 unit: None,

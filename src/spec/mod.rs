@@ -238,6 +238,8 @@ pub struct Framework {
     pub nodes: Vec<Node>,
     /// Node positions of the indicators, in pre-order: the column order of the panel.
     pub indicators: Vec<usize>,
+    /// Consistency ratio of each group weighted by an AHP matrix.
+    pub consistency: BTreeMap<String, f64>,
 }
 
 impl Framework {

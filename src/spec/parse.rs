@@ -1380,6 +1380,9 @@ fn framework(
     labels: &LabelFn,
     defaults: FrameworkDefaults,
 ) -> Option<Framework> {
+    let mut explicit_weight: Vec<String> = Vec::new();
+    let mut consistency: std::collections::BTreeMap<String, f64> =
+        std::collections::BTreeMap::new();
     let mut pending: Vec<Pending> = vec![Pending {
         id: meta.id.clone(),
         id_span: 0..0,
@@ -1396,7 +1399,12 @@ fn framework(
         let id = g.id.get_ref().clone();
         pending.push(Pending {
             name: labels(check, &format!("group \"{id}\" name"), &g.name),
-            weight: weight(check, &g.weight, &id),
+            weight: {
+                if g.weight.is_some() {
+                    explicit_weight.push(id.clone());
+                }
+                weight(check, &g.weight, &id)
+            },
             kind: PendingKind::Group {
                 aggregation: g.aggregation.as_ref().map(|a| aggregation(check, a)),
                 missing: g.missing.as_ref().map(|m| missing_rule(check, m)),
@@ -1480,7 +1488,12 @@ fn framework(
         };
         pending.push(Pending {
             name: labels(check, &format!("indicator \"{id}\" name"), &i.name),
-            weight: weight(check, &i.weight, &id),
+            weight: {
+                if i.weight.is_some() {
+                    explicit_weight.push(id.clone());
+                }
+                weight(check, &i.weight, &id)
+            },
             kind: PendingKind::Indicator(indicator),
             id_span: i.id.span(),
             parent: Some((i.parent.get_ref().clone(), i.parent.span())),
@@ -1659,10 +1672,110 @@ fn framework(
             kind,
         });
     }
+    // Weights from AHP pairwise comparisons, in the children's order of declaration.
+    for g in groups {
+        let g = g.get_ref();
+        let Some(matrix) = &g.ahp else { continue };
+        let pos = nodes.iter().position(|n| n.id == *g.id.get_ref())?;
+        let children = nodes[pos].children.clone();
+        if let Some(&c) = children
+            .iter()
+            .find(|&&c| explicit_weight.contains(&nodes[c].id))
+        {
+            check.at(
+                Code::BadParameter,
+                matrix.span(),
+                format!(
+                    "\"{}\" has both ahp weights and its own weight on \"{}\"",
+                    g.id.get_ref(),
+                    nodes[c].id
+                ),
+                "remove the children's weight keys, or the ahp matrix",
+            );
+            return None;
+        }
+        match ahp_weights(matrix.get_ref(), children.len()) {
+            Err(message) => {
+                check.at(Code::BadParameter, matrix.span(), format!("ahp of \"{}\": {message}", g.id.get_ref()), "a pairwise matrix is square (one row per child), positive, with a_ji = 1 / a_ij and 1 on the diagonal");
+                return None;
+            }
+            Ok((weights, cr)) => {
+                if cr > 0.1 && !g.ahp_allow_inconsistent.unwrap_or(false) {
+                    check.at(Code::BadParameter, matrix.span(), format!("ahp of \"{}\": consistency ratio {cr:.3} is above 0.1", g.id.get_ref()), "revise the comparisons, or set ahp_allow_inconsistent = true to accept them");
+                    return None;
+                }
+                for (&c, w) in children.iter().zip(weights) {
+                    nodes[c].weight = w;
+                }
+                consistency.insert(g.id.get_ref().clone(), cr);
+            }
+        }
+    }
     Some(Framework {
         nodes,
         indicators: indicator_positions,
+        consistency,
     })
+}
+
+/// Saaty's random consistency index by matrix size.
+const RANDOM_INDEX: [f64; 11] = [
+    0.0, 0.0, 0.0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49,
+];
+
+/// AHP weights: the principal eigenvector of a positive reciprocal matrix (by power
+/// iteration), summing to 1, and the consistency ratio CR = CI / RI, CI = (lambda - n)/(n - 1)
+/// (Saaty 1980).
+pub fn ahp_weights(m: &[Vec<f64>], n: usize) -> Result<(Vec<f64>, f64), String> {
+    if m.len() != n || m.iter().any(|r| r.len() != n) {
+        return Err(format!(
+            "the matrix must be {n} x {n}, one row and column per child"
+        ));
+    }
+    for i in 0..n {
+        for j in 0..n {
+            let (a, b) = (m[i][j], m[j][i]);
+            if !(a.is_finite() && a > 0.0) {
+                return Err(format!(
+                    "entry [{}][{}] = {a} is not a positive number",
+                    i + 1,
+                    j + 1
+                ));
+            }
+            if ((a * b) - 1.0).abs() > 0.01 {
+                return Err(format!(
+                    "entries [{}][{}] = {a} and [{}][{}] = {b} are not reciprocal",
+                    i + 1,
+                    j + 1,
+                    j + 1,
+                    i + 1
+                ));
+            }
+        }
+    }
+    let mut w = vec![1.0 / n as f64; n];
+    for _ in 0..1000 {
+        let next: Vec<f64> = (0..n)
+            .map(|i| (0..n).map(|j| m[i][j] * w[j]).sum())
+            .collect();
+        let total: f64 = next.iter().sum();
+        let next: Vec<f64> = next.iter().map(|v| v / total).collect();
+        let done = next.iter().zip(&w).all(|(a, b)| (a - b).abs() < 1e-15);
+        w = next;
+        if done {
+            break;
+        }
+    }
+    let lambda = (0..n)
+        .map(|i| (0..n).map(|j| m[i][j] * w[j]).sum::<f64>() / w[i])
+        .sum::<f64>()
+        / n as f64;
+    let cr = if n <= 2 {
+        0.0
+    } else {
+        (lambda - n as f64) / (n as f64 - 1.0) / RANDOM_INDEX[n.min(10)]
+    };
+    Ok((w, cr.max(0.0)))
 }
 
 /// The candidate closest to `word` by edit distance, if it is close enough to be a likely typo.
@@ -1703,6 +1816,71 @@ mod tests {
         let text = "a = 1\nназвание = 2\n";
         let offset = text.find('2').unwrap();
         assert_eq!(line_col(text, offset), (2, 12));
+    }
+
+    /// Saaty's textbook matrix [[1, 3, 5], [1/3, 1, 3], [1/5, 1/3, 1]]: weights 0.637, 0.258,
+    /// 0.105, lambda_max 3.039, CR = 0.0193 / 0.58 = 0.033. A cyclic matrix (A 9x B, B 9x C,
+    /// C 9x A) is as inconsistent as can be.
+    #[test]
+    fn ahp_weights_and_consistency() {
+        let m = vec![
+            vec![1.0, 3.0, 5.0],
+            vec![1.0 / 3.0, 1.0, 3.0],
+            vec![0.2, 1.0 / 3.0, 1.0],
+        ];
+        let (w, cr) = ahp_weights(&m, 3).unwrap();
+        for (got, want) in w.iter().zip([0.637, 0.258, 0.105]) {
+            assert!((got - want).abs() < 5e-4, "{got} against {want}");
+        }
+        assert!((cr - 0.033).abs() < 5e-4, "{cr}");
+        let cyclic = vec![
+            vec![1.0, 9.0, 1.0 / 9.0],
+            vec![1.0 / 9.0, 1.0, 9.0],
+            vec![9.0, 1.0 / 9.0, 1.0],
+        ];
+        assert!(ahp_weights(&cyclic, 3).unwrap().1 > 0.1);
+        let not_reciprocal = vec![vec![1.0, 3.0], vec![3.0, 1.0]];
+        assert!(
+            ahp_weights(&not_reciprocal, 2)
+                .unwrap_err()
+                .contains("not reciprocal")
+        );
+        assert!(ahp_weights(&m, 2).unwrap_err().contains("2 x 2"));
+    }
+
+    /// In a spec: the children take the eigenvector as weights; an inconsistent matrix is
+    /// refused at its line unless allowed.
+    #[test]
+    fn ahp_in_a_spec() {
+        let spec = |matrix: &str| {
+            format!(
+                "[index]\nid = \"x\"\nversion = \"1\"\nlanguages = [\"en\"]\nscale = [0, 100]\nname = {{ en = \"X\" }}\n[[unit]]\ncode = \"A\"\nname = {{ en = \"A\" }}\n[defaults]\npooling = \"each-year\"\nnormalisation = {{ method = \"min-max\" }}\naggregation = {{ method = \"arithmetic\" }}\n[[group]]\nid = \"g\"\nparent = \"x\"\nname = {{ en = \"G\" }}\nahp = {matrix}\n{}",
+                ["a", "b", "c"].map(|i| format!("[[indicator]]\nid = \"{i}\"\nparent = \"g\"\nname = {{ en = \"{i}\" }}\nunit = \"u\"\ndirection = \"higher\"\nsource = \"s\"\n")).concat()
+            )
+        };
+        let ok = parse_str(
+            &spec("[[1, 3, 5], [0.3333333, 1, 3], [0.2, 0.3333333, 1]]"),
+            Path::new("x.toml"),
+        )
+        .unwrap();
+        let fw = &ok.framework;
+        let w = |id: &str| fw.relative_weight(fw.position(id).unwrap());
+        assert!((w("a") - 0.637).abs() < 5e-4);
+        assert!((fw.consistency["g"] - 0.033).abs() < 5e-4);
+        let bad = parse_str(
+            &spec("[[1, 9, 0.1111111], [0.1111111, 1, 9], [9, 0.1111111, 1]]"),
+            Path::new("x.toml"),
+        )
+        .unwrap_err();
+        let SpecError::Invalid { problems } = bad else {
+            panic!("not a spec problem")
+        };
+        assert!(
+            problems[0].message.contains("consistency ratio"),
+            "{}",
+            problems[0].message
+        );
+        assert_eq!(problems[0].line, Some(18), "the line of ahp = ...");
     }
 
     #[test]

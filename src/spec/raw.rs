@@ -214,6 +214,10 @@ pub struct RawGroup {
     pub aggregation: Option<Spanned<RawMethod>>,
     #[serde(default)]
     pub missing: Option<Spanned<RawMissing>>,
+    #[serde(default)]
+    pub ahp: Option<Spanned<Vec<Vec<f64>>>>,
+    #[serde(default)]
+    pub ahp_allow_inconsistent: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]

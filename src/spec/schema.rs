@@ -228,7 +228,12 @@ pub fn json_schema() -> Value {
                     "additionalProperties": false,
                     "properties": node_common(json!({
                         "aggregation": method("aggregation", AGGREGATIONS),
-                        "missing": missing()
+                        "missing": missing(),
+                        "ahp": {
+                            "type": "array", "items": { "type": "array", "items": { "type": "number", "exclusiveMinimum": 0 } },
+                            "description": "pairwise comparisons of the children (rows and columns in their order of declaration, [[group]] children first): the weights are the principal eigenvector"
+                        },
+                        "ahp_allow_inconsistent": { "type": "boolean", "description": "accept a consistency ratio above 0.1" }
                     }))
                 }
             },
