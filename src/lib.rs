@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod digest;
 pub mod error;
 pub mod explain;
+pub mod formula;
 pub mod load;
 pub mod normalise;
 pub mod output;

@@ -566,6 +566,7 @@ mod tests {
             normalisation,
             imputation: Default::default(),
             treatment: Default::default(),
+            formula: None,
         }
     }
 

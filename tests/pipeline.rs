@@ -291,3 +291,63 @@ fn imputed_and_treated_values_are_normalised_and_logged() {
     // The raw panel keeps what was loaded.
     assert_eq!(r.panel.get(0, r.panel.units.find("R3").unwrap(), 2), None);
 }
+
+/// A derived indicator: offences per 10,000 children from two raw columns, per region and
+/// year. A: 30 / 120,000 * 10,000 = 2.5; B: 12 / 40,000 * 10,000 = 3; min-max (lower is better)
+/// gives A 100, B 0. A zero denominator is refused with the region and year.
+#[test]
+fn derived_indicators_are_computed_from_raw_columns() {
+    let dir = std::env::temp_dir().join(format!("cwi-derived-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = r#"
+[index]
+id = "d"
+version = "1"
+languages = ["en"]
+scale = [0, 100]
+name = { en = "D" }
+[units]
+from_data = true
+[defaults]
+pooling = "each-year"
+normalisation = { method = "min-max" }
+aggregation = { method = "arithmetic" }
+[[indicator]]
+id = "offence_rate"
+parent = "d"
+name = { en = "Offences against children per 10,000 children" }
+unit = "per 10,000 children"
+direction = "lower"
+source = "test"
+formula = "offences / child_population * 10000"
+"#;
+    let spec_path = dir.join("d.toml");
+    let data = dir.join("data.csv");
+    std::fs::write(&data, "region,year,indicator,value\nA,2024,offences,30\nA,2024,child_population,120000\nB,2024,offences,12\nB,2024,child_population,40000\n").unwrap();
+    let r = run(spec::parse_str(text, &spec_path).unwrap(), &[&data]).unwrap();
+    let raw = |region: &str| r.panel.get(0, r.panel.units.find(region).unwrap(), 0);
+    assert_eq!(raw("A"), Some(2.5));
+    assert!((raw("B").unwrap() - 3.0).abs() < 1e-12);
+    close(score(&r, "offence_rate", "A", 2024), 100.0);
+    close(score(&r, "offence_rate", "B", 2024), 0.0);
+    std::fs::write(&data, "region,year,indicator,value\nA,2024,offences,30\nA,2024,child_population,0\nB,2024,offences,12\nB,2024,child_population,40000\n").unwrap();
+    let err = run(spec::parse_str(text, &spec_path).unwrap(), &[&data])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains(
+            "the formula of \"offence_rate\" meets a division by zero for region A, year 2024"
+        ),
+        "{err}"
+    );
+    // A formula that does not parse is refused at its column.
+    let broken = text.replace("* 10000\"", "* \"");
+    let err = spec::parse_str(&broken, &spec_path)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("formula of \"offence_rate\": the formula ends where a value is expected"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -550,6 +550,22 @@ fn build_panel(
 
     let mut unknown_regions: BTreeMap<u32, (usize, Diagnostic)> = BTreeMap::new();
     let mut unknown_indicators: BTreeMap<u32, (usize, Diagnostic)> = BTreeMap::new();
+    // Raw columns that derived indicators' formulas read: (value, first record + 1) per cell.
+    let mut raw_columns: HashMap<String, Vec<(Option<f64>, u32)>> = framework
+        .indicators
+        .iter()
+        .filter_map(|&n| match &framework.nodes[n].kind {
+            NodeKind::Indicator(i) => i.formula.as_ref(),
+            _ => None,
+        })
+        .flat_map(|f| f.columns())
+        .map(|c| {
+            (
+                match_key(&c),
+                vec![(None, 0); panel.years.len() * panel.units.len()],
+            )
+        })
+        .collect();
     // The first record (index + 1) given for each cell, to find duplicates.
     let (n_units, n_ind) = (panel.units.len(), panel.indicators.len());
     let mut seen: Vec<u32> = vec![0; panel.years.len() * n_units * n_ind];
@@ -588,6 +604,23 @@ fn build_panel(
         panel.mark_present(year, unit);
         let Some(indicator) = indicator_of[r.indicator as usize] else {
             let name = &gathered.indicators[r.indicator as usize];
+            if let Some(values) = raw_columns.get_mut(&match_key(name)) {
+                let cell = year * n_units + unit;
+                if values[cell].1 != 0 {
+                    let first = &gathered.records[values[cell].1 as usize - 1];
+                    diagnostics.push(
+                        gathered
+                            .at_row(Code::DuplicateRow, r.file, r.row as usize, None, format!(
+                                "duplicated value for region {}, year {}, column \"{name}\" (first given in {} row {})",
+                                panel.units.get(unit).code, r.year, gathered.files[first.file as usize].name, first.row + 1
+                            ))
+                            .hint("keep one row per region, year and column"),
+                    );
+                } else {
+                    values[cell] = (r.value, k as u32 + 1);
+                }
+                continue;
+            }
             let entry = unknown_indicators.entry(r.indicator).or_insert_with(|| {
                 let ids = framework.indicators.iter().map(|&n| framework.nodes[n].id.as_str());
                 let hint = match crate::spec::nearest(name, ids) {
@@ -661,6 +694,7 @@ fn build_panel(
             }
         }
     }
+    derive(spec, &mut panel, &raw_columns, &mut with_data, diagnostics);
     for (rows, mut d) in unknown_regions
         .into_values()
         .chain(unknown_indicators.into_values())
@@ -684,6 +718,74 @@ fn build_panel(
     }
     spec_level_checks(spec, &panel, &with_data, diagnostics, &all_files());
     Some(panel)
+}
+
+/// Computes the derived indicators from their formulas' raw columns, per region and year.
+fn derive(
+    spec: &Spec,
+    panel: &mut Panel,
+    raw: &HashMap<String, Vec<(Option<f64>, u32)>>,
+    with_data: &mut [bool],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let fw = &spec.framework;
+    let file = spec.path.display().to_string();
+    let n_units = panel.units.len();
+    for (i, &node) in fw.indicators.iter().enumerate() {
+        let NodeKind::Indicator(ind) = &fw.nodes[node].kind else {
+            continue;
+        };
+        let Some(formula) = &ind.formula else {
+            continue;
+        };
+        let id = &fw.nodes[node].id;
+        if with_data[i] {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::DuplicateRow,
+                    file.clone(),
+                    format!("\"{id}\" is given both in the data and as a formula"),
+                )
+                .hint("remove its rows from the data, or its formula from the spec"),
+            );
+            continue;
+        }
+        for y in 0..panel.years.len() {
+            for u in panel.present_units(y) {
+                let column = |c: &str| raw.get(&match_key(c)).and_then(|v| v[y * n_units + u].0);
+                match formula.eval(&column) {
+                    Ok(Some(v)) => {
+                        if let Some((lo, hi)) = ind.valid
+                            && !(lo..=hi).contains(&v)
+                        {
+                            diagnostics.push(
+                                Diagnostic::new(Code::OutOfRange, file.clone(), format!(
+                                    "\"{id}\" computes to {v} for region {}, year {}, outside its valid range [{lo}, {hi}]",
+                                    panel.units.get(u).code, panel.years[y]
+                                ))
+                                .hint("check the raw columns of the formula and their units"),
+                            );
+                        }
+                        panel.set(y, u, i, Some(v));
+                        with_data[i] = true;
+                    }
+                    Ok(None) => {}
+                    Err(message) => diagnostics.push(
+                        Diagnostic::new(
+                            Code::NotANumber,
+                            file.clone(),
+                            format!(
+                                "the formula of \"{id}\" meets a {message} for region {}, year {}",
+                                panel.units.get(u).code,
+                                panel.years[y]
+                            ),
+                        )
+                        .hint("check the denominator column for that region and year"),
+                    ),
+                }
+            }
+        }
+    }
 }
 
 /// The standard error of a record's value: given, or from a sample size for a share

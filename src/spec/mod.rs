@@ -321,6 +321,8 @@ pub struct Indicator {
     pub imputation: Impute,
     /// How outliers are treated before normalisation.
     pub treatment: Treatment,
+    /// For a derived indicator: its formula of raw data columns, computed at loading.
+    pub formula: Option<crate::formula::Expr>,
 }
 
 /// Imputation of missing values in the computation (step 3 of the OECD/JRC Handbook).

@@ -1468,14 +1468,33 @@ fn framework(
             (None, Some(d)) => *d,
             (None, None) => Some(Treatment::None),
         };
-        let indicator = match (direction, norm, valid, imputation, treat) {
+        let formula = match &i.formula {
+            None => Some(None),
+            Some(f) => match crate::formula::parse(f.get_ref()) {
+                Ok(e) => Some(Some(e)),
+                Err(e) => {
+                    // +1: the opening quote of the TOML string.
+                    let at = f.span().start + 1 + e.at;
+                    check.at(
+                        Code::BadParameter,
+                        at..at,
+                        format!("formula of \"{id}\": {}", e.message),
+                        "write arithmetic of column names and numbers, e.g. offences / child_population * 10000",
+                    );
+                    None
+                }
+            },
+        };
+        let indicator = match (direction, norm, valid, imputation, treat, formula) {
             (
                 Some(direction),
                 Some(normalisation),
                 Some(valid),
                 Some(imputation),
                 Some(treatment),
+                Some(formula),
             ) => Some(Indicator {
+                formula,
                 unit: i.unit.clone(),
                 direction,
                 source: i.source.clone(),

@@ -232,6 +232,8 @@ pub struct RawIndicator {
     pub direction: Spanned<String>,
     pub source: String,
     #[serde(default)]
+    pub formula: Option<Spanned<String>>,
+    #[serde(default)]
     pub valid: Option<Spanned<Vec<f64>>>,
     #[serde(default)]
     pub normalisation: Option<Spanned<RawMethod>>,

@@ -247,6 +247,7 @@ pub fn json_schema() -> Value {
                         "unit": { "type": "string" },
                         "direction": { "type": "string", "enum": ["higher", "lower"] },
                         "source": { "type": "string" },
+                        "formula": { "type": "string", "description": "a derived indicator: arithmetic of raw data columns, e.g. \"offences / child_population * 10000\"" },
                         "valid": pair("valid range of raw values [low, high]; values outside are errors"),
                         "normalisation": method("normalisation", NORMALISATIONS),
                         "imputation": method("imputation", IMPUTATIONS),
