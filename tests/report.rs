@@ -222,8 +222,8 @@ fn the_report_renders_in_a_browser() {
         for text in expected {
             assert!(dom.contains(text), "{lang}: the page lacks {text}");
         }
-        let shot = root()
-            .join("target")
+        // Kept after the run (cargo's target/tmp), for a person to look at.
+        let shot = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
             .join(format!("report-screenshot-{lang}.png"));
         let _ = fs::remove_file(&shot);
         let o = Command::new(chromium)
