@@ -10,7 +10,8 @@ use crate::spec;
 /// Compute scores and ranks for every region, year and node of the framework.
 ///
 /// Checks the spec and data as `cwi validate` does and refuses on any error; then loads the
-/// data files (CSV, Parquet or Excel, long or wide), normalises, weights and aggregates them as
+/// data files (CSV, Parquet or Excel, long or wide), imputes, treats outliers, normalises, weights
+/// and aggregates them as
 /// the spec says, and writes into DIR: scores.csv, scores.json and manifest.json.
 /// Files are replaced only when every output was rendered and written; on an error the
 /// directory is left as it was.
