@@ -359,6 +359,17 @@ fn read_table(
         }
     };
 
+    // A value with its standard error and sample size; `Err` names the column refused.
+    let read_cell =
+        |row: usize,
+         col: usize|
+         -> Result<(Option<f64>, Option<f64>, Option<f64>), (usize, number::Refusal)> {
+            let (se_col, n_col) = error_cols(col);
+            let se = error_cell(se_col, row)?;
+            let n = error_cell(n_col, row)?;
+            let v = value(&t.data[col], row).map_err(|e| (col, e))?;
+            Ok((v, se, n))
+        };
     let layout_kind = if let Some((ind_col, val_col)) = long {
         for (row, key) in row_keys.iter().enumerate() {
             let Some((region, year)) = *key else { continue };
@@ -378,36 +389,23 @@ fn read_table(
                 );
                 continue;
             }
-            let (se_col, n_col) = error_cols(val_col);
-            let errors = error_cell(se_col, row).and_then(|se| Ok((se, error_cell(n_col, row)?)));
-            let (se, n) = match errors {
-                Ok(e) => e,
-                Err((c, (code, message, hint))) => {
-                    problems.push(
-                        gathered
-                            .at_row(code, file_no, row, Some(&t.columns[c]), message)
-                            .hint(hint),
-                    );
-                    continue;
-                }
-            };
-            match value(&t.data[val_col], row) {
-                Ok(v) => {
+            match read_cell(row, val_col) {
+                Ok((value, se, n)) => {
                     let indicator = gathered.indicator(indicator);
                     gathered.records.push(Record {
                         region,
                         year,
                         indicator,
-                        value: v,
+                        value,
                         se,
                         n,
                         file: file_no,
                         row: row as u32,
                     });
                 }
-                Err((code, message, hint)) => problems.push(
+                Err((c, (code, message, hint))) => problems.push(
                     gathered
-                        .at_row(code, file_no, row, Some(&t.columns[val_col]), message)
+                        .at_row(code, file_no, row, Some(&t.columns[c]), message)
                         .hint(hint),
                 ),
             }
@@ -419,34 +417,20 @@ fn read_table(
             let indicator = gathered.indicator(&t.columns[col]);
             for (row, key) in row_keys.iter().enumerate() {
                 let Some((region, year)) = *key else { continue };
-                let (se_col, n_col) = error_cols(col);
-                let errors =
-                    error_cell(se_col, row).and_then(|se| Ok((se, error_cell(n_col, row)?)));
-                let (se, n) = match errors {
-                    Ok(e) => e,
-                    Err((c, (code, message, hint))) => {
-                        problems.push(
-                            gathered
-                                .at_row(code, file_no, row, Some(&t.columns[c]), message)
-                                .hint(hint),
-                        );
-                        continue;
-                    }
-                };
-                match value(&t.data[col], row) {
-                    Ok(v) => gathered.records.push(Record {
+                match read_cell(row, col) {
+                    Ok((value, se, n)) => gathered.records.push(Record {
                         region,
                         year,
                         indicator,
-                        value: v,
+                        value,
                         se,
                         n,
                         file: file_no,
                         row: row as u32,
                     }),
-                    Err((code, message, hint)) => problems.push(
+                    Err((c, (code, message, hint))) => problems.push(
                         gathered
-                            .at_row(code, file_no, row, Some(&t.columns[col]), message)
+                            .at_row(code, file_no, row, Some(&t.columns[c]), message)
                             .hint(hint),
                     ),
                 }
