@@ -5,8 +5,6 @@ use std::path::PathBuf;
 use crate::audit::{audit, correlation_chart, render};
 use crate::error::Error;
 use crate::output::{OutputError, language, write_atomically};
-use crate::pipeline::run as run_pipeline;
-use crate::spec;
 
 /// Audit an index: statistics, correlations, Cronbach's alpha and PCA per group.
 ///
@@ -19,12 +17,8 @@ use crate::spec;
 /// between indicators (charts/correlations-YEAR.svg and .png).
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The indicator spec (TOML).
-    #[arg(long, value_name = "FILE")]
-    spec: PathBuf,
-    /// Data files.
-    #[arg(long, value_name = "FILE", num_args = 1.., required = true)]
-    data: Vec<PathBuf>,
+    #[command(flatten)]
+    inputs: super::inputs::Inputs,
     /// Output directory; created if needed.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
@@ -37,8 +31,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<(), Error> {
-    let spec = spec::load(&args.spec)?;
-    let results = run_pipeline(spec, &args.data)?;
+    let results = args.inputs.results()?;
     let lang = language(&results, args.lang.as_deref())?;
     let panel = &results.panel;
     let year = match args.year {

@@ -4,8 +4,6 @@ use std::path::PathBuf;
 
 use crate::error::Error;
 use crate::output::{Staged, language, stage_outputs};
-use crate::pipeline::run as run_pipeline;
-use crate::spec;
 
 /// Compute scores and ranks for every region, year and node of the framework.
 ///
@@ -17,14 +15,8 @@ use crate::spec;
 /// directory is left as it was.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The indicator spec (TOML).
-    #[arg(long, value_name = "FILE")]
-    spec: PathBuf,
-    /// Data files, merged into one panel: CSV (.csv, .tsv), Parquet (.parquet) or Excel (.xlsx),
-    /// in long format (region, year, indicator, value) or wide (region, year, one column per
-    /// indicator).
-    #[arg(long, value_name = "FILE", num_args = 1.., required = true)]
-    data: Vec<PathBuf>,
+    #[command(flatten)]
+    inputs: super::inputs::Inputs,
     /// Output directory; created if needed.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
@@ -39,14 +31,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<(), Error> {
-    let spec = spec::load(&args.spec)?;
-    for warning in &spec.warnings {
-        eprintln!("{warning}");
-    }
-    let results = run_pipeline(spec, &args.data)?;
-    for warning in results.panel.report.diagnostics.iter() {
-        eprintln!("{warning}");
-    }
+    let results = args.inputs.results()?;
     let lang = language(&results, args.lang.as_deref())?;
     let mut staged = Staged::new(&args.out)?;
     stage_outputs(&mut staged, &results, &lang, args.csv)?;

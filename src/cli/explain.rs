@@ -1,12 +1,8 @@
 //! `cwi explain`: the contribution of every indicator to a region's score and its change.
 
-use std::path::PathBuf;
-
 use crate::error::Error;
 use crate::explain::{explain, render};
 use crate::output::language;
-use crate::pipeline::run as run_pipeline;
-use crate::spec;
 
 /// Explain a region's score: every indicator's contribution, summing to the score.
 ///
@@ -17,12 +13,8 @@ use crate::spec;
 /// regions' scores).
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The indicator spec (TOML).
-    #[arg(long, value_name = "FILE")]
-    spec: PathBuf,
-    /// Data files.
-    #[arg(long, value_name = "FILE", num_args = 1.., required = true)]
-    data: Vec<PathBuf>,
+    #[command(flatten)]
+    inputs: super::inputs::Inputs,
     /// The region: code, name or alias.
     #[arg(long, value_name = "REGION")]
     region: String,
@@ -51,8 +43,7 @@ pub enum ExplainError {
 }
 
 pub fn run(args: Args) -> Result<(), Error> {
-    let spec = spec::load(&args.spec)?;
-    let results = run_pipeline(spec, &args.data)?;
+    let results = args.inputs.results()?;
     let lang = language(&results, args.lang.as_deref())?;
     let panel = &results.panel;
     let unit = panel

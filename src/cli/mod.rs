@@ -5,6 +5,7 @@ mod audit;
 mod compare;
 mod compute;
 mod explain;
+mod inputs;
 mod progress;
 mod report;
 mod schema;

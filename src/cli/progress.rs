@@ -24,11 +24,6 @@ impl Progress {
         self.0.inc(1);
     }
 
-    /// Prints a line to stderr without tearing the bar.
-    pub fn println(&self, line: &str) {
-        self.0.suspend(|| eprintln!("{line}"));
-    }
-
     pub fn finish(&self) {
         self.0.finish_and_clear();
     }

@@ -5,9 +5,7 @@ use std::path::PathBuf;
 use super::progress::Progress;
 use crate::error::Error;
 use crate::output::{CsvStyle, Staged, language, stage_outputs};
-use crate::pipeline::run as run_pipeline;
 use crate::report::{Context, render_charts, render_html, render_xlsx};
-use crate::spec;
 
 /// Write the yearly report: charts, one self-contained HTML file, and an Excel workbook.
 ///
@@ -18,12 +16,8 @@ use crate::spec;
 /// Labels come from the spec in the chosen language.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The indicator spec (TOML).
-    #[arg(long, value_name = "FILE")]
-    spec: PathBuf,
-    /// Data files (CSV, TSV, Parquet or Excel; long or wide).
-    #[arg(long, value_name = "FILE", num_args = 1.., required = true)]
-    data: Vec<PathBuf>,
+    #[command(flatten)]
+    inputs: super::inputs::Inputs,
     /// Output directory; created if needed.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
@@ -58,12 +52,9 @@ enum ReportFormat {
 pub fn run(args: Args) -> Result<(), Error> {
     let progress = Progress::new(args.quiet, 4);
     progress.step("reading the spec");
-    let spec = spec::load(&args.spec)?;
-    for warning in &spec.warnings {
-        progress.println(&warning.to_string());
-    }
+    let spec = args.inputs.spec()?;
     progress.step("loading and computing");
-    let results = run_pipeline(spec, &args.data)?;
+    let results = args.inputs.compute(spec)?;
     let lang = language(&results, args.lang.as_deref())?;
     let ctx = Context::new(&results, &lang, args.year, args.node.as_deref())?;
     let mut staged = Staged::new(&args.out)?;

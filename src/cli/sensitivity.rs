@@ -6,8 +6,6 @@ use super::progress::Progress;
 use super::uncertainty::Choices;
 use crate::error::Error;
 use crate::output::{OutputError, write_atomically};
-use crate::pipeline::run as run_pipeline;
-use crate::spec;
 use crate::uncertainty::{RESAMPLES, sensitivity};
 
 /// Variance-based sensitivity indices of the ranks to each uncertain choice.
@@ -19,12 +17,8 @@ use crate::uncertainty::{RESAMPLES, sensitivity};
 /// sensitivity/indices.csv and sensitivity/sensitivity.json.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The indicator spec (TOML).
-    #[arg(long, value_name = "FILE")]
-    spec: PathBuf,
-    /// Data files.
-    #[arg(long, value_name = "FILE", num_args = 1.., required = true)]
-    data: Vec<PathBuf>,
+    #[command(flatten)]
+    inputs: super::inputs::Inputs,
     /// Output directory; created if needed.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
@@ -39,7 +33,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<(), Error> {
-    let spec = spec::load(&args.spec)?;
+    let spec = args.inputs.spec()?;
     let mut settings = args
         .choices
         .apply(spec.uncertainty.clone(), spec.index.scale);
@@ -52,7 +46,7 @@ pub fn run(args: Args) -> Result<(), Error> {
     if !(0.0..=1.0).contains(&settings.weights) {
         return Err(crate::uncertainty::UncertaintyError::Perturbation(settings.weights).into());
     }
-    let results = run_pipeline(spec, &args.data)?;
+    let results = args.inputs.compute(spec)?;
     let progress = Progress::new(args.quiet, 0);
     let s = sensitivity(&results, &settings, &|| progress.step("model runs"))?;
     progress.finish();

@@ -6,8 +6,7 @@ use super::progress::Progress;
 use crate::chart::{Chart, Intervals};
 use crate::error::Error;
 use crate::output::{OutputError, language, write_atomically};
-use crate::pipeline::run as run_pipeline;
-use crate::spec::{self, Aggregation, Imputation, Normalisation, Uncertainty};
+use crate::spec::{Aggregation, Imputation, Normalisation, Uncertainty};
 use crate::uncertainty::monte_carlo;
 
 /// Monte Carlo uncertainty analysis of the ranks.
@@ -21,12 +20,8 @@ use crate::uncertainty::monte_carlo;
 /// and charts/rank-intervals-YEAR.svg and .png.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The indicator spec (TOML).
-    #[arg(long, value_name = "FILE")]
-    spec: PathBuf,
-    /// Data files.
-    #[arg(long, value_name = "FILE", num_args = 1.., required = true)]
-    data: Vec<PathBuf>,
+    #[command(flatten)]
+    inputs: super::inputs::Inputs,
     /// Output directory; created if needed.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
@@ -125,7 +120,7 @@ impl Choices {
 }
 
 pub fn run(args: Args) -> Result<(), Error> {
-    let spec = spec::load(&args.spec)?;
+    let spec = args.inputs.spec()?;
     let mut settings = args
         .choices
         .apply(spec.uncertainty.clone(), spec.index.scale);
@@ -139,7 +134,7 @@ pub fn run(args: Args) -> Result<(), Error> {
     if !(0.0..=1.0).contains(&settings.weights) {
         return Err(crate::uncertainty::UncertaintyError::Perturbation(settings.weights).into());
     }
-    let results = run_pipeline(spec, &args.data)?;
+    let results = args.inputs.compute(spec)?;
     let lang = language(&results, args.lang.as_deref())?;
     let progress = Progress::new(args.quiet, settings.replications as u64);
     let mc = monte_carlo(&results, &settings, &|| progress.step("replications"))?;
