@@ -220,3 +220,113 @@ fn base_year_index_averages_indices_to_2022() {
     )];
     assert!((base - 100.0).abs() < 1e-12);
 }
+
+/// The AMPI variant: for Aktobe (no gaps) in 2024, every indicator rescaled as
+/// 70 + 60 (x - (ref - delta)) / (2 delta) (130 - ... when lower is better) with the spec's
+/// reference and delta, then Mazziotta-Pareto means M - S^2 / M (S the population standard
+/// deviation) up the tree, all read here from the data files and the spec's TOML.
+#[test]
+fn ampi_rescaling_and_mazziotta_pareto_means() {
+    let out = compute(
+        "indicators/kz-ampi.toml",
+        &[
+            "data-samples/kz/statistics.csv",
+            "data-samples/kz/surveys.csv",
+        ],
+        "repro-ampi",
+    );
+    let got = scores(&out);
+    let spec: toml::Table = fs::read_to_string(root().join("indicators/kz-ampi.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let mut raw: HashMap<String, f64> = HashMap::new();
+    for line in fs::read_to_string(root().join("data-samples/kz/statistics.csv"))
+        .unwrap()
+        .lines()
+    {
+        let f: Vec<&str> = line.split(',').collect();
+        if f[0] == "Актюбинская область" && f[1] == "2024" {
+            raw.insert(f[2].into(), f[3].parse().unwrap());
+        }
+    }
+    let surveys = fs::read_to_string(root().join("data-samples/kz/surveys.csv")).unwrap();
+    let mut lines = surveys.lines().filter(|l| !l.starts_with('#'));
+    let header: Vec<String> = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    let row: Vec<&str> = lines
+        .find(|l| l.starts_with("KZ-15,2024,"))
+        .unwrap()
+        .split(',')
+        .collect();
+    for (c, name) in header
+        .iter()
+        .enumerate()
+        .skip(2)
+        .filter(|(_, h)| !h.ends_with("_n"))
+    {
+        raw.insert(name.clone(), row[c].parse().unwrap());
+    }
+    let mut value: HashMap<String, f64> = HashMap::new();
+    let mut parent: Vec<(String, String)> = Vec::new();
+    for t in spec["indicator"].as_array().unwrap() {
+        let id = t["id"].as_str().unwrap().to_string();
+        let n = t["normalisation"].as_table().unwrap();
+        let (reference, delta) = (
+            n["reference"].as_float().unwrap(),
+            n["delta"].as_float().unwrap(),
+        );
+        let r = 60.0 * (raw[&id] - (reference - delta)) / (2.0 * delta);
+        let v = if t["direction"].as_str() == Some("lower") {
+            130.0 - r
+        } else {
+            70.0 + r
+        };
+        let (s, _) = got[&("2024".to_string(), "KZ-15".to_string(), id.clone())];
+        assert!((s - v).abs() < 1e-9, "{id}: {s} against {v}");
+        value.insert(id.clone(), v);
+        parent.push((id, t["parent"].as_str().unwrap().to_string()));
+    }
+    let groups: Vec<(String, String)> = spec["group"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["id"].as_str().unwrap().to_string(),
+                t["parent"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    parent.extend(groups.clone());
+    let mpi = |node: &str, value: &HashMap<String, f64>| {
+        let x: Vec<f64> = parent
+            .iter()
+            .filter(|(_, p)| p == node)
+            .map(|(c, _)| value[c])
+            .collect();
+        let n = x.len() as f64;
+        let m = x.iter().sum::<f64>() / n;
+        let s2 = x.iter().map(|v| (v - m).powi(2)).sum::<f64>() / n;
+        m - s2 / m
+    };
+    for pass in [false, true] {
+        for (id, p) in &groups {
+            if (p == "kz-ampi") == pass {
+                let v = mpi(id, &value);
+                value.insert(id.clone(), v);
+            }
+        }
+    }
+    let index = mpi("kz-ampi", &value);
+    let (s, _) = got[&(
+        "2024".to_string(),
+        "KZ-15".to_string(),
+        "kz-ampi".to_string(),
+    )];
+    assert!((s - index).abs() < 1e-9, "{s} against {index}");
+}
