@@ -118,7 +118,12 @@ impl Rng {
 struct Sample {
     statistics: String,
     surveys: String,
+    /// 2021, on the 17 regions before the 2022 boundary changes, every indicator, long.
+    before_2022: String,
 }
+
+/// Regions created on 8 June 2022 (Abai, Jetisu, Ulytau): absent from 2021.
+const NEW_IN_2022: [&str; 3] = ["KZ-10", "KZ-33", "KZ-62"];
 
 fn generate(spec: &spec::Spec) -> Result<Sample, String> {
     let units = spec.units.as_ref().ok_or("the spec must list its units")?;
@@ -215,9 +220,41 @@ fn generate(spec: &spec::Spec) -> Result<Sample, String> {
             surveys.push('\n');
         }
     }
+    // 2021 on the old boundaries, from its own generator so the 2022-2024 files stay as they
+    // are: the same levels, one year of trend less.
+    let mut rng = Rng(SEED + 2021);
+    let mut before_2022 = String::from(NOTICE);
+    before_2022.push_str("# 2021, before the boundary changes of 8 June 2022: 17 regions (East Kazakhstan, Almaty\n# Region and Karaganda on their old territories; no Abai, Jetisu or Ulytau).\n");
+    before_2022.push_str("region,year,indicator,value\n");
+    for &node in &fw.indicators {
+        let id = fw.nodes[node].id.as_str();
+        let NodeKind::Indicator(ind) = &fw.nodes[node].kind else {
+            unreachable!("indicators are indicator nodes")
+        };
+        let level = LEVELS
+            .iter()
+            .find(|l| l.id == id)
+            .ok_or_else(|| format!("no level for indicator {id}"))?;
+        let sign = if ind.direction == Direction::Higher {
+            1.0
+        } else {
+            -1.0
+        };
+        for (u, unit) in units.iter().enumerate() {
+            if NEW_IN_2022.contains(&unit.code.as_str()) {
+                continue;
+            }
+            let z = 0.3 * conditions[u] + 0.8 * rng.normal();
+            let skewed = z - 0.16 * (z * z - 1.0);
+            let v = (level.mean + sign * (level.sd * skewed - 0.35 * level.trend))
+                .clamp(level.lo, level.hi);
+            before_2022.push_str(&format!("{},2021,{id},{v:.*}\n", unit.code, level.decimals));
+        }
+    }
     Ok(Sample {
         statistics,
         surveys,
+        before_2022,
     })
 }
 
@@ -242,6 +279,7 @@ fn main() -> ExitCode {
     let files = [
         ("statistics.csv", sample.statistics),
         ("surveys.csv", sample.surveys),
+        ("before-2022.csv", sample.before_2022),
     ];
     let mut differ = false;
     for (name, text) in files {

@@ -6,6 +6,7 @@
 
 pub mod aggregate;
 pub mod audit;
+pub mod boundaries;
 pub mod chart;
 pub mod cli;
 pub mod compare;

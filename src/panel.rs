@@ -68,6 +68,12 @@ impl Panel {
         self.present[cell] = true;
     }
 
+    /// Takes a unit out of a year: it gets no scores then.
+    pub fn mark_absent(&mut self, year: usize, unit: usize) {
+        let cell = self.at(year, unit);
+        self.present[cell] = false;
+    }
+
     /// Whether the unit appears in the data for that year; absent units get no scores.
     pub fn is_present(&self, year: usize, unit: usize) -> bool {
         self.present[self.at(year, unit)]

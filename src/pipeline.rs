@@ -22,6 +22,9 @@ pub struct Results {
     pub treated: Option<Panel>,
     /// Every imputed and treated cell.
     pub log: crate::treat::Log,
+    /// The boundaries the series are on, and the region-years carried across a change.
+    pub boundaries: crate::boundaries::Boundaries,
+    pub carried: Vec<crate::boundaries::Carried>,
     pub normalised: Normalised,
     pub scores: Scores,
     ranks: Vec<Option<u32>>,
@@ -45,8 +48,31 @@ pub fn run(spec: Spec, data: &[impl AsRef<Path>]) -> Result<Results, Error> {
     compute(spec, panel)
 }
 
-/// Computes scores and ranks from an already loaded panel.
+/// Computes scores and ranks from an already loaded panel, on today's boundaries.
 pub fn compute(spec: Spec, panel: Panel) -> Result<Results, Error> {
+    compute_on(spec, panel, crate::boundaries::Boundaries::Current)
+}
+
+/// Loads and computes with the series on the chosen boundaries.
+pub fn run_on(
+    spec: Spec,
+    data: &[impl AsRef<Path>],
+    boundaries: crate::boundaries::Boundaries,
+) -> Result<Results, Error> {
+    let panel = load(&spec, data)?;
+    compute_on(spec, panel, boundaries)
+}
+
+/// Computes scores and ranks, with the series on the chosen boundaries.
+pub fn compute_on(
+    spec: Spec,
+    panel: Panel,
+    boundaries: crate::boundaries::Boundaries,
+) -> Result<Results, Error> {
+    let (panel, carried) = match crate::boundaries::apply(&spec, &panel, boundaries)? {
+        Some((p, carried)) => (p, carried),
+        None => (panel, Vec::new()),
+    };
     let (treated, log) = match crate::treat::treat(&spec, &panel)? {
         Some((t, log)) => (Some(t), log),
         None => (None, crate::treat::Log::default()),
@@ -67,6 +93,8 @@ pub fn compute(spec: Spec, panel: Panel) -> Result<Results, Error> {
         panel,
         treated,
         log,
+        boundaries,
+        carried,
         normalised,
         scores,
         ranks,

@@ -330,3 +330,119 @@ fn ampi_rescaling_and_mazziotta_pareto_means() {
     )];
     assert!((s - index).abs() < 1e-9, "{s} against {index}");
 }
+
+/// Boundary changes (Kazakhstan, 8 June 2022): with 2021 on the 17 old regions, today's
+/// boundaries give Abai the values of the old East Kazakhstan in 2021; the old boundaries give
+/// East Kazakhstan, from 2022, the child-population-weighted mean of itself and Abai
+/// (0.55 and 0.45 in the spec), and leave Abai, Jetisu and Ulytau out.
+#[test]
+fn series_on_todays_or_the_old_regions() {
+    let data = [
+        "data-samples/kz/statistics.csv",
+        "data-samples/kz/surveys.csv",
+        "data-samples/kz/before-2022.csv",
+    ];
+    let current = scores(&compute("indicators/kz-cwi.toml", &data, "repro-current"));
+    let count = |s: &HashMap<(String, String, String), (f64, u32)>, year: &str| {
+        s.keys().filter(|k| k.0 == year && k.2 == "kz-cwi").count()
+    };
+    assert_eq!((count(&current, "2021"), count(&current, "2024")), (20, 20));
+    let im = |region: &str| {
+        current[&(
+            "2021".to_string(),
+            region.to_string(),
+            "infant_mortality".to_string(),
+        )]
+            .0
+    };
+    assert_eq!(im("KZ-10"), im("KZ-63"));
+
+    let out = scratch("repro-historical");
+    let mut args = vec![
+        "explain",
+        "--spec",
+        "indicators/kz-cwi.toml",
+        "--region",
+        "KZ-63",
+        "--year",
+        "2022",
+        "--boundaries",
+        "historical",
+        "--json",
+        "--data",
+    ];
+    args.extend_from_slice(&data);
+    let o = cwi(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let e: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let raw = e["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["node"] == "infant_mortality")
+        .unwrap()["raw"]
+        .as_f64()
+        .unwrap();
+    let value = |name: &str| -> f64 {
+        fs::read_to_string(root().join("data-samples/kz/statistics.csv"))
+            .unwrap()
+            .lines()
+            .find(|l| l.starts_with(&format!("{name},2022,infant_mortality,")))
+            .unwrap()
+            .rsplit(',')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let expected = 0.55 * value("Восточно-Казахстанская область") + 0.45 * value("область Абай");
+    assert!((raw - expected).abs() < 1e-9, "{raw} against {expected}");
+    let o = cwi(&[
+        "compute",
+        "--spec",
+        "indicators/kz-cwi.toml",
+        "--boundaries",
+        "historical",
+        "--out",
+        out.to_str().unwrap(),
+        "--data",
+        data[0],
+        data[1],
+        data[2],
+    ]);
+    assert!(o.status.success());
+    let historical = scores(&out);
+    assert_eq!(
+        (count(&historical, "2021"), count(&historical, "2024")),
+        (17, 17)
+    );
+    assert!(!historical.contains_key(&(
+        "2024".to_string(),
+        "KZ-10".to_string(),
+        "kz-cwi".to_string()
+    )));
+    // Weights that do not sum to 1 are refused at their line.
+    let spec = out.join("bad.toml");
+    let text = fs::read_to_string(root().join("indicators/kz-cwi.toml"))
+        .unwrap()
+        .replace("weights = [0.55, 0.45]", "weights = [0.55, 0.4]");
+    fs::write(&spec, &text).unwrap();
+    fs::copy(
+        root().join("indicators/kz-regions.csv"),
+        out.join("kz-regions.csv"),
+    )
+    .unwrap();
+    let o = cwi(&["validate", spec.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        report.contains("must be 2 shares >= 0 summing to 1"),
+        "{report}"
+    );
+    let line = text
+        .lines()
+        .position(|l| l == "weights = [0.55, 0.4]")
+        .unwrap()
+        + 1;
+    assert!(report.contains(&format!("bad.toml:{line}:")), "{report}");
+}

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use crate::error::Error;
-use crate::pipeline::{Results, run};
+use crate::pipeline::{Results, run_on};
 use crate::spec::{self, Spec};
 
 #[derive(Debug, clap::Args)]
@@ -16,6 +16,10 @@ pub struct Inputs {
     /// indicator).
     #[arg(long, value_name = "FILE", num_args = 1.., required = true)]
     pub data: Vec<PathBuf>,
+    /// When the spec declares boundary changes: report the series on today's regions
+    /// (current) or on the regions before the changes (historical).
+    #[arg(long, value_enum, default_value = "current")]
+    pub boundaries: crate::boundaries::Boundaries,
 }
 
 impl Inputs {
@@ -30,7 +34,7 @@ impl Inputs {
 
     /// Loads the data for `spec` and computes; data warnings go to stderr.
     pub fn compute(&self, spec: Spec) -> Result<Results, Error> {
-        let results = run(spec, &self.data)?;
+        let results = run_on(spec, &self.data, self.boundaries)?;
         for warning in &results.panel.report.diagnostics {
             eprintln!("{warning}");
         }

@@ -28,6 +28,9 @@ struct Manifest<'a> {
     /// Cells filled by imputation, and cells changed by outlier treatment.
     imputed: &'a [crate::treat::Change],
     treated: &'a [crate::treat::Change],
+    /// The boundaries the series are on, and the region-years rebuilt across a change.
+    boundaries: crate::boundaries::Boundaries,
+    carried: &'a [crate::boundaries::Carried],
     warnings: Vec<String>,
     outputs: &'a [&'a str],
 }
@@ -160,6 +163,8 @@ pub fn render(results: &Results, lang: &str, outputs: &[&str]) -> Result<Vec<u8>
         framework,
         missing_values: panel.missing_counts(),
         imputed: &results.log.imputed,
+        boundaries: results.boundaries,
+        carried: &results.carried,
         treated: &results.log.treated,
         warnings,
         outputs,

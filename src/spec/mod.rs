@@ -44,6 +44,8 @@ pub struct Spec {
     pub pooling: Pooling,
     /// A base year that score and rank changes are also reported against.
     pub base_year: Option<i32>,
+    /// Regions split or merged, for series on today's or on the old boundaries.
+    pub boundary_changes: Vec<BoundaryChange>,
     /// The units the index ranks, or `None` when they are taken from the data.
     pub units: Option<Units>,
     pub data: DataLayout,
@@ -107,6 +109,17 @@ pub enum Imputation {
     Mean,
     /// The median of the indicator's values that year.
     Median,
+}
+
+/// A change of regional boundaries taking effect in `year`: one unit split into several
+/// (`weights` per new unit: its share, e.g. of the child population, of the old one) or several
+/// merged into one (`weights` per old unit).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BoundaryChange {
+    pub year: i32,
+    pub from: Vec<String>,
+    pub into: Vec<String>,
+    pub weights: Vec<f64>,
 }
 
 /// Thresholds of the data checks, from `[validation]`.

@@ -314,6 +314,7 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
         .map(|n| normalisation(check, n, scale));
     let default_agg = aggregation(check, &defaults.aggregation);
     let base_year = defaults.base_year;
+    let boundary_changes = boundary_changes(check, &raw.boundary_change);
     let default_missing = match &defaults.missing {
         Some(m) => missing_rule(check, m),
         None => Some(MissingRule {
@@ -378,6 +379,7 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
         index: meta,
         pooling: pooling?,
         base_year,
+        boundary_changes: boundary_changes?,
         units: units?,
         data,
         framework: framework?,
@@ -717,6 +719,54 @@ fn normalisation(
             None
         }
     }
+}
+
+fn boundary_changes(
+    check: &mut Checker,
+    raw: &[Spanned<super::raw::RawBoundaryChange>],
+) -> Option<Vec<super::BoundaryChange>> {
+    let mut out = Vec::new();
+    let mut ok = true;
+    for c in raw {
+        let span = c.span();
+        let c = c.get_ref();
+        let parts = match (c.from.len(), c.into.len()) {
+            (1, n) if n > 1 => n,
+            (n, 1) if n > 1 => n,
+            _ => {
+                check.at(
+                    Code::BadParameter,
+                    span,
+                    "a boundary change splits one region into several or merges several into one",
+                    "e.g. from = [\"KZ-63\"], into = [\"KZ-63\", \"KZ-10\"]",
+                );
+                ok = false;
+                continue;
+            }
+        };
+        let w = c.weights.get_ref();
+        let sum: f64 = w.iter().sum();
+        if w.len() != parts
+            || w.iter().any(|v| !(v.is_finite() && *v >= 0.0))
+            || (sum - 1.0).abs() > 1e-6
+        {
+            check.at(
+                Code::BadParameter,
+                c.weights.span(),
+                format!("the weights of the {} change of {} must be {parts} shares >= 0 summing to 1, not {w:?} (sum {sum})", c.year, c.from.join(", ")),
+                "give each part's share of the old region (or of the new one), e.g. of the child population",
+            );
+            ok = false;
+            continue;
+        }
+        out.push(super::BoundaryChange {
+            year: c.year,
+            from: c.from.clone(),
+            into: c.into.clone(),
+            weights: w.clone(),
+        });
+    }
+    ok.then_some(out)
 }
 
 fn count_param(

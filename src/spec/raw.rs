@@ -30,6 +30,8 @@ pub struct RawSpec {
     #[serde(default)]
     pub group: Vec<Spanned<RawGroup>>,
     #[serde(default)]
+    pub boundary_change: Vec<Spanned<RawBoundaryChange>>,
+    #[serde(default)]
     pub indicator: Vec<Spanned<RawIndicator>>,
 }
 
@@ -168,6 +170,15 @@ pub struct RawData {
     pub encoding: Option<Spanned<String>>,
     #[serde(default)]
     pub sheet: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBoundaryChange {
+    pub year: i32,
+    pub from: Vec<String>,
+    pub into: Vec<String>,
+    pub weights: Spanned<Vec<f64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

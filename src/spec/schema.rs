@@ -158,6 +158,21 @@ pub fn json_schema() -> Value {
                     "sampling": { "type": "boolean" }
                 }
             },
+            "boundary_change": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["year", "from", "into", "weights"],
+                    "additionalProperties": false,
+                    "description": "regions split (one from, several into) or merged (several from, one into) from a year on",
+                    "properties": {
+                        "year": { "type": "integer", "description": "the first year of the new boundaries" },
+                        "from": { "type": "array", "items": { "type": "string" } },
+                        "into": { "type": "array", "items": { "type": "string" } },
+                        "weights": { "type": "array", "items": { "type": "number", "minimum": 0 }, "description": "shares of the parts (e.g. child population), summing to 1" }
+                    }
+                }
+            },
             "validation": {
                 "type": "object",
                 "additionalProperties": false,
