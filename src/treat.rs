@@ -73,8 +73,20 @@ pub fn treat(spec: &Spec, panel: &Panel) -> Result<Option<(Panel, Log)>, Compute
                 if panel.get(y, u, i).is_some() {
                     continue;
                 }
+                // Values of the same group of regions (the unit's group), for group imputation.
+                let group = panel.units.get(u).group.as_ref();
+                let mut in_group: Vec<f64> = units
+                    .iter()
+                    .filter(|&&v| group.is_some() && panel.units.get(v).group.as_ref() == group)
+                    .filter_map(|&v| panel.get(y, v, i))
+                    .collect();
+                in_group.sort_by(f64::total_cmp);
                 let filled = match impute {
                     Impute::None => None,
+                    Impute::GroupMean => (!in_group.is_empty())
+                        .then(|| in_group.iter().sum::<f64>() / in_group.len() as f64),
+                    Impute::GroupMedian => (!in_group.is_empty())
+                        .then(|| crate::uncertainty::sobol::percentile(&in_group, 0.5)),
                     Impute::Mean => {
                         (!known.is_empty()).then(|| known.iter().sum::<f64>() / known.len() as f64)
                     }

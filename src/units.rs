@@ -15,6 +15,8 @@ pub struct Unit {
     pub aliases: Vec<String>,
     /// Place in the tile-grid map: (row, column), row 0 at the top.
     pub tile: Option<(u32, u32)>,
+    /// A group of regions (e.g. a macro-region), for imputation within the group.
+    pub group: Option<String>,
 }
 
 /// The registry of units with a lookup that accepts a code, a name in any language or an alias,
@@ -105,6 +107,7 @@ mod tests {
             name: Labels::single("en", en),
             aliases: aliases.iter().map(|a| a.to_string()).collect(),
             tile: None,
+            group: None,
         }
     }
 

@@ -351,3 +351,41 @@ formula = "offences / child_population * 10000"
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Imputation within a group of regions: D (south) is missing; the south's other region C has
+/// 30, so D gets 30 by group mean (the year's mean over all regions would be 20).
+#[test]
+fn group_mean_imputation_uses_the_regions_group() {
+    let dir = std::env::temp_dir().join(format!("cwi-group-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let data = dir.join("data.csv");
+    std::fs::write(
+        &data,
+        "region,year,x\nA,2024,10\nB,2024,20\nC,2024,30\nD,2024,\n",
+    )
+    .unwrap();
+    let units: String = [
+        ("A", "north"),
+        ("B", "north"),
+        ("C", "south"),
+        ("D", "south"),
+    ]
+    .iter()
+    .map(|(c, g)| format!("[[unit]]\ncode = \"{c}\"\nname = {{ en = \"{c}\" }}\ngroup = \"{g}\"\n"))
+    .collect();
+    let text = format!(
+        "[index]\nid = \"g\"\nversion = \"1\"\nlanguages = [\"en\"]\nscale = [0, 100]\nname = {{ en = \"G\" }}\n{units}[defaults]\npooling = \"each-year\"\nnormalisation = {{ method = \"min-max\" }}\nimputation = {{ method = \"group-mean\" }}\naggregation = {{ method = \"arithmetic\" }}\n[[indicator]]\nid = \"x\"\nparent = \"g\"\nname = {{ en = \"X\" }}\nunit = \"u\"\ndirection = \"higher\"\nsource = \"t\"\n"
+    );
+    let r = run(
+        spec::parse_str(&text, &dir.join("g.toml")).unwrap(),
+        &[&data],
+    )
+    .unwrap();
+    assert_eq!(r.log.imputed.len(), 1);
+    assert_eq!(
+        (r.log.imputed[0].region.as_str(), r.log.imputed[0].after),
+        ("D", 30.0)
+    );
+    close(score(&r, "x", "D", 2024), 100.0);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -488,6 +488,7 @@ fn build_panel(
                     name,
                     aliases: vec![],
                     tile: None,
+                    group: None,
                 }) {
                     diagnostics.push(
                         Diagnostic::new(

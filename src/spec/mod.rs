@@ -349,6 +349,10 @@ pub enum Impute {
     Mean,
     /// The median of the indicator's values that year.
     Median,
+    /// The mean over the regions of the same group (`group` of the units) that year.
+    GroupMean,
+    /// The median over the regions of the same group that year.
+    GroupMedian,
     /// Linear interpolation in the region's own series between the nearest earlier and later
     /// years with values; ends stay missing.
     Interpolate,

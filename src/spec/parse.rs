@@ -798,6 +798,8 @@ fn impute(check: &mut Checker, spanned: &Spanned<RawMethod>) -> Option<Impute> {
         "mean" => (Impute::Mean, &[]),
         "median" => (Impute::Median, &[]),
         "interpolate" => (Impute::Interpolate, &[]),
+        "group-mean" => (Impute::GroupMean, &[]),
+        "group-median" => (Impute::GroupMedian, &[]),
         "carry" => (
             Impute::Carry {
                 years: count_param(check, &raw.years, "years", 1)?,
@@ -809,7 +811,7 @@ fn impute(check: &mut Checker, spanned: &Spanned<RawMethod>) -> Option<Impute> {
                 Code::UnknownMethod,
                 raw.method.span(),
                 format!("unknown imputation method \"{other}\""),
-                "use one of: none, mean, median, interpolate, carry",
+                "use one of: none, mean, median, group-mean, group-median, interpolate, carry",
             );
             return None;
         }
@@ -1052,6 +1054,7 @@ fn units(
                 name,
                 aliases,
                 tile,
+                group: raw.group.clone(),
             }) {
                 check.at(
                     Code::UnitClash,
@@ -1121,6 +1124,7 @@ fn read_units_table(file: &Path, languages: &[String]) -> Result<Vec<(Unit, usiz
     }
     let alias_col = col("aliases");
     let tile_cols = col("tile_row").zip(col("tile_col"));
+    let group_col = col("group");
     let mut out = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| {
@@ -1191,6 +1195,7 @@ fn read_units_table(file: &Path, languages: &[String]) -> Result<Vec<(Unit, usiz
                 name: Labels::new(names),
                 aliases,
                 tile,
+                group: group_col.map(field).filter(|g| !g.is_empty()),
             },
             line,
         ));

@@ -145,6 +145,8 @@ pub struct RawUnit {
     pub aliases: Vec<Spanned<String>>,
     #[serde(default)]
     pub tile: Option<Spanned<Vec<i64>>>,
+    #[serde(default)]
+    pub group: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

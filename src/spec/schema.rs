@@ -80,7 +80,15 @@ const NORMALISATIONS: &[&str] = &[
     "piecewise",
     "ampi",
 ];
-const IMPUTATIONS: &[&str] = &["none", "mean", "median", "interpolate", "carry"];
+const IMPUTATIONS: &[&str] = &[
+    "none",
+    "mean",
+    "median",
+    "group-mean",
+    "group-median",
+    "interpolate",
+    "carry",
+];
 const TREATMENTS: &[&str] = &["none", "jrc", "winsorise", "log", "sqrt"];
 const AGGREGATIONS: &[&str] = &[
     "arithmetic",
@@ -215,7 +223,8 @@ pub fn json_schema() -> Value {
                         "tile": {
                             "type": "array", "items": { "type": "integer", "minimum": 0 }, "minItems": 2, "maxItems": 2,
                             "description": "place in the tile-grid map: [row, column], row 0 at the top"
-                        }
+                        },
+                        "group": { "type": "string", "description": "a group of regions, for group-mean and group-median imputation" }
                     }
                 }
             },
