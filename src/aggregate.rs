@@ -56,6 +56,22 @@ pub fn aggregate(
         };
         let children = &nodes[node].children;
         let weights: Vec<f64> = children.iter().map(|&c| nodes[c].weight).collect();
+        if aggregation.across_regions() {
+            for y in 0..n_years {
+                let units = panel.present_units(y);
+                let rows: Vec<Vec<Option<f64>>> = units
+                    .iter()
+                    .map(|&u| children.iter().map(|&c| scores.get(c, y, u)).collect())
+                    .collect();
+                for (&u, v) in units
+                    .iter()
+                    .zip(across_regions(aggregation, &weights, &rows))
+                {
+                    scores.set(node, y, u, v);
+                }
+            }
+            continue;
+        }
         for y in 0..n_years {
             for u in panel.present_units(y) {
                 let values: Vec<Option<f64>> =
@@ -75,6 +91,73 @@ pub fn aggregate(
         }
     }
     Ok(scores)
+}
+
+/// Scores of a method that compares regions: `rows` holds each region's children scores; a
+/// region without every (weighted) child gets none.
+pub fn across_regions(
+    aggregation: Aggregation,
+    weights: &[f64],
+    rows: &[Vec<Option<f64>>],
+) -> Vec<Option<f64>> {
+    let complete: Vec<usize> = (0..rows.len())
+        .filter(|&r| {
+            rows[r]
+                .iter()
+                .zip(weights)
+                .all(|(v, &w)| w == 0.0 || v.is_some())
+        })
+        .collect();
+    let mut out = vec![None; rows.len()];
+    let value = |r: usize, c: usize| rows[r][c].unwrap_or(0.0);
+    let total: f64 = weights.iter().sum();
+    match aggregation {
+        Aggregation::RankMean => {
+            let n = complete.len() as f64;
+            let mut mean = vec![0.0; complete.len()];
+            for (c, &w) in weights.iter().enumerate().filter(|(_, w)| **w > 0.0) {
+                // Rank 1 = best: average ranks of the negated scores.
+                let negated: Vec<f64> = complete.iter().map(|&r| -value(r, c)).collect();
+                for (k, rank) in crate::audit::average_ranks(&negated)
+                    .into_iter()
+                    .enumerate()
+                {
+                    mean[k] += w * rank / total;
+                }
+            }
+            for (k, &r) in complete.iter().enumerate() {
+                out[r] = Some(n + 1.0 - mean[k]);
+            }
+        }
+        Aggregation::Copeland => {
+            let mut points = vec![0.0; complete.len()];
+            for a in 0..complete.len() {
+                for b in a + 1..complete.len() {
+                    let (mut wa, mut wb) = (0.0, 0.0);
+                    for (c, &w) in weights.iter().enumerate() {
+                        let (x, y) = (value(complete[a], c), value(complete[b], c));
+                        if x > y {
+                            wa += w;
+                        } else if y > x {
+                            wb += w;
+                        }
+                    }
+                    if wa > wb {
+                        points[a] += 1.0;
+                        points[b] -= 1.0;
+                    } else if wb > wa {
+                        points[a] -= 1.0;
+                        points[b] += 1.0;
+                    }
+                }
+            }
+            for (k, &r) in complete.iter().enumerate() {
+                out[r] = Some(points[k]);
+            }
+        }
+        _ => unreachable!("only methods across regions come here"),
+    }
+    out
 }
 
 /// Combines one group's children for one unit and year. Missing children are left out and the
@@ -130,6 +213,8 @@ pub fn combine(
         Aggregation::Sum => used.len() as f64 * mean(&|v| v),
         // Mazziotta & Pareto (2016), "On a generalized non-compensatory composite index for
         // measuring socio-economic phenomena", Social Indicators Research 127: M - S * S / M.
+        // Methods across regions are computed by `across_regions`, not region by region.
+        Aggregation::RankMean | Aggregation::Copeland => return Ok(None),
         Aggregation::Mpi => {
             let m = mean(&|v| v);
             let s = mean(&|v| (v - m).powi(2)).sqrt();
@@ -232,6 +317,36 @@ mod tests {
                 &[Some(4.0), Some(0.0)]
             )
             .is_ok()
+        );
+    }
+
+    /// Three regions, two children of equal weight: A (90, 10), B (50, 60), C (40, 70).
+    /// Ranks (1 = best): child 1: A 1, B 2, C 3; child 2: A 3, B 2, C 1; means 2, 2, 2, so every
+    /// score is 3 + 1 - 2 = 2. Copeland: A-B 1:1 tie, A-C 1:1 tie, B-C 1:1 tie: all 0.
+    /// With weights 2 and 1: mean ranks A (2*1 + 3)/3 = 5/3, B 2, C 7/3 -> A 7/3, B 2, C 5/3;
+    /// Copeland: A beats B and C (weight 2 against 1), B beats C: A 2, B 0, C -2. A region
+    /// missing a child gets no score and takes no part.
+    #[test]
+    fn rank_mean_and_copeland_compare_regions() {
+        let rows = vec![
+            vec![Some(90.0), Some(10.0)],
+            vec![Some(50.0), Some(60.0)],
+            vec![Some(40.0), Some(70.0)],
+            vec![Some(1.0), None],
+        ];
+        let equal = across_regions(Aggregation::RankMean, &[1.0, 1.0], &rows);
+        assert_eq!(equal, vec![Some(2.0), Some(2.0), Some(2.0), None]);
+        assert_eq!(
+            across_regions(Aggregation::Copeland, &[1.0, 1.0], &rows),
+            vec![Some(0.0), Some(0.0), Some(0.0), None]
+        );
+        let weighted = across_regions(Aggregation::RankMean, &[2.0, 1.0], &rows);
+        for (got, want) in weighted.iter().zip([7.0 / 3.0, 2.0, 5.0 / 3.0]) {
+            assert!((got.unwrap() - want).abs() < 1e-12);
+        }
+        assert_eq!(
+            across_regions(Aggregation::Copeland, &[2.0, 1.0], &rows),
+            vec![Some(2.0), Some(0.0), Some(-2.0), None]
         );
     }
 

@@ -462,6 +462,12 @@ pub enum Aggregation {
     /// Mazziotta-Pareto index: weighted mean M minus S * cv (S the weighted standard deviation,
     /// cv = S / M): penalises unbalanced profiles; use on scores standardised around 100.
     Mpi,
+    /// Average of the children's ranks among the regions (UNICEF Report Card), as
+    /// `n + 1 - weighted mean rank` so that higher is better; regions need every child.
+    RankMean,
+    /// Copeland's pairwise majority: +1 for each region a region beats on more (weighted)
+    /// children, -1 for each it loses to; regions need every child.
+    Copeland,
 }
 
 impl Aggregation {
@@ -475,7 +481,15 @@ impl Aggregation {
             Aggregation::Minimum => "minimum".into(),
             Aggregation::Sum => "sum".into(),
             Aggregation::Mpi => "Mazziotta-Pareto".into(),
+            Aggregation::RankMean => "mean of ranks".into(),
+            Aggregation::Copeland => "Copeland".into(),
         }
+    }
+
+    /// Whether the method compares regions with each other (rather than combine one region's
+    /// children on their own).
+    pub fn across_regions(&self) -> bool {
+        matches!(self, Aggregation::RankMean | Aggregation::Copeland)
     }
 
     /// Whether a child score of 0 or less cannot be aggregated.

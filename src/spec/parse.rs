@@ -906,12 +906,14 @@ fn aggregation(check: &mut Checker, spanned: &Spanned<RawMethod>) -> Option<Aggr
         "minimum" => (Aggregation::Minimum, &[]),
         "sum" => (Aggregation::Sum, &[]),
         "mpi" => (Aggregation::Mpi, &[]),
+        "rank-mean" => (Aggregation::RankMean, &[]),
+        "copeland" => (Aggregation::Copeland, &[]),
         other => {
             check.at(
                 Code::UnknownMethod,
                 raw.method.span(),
                 format!("unknown aggregation method \"{other}\""),
-                "use one of: arithmetic, geometric, harmonic, power, minimum, sum, mpi",
+                "use one of: arithmetic, geometric, harmonic, power, minimum, sum, mpi, rank-mean, copeland",
             );
             return None;
         }

@@ -98,6 +98,8 @@ const AGGREGATIONS: &[&str] = &[
     "minimum",
     "sum",
     "mpi",
+    "rank-mean",
+    "copeland",
 ];
 
 /// The JSON Schema of the spec format.

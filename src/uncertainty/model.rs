@@ -271,6 +271,32 @@ impl<'a> Model<'a> {
             if weights.iter().all(|w| *w == 0.0) {
                 continue;
             }
+            if aggregation.across_regions() {
+                for y in 0..ny {
+                    let rows: Vec<Vec<Option<f64>>> = self.present[y]
+                        .iter()
+                        .map(|&u| {
+                            children
+                                .iter()
+                                .map(|&c| {
+                                    let v = s[(c * ny + y) * nu + u];
+                                    v.is_finite().then_some(v)
+                                })
+                                .collect()
+                        })
+                        .collect();
+                    for (&u, v) in self.present[y].iter().zip(crate::aggregate::across_regions(
+                        aggregation,
+                        &weights,
+                        &rows,
+                    )) {
+                        if let Some(v) = v {
+                            s[(node * ny + y) * nu + u] = v;
+                        }
+                    }
+                }
+                continue;
+            }
             let mut values: Vec<Option<f64>> = vec![None; children.len()];
             for y in 0..ny {
                 for &u in &self.present[y] {
