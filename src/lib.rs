@@ -27,5 +27,6 @@ pub mod treat;
 pub mod uncertainty;
 pub mod units;
 pub mod validate;
+pub mod weight;
 
 pub use error::Error;

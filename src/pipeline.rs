@@ -25,6 +25,8 @@ pub struct Results {
     /// The boundaries the series are on, and the region-years carried across a change.
     pub boundaries: crate::boundaries::Boundaries,
     pub carried: Vec<crate::boundaries::Carried>,
+    /// What the computation noticed (PCA weights and their loadings).
+    pub notes: Vec<String>,
     pub normalised: Normalised,
     pub scores: Scores,
     ranks: Vec<Option<u32>>,
@@ -77,8 +79,10 @@ pub fn compute_on(
         Some((t, log)) => (Some(t), log),
         None => (None, crate::treat::Log::default()),
     };
+    let mut spec = spec;
     let values = treated.as_ref().unwrap_or(&panel);
     let normalised = normalise(&spec, values)?;
+    let notes = crate::weight::apply_pca(&mut spec, values, &normalised)?;
     let scores = aggregate(&spec, values, &normalised)?;
     let (n_years, n_units) = (panel.years.len(), panel.units.len());
     let mut ranks = Vec::with_capacity(spec.framework.nodes.len() * n_years * n_units);
@@ -95,6 +99,7 @@ pub fn compute_on(
         log,
         boundaries,
         carried,
+        notes,
         normalised,
         scores,
         ranks,

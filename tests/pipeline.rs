@@ -389,3 +389,44 @@ fn group_mean_imputation_uses_the_regions_group() {
     close(score(&r, "x", "D", 2024), 100.0);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// PCA weights: for two indicators the first component of their correlation matrix is
+/// (1, 1)/sqrt(2) when they correlate positively and (1, -1)/sqrt(2) when negatively, so the
+/// squared loadings give each a weight of 1/2; the negative case is reported in the manifest.
+#[test]
+fn pca_weights_from_the_first_component() {
+    let dir = std::env::temp_dir().join(format!("cwi-pca-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let data = dir.join("data.csv");
+    let spec_text = |second_direction: &str| {
+        format!(
+            "[index]\nid = \"p\"\nversion = \"1\"\nlanguages = [\"en\"]\nscale = [0, 100]\nname = {{ en = \"P\" }}\n[units]\nfrom_data = true\n[defaults]\npooling = \"each-year\"\nnormalisation = {{ method = \"min-max\" }}\naggregation = {{ method = \"arithmetic\" }}\n[[group]]\nid = \"g\"\nparent = \"p\"\nname = {{ en = \"G\" }}\nweighting = \"pca\"\n[[indicator]]\nid = \"a\"\nparent = \"g\"\nname = {{ en = \"A\" }}\nunit = \"u\"\ndirection = \"higher\"\nsource = \"t\"\n[[indicator]]\nid = \"b\"\nparent = \"g\"\nname = {{ en = \"B\" }}\nunit = \"u\"\ndirection = \"{second_direction}\"\nsource = \"t\"\n"
+        )
+    };
+    std::fs::write(
+        &data,
+        "region,year,a,b\nR1,2024,1,2\nR2,2024,2,3\nR3,2024,3,5\nR4,2024,4,4\n",
+    )
+    .unwrap();
+    for (direction, negative) in [("higher", false), ("lower", true)] {
+        let r = run(
+            spec::parse_str(&spec_text(direction), &dir.join("p.toml")).unwrap(),
+            &[&data],
+        )
+        .unwrap();
+        let fw = &r.spec.framework;
+        for id in ["a", "b"] {
+            assert!(
+                (fw.relative_weight(fw.position(id).unwrap()) - 0.5).abs() < 1e-9,
+                "{direction} {id}"
+            );
+        }
+        assert_eq!(
+            r.notes.iter().any(|n| n.contains("loads negatively")),
+            negative,
+            "{:?}",
+            r.notes
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

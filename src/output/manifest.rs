@@ -137,6 +137,7 @@ pub fn render(results: &Results, lang: &str, outputs: &[&str]) -> Result<Vec<u8>
             )
         });
     let mut warnings = panel.report.warnings();
+    warnings.extend(results.notes.iter().cloned());
     if !comparable_across_years && panel.years.len() > 1 {
         warnings.push(
             "pooling = each-year: scores are normalised within each year, so a change of score between years is not a change of level; compare ranks, or use all-years or reference-year pooling".into(),

@@ -253,6 +253,8 @@ pub struct Framework {
     pub indicators: Vec<usize>,
     /// Consistency ratio of each group weighted by an AHP matrix.
     pub consistency: BTreeMap<String, f64>,
+    /// Groups whose children's weights come from a principal component analysis at compute time.
+    pub pca: Vec<String>,
 }
 
 impl Framework {

@@ -1787,10 +1787,35 @@ fn framework(
             }
         }
     }
+    let mut pca = Vec::new();
+    for g in groups {
+        let g = g.get_ref();
+        let Some(w) = &g.weighting else { continue };
+        let pos = nodes.iter().position(|n| n.id == *g.id.get_ref())?;
+        let all_indicators = nodes[pos]
+            .children
+            .iter()
+            .all(|&c| matches!(nodes[c].kind, NodeKind::Indicator(_)));
+        if w.get_ref() != "pca"
+            || !all_indicators
+            || g.ahp.is_some()
+            || nodes[pos].children.len() < 2
+        {
+            check.at(
+                Code::BadParameter,
+                w.span(),
+                format!("weighting \"{}\" of \"{}\" cannot apply", w.get_ref(), g.id.get_ref()),
+                "weighting = \"pca\" takes a group of at least two indicators, without an ahp matrix",
+            );
+            return None;
+        }
+        pca.push(g.id.get_ref().clone());
+    }
     Some(Framework {
         nodes,
         indicators: indicator_positions,
         consistency,
+        pca,
     })
 }
 

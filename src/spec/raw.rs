@@ -231,6 +231,8 @@ pub struct RawGroup {
     pub ahp: Option<Spanned<Vec<Vec<f64>>>>,
     #[serde(default)]
     pub ahp_allow_inconsistent: Option<bool>,
+    #[serde(default)]
+    pub weighting: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

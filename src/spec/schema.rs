@@ -259,7 +259,8 @@ pub fn json_schema() -> Value {
                             "type": "array", "items": { "type": "array", "items": { "type": "number", "exclusiveMinimum": 0 } },
                             "description": "pairwise comparisons of the children (rows and columns in their order of declaration, [[group]] children first): the weights are the principal eigenvector"
                         },
-                        "ahp_allow_inconsistent": { "type": "boolean", "description": "accept a consistency ratio above 0.1" }
+                        "ahp_allow_inconsistent": { "type": "boolean", "description": "accept a consistency ratio above 0.1" },
+                        "weighting": { "type": "string", "enum": ["pca"], "description": "pca: the children's weights from the first principal component of their normalised scores" }
                     }))
                 }
             },

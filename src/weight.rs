@@ -1,0 +1,84 @@
+//! Weights derived from the data: a principal component analysis of a group's normalised
+//! indicators (Nicoletti, Scarpetta & Boylaud 2000; OECD/JRC Handbook, step 6): the weight of an
+//! indicator is its squared loading on the first component, scaled to sum to 1. A negative
+//! loading (an indicator pulling against the others) is reported.
+
+use crate::audit::{pearson, symmetric_eigen};
+use crate::error::ComputeError;
+use crate::normalise::Normalised;
+use crate::panel::Panel;
+use crate::spec::Spec;
+
+/// Sets the weights of the spec's PCA-weighted groups; returns notes for the manifest.
+pub fn apply_pca(
+    spec: &mut Spec,
+    panel: &Panel,
+    normalised: &Normalised,
+) -> Result<Vec<String>, ComputeError> {
+    let mut notes = Vec::new();
+    for id in spec.framework.pca.clone() {
+        let fw = &spec.framework;
+        let g = fw.position(&id).expect("validated group");
+        let children = fw.nodes[g].children.clone();
+        let columns: Vec<usize> = children
+            .iter()
+            .map(|&c| {
+                fw.indicators
+                    .iter()
+                    .position(|&i| i == c)
+                    .expect("children are indicators")
+            })
+            .collect();
+        // Region-years of every year with all the children's scores.
+        let mut rows: Vec<Vec<f64>> = vec![Vec::new(); columns.len()];
+        for y in 0..panel.years.len() {
+            for u in panel.present_units(y) {
+                let v: Option<Vec<f64>> =
+                    columns.iter().map(|&c| normalised.get(y, u, c)).collect();
+                if let Some(v) = v {
+                    for (k, x) in v.into_iter().enumerate() {
+                        rows[k].push(x);
+                    }
+                }
+            }
+        }
+        let corr: Option<Vec<Vec<f64>>> = rows
+            .iter()
+            .map(|a| rows.iter().map(|b| pearson(a, b)).collect())
+            .collect();
+        let (Some(corr), true) = (corr, rows[0].len() >= 3) else {
+            return Err(ComputeError {
+                message: format!(
+                    "PCA weights of \"{id}\": fewer than 3 regions with every child, or a child that does not vary"
+                ),
+                hint: "give the group explicit weights".into(),
+            });
+        };
+        let (values, vectors) = symmetric_eigen(&corr);
+        let first = &vectors[0];
+        let sign = if first.iter().sum::<f64>() < 0.0 {
+            -1.0
+        } else {
+            1.0
+        };
+        let loadings: Vec<f64> = first
+            .iter()
+            .map(|v| sign * v * values[0].max(0.0).sqrt())
+            .collect();
+        let total: f64 = loadings.iter().map(|l| l * l).sum();
+        for (&c, l) in children.iter().zip(&loadings) {
+            spec.framework.nodes[c].weight = l * l / total;
+            if *l < 0.0 {
+                notes.push(format!(
+                    "PCA weights of \"{id}\": \"{}\" loads negatively ({l:.3}) on the first component: it pulls against the other indicators",
+                    spec.framework.nodes[c].id
+                ));
+            }
+        }
+        notes.push(format!(
+            "PCA weights of \"{id}\": the first component explains {:.0}% of the variance",
+            100.0 * values[0] / children.len() as f64
+        ));
+    }
+    Ok(notes)
+}
