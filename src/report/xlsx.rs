@@ -230,6 +230,34 @@ pub fn render(ctx: &Context, manifest: &str) -> Result<Vec<u8>, ReportError> {
     sheet.set_column_width(1, 50).map_err(fail)?;
     sheet.set_freeze_panes(1, 0).map_err(fail)?;
 
+    // Imputed and treated cells, flagged one per row.
+    let sheet = book.add_worksheet();
+    sheet
+        .set_name(sheet_name(&format!("{} + {}", w.imputed, w.treated)))
+        .map_err(fail)?;
+    for (c, h) in ["flag", "id", w.year, "code", "before", "after", "how"].iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *h, &header).map_err(fail)?;
+    }
+    let changes = r
+        .log
+        .imputed
+        .iter()
+        .map(|c| ("imputed", c))
+        .chain(r.log.treated.iter().map(|c| ("treated", c)));
+    for (k, (flag, c)) in changes.enumerate() {
+        let row = k as u32 + 1;
+        sheet.write_string(row, 0, flag).map_err(fail)?;
+        sheet.write_string(row, 1, &c.indicator).map_err(fail)?;
+        sheet.write_number(row, 2, c.year as f64).map_err(fail)?;
+        sheet.write_string(row, 3, &c.region).map_err(fail)?;
+        if let Some(b) = c.before {
+            sheet.write_number(row, 4, b).map_err(fail)?;
+        }
+        sheet.write_number(row, 5, c.after).map_err(fail)?;
+        sheet.write_string(row, 6, &c.how).map_err(fail)?;
+    }
+    sheet.set_freeze_panes(1, 0).map_err(fail)?;
+
     // The manifest, one JSON line per row.
     let sheet = book.add_worksheet();
     sheet.set_name(sheet_name(w.manifest)).map_err(fail)?;
