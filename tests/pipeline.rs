@@ -430,3 +430,21 @@ fn pca_weights_from_the_first_component() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Imputation declared for a level applies to the indicators at that depth that declare none:
+/// tiny's indicators are at depth 2, so R3's missing enrolment becomes (60 + 100)/2 = 80.
+#[test]
+fn imputation_declared_per_level() {
+    let text = std::fs::read_to_string(root().join("tests/fixtures/tiny.toml")).unwrap().replacen(
+        "[[group]]",
+        "[[level]]\nname = { en = \"Group\", ru = \"Группа\" }\n\n[[level]]\nname = { en = \"Indicator\", ru = \"Показатель\" }\nimputation = { method = \"mean\" }\n\n[[group]]",
+        1,
+    );
+    let spec = spec::parse_str(&text, &root().join("tests/fixtures/tiny.toml")).unwrap();
+    let r = run(spec, &[root().join("tests/fixtures/tiny.csv")]).unwrap();
+    assert_eq!(r.log.imputed.len(), 1);
+    assert_eq!(
+        (r.log.imputed[0].indicator.as_str(), r.log.imputed[0].after),
+        ("enrolment", 80.0)
+    );
+}

@@ -235,8 +235,13 @@ pub fn render(ctx: &Context, manifest: &str) -> Result<Vec<u8>, ReportError> {
     sheet
         .set_name(sheet_name(&format!("{} + {}", w.imputed, w.treated)))
         .map_err(fail)?;
-    for (c, h) in ["flag", "id", w.year, "code", "before", "after", "how"].iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *h, &header).map_err(fail)?;
+    for (c, h) in ["flag", "id", w.year, "code", "before", "after", "how"]
+        .iter()
+        .enumerate()
+    {
+        sheet
+            .write_string_with_format(0, c as u16, *h, &header)
+            .map_err(fail)?;
     }
     let changes = r
         .log

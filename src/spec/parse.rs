@@ -324,12 +324,16 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
     };
     let mut levels = Vec::new();
     let mut level_methods = Vec::new();
+    let mut level_treatments = Vec::new();
     for (depth, level) in raw.level.iter().enumerate() {
         let level = level.get_ref();
         levels.push(labels(check, &format!("level {depth} name"), &level.name));
         let agg = level.aggregation.as_ref().map(|a| aggregation(check, a));
         let miss = level.missing.as_ref().map(|m| missing_rule(check, m));
         level_methods.push((agg, miss));
+        let imp = level.imputation.as_ref().map(|m| impute(check, m));
+        let treat = level.treatment.as_ref().map(|m| treatment(check, m));
+        level_treatments.push((imp, treat));
     }
 
     let units = units(check, &raw.units, &raw.unit, &languages, path, &labels);
@@ -363,6 +367,7 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
         &raw.indicator,
         &labels,
         FrameworkDefaults {
+            level_treatments: &level_treatments,
             normalisation: default_norm,
             imputation: default_impute,
             treatment: default_treatment,
@@ -1382,6 +1387,7 @@ fn validation(check: &mut Checker, raw: super::raw::RawValidation) -> Validation
 }
 
 struct FrameworkDefaults<'a> {
+    level_treatments: &'a [(Option<Option<Impute>>, Option<Option<Treatment>>)],
     normalisation: Option<Option<Normalisation>>,
     imputation: Option<Option<Impute>>,
     treatment: Option<Option<Treatment>>,
@@ -1437,6 +1443,8 @@ fn framework(
     labels: &LabelFn,
     defaults: FrameworkDefaults,
 ) -> Option<Framework> {
+    let mut own_methods: std::collections::HashMap<String, (bool, bool)> =
+        std::collections::HashMap::new();
     let mut explicit_weight: Vec<String> = Vec::new();
     let mut consistency: std::collections::BTreeMap<String, f64> =
         std::collections::BTreeMap::new();
@@ -1515,6 +1523,7 @@ fn framework(
                 }
             },
         };
+        own_methods.insert(id.clone(), (i.imputation.is_some(), i.treatment.is_some()));
         let imputation = match (&i.imputation, &defaults.imputation) {
             (Some(m), _) => impute(check, m),
             (None, Some(d)) => *d,
@@ -1735,7 +1744,20 @@ fn framework(
             }
             PendingKind::Indicator(indicator) => {
                 indicator_positions.push(pos);
-                NodeKind::Indicator(indicator?)
+                let mut indicator = indicator?;
+                // A level's imputation and treatment apply to the indicators at its depth
+                // that declare none of their own.
+                let (own_impute, own_treat) =
+                    own_methods.get(&p.id).copied().unwrap_or((false, false));
+                if let Some((imp, treat)) = defaults.level_treatments.get(level) {
+                    if !own_impute && let Some(imp) = imp {
+                        indicator.imputation = (*imp)?;
+                    }
+                    if !own_treat && let Some(treat) = treat {
+                        indicator.treatment = (*treat)?;
+                    }
+                }
+                NodeKind::Indicator(indicator)
             }
         };
         nodes.push(Node {

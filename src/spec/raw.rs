@@ -72,6 +72,10 @@ pub struct RawDefaults {
 pub struct RawLevel {
     pub name: RawLabels,
     #[serde(default)]
+    pub imputation: Option<Spanned<RawMethod>>,
+    #[serde(default)]
+    pub treatment: Option<Spanned<RawMethod>>,
+    #[serde(default)]
     pub aggregation: Option<Spanned<RawMethod>>,
     #[serde(default)]
     pub missing: Option<Spanned<RawMissing>>,

@@ -199,6 +199,8 @@ pub fn json_schema() -> Value {
                     "additionalProperties": false,
                     "properties": {
                         "name": labels(),
+                        "imputation": method("imputation", IMPUTATIONS),
+                        "treatment": method("treatment", TREATMENTS),
                         "aggregation": method("aggregation", AGGREGATIONS),
                         "missing": missing()
                     }
