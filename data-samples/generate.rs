@@ -73,6 +73,15 @@ const LEVELS: &[Level] = &[
     Level { id: "child_road_deaths", mean: 3.1, sd: 1.1, lo: 0.2, hi: 12.0, trend: 0.1, decimals: 2, survey: false },
 ];
 
+impl Level {
+    /// The value for a latent draw z, direction `sign` (+1 higher is better) and `years` since
+    /// 2022: a longer tail of lagging regions than of leading ones, a mild trend, hard limits.
+    fn value(&self, z: f64, sign: f64, years: f64) -> f64 {
+        let skewed = z - 0.16 * (z * z - 1.0);
+        (self.mean + sign * (self.sd * skewed + 0.35 * self.trend * years)).clamp(self.lo, self.hi)
+    }
+}
+
 /// Regional conditions on the latent scale where the sample follows the published ordering of
 /// 2024 (Aktobe leading, then Pavlodar; Kostanay and Almaty city improving); the rest are drawn.
 const ANCHORS: &[(&str, f64)] = &[
@@ -164,10 +173,7 @@ fn generate(spec: &spec::Spec) -> Result<Sample, String> {
             let mut per_year = Vec::new();
             for (k, &year) in YEARS.iter().enumerate() {
                 let z = 0.3 * conditions[u] + 0.8 * own + 0.15 * rng.normal();
-                // A longer tail of lagging regions than of leading ones.
-                let skewed = z - 0.16 * (z * z - 1.0);
-                let v = level.mean + sign * (level.sd * skewed + 0.35 * level.trend * k as f64);
-                let v = v.clamp(level.lo, level.hi);
+                let v = level.value(z, sign, k as f64);
                 let gap = GAPS
                     .iter()
                     .any(|g| g.0 == unit.code && g.1 == year && g.2 == id);
@@ -245,9 +251,7 @@ fn generate(spec: &spec::Spec) -> Result<Sample, String> {
                 continue;
             }
             let z = 0.3 * conditions[u] + 0.8 * rng.normal();
-            let skewed = z - 0.16 * (z * z - 1.0);
-            let v = (level.mean + sign * (level.sd * skewed - 0.35 * level.trend))
-                .clamp(level.lo, level.hi);
+            let v = level.value(z, sign, -1.0);
             before_2022.push_str(&format!("{},2021,{id},{v:.*}\n", unit.code, level.decimals));
         }
     }

@@ -40,12 +40,7 @@ pub fn run(args: Args) -> Result<(), Error> {
     if let Some(n) = args.samples {
         settings.samples = n;
     }
-    if settings.samples == 0 {
-        return Err(crate::uncertainty::UncertaintyError::NoSamples.into());
-    }
-    if !(0.0..=1.0).contains(&settings.weights) {
-        return Err(crate::uncertainty::UncertaintyError::Perturbation(settings.weights).into());
-    }
+    crate::uncertainty::check_settings(&settings)?;
     let results = args.inputs.compute(spec)?;
     let progress = Progress::new(args.quiet, 0);
     let s = sensitivity(&results, &settings, &|| progress.step("model runs"))?;

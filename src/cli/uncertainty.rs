@@ -128,12 +128,7 @@ pub fn run(args: Args) -> Result<(), Error> {
         settings.replications = r;
     }
     // Refuse bad settings before loading anything.
-    if settings.replications == 0 {
-        return Err(crate::uncertainty::UncertaintyError::NoReplications.into());
-    }
-    if !(0.0..=1.0).contains(&settings.weights) {
-        return Err(crate::uncertainty::UncertaintyError::Perturbation(settings.weights).into());
-    }
+    crate::uncertainty::check_settings(&settings)?;
     let results = args.inputs.compute(spec)?;
     let lang = language(&results, args.lang.as_deref())?;
     let progress = Progress::new(args.quiet, settings.replications as u64);

@@ -821,11 +821,11 @@ fn spec_level_checks(
     files: &str,
 ) {
     let spec_file = spec.path.display().to_string();
+    // The spec's text, read once, to place diagnostics about its indicators.
+    let text = std::fs::read_to_string(&spec.path).ok();
     let at_node = |code: Code, id: &str, message: String| {
         let mut d = Diagnostic::new(code, spec_file.clone(), message);
-        if let Some(span) = spec.spans.get(id)
-            && let Ok(text) = std::fs::read_to_string(&spec.path)
-        {
+        if let (Some(span), Some(text)) = (spec.spans.get(id), &text) {
             let (line, column) = crate::spec::line_col(&text, span.start);
             d = d.at(line, column);
         }

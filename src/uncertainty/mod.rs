@@ -37,6 +37,21 @@ pub enum UncertaintyError {
     NoFactors,
 }
 
+/// Refuses settings that cannot run, before any work: zero replications or samples, a weight
+/// perturbation outside [0, 1].
+pub fn check_settings(settings: &Uncertainty) -> Result<(), UncertaintyError> {
+    if settings.replications == 0 {
+        return Err(UncertaintyError::NoReplications);
+    }
+    if settings.samples == 0 {
+        return Err(UncertaintyError::NoSamples);
+    }
+    if !(0.0..=1.0).contains(&settings.weights) {
+        return Err(UncertaintyError::Perturbation(settings.weights));
+    }
+    Ok(())
+}
+
 /// One uncertain choice, a dimension of the analysis.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -59,9 +74,7 @@ pub fn factors(
     model: &Model,
     results: &Results,
 ) -> Result<Vec<Factor>, UncertaintyError> {
-    if !(0.0..=1.0).contains(&settings.weights) {
-        return Err(UncertaintyError::Perturbation(settings.weights));
-    }
+    check_settings(settings)?;
     let fw = &results.spec.framework;
     let spec_geometric = fw.nodes.iter().any(
         |n| matches!(&n.kind, NodeKind::Group { aggregation, .. } if aggregation.needs_positive()),
@@ -199,9 +212,6 @@ pub fn monte_carlo(
     settings: &Uncertainty,
     tick: &(dyn Fn() + Sync),
 ) -> Result<MonteCarlo, UncertaintyError> {
-    if settings.replications == 0 {
-        return Err(UncertaintyError::NoReplications);
-    }
     let model = Model::new(results);
     let factors = factors(settings, &model, results)?;
     let nominal_choice = model.nominal();
@@ -296,9 +306,6 @@ pub fn sensitivity(
     settings: &Uncertainty,
     tick: &(dyn Fn() + Sync),
 ) -> Result<Sensitivity, UncertaintyError> {
-    if settings.samples == 0 {
-        return Err(UncertaintyError::NoSamples);
-    }
     let model = Model::new(results);
     let factors = factors(settings, &model, results)?;
     if factors.is_empty() {
