@@ -4,8 +4,7 @@
 use std::collections::HashMap;
 use std::fs;
 
-mod common;
-use common::{cwi, root, scratch};
+use crate::common::{cwi, root, scratch};
 
 /// Rows of a scores.csv: (year, region, node) -> (score, rank).
 fn scores(dir: &std::path::Path) -> HashMap<(String, String, String), (f64, u32)> {

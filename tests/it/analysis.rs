@@ -3,8 +3,7 @@
 use std::collections::HashMap;
 use std::fs;
 
-mod common;
-use common::{cwi, root, scratch};
+use crate::common::{cwi, root, scratch};
 
 const KZ: [&str; 5] = [
     "--spec",

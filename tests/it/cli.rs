@@ -5,8 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-mod common;
-use common::{cwi, root, scratch};
+use crate::common::{cwi, root, scratch};
 
 fn compute(spec: &Path, data: &[&Path], out: &Path) -> Output {
     let mut args = vec![

@@ -5,8 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-mod common;
-use common::{cwi, root, scratch};
+use crate::common::{cwi, root, scratch};
 
 fn tiny_spec() -> String {
     fs::read_to_string(root().join("tests/fixtures/tiny.toml")).unwrap()

@@ -5,8 +5,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::process::Command;
 
-mod common;
-use common::{cwi, root, scratch};
+use crate::common::{cwi, root, scratch};
 
 const KZ: [&str; 5] = [
     "--spec",

@@ -6,8 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-mod common;
-use common::{cwi, root, scratch};
+use crate::common::{cwi, root, scratch};
 
 /// The report of the Kazakhstan sample in `lang`, into a fresh directory.
 fn kz_report(name: &str, lang: &str, extra: &[&str]) -> PathBuf {

@@ -1,6 +1,6 @@
 //! Helpers shared by the end-to-end tests: the project root, scratch directories, running cwi.
 
-#![allow(dead_code)] // each test crate uses its own subset
+#![allow(dead_code)]
 
 use std::fs;
 use std::path::PathBuf;

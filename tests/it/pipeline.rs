@@ -2,8 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-mod common;
-use common::root;
+use crate::common::root;
 
 use cwi::pipeline::{Results, run};
 use cwi::spec;

@@ -1,0 +1,261 @@
+//! Golden outputs: every shipped spec run on its shipped data by every command that writes
+//! files, each output's SHA-256 compared with `tests/golden/SHA256SUMS`, recorded before the
+//! "one engine" refactor. A refactor keeps them byte-identical; an intended change re-records
+//! them (`CWI_BLESS=1 cargo test golden`) in the commit that explains it.
+//!
+//! What is compared: `scores.csv`, `scores.json`, `manifest.json` without the `cwi_version`
+//! line, `report.html` (its tables and inline charts), every cell of `report.xlsx` as text (the
+//! file itself carries a creation time), the audit's tables, and the uncertainty and
+//! sensitivity tables for the spec's fixed seed.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use crate::common::{cwi, root, scratch};
+
+const KZ: [&str; 3] = [
+    "data-samples/kz/statistics.csv",
+    "data-samples/kz/surveys.csv",
+    "data-samples/kz/before-2022.csv",
+];
+
+/// One command run; `files` are the outputs compared, relative to its output directory.
+struct Case {
+    name: &'static str,
+    args: Vec<&'static str>,
+    data: Vec<&'static str>,
+    files: Vec<&'static str>,
+}
+
+fn cases() -> Vec<Case> {
+    let compute = vec!["scores.csv", "scores.json", "manifest.json"];
+    let kz = KZ.to_vec();
+    let mut out = Vec::new();
+    for (name, spec, data) in [
+        ("kz-cwi", "indicators/kz-cwi.toml", kz.clone()),
+        ("kz-base-year", "indicators/kz-base-year.toml", kz.clone()),
+        ("kz-ampi", "indicators/kz-ampi.toml", kz.clone()),
+        (
+            "hdi",
+            "indicators/hdi.toml",
+            vec!["data-samples/hdi/hdi-components-2021-2022.csv"],
+        ),
+        (
+            "kids-count",
+            "indicators/kids-count.toml",
+            vec!["data-samples/kids-count/states-2023-2024.csv"],
+        ),
+        (
+            "tiny",
+            "tests/fixtures/tiny.toml",
+            vec!["tests/fixtures/tiny.csv"],
+        ),
+    ] {
+        out.push(Case {
+            name,
+            args: vec!["compute", "--spec", spec],
+            data,
+            files: compute.clone(),
+        });
+    }
+    out.push(Case {
+        name: "kz-cwi-historical",
+        args: vec![
+            "compute",
+            "--spec",
+            "indicators/kz-cwi.toml",
+            "--boundaries",
+            "historical",
+            "--lang",
+            "ru",
+            "--csv",
+            "excel",
+        ],
+        data: kz.clone(),
+        files: compute.clone(),
+    });
+    for (name, spec, data) in [
+        ("kz-cwi-report", "indicators/kz-cwi.toml", kz.clone()),
+        (
+            "hdi-report",
+            "indicators/hdi.toml",
+            vec!["data-samples/hdi/hdi-components-2021-2022.csv"],
+        ),
+    ] {
+        out.push(Case {
+            name,
+            args: vec![
+                "report", "--spec", spec, "--lang", "en", "--format", "html", "xlsx", "--quiet",
+            ],
+            data,
+            files: vec!["report.html", "report.xlsx", "scores.csv"],
+        });
+    }
+    out.push(Case {
+        name: "kz-cwi-audit",
+        args: vec!["audit", "--spec", "indicators/kz-cwi.toml", "--lang", "en"],
+        data: kz.clone(),
+        files: vec![
+            "audit/audit.json",
+            "audit/correlations.csv",
+            "audit/groups.csv",
+            "audit/statistics.csv",
+        ],
+    });
+    out.push(Case {
+        name: "kz-cwi-uncertainty",
+        args: vec![
+            "uncertainty",
+            "--spec",
+            "indicators/kz-cwi.toml",
+            "--replications",
+            "300",
+            "--quiet",
+        ],
+        data: kz.clone(),
+        files: vec![
+            "uncertainty/ranks.csv",
+            "uncertainty/uncertainty.json",
+            "charts/rank-intervals-2024.svg",
+        ],
+    });
+    out.push(Case {
+        name: "kz-cwi-uncertainty-methods",
+        args: vec![
+            "uncertainty",
+            "--spec",
+            "indicators/kz-cwi.toml",
+            "--replications",
+            "200",
+            "--normalisations",
+            "min-max",
+            "z-score",
+            "--aggregations",
+            "arithmetic",
+            "--imputations",
+            "none",
+            "median",
+            "--seed",
+            "7",
+            "--quiet",
+        ],
+        data: kz.clone(),
+        files: vec!["uncertainty/ranks.csv", "uncertainty/uncertainty.json"],
+    });
+    out.push(Case {
+        name: "kz-cwi-sensitivity",
+        args: vec![
+            "sensitivity",
+            "--spec",
+            "indicators/kz-cwi.toml",
+            "--samples",
+            "64",
+            "--quiet",
+        ],
+        data: kz,
+        files: vec!["sensitivity/indices.csv", "sensitivity/sensitivity.json"],
+    });
+    out
+}
+
+/// The bytes compared for one output file.
+fn comparable(path: &Path) -> Vec<u8> {
+    let name = path.file_name().unwrap().to_str().unwrap();
+    if name == "manifest.json" {
+        let text = fs::read_to_string(path).unwrap();
+        return text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("\"cwi_version\""))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .into_bytes();
+    }
+    if name.ends_with(".xlsx") {
+        return xlsx_cells(path).into_bytes();
+    }
+    fs::read(path).unwrap()
+}
+
+/// Every cell of every sheet, one `sheet!row,col<TAB>value` line each.
+fn xlsx_cells(path: &Path) -> String {
+    use calamine::{Reader, open_workbook_auto};
+    let mut book = open_workbook_auto(path).unwrap();
+    let mut out = String::new();
+    for sheet in book.sheet_names() {
+        let range = book.worksheet_range(&sheet).unwrap();
+        for (r, row) in range.rows().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                if !matches!(cell, calamine::Data::Empty) {
+                    out.push_str(&format!("{sheet}!{r},{c}\t{cell:?}\n"));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[test]
+fn every_shipped_spec_gives_its_recorded_outputs() {
+    let mut got = BTreeMap::new();
+    for case in cases() {
+        let out = scratch(&format!("golden-{}", case.name));
+        let mut args = case.args.clone();
+        let out_str = out.to_str().unwrap().to_string();
+        args.extend(["--out", &out_str, "--data"]);
+        args.extend(case.data.iter());
+        let o = cwi(&args);
+        assert!(
+            o.status.success(),
+            "{}: {}",
+            case.name,
+            String::from_utf8_lossy(&o.stderr)
+        );
+        for file in &case.files {
+            got.insert(
+                format!("{}/{file}", case.name),
+                (hex(&comparable(&out.join(file))), out.join(file)),
+            );
+        }
+    }
+    let sums = root().join("tests/golden/SHA256SUMS");
+    if std::env::var_os("CWI_BLESS").is_some() {
+        let text: String = got
+            .iter()
+            .map(|(k, (h, _))| format!("{h}  {k}\n"))
+            .collect();
+        fs::create_dir_all(sums.parent().unwrap()).unwrap();
+        fs::write(&sums, text).unwrap();
+        return;
+    }
+    let recorded: BTreeMap<String, String> = fs::read_to_string(&sums)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let (h, k) = l.split_once("  ").unwrap();
+            (k.to_string(), h.to_string())
+        })
+        .collect();
+    let mut differ = Vec::new();
+    for (k, (h, path)) in &got {
+        match recorded.get(k) {
+            Some(r) if r == h => {}
+            _ => differ.push(format!("{k} (now at {})", path.display())),
+        }
+    }
+    for k in recorded.keys() {
+        if !got.contains_key(k) {
+            differ.push(format!("{k} is no longer written"));
+        }
+    }
+    assert!(differ.is_empty(), "outputs changed:\n{}", differ.join("\n"));
+}

@@ -1,0 +1,11 @@
+//! The end-to-end tests, as modules of one test crate so that polars links once.
+
+mod analysis;
+mod cli;
+mod common;
+mod golden;
+mod pipeline;
+mod report;
+mod reproductions;
+mod uncertainty;
+mod validate;
