@@ -15,7 +15,7 @@ use crate::panel::Panel;
 use crate::spec::{BoundaryChange, Spec};
 
 /// Which boundaries the series are reported on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Boundaries {
     /// Today's regions in every year.
@@ -23,6 +23,24 @@ pub enum Boundaries {
     Current,
     /// The regions before the changes in every year.
     Historical,
+}
+
+impl crate::named::Named for Boundaries {
+    const ALL: &'static [Self] = &[Boundaries::Current, Boundaries::Historical];
+
+    fn name(&self) -> &'static str {
+        match self {
+            Boundaries::Current => "current",
+            Boundaries::Historical => "historical",
+        }
+    }
+
+    fn about(&self) -> &'static str {
+        match self {
+            Boundaries::Current => "Today's regions in every year",
+            Boundaries::Historical => "The regions before the changes in every year",
+        }
+    }
 }
 
 /// A region-year whose values were carried across a boundary change.

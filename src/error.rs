@@ -1,4 +1,4 @@
-//! The error of the computing stages, and the crate's top-level error that wraps every layer's.
+//! The errors of the computing stages: a method that cannot apply, and what stops a pipeline run.
 
 use std::fmt;
 
@@ -22,21 +22,11 @@ impl fmt::Display for ComputeError {
 
 impl std::error::Error for ComputeError {}
 
-/// Everything that can stop a run, by layer.
+/// What can stop the pipeline once the spec is valid: the data, or a method meeting them.
 #[derive(Debug, thiserror::Error)]
-pub enum Error {
-    #[error(transparent)]
-    Spec(#[from] crate::spec::SpecError),
+pub enum RunError {
     #[error(transparent)]
     Data(#[from] crate::load::DataError),
     #[error("cannot compute: {0}")]
     Compute(#[from] ComputeError),
-    #[error(transparent)]
-    Output(#[from] crate::output::OutputError),
-    #[error(transparent)]
-    Report(#[from] crate::report::ReportError),
-    #[error(transparent)]
-    Explain(#[from] crate::cli::ExplainError),
-    #[error(transparent)]
-    Uncertainty(#[from] crate::uncertainty::UncertaintyError),
 }

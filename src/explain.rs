@@ -15,6 +15,49 @@ use serde::Serialize;
 use crate::pipeline::Results;
 use crate::spec::{Aggregation, NodeKind};
 
+/// A region or year that cannot be explained.
+#[derive(Debug, thiserror::Error)]
+pub enum ExplainError {
+    #[error("no region \"{0}\" in the spec's units (codes, names and aliases are accepted)")]
+    Region(String),
+    #[error("the data have no year {year}; they cover {available:?}")]
+    Year { year: i32, available: Vec<i32> },
+    #[error("region {region} has no data in {year}")]
+    Absent { region: String, year: i32 },
+}
+
+/// The positions of a region (code, name or alias), a year and an optional earlier year, each
+/// checked to have the region's data.
+pub fn locate(
+    results: &Results,
+    region: &str,
+    year: i32,
+    since: Option<i32>,
+) -> Result<(usize, usize, Option<usize>), ExplainError> {
+    let panel = &results.panel;
+    let unit = panel
+        .units
+        .find(region)
+        .ok_or_else(|| ExplainError::Region(region.to_string()))?;
+    let year_of = |y: i32| {
+        panel.year_position(y).ok_or(ExplainError::Year {
+            year: y,
+            available: panel.years.clone(),
+        })
+    };
+    let year = year_of(year)?;
+    let since = since.map(year_of).transpose()?;
+    for y in std::iter::once(year).chain(since) {
+        if !panel.is_present(y, unit) {
+            return Err(ExplainError::Absent {
+                region: panel.units.get(unit).code.clone(),
+                year: panel.years[y],
+            });
+        }
+    }
+    Ok((unit, year, since))
+}
+
 /// Contribution of every node (framework order) to the index score of `unit` in `year`;
 /// `None` where the node has no score.
 pub fn contributions(results: &Results, year: usize, unit: usize) -> Vec<Option<f64>> {

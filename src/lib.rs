@@ -2,13 +2,13 @@
 //!
 //! The data flow one way, one module per stage:
 //! `spec` + `load` -> `panel` -> `normalise` -> `aggregate` -> `rank` -> `output`.
-//! `pipeline::run` chains them; the `cli` module only wires these calls to commands.
+//! `pipeline::run` chains them. The command line is the binary's (`src/main.rs` and its
+//! private `cli` modules): it wires these calls to commands, and nothing here imports it.
 
 pub mod aggregate;
 pub mod audit;
 pub mod boundaries;
 pub mod chart;
-pub mod cli;
 pub mod compare;
 pub mod diagnostic;
 pub mod digest;
@@ -16,6 +16,7 @@ pub mod error;
 pub mod explain;
 pub mod formula;
 pub mod load;
+pub mod named;
 pub mod normalise;
 pub mod output;
 pub mod panel;
@@ -28,5 +29,3 @@ pub mod uncertainty;
 pub mod units;
 pub mod validate;
 pub mod weight;
-
-pub use error::Error;

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::aggregate::{Scores, aggregate};
-use crate::error::Error;
+use crate::error::RunError as Error;
 use crate::load::load;
 use crate::normalise::{Normalised, normalise};
 use crate::panel::Panel;

@@ -67,7 +67,7 @@ pub fn validate(specs: &[PathBuf], data: &[PathBuf]) -> Vec<Diagnostic> {
 }
 
 /// How diagnostics are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// For people: each problem with the offending line quoted and underlined.
     Human,
@@ -77,6 +77,32 @@ pub enum Format {
     /// GitHub Actions workflow commands (`::error file=...,line=...::`), shown inline on pull
     /// requests.
     Github,
+}
+
+impl crate::named::Named for Format {
+    const ALL: &'static [Self] = &[Format::Human, Format::Json, Format::Github];
+
+    fn name(&self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Json => "json",
+            Format::Github => "github",
+        }
+    }
+
+    fn about(&self) -> &'static str {
+        match self {
+            Format::Human => {
+                "For people: each problem with the offending line quoted and underlined"
+            }
+            Format::Json => {
+                "JSON Lines: one object per problem (severity, code, file, line, column, row, field, message, hint), for tools"
+            }
+            Format::Github => {
+                "GitHub Actions workflow commands (`::error file=...,line=...::`), shown inline on pull requests"
+            }
+        }
+    }
 }
 
 pub fn render(diagnostics: &[Diagnostic], format: Format) -> String {

@@ -2,9 +2,11 @@
 
 use std::path::PathBuf;
 
-use crate::audit::{audit, correlation_chart, render};
-use crate::error::Error;
-use crate::output::{OutputError, language, write_atomically};
+use super::error::Error;
+use cwi::audit::audit;
+use cwi::output::analysis::audit_files;
+use cwi::output::{language, write_atomically};
+use cwi::report::year_position;
 
 /// Audit an index: statistics, correlations, Cronbach's alpha and PCA per group.
 ///
@@ -33,28 +35,9 @@ pub struct Args {
 pub fn run(args: Args) -> Result<(), Error> {
     let results = args.inputs.results()?;
     let lang = language(&results, args.lang.as_deref())?;
-    let panel = &results.panel;
-    let year = match args.year {
-        None => panel.years.len() - 1,
-        Some(y) => panel
-            .year_position(y)
-            .ok_or(crate::report::ReportError::NoYear {
-                year: y,
-                available: panel.years.clone(),
-            })?,
-    };
+    let year = year_position(&results.panel, args.year)?;
     let result = audit(&results);
-    let mut files = render(&result).map_err(|e| OutputError::Render {
-        what: "the audit tables".into(),
-        message: e.to_string(),
-    })?;
-    let title = crate::report::i18n::words(&lang).correlations;
-    let chart = correlation_chart(&results, year, &lang, title)
-        .render()
-        .map_err(crate::report::ReportError::from)?;
-    let name = format!("charts/correlations-{}", panel.years[year]);
-    files.push((format!("{name}.svg"), chart.svg.into_bytes()));
-    files.push((format!("{name}.png"), chart.png));
+    let files = audit_files(&results, &result, year, &lang)?;
     write_atomically(&args.out, &files)?;
     let flagged = result
         .correlations

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::compare::{Columns, compare, render};
+use cwi::compare::{Columns, compare, render};
 
 /// Compare computed scores with expected ones and report every row that differs.
 ///
@@ -40,10 +40,10 @@ pub struct Args {
     json: bool,
 }
 
-pub fn run(args: Args) -> ExitCode {
+pub fn run(args: Args) -> Result<ExitCode, super::error::Error> {
     if !(args.tolerance.is_finite() && args.tolerance >= 0.0) {
         eprintln!("error: --tolerance must be a finite number >= 0");
-        return ExitCode::from(2);
+        return Ok(ExitCode::from(2));
     }
     let columns = Columns {
         region: args.region_column,
@@ -58,23 +58,21 @@ pub fn run(args: Args) -> ExitCode {
         args.decimals,
     ) {
         Ok(c) => {
-            if args.json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&c).expect("a comparison serialises")
-                );
+            let text = if args.json {
+                serde_json::to_string_pretty(&c).expect("a comparison serialises") + "\n"
             } else {
-                print!("{}", render(&c));
-            }
-            if c.mismatches.is_empty() {
+                render(&c)
+            };
+            super::stdout(&text)?;
+            Ok(if c.mismatches.is_empty() {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(1)
-            }
+            })
         }
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::from(2)
+            Ok(ExitCode::from(2))
         }
     }
 }

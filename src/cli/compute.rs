@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
-use crate::error::Error;
-use crate::output::{Staged, language, stage_outputs};
+use super::error::Error;
+use cwi::output::{Staged, language, stage_outputs};
 
 /// Compute scores and ranks for every region, year and node of the framework.
 ///
@@ -26,8 +26,8 @@ pub struct Args {
     lang: Option<String>,
     /// scores.csv style: standard (comma, decimal point) or excel (semicolon, decimal comma,
     /// UTF-8 with BOM, as a Russian-locale Excel expects).
-    #[arg(long, value_enum, default_value = "standard")]
-    csv: crate::output::CsvStyle,
+    #[arg(long, value_parser = super::named::<cwi::output::CsvStyle>(), default_value = "standard")]
+    csv: cwi::output::CsvStyle,
 }
 
 pub fn run(args: Args) -> Result<(), Error> {

@@ -1,8 +1,8 @@
 //! `cwi explain`: the contribution of every indicator to a region's score and its change.
 
-use crate::error::Error;
-use crate::explain::{explain, render};
-use crate::output::language;
+use super::error::Error;
+use cwi::explain::{explain, locate, render};
+use cwi::output::language;
 
 /// Explain a region's score: every indicator's contribution, summing to the score.
 ///
@@ -32,49 +32,15 @@ pub struct Args {
     json: bool,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum ExplainError {
-    #[error("no region \"{0}\" in the spec's units (codes, names and aliases are accepted)")]
-    Region(String),
-    #[error("the data have no year {year}; they cover {available:?}")]
-    Year { year: i32, available: Vec<i32> },
-    #[error("region {region} has no data in {year}")]
-    Absent { region: String, year: i32 },
-}
-
 pub fn run(args: Args) -> Result<(), Error> {
     let results = args.inputs.results()?;
     let lang = language(&results, args.lang.as_deref())?;
-    let panel = &results.panel;
-    let unit = panel
-        .units
-        .find(&args.region)
-        .ok_or_else(|| ExplainError::Region(args.region.clone()))?;
-    let year_of = |y: i32| {
-        panel.year_position(y).ok_or(ExplainError::Year {
-            year: y,
-            available: panel.years.clone(),
-        })
-    };
-    let year = year_of(args.year)?;
-    let since = args.since.map(year_of).transpose()?;
-    for y in std::iter::once(year).chain(since) {
-        if !panel.is_present(y, unit) {
-            return Err(ExplainError::Absent {
-                region: panel.units.get(unit).code.clone(),
-                year: panel.years[y],
-            }
-            .into());
-        }
-    }
+    let (unit, year, since) = locate(&results, &args.region, args.year, args.since)?;
     let e = explain(&results, unit, year, since, &lang);
-    if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&e).expect("an explanation serialises")
-        );
+    let text = if args.json {
+        serde_json::to_string_pretty(&e).expect("an explanation serialises") + "\n"
     } else {
-        print!("{}", render(&e));
-    }
-    Ok(())
+        render(&e)
+    };
+    super::stdout(&text)
 }

@@ -2,9 +2,9 @@
 
 use std::path::PathBuf;
 
-use crate::error::Error;
-use crate::pipeline::{Results, run_on};
-use crate::spec::{self, Spec};
+use super::error::Error;
+use cwi::pipeline::{Results, run_on};
+use cwi::spec::{self, Spec};
 
 #[derive(Debug, clap::Args)]
 pub struct Inputs {
@@ -18,8 +18,8 @@ pub struct Inputs {
     pub data: Vec<PathBuf>,
     /// When the spec declares boundary changes: report the series on today's regions
     /// (current) or on the regions before the changes (historical).
-    #[arg(long, value_enum, default_value = "current")]
-    pub boundaries: crate::boundaries::Boundaries,
+    #[arg(long, value_parser = super::named::<cwi::boundaries::Boundaries>(), default_value = "current")]
+    pub boundaries: cwi::boundaries::Boundaries,
 }
 
 impl Inputs {

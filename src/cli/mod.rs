@@ -4,6 +4,7 @@
 mod audit;
 mod compare;
 mod compute;
+mod error;
 mod explain;
 mod inputs;
 mod progress;
@@ -15,15 +16,20 @@ mod validate;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use std::io::Write;
+use std::marker::PhantomData;
 
-pub use explain::ExplainError;
+use clap::builder::{PossibleValue, TypedValueParser};
+use clap::{Parser, Subcommand};
+use cwi::named::Named;
+
+use error::Error;
 
 /// cwi computes composite child well-being indices (normalised, weighted and aggregated
 /// 0-100 scores and ranks per region and year) from a declarative indicator spec in TOML.
 #[derive(Debug, Parser)]
 #[command(name = "cwi", version, about, long_about = None)]
-pub struct Cli {
+struct Cli {
     #[command(subcommand)]
     command: Command,
 }
@@ -45,24 +51,65 @@ enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Compute(args) => compute::run(args),
-        Command::Report(args) => report::run(args),
-        Command::Explain(args) => explain::run(args),
-        Command::Audit(args) => audit::run(args),
-        Command::Uncertainty(args) => uncertainty::run(args),
-        Command::Sensitivity(args) => sensitivity::run(args),
-        Command::Validate(args) => return validate::run(args),
-        Command::Compare(args) => return compare::run(args),
-        Command::Schema(args) => {
-            schema::run(args);
-            Ok(())
-        }
+        Command::Compute(args) => compute::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Report(args) => report::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Explain(args) => explain::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Audit(args) => audit::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Uncertainty(args) => uncertainty::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Sensitivity(args) => sensitivity::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Validate(args) => validate::run(args),
+        Command::Compare(args) => compare::run(args),
+        Command::Schema(args) => schema::run(args).map(|()| ExitCode::SUCCESS),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
+        // A reader that stopped reading (`cwi explain ... | head`) is not a failure.
+        Err(Error::Stdout(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(1)
         }
+    }
+}
+
+/// Writes a command's answer to standard output, reporting a failed write (a closed pipe
+/// among them) as an error instead of a panic.
+fn stdout(text: &str) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(Error::Stdout)
+}
+
+/// The parser of a `Named` choice: its spellings and descriptions are the `--help`.
+fn named<T: Named + Send + Sync>() -> NamedParser<T> {
+    NamedParser(PhantomData)
+}
+
+#[derive(Clone)]
+struct NamedParser<T>(PhantomData<T>);
+
+impl<T: Named + Send + Sync> TypedValueParser for NamedParser<T> {
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<T, clap::Error> {
+        let inner = clap::builder::PossibleValuesParser::new(
+            T::ALL.iter().map(|v| PossibleValue::new(v.name())),
+        );
+        let word = inner.parse_ref(cmd, arg, value)?;
+        Ok(T::from_name(&word).expect("the possible values are the variants' names"))
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(
+            T::ALL
+                .iter()
+                .map(|v| PossibleValue::new(v.name()).help(v.about())),
+        ))
     }
 }

@@ -2,10 +2,10 @@
 
 use std::path::PathBuf;
 
+use super::error::Error;
 use super::progress::Progress;
-use crate::error::Error;
-use crate::output::{CsvStyle, Staged, language, stage_outputs};
-use crate::report::{Context, render_charts, render_html, render_xlsx};
+use cwi::output::{CsvStyle, Staged, language, stage_outputs};
+use cwi::report::{Context, render_charts, render_html, render_xlsx};
 
 /// Write the yearly report: charts, one self-contained HTML file, and an Excel workbook.
 ///
@@ -34,7 +34,7 @@ pub struct Args {
     #[arg(long, value_enum, num_args = 1.., default_values = ["html"])]
     format: Vec<ReportFormat>,
     /// scores.csv style: standard, or excel (semicolon, decimal comma, UTF-8 with BOM).
-    #[arg(long, value_enum, default_value = "standard")]
+    #[arg(long, value_parser = super::named::<CsvStyle>(), default_value = "standard")]
     csv: CsvStyle,
     /// No progress bar.
     #[arg(long)]
@@ -64,7 +64,7 @@ pub fn run(args: Args) -> Result<(), Error> {
         progress.step("drawing the charts");
         let charts = render_charts(&ctx)?;
         let warnings = results.panel.report.warnings();
-        let audit = crate::audit::audit(&results);
+        let audit = cwi::audit::audit(&results);
         files.push((
             "report.html".into(),
             render_html(&ctx, &charts, &audit, &manifest, &warnings).into_bytes(),

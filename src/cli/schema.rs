@@ -7,10 +7,9 @@
 #[derive(Debug, clap::Args)]
 pub struct Args {}
 
-pub fn run(_args: Args) {
-    let schema = crate::spec::schema::json_schema();
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&schema).expect("the schema is valid JSON")
-    );
+pub fn run(_args: Args) -> Result<(), super::error::Error> {
+    let schema = cwi::spec::schema::json_schema();
+    super::stdout(
+        &(serde_json::to_string_pretty(&schema).expect("the schema is valid JSON") + "\n"),
+    )
 }

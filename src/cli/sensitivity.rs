@@ -2,11 +2,12 @@
 
 use std::path::PathBuf;
 
+use super::error::Error;
 use super::progress::Progress;
 use super::uncertainty::Choices;
-use crate::error::Error;
-use crate::output::{OutputError, write_atomically};
-use crate::uncertainty::{RESAMPLES, sensitivity};
+use cwi::output::analysis::sensitivity_files;
+use cwi::output::write_atomically;
+use cwi::uncertainty::{RESAMPLES, sensitivity};
 
 /// Variance-based sensitivity indices of the ranks to each uncertain choice.
 ///
@@ -40,62 +41,12 @@ pub fn run(args: Args) -> Result<(), Error> {
     if let Some(n) = args.samples {
         settings.samples = n;
     }
-    crate::uncertainty::check_settings(&settings)?;
+    cwi::uncertainty::check_settings(&settings)?;
     let results = args.inputs.compute(spec)?;
     let progress = Progress::new(args.quiet, 0);
     let s = sensitivity(&results, &settings, &|| progress.step("model runs"))?;
     progress.finish();
-    let fail = |e: csv::Error| OutputError::Render {
-        what: "sensitivity/indices.csv".into(),
-        message: e.to_string(),
-    };
-    let mut csv = csv::Writer::from_writer(Vec::new());
-    csv.write_record([
-        "year",
-        "region_code",
-        "factor",
-        "first_order",
-        "first_order_low",
-        "first_order_high",
-        "total_effect",
-        "total_effect_low",
-        "total_effect_high",
-    ])
-    .map_err(fail)?;
-    for r in &s.rows {
-        let factor = serde_json::to_value(r.factor)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
-        csv.write_record([
-            if r.region == "all" {
-                String::new()
-            } else {
-                r.year.to_string()
-            },
-            r.region.clone(),
-            factor,
-            r.first_order.value.to_string(),
-            r.first_order.low.to_string(),
-            r.first_order.high.to_string(),
-            r.total_effect.value.to_string(),
-            r.total_effect.low.to_string(),
-            r.total_effect.high.to_string(),
-        ])
-        .map_err(fail)?;
-    }
-    let csv = csv
-        .into_inner()
-        .map_err(|e| fail(csv::Error::from(e.into_error())))?;
-    let mut json = serde_json::to_vec_pretty(&s).map_err(|e| OutputError::Render {
-        what: "sensitivity.json".into(),
-        message: e.to_string(),
-    })?;
-    json.push(b'\n');
-    let files = vec![
-        ("sensitivity/indices.csv".to_string(), csv),
-        ("sensitivity/sensitivity.json".to_string(), json),
-    ];
+    let files = sensitivity_files(&s)?;
     write_atomically(&args.out, &files)?;
     if !args.quiet {
         eprintln!(

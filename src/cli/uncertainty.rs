@@ -2,12 +2,13 @@
 
 use std::path::PathBuf;
 
+use super::error::Error;
 use super::progress::Progress;
-use crate::chart::{Chart, Intervals};
-use crate::error::Error;
-use crate::output::{OutputError, language, write_atomically};
-use crate::spec::{Aggregation, Imputation, Normalisation, Uncertainty};
-use crate::uncertainty::monte_carlo;
+use cwi::output::analysis::uncertainty_files;
+use cwi::output::{language, write_atomically};
+use cwi::report::year_position;
+use cwi::spec::{Aggregation, Imputation, Normalisation, Uncertainty};
+use cwi::uncertainty::monte_carlo;
 
 /// Monte Carlo uncertainty analysis of the ranks.
 ///
@@ -57,7 +58,7 @@ pub struct Choices {
     #[arg(long, value_enum, value_delimiter = ',', num_args = 1..)]
     pub aggregations: Vec<AggregationName>,
     /// Alternative imputations of missing values.
-    #[arg(long, value_enum, value_delimiter = ',', num_args = 1..)]
+    #[arg(long, value_parser = super::named::<Imputation>(), value_delimiter = ',', num_args = 1..)]
     pub imputations: Vec<Imputation>,
     /// Leave one indicator out (or none) at random.
     #[arg(long)]
@@ -128,106 +129,14 @@ pub fn run(args: Args) -> Result<(), Error> {
         settings.replications = r;
     }
     // Refuse bad settings before loading anything.
-    crate::uncertainty::check_settings(&settings)?;
+    cwi::uncertainty::check_settings(&settings)?;
     let results = args.inputs.compute(spec)?;
     let lang = language(&results, args.lang.as_deref())?;
     let progress = Progress::new(args.quiet, settings.replications as u64);
     let mc = monte_carlo(&results, &settings, &|| progress.step("replications"))?;
     progress.finish();
-    let panel = &results.panel;
-    let year = match args.year {
-        None => *panel.years.last().expect("a panel has a year"),
-        Some(y) => y,
-    };
-    let words = crate::report::i18n::words(&lang);
-    let mut csv = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| OutputError::Render {
-        what: "uncertainty/ranks.csv".into(),
-        message: e.to_string(),
-    };
-    csv.write_record([
-        "year",
-        "region_code",
-        "nominal_rank",
-        "median_rank",
-        "p05_rank",
-        "p95_rank",
-        "mean_abs_rank_shift",
-        "replications_ranked",
-    ])
-    .map_err(fail)?;
-    for r in &mc.ranks {
-        csv.write_record([
-            r.year.to_string(),
-            r.region.clone(),
-            r.nominal.to_string(),
-            r.median.to_string(),
-            r.p05.to_string(),
-            r.p95.to_string(),
-            r.mean_abs_shift.to_string(),
-            r.ranked.to_string(),
-        ])
-        .map_err(fail)?;
-    }
-    let csv = csv
-        .into_inner()
-        .map_err(|e| fail(csv::Error::from(e.into_error())))?;
-    let mut json = serde_json::to_vec_pretty(&mc).map_err(|e| OutputError::Render {
-        what: "uncertainty.json".into(),
-        message: e.to_string(),
-    })?;
-    json.push(b'\n');
-    let items: Vec<(String, u32, f64, f64, f64)> = mc
-        .ranks
-        .iter()
-        .filter(|r| r.year == year)
-        .map(|r| {
-            let u = panel
-                .units
-                .find(&r.region)
-                .expect("ranked regions are units");
-            let name = panel
-                .units
-                .get(u)
-                .name
-                .get(&lang)
-                .unwrap_or(&r.region)
-                .to_string();
-            (name, r.nominal, r.median, r.p05, r.p95)
-        })
-        .collect();
-    if items.is_empty() {
-        return Err(crate::report::ReportError::NoYear {
-            year,
-            available: panel.years.clone(),
-        }
-        .into());
-    }
-    let chart = Chart::Intervals(Intervals {
-        title: format!(
-            "{}, {year}: {} × {}",
-            results.spec.framework.nodes[0]
-                .name
-                .get(&lang)
-                .unwrap_or(""),
-            mc.replications,
-            words.rank
-        ),
-        items,
-        median_label: format!("{} (median, 5–95%)", words.rank),
-        nominal_label: format!("{} (nominal)", words.rank),
-    })
-    .render()
-    .map_err(crate::report::ReportError::from)?;
-    let files = vec![
-        ("uncertainty/ranks.csv".to_string(), csv),
-        ("uncertainty/uncertainty.json".to_string(), json),
-        (
-            format!("charts/rank-intervals-{year}.svg"),
-            chart.svg.into_bytes(),
-        ),
-        (format!("charts/rank-intervals-{year}.png"), chart.png),
-    ];
+    let year = year_position(&results.panel, args.year)?;
+    let files = uncertainty_files(&results, &mc, year, &lang)?;
     write_atomically(&args.out, &files)?;
     if !args.quiet {
         eprintln!(

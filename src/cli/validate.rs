@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::validate::{Format, render, spec_files, validate};
+use cwi::validate::{Format, render, spec_files, validate};
 
 /// Check indicator specs, and data files against them, and report every problem.
 ///
@@ -20,33 +20,35 @@ pub struct Args {
     #[arg(long, value_name = "FILE", num_args = 1..)]
     data: Vec<PathBuf>,
     /// Output format: human (default), json (JSON Lines) or github (workflow annotations).
-    #[arg(long, value_enum, default_value = "human")]
+    #[arg(long, value_parser = super::named::<Format>(), default_value = "human")]
     format: Format,
     /// Treat warnings as problems: exit 1 when there are any.
     #[arg(long)]
     deny_warnings: bool,
 }
 
-pub fn run(args: Args) -> ExitCode {
+pub fn run(args: Args) -> Result<ExitCode, super::error::Error> {
     let specs = match spec_files(&args.specs) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::from(2);
+            return Ok(ExitCode::from(2));
         }
     };
     for data in &args.data {
         if !data.is_file() {
             eprintln!("error: {}: no such file", data.display());
-            return ExitCode::from(2);
+            return Ok(ExitCode::from(2));
         }
     }
     let diagnostics = validate(&specs, &args.data);
-    print!("{}", render(&diagnostics, args.format));
+    super::stdout(&render(&diagnostics, args.format))?;
     let errors = diagnostics.iter().any(|d| d.is_error());
-    if errors || (args.deny_warnings && !diagnostics.is_empty()) {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+    Ok(
+        if errors || (args.deny_warnings && !diagnostics.is_empty()) {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        },
+    )
 }

@@ -4,6 +4,7 @@
 //! millions of rows never sits in memory as text) and renamed into place only when all of them
 //! were written. An error before the renames leaves the directory as it was.
 
+pub mod analysis;
 mod csv;
 mod json;
 pub mod manifest;
@@ -192,7 +193,7 @@ pub fn language(results: &Results, lang: Option<&str>) -> Result<String, OutputE
 }
 
 /// How `scores.csv` is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum CsvStyle {
     /// Comma-separated, decimal points, UTF-8: for tools and other programs.
     #[default]
@@ -200,6 +201,28 @@ pub enum CsvStyle {
     /// Semicolon-separated, decimal commas, UTF-8 with BOM: opens straight in Excel with a
     /// Russian (or other decimal-comma) locale.
     Excel,
+}
+
+impl crate::named::Named for CsvStyle {
+    const ALL: &'static [Self] = &[CsvStyle::Standard, CsvStyle::Excel];
+
+    fn name(&self) -> &'static str {
+        match self {
+            CsvStyle::Standard => "standard",
+            CsvStyle::Excel => "excel",
+        }
+    }
+
+    fn about(&self) -> &'static str {
+        match self {
+            CsvStyle::Standard => {
+                "Comma-separated, decimal points, UTF-8: for tools and other programs"
+            }
+            CsvStyle::Excel => {
+                "Semicolon-separated, decimal commas, UTF-8 with BOM: opens straight in Excel with a Russian (or other decimal-comma) locale"
+            }
+        }
+    }
 }
 
 /// The names of the files `stage_outputs` writes.

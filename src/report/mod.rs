@@ -24,6 +24,19 @@ pub enum ReportError {
     Chart(#[from] crate::chart::ChartError),
     #[error("cannot write the workbook: {0}")]
     Workbook(String),
+    #[error(transparent)]
+    Output(#[from] crate::output::OutputError),
+}
+
+/// The position of `year` in the panel, or of the latest year when none is asked for.
+pub fn year_position(panel: &crate::panel::Panel, year: Option<i32>) -> Result<usize, ReportError> {
+    match year {
+        None => Ok(panel.years.len() - 1),
+        Some(wanted) => panel.year_position(wanted).ok_or(ReportError::NoYear {
+            year: wanted,
+            available: panel.years.clone(),
+        }),
+    }
 }
 
 /// What a report is about: the results, the language and the year.
@@ -57,16 +70,7 @@ impl<'a> Context<'a> {
             })?,
         };
         let years = &results.panel.years;
-        let y = match year {
-            None => years.len() - 1,
-            Some(wanted) => results
-                .panel
-                .year_position(wanted)
-                .ok_or(ReportError::NoYear {
-                    year: wanted,
-                    available: years.clone(),
-                })?,
-        };
+        let y = year_position(&results.panel, year)?;
         if (0..results.panel.units.len()).all(|u| results.scores.get(0, y, u).is_none()) {
             return Err(ReportError::EmptyYear(years[y]));
         }
@@ -254,7 +258,7 @@ impl<'a> Context<'a> {
         }
         out.push((
             format!("correlations-{year}"),
-            crate::audit::correlation_chart(r, self.year, &self.lang, w.correlations),
+            correlation_chart(r, self.year, &self.lang, w.correlations),
         ));
         let groups = self.profile_nodes();
         for u in self.units() {
@@ -339,4 +343,56 @@ pub fn render_charts(ctx: &Context) -> Result<Vec<(String, Rendered)>, ReportErr
         .into_iter()
         .map(|(name, chart)| Ok((name, chart.render()?)))
         .collect()
+}
+
+/// Pearson correlations between all indicators in one year, as a heatmap chart.
+pub fn correlation_chart(
+    results: &Results,
+    year: usize,
+    lang: &str,
+    title: &str,
+) -> crate::chart::Chart {
+    let fw = &results.spec.framework;
+    let units = results.panel.present_units(year);
+    let ids: Vec<usize> = fw.indicators.clone();
+    let series = |n: usize| -> Vec<Option<f64>> {
+        units
+            .iter()
+            .map(|&u| results.scores.get(n, year, u))
+            .collect()
+    };
+    let rows = ids
+        .iter()
+        .map(|&a| {
+            let sa = series(a);
+            let values = ids
+                .iter()
+                .map(|&b| {
+                    let sb = series(b);
+                    let (x, y): (Vec<f64>, Vec<f64>) = sa
+                        .iter()
+                        .zip(&sb)
+                        .filter_map(|(p, q)| Some(((*p)?, (*q)?)))
+                        .unzip();
+                    crate::audit::pearson(&x, &y)
+                })
+                .collect();
+            (
+                fw.nodes[a]
+                    .name
+                    .get(lang)
+                    .unwrap_or(&fw.nodes[a].id)
+                    .to_string(),
+                values,
+            )
+        })
+        .collect();
+    Chart::Heatmap(Heatmap {
+        title: format!("{title}, {}", results.panel.years[year]),
+        columns: ids.iter().map(|&n| fw.nodes[n].id.clone()).collect(),
+        rows,
+        scale: (-1.0, 1.0),
+        cell_width: 46,
+        decimals: 2,
+    })
 }

@@ -100,7 +100,7 @@ impl Default for Uncertainty {
 }
 
 /// How missing values are filled in an uncertainty replication.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Imputation {
     /// Leave them missing: groups aggregate the available children.
@@ -109,6 +109,26 @@ pub enum Imputation {
     Mean,
     /// The median of the indicator's values that year.
     Median,
+}
+
+impl crate::named::Named for Imputation {
+    const ALL: &'static [Self] = &[Imputation::None, Imputation::Mean, Imputation::Median];
+
+    fn name(&self) -> &'static str {
+        match self {
+            Imputation::None => "none",
+            Imputation::Mean => "mean",
+            Imputation::Median => "median",
+        }
+    }
+
+    fn about(&self) -> &'static str {
+        match self {
+            Imputation::None => "Leave them missing: groups aggregate the available children",
+            Imputation::Mean => "The mean of the indicator's values that year",
+            Imputation::Median => "The median of the indicator's values that year",
+        }
+    }
 }
 
 /// A change of regional boundaries taking effect in `year`: one unit split into several

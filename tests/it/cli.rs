@@ -411,3 +411,36 @@ fn an_unknown_language_is_refused() {
         stderr(&o)
     );
 }
+
+/// `cwi explain ... | head` : a reader that stops reading ends the command quietly, exit 0
+/// (before, printing into the closed pipe panicked with exit 101).
+#[test]
+fn printing_into_a_closed_pipe_ends_quietly() {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cwi"))
+        .args([
+            "explain",
+            "--spec",
+            "indicators/kz-cwi.toml",
+            "--region",
+            "KZ-10",
+            "--year",
+            "2024",
+            "--json",
+            "--data",
+            "data-samples/kz/statistics.csv",
+            "data-samples/kz/surveys.csv",
+        ])
+        .current_dir(root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the reading end before cwi has computed anything to write.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!stderr.contains("error"), "{stderr}");
+}
