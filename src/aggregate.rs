@@ -118,7 +118,7 @@ pub fn across_regions(
             for (c, &w) in weights.iter().enumerate().filter(|(_, w)| **w > 0.0) {
                 // Rank 1 = best: average ranks of the negated scores.
                 let negated: Vec<f64> = complete.iter().map(|&r| -value(r, c)).collect();
-                for (k, rank) in crate::audit::average_ranks(&negated)
+                for (k, rank) in crate::stats::average_ranks(&negated)
                     .into_iter()
                     .enumerate()
                 {

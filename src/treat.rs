@@ -4,10 +4,10 @@
 
 use serde::Serialize;
 
-use crate::audit::{kurtosis, skewness};
 use crate::error::ComputeError;
 use crate::panel::Panel;
 use crate::spec::{Impute, NodeKind, Spec, Treatment};
+use crate::stats::{kurtosis, mean, median, skewness};
 
 /// One changed cell.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -83,17 +83,12 @@ pub fn treat(spec: &Spec, panel: &Panel) -> Result<Option<(Panel, Log)>, Compute
                 in_group.sort_by(f64::total_cmp);
                 let filled = match impute {
                     Impute::None => None,
-                    Impute::GroupMean => (!in_group.is_empty())
-                        .then(|| in_group.iter().sum::<f64>() / in_group.len() as f64),
-                    Impute::GroupMedian => (!in_group.is_empty())
-                        .then(|| crate::uncertainty::sobol::percentile(&in_group, 0.5)),
-                    Impute::Mean => {
-                        (!known.is_empty()).then(|| known.iter().sum::<f64>() / known.len() as f64)
-                    }
+                    Impute::GroupMean => (!in_group.is_empty()).then(|| mean(&in_group)),
+                    Impute::GroupMedian => (!in_group.is_empty()).then(|| median(&in_group)),
+                    Impute::Mean => (!known.is_empty()).then(|| mean(&known)),
                     Impute::Median => {
                         known.sort_by(f64::total_cmp);
-                        (!known.is_empty())
-                            .then(|| crate::uncertainty::sobol::percentile(&known, 0.5))
+                        (!known.is_empty()).then(|| median(&known))
                     }
                     Impute::Interpolate => {
                         let before = (0..y)
@@ -177,9 +172,18 @@ pub fn treat(spec: &Spec, panel: &Panel) -> Result<Option<(Panel, Log)>, Compute
     Ok(Some((out, log)))
 }
 
-/// Whether values need treatment by the JRC rule.
-fn needs_treatment(x: &[f64]) -> bool {
-    matches!((skewness(x), kurtosis(x)), (Some(s), Some(k)) if s.abs() > crate::audit::SKEW_LIMIT && k > crate::audit::KURTOSIS_LIMIT)
+/// Skewness and kurtosis beyond which an indicator needs treatment (JRC rule).
+pub const SKEW_LIMIT: f64 = 2.0;
+pub const KURTOSIS_LIMIT: f64 = 3.5;
+
+/// Whether an indicator with this skewness and kurtosis needs treatment by the JRC rule.
+pub fn needs_treatment(skewness: Option<f64>, kurtosis: Option<f64>) -> bool {
+    matches!((skewness, kurtosis), (Some(s), Some(k)) if s.abs() > SKEW_LIMIT && k > KURTOSIS_LIMIT)
+}
+
+/// Whether values fail the JRC rule.
+fn fails_rule(x: &[f64]) -> bool {
+    needs_treatment(skewness(x), kurtosis(x))
 }
 
 /// Replaces the most extreme value on the side of the skew by the next one, `points` times
@@ -188,7 +192,7 @@ fn needs_treatment(x: &[f64]) -> bool {
 fn winsorise(x: &[f64], points: usize, until_ok: bool) -> (Vec<f64>, bool) {
     let mut v = x.to_vec();
     for _ in 0..points {
-        if until_ok && !needs_treatment(&v) {
+        if until_ok && !fails_rule(&v) {
             return (v, true);
         }
         let high = skewness(&v).is_none_or(|s| s >= 0.0);
@@ -211,14 +215,14 @@ fn winsorise(x: &[f64], points: usize, until_ok: bool) -> (Vec<f64>, bool) {
             *e = next;
         }
     }
-    let ok = !needs_treatment(&v);
+    let ok = !fails_rule(&v);
     (v, ok)
 }
 
 /// The JRC rule: winsorise up to `points` values; if the rule still fails, log-transform the
 /// original values instead.
 fn jrc(x: &[f64], points: usize) -> Option<(Vec<f64>, String)> {
-    if !needs_treatment(x) {
+    if !fails_rule(x) {
         return None;
     }
     let (w, ok) = winsorise(x, points, true);
@@ -253,7 +257,7 @@ mod tests {
     #[test]
     fn one_outlier_is_winsorised() {
         let x: Vec<f64> = (1..=9).map(f64::from).chain([100.0]).collect();
-        assert!(needs_treatment(&x));
+        assert!(fails_rule(&x));
         let (v, how) = jrc(&x, 5).unwrap();
         assert_eq!(how, "winsorised (JRC rule)");
         assert_eq!(v[9], 9.0);
@@ -266,7 +270,7 @@ mod tests {
         let x: Vec<f64> = (0..20)
             .map(|k| if k < 13 { 1.0 } else { 10f64.powi(k - 12) })
             .collect();
-        assert!(needs_treatment(&x));
+        assert!(fails_rule(&x));
         // One winsorisation (1e7 -> 1e6) leaves skewness 2.86 and kurtosis 6.93: still failing.
         let (v, how) = jrc(&x, 1).unwrap();
         assert_eq!(how, "log-transformed (JRC rule)");

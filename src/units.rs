@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::spec::Labels;
+use crate::labels::Labels;
 
 /// One unit of the index, e.g. a region.
 #[derive(Debug, Clone, PartialEq)]

@@ -3,11 +3,11 @@
 //! indicator is its squared loading on the first component, scaled to sum to 1. A negative
 //! loading (an indicator pulling against the others) is reported.
 
-use crate::audit::{pearson, symmetric_eigen};
 use crate::error::ComputeError;
 use crate::normalise::Normalised;
 use crate::panel::Panel;
 use crate::spec::Spec;
+use crate::stats::{first_component, pearson};
 
 /// Sets the weights of the spec's PCA-weighted groups; returns notes for the manifest.
 pub fn apply_pca(
@@ -54,17 +54,7 @@ pub fn apply_pca(
                 hint: "give the group explicit weights".into(),
             });
         };
-        let (values, vectors) = symmetric_eigen(&corr);
-        let first = &vectors[0];
-        let sign = if first.iter().sum::<f64>() < 0.0 {
-            -1.0
-        } else {
-            1.0
-        };
-        let loadings: Vec<f64> = first
-            .iter()
-            .map(|v| sign * v * values[0].max(0.0).sqrt())
-            .collect();
+        let (values, loadings) = first_component(&corr);
         let total: f64 = loadings.iter().map(|l| l * l).sum();
         for (&c, l) in children.iter().zip(&loadings) {
             spec.framework.nodes[c].weight = l * l / total;

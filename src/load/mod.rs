@@ -608,7 +608,7 @@ fn build_panel(
             }
             let entry = unknown_indicators.entry(r.indicator).or_insert_with(|| {
                 let ids = framework.indicators.iter().map(|&n| framework.nodes[n].id.as_str());
-                let hint = match crate::spec::nearest(name, ids) {
+                let hint = match crate::diagnostic::nearest(name, ids) {
                     Some(near) => format!("did you mean \"{near}\"? rename the column or add the indicator to the spec"),
                     None => "add the indicator to the spec, or list the column in [data] ignore_columns".into(),
                 };
@@ -826,7 +826,7 @@ fn spec_level_checks(
     let at_node = |code: Code, id: &str, message: String| {
         let mut d = Diagnostic::new(code, spec_file.clone(), message);
         if let (Some(span), Some(text)) = (spec.spans.get(id), &text) {
-            let (line, column) = crate::spec::line_col(&text, span.start);
+            let (line, column) = crate::diagnostic::line_col(&text, span.start);
             d = d.at(line, column);
         }
         d
@@ -911,7 +911,7 @@ fn nearest_unit(units: &Units, spelling: &str) -> Option<String> {
             candidates.push((n.to_string(), u.code.clone()));
         }
     }
-    let near = crate::spec::nearest(spelling, candidates.iter().map(|(s, _)| s.as_str()))?;
+    let near = crate::diagnostic::nearest(spelling, candidates.iter().map(|(s, _)| s.as_str()))?;
     let code = &candidates.iter().find(|(s, _)| s == near)?.1;
     Some(format!("{near} ({code})"))
 }

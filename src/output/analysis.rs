@@ -5,8 +5,8 @@
 use crate::audit::Audit;
 use crate::chart::{Chart, Intervals};
 use crate::pipeline::Results;
+use crate::report::correlation_chart;
 use crate::report::i18n::words;
-use crate::report::{ReportError, correlation_chart};
 use crate::uncertainty::{MonteCarlo, Sensitivity};
 
 use super::OutputError;
@@ -20,7 +20,7 @@ pub fn audit_files(
     audit: &Audit,
     year: usize,
     lang: &str,
-) -> Result<Vec<File>, ReportError> {
+) -> Result<Vec<File>, OutputError> {
     let mut files = audit_tables(audit).map_err(|e| OutputError::Render {
         what: "the audit tables".into(),
         message: e.to_string(),
@@ -39,7 +39,7 @@ pub fn uncertainty_files(
     mc: &MonteCarlo,
     year: usize,
     lang: &str,
-) -> Result<Vec<File>, ReportError> {
+) -> Result<Vec<File>, OutputError> {
     let panel = &results.panel;
     let year = panel.years[year];
     let words = words(lang);
@@ -100,11 +100,10 @@ pub fn uncertainty_files(
         })
         .collect();
     if items.is_empty() {
-        return Err(crate::report::ReportError::NoYear {
-            year,
-            available: panel.years.clone(),
-        }
-        .into());
+        return Err(OutputError::Render {
+            what: format!("charts/rank-intervals-{year}"),
+            message: format!("no region has a rank in {year}"),
+        });
     }
     let chart = Chart::Intervals(Intervals {
         title: format!(
@@ -117,8 +116,7 @@ pub fn uncertainty_files(
         median_label: format!("{} (median, 5–95%)", words.rank),
         nominal_label: format!("{} (nominal)", words.rank),
     })
-    .render()
-    .map_err(crate::report::ReportError::from)?;
+    .render()?;
     let files = vec![
         ("uncertainty/ranks.csv".to_string(), csv),
         ("uncertainty/uncertainty.json".to_string(), json),

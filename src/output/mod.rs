@@ -61,6 +61,8 @@ pub enum OutputError {
     },
     #[error("cannot render {what}: {message}")]
     Render { what: String, message: String },
+    #[error("{0}")]
+    Chart(#[from] crate::chart::ChartError),
     #[error("language \"{lang}\" has no labels in the spec (it declares {available:?})")]
     Language {
         lang: String,

@@ -24,8 +24,6 @@ pub enum ReportError {
     Chart(#[from] crate::chart::ChartError),
     #[error("cannot write the workbook: {0}")]
     Workbook(String),
-    #[error(transparent)]
-    Output(#[from] crate::output::OutputError),
 }
 
 /// The position of `year` in the panel, or of the latest year when none is asked for.
@@ -64,7 +62,7 @@ impl<'a> Context<'a> {
             None => 0,
             Some(id) => fw.position(id).ok_or_else(|| ReportError::NoNode {
                 node: id.to_string(),
-                suggestion: crate::spec::nearest(id, fw.nodes.iter().map(|n| n.id.as_str()))
+                suggestion: crate::diagnostic::nearest(id, fw.nodes.iter().map(|n| n.id.as_str()))
                     .unwrap_or(&fw.nodes[0].id)
                     .to_string(),
             })?,
@@ -374,7 +372,7 @@ pub fn correlation_chart(
                         .zip(&sb)
                         .filter_map(|(p, q)| Some(((*p)?, (*q)?)))
                         .unzip();
-                    crate::audit::pearson(&x, &y)
+                    crate::stats::pearson(&x, &y)
                 })
                 .collect();
             (

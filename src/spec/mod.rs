@@ -16,11 +16,11 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
+pub use crate::labels::Labels;
 use crate::units::Units;
 
 pub use parse::lowest_score;
 pub use parse::{SpecError, parse_str};
-pub(crate) use parse::{line_col, nearest};
 
 /// Reads and validates a spec file. Relative paths inside it (a units table) are resolved
 /// against the spec's own directory.
@@ -162,39 +162,6 @@ pub struct IndexMeta {
     pub languages: Vec<String>,
     /// The score scale, e.g. (0, 100); the default target range of normalisation.
     pub scale: (f64, f64),
-}
-
-/// Labels keyed by language code (`kk`, `ru`, `en`, ...).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Labels(BTreeMap<String, String>);
-
-impl Labels {
-    pub fn new(map: BTreeMap<String, String>) -> Self {
-        Labels(map)
-    }
-
-    /// One label used for every language listed.
-    pub fn same_in(languages: &[String], text: &str) -> Self {
-        Labels(
-            languages
-                .iter()
-                .map(|l| (l.clone(), text.to_string()))
-                .collect(),
-        )
-    }
-
-    pub fn single(language: &str, text: &str) -> Self {
-        Labels(BTreeMap::from([(language.to_string(), text.to_string())]))
-    }
-
-    /// The label in `language`; every label of a validated spec has every declared language.
-    pub fn get(&self, language: &str) -> Option<&str> {
-        self.0.get(language).map(String::as_str)
-    }
-
-    pub fn values(&self) -> impl Iterator<Item = &str> {
-        self.0.values().map(String::as_str)
-    }
 }
 
 /// Which years the data-driven bounds of normalisation (min and max, mean and sd) come from.

@@ -14,6 +14,7 @@ use super::{
     TextEncoding, Treatment, Uncertainty, Validation,
 };
 use crate::diagnostic::{Code, Diagnostic, list};
+use crate::diagnostic::{line_col, nearest};
 use crate::units::{Unit, Units};
 
 #[derive(Debug, thiserror::Error)]
@@ -70,15 +71,6 @@ impl Checker<'_> {
     fn has_errors(&self) -> bool {
         self.problems.iter().any(Diagnostic::is_error)
     }
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, text[line_start..offset].chars().count() + 1)
 }
 
 /// Parses and validates spec text; `path` names the file in messages and anchors relative paths.
@@ -1899,35 +1891,6 @@ pub fn ahp_weights(m: &[Vec<f64>], n: usize) -> Result<(Vec<f64>, f64), String> 
         (lambda - n as f64) / (n as f64 - 1.0) / RANDOM_INDEX[n.min(10)]
     };
     Ok((w, cr.max(0.0)))
-}
-
-/// The candidate closest to `word` by edit distance, if it is close enough to be a likely typo.
-pub(crate) fn nearest<'a>(
-    word: &str,
-    candidates: impl Iterator<Item = &'a str>,
-) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).max(2);
-    candidates
-        .map(|c| (edit_distance(&word.to_lowercase(), &c.to_lowercase()), c))
-        .filter(|(d, _)| *d <= limit)
-        .min()
-        .map(|(_, c)| c)
-}
-
-/// Levenshtein distance over characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]

@@ -252,7 +252,7 @@ pub fn monte_carlo(
             if got.is_empty() {
                 f64::NAN
             } else {
-                sobol::percentile(&got, p)
+                crate::stats::percentile(&got, p)
             }
         };
         ranks.push(RankSummary {

@@ -7,6 +7,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
+use crate::stats::percentile;
+
 /// An index with its 95% bootstrap interval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Estimate {
@@ -94,13 +96,6 @@ pub fn indices(fa: &[f64], fb: &[f64], fab: &[Vec<f64>], resamples: usize, seed:
     }
 }
 
-/// Percentile of sorted values with linear interpolation (R's type 7).
-pub fn percentile(sorted: &[f64], p: f64) -> f64 {
-    let h = (sorted.len() - 1) as f64 * p;
-    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
-    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
-}
-
 /// The Saltelli design on Owen-scrambled Sobol points: row j of A is dimensions 0..d of point j,
 /// row j of B dimensions d..2d.
 pub fn design(n: usize, d: usize, seed: u32) -> (Vec<Vec<f64>>, Vec<Vec<f64>>) {
@@ -163,13 +158,5 @@ mod tests {
             );
             assert!(s.first[k].low <= s.first[k].value && s.first[k].value <= s.first[k].high);
         }
-    }
-
-    #[test]
-    fn percentiles_interpolate() {
-        let v = [1.0, 2.0, 3.0, 4.0, 5.0];
-        assert_eq!(percentile(&v, 0.5), 3.0);
-        assert_eq!(percentile(&v, 0.05), 1.2);
-        assert_eq!(percentile(&v, 0.95), 4.8);
     }
 }

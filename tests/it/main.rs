@@ -1,6 +1,7 @@
 //! The end-to-end tests, as modules of one test crate so that polars links once.
 
 mod analysis;
+mod architecture;
 mod cli;
 mod common;
 mod golden;
