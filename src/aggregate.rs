@@ -56,36 +56,23 @@ pub fn aggregate(
         };
         let children = &nodes[node].children;
         let weights: Vec<f64> = children.iter().map(|&c| nodes[c].weight).collect();
-        if aggregation.across_regions() {
-            for y in 0..n_years {
-                let units = panel.present_units(y);
-                let rows: Vec<Vec<Option<f64>>> = units
-                    .iter()
-                    .map(|&u| children.iter().map(|&c| scores.get(c, y, u)).collect())
-                    .collect();
-                for (&u, v) in units
-                    .iter()
-                    .zip(across_regions(aggregation, &weights, &rows))
-                {
-                    scores.set(node, y, u, v);
-                }
-            }
-            continue;
-        }
         for y in 0..n_years {
-            for u in panel.present_units(y) {
-                let values: Vec<Option<f64>> =
-                    children.iter().map(|&c| scores.get(c, y, u)).collect();
-                let v = combine(aggregation, missing, &weights, &values).map_err(|(child, value)| ComputeError {
-                    message: format!(
-                        "the geometric mean of \"{}\" meets {value} from \"{}\" (region {}, year {})",
-                        nodes[node].id,
-                        nodes[children[child]].id,
-                        panel.units.get(u).code,
-                        panel.years[y]
-                    ),
-                    hint: "a geometric mean needs positive scores: normalise onto a range above zero (e.g. range = [1, 100]) or aggregate this group with \"arithmetic\"".into(),
-                })?;
+            let units = panel.present_units(y);
+            let rows: Vec<Vec<Option<f64>>> = units
+                .iter()
+                .map(|&u| children.iter().map(|&c| scores.get(c, y, u)).collect())
+                .collect();
+            let values = group(aggregation, missing, &weights, &rows).map_err(|(row, child, value)| ComputeError {
+                message: format!(
+                    "the geometric mean of \"{}\" meets {value} from \"{}\" (region {}, year {})",
+                    nodes[node].id,
+                    nodes[children[child]].id,
+                    panel.units.get(units[row]).code,
+                    panel.years[y]
+                ),
+                hint: "a geometric mean needs positive scores: normalise onto a range above zero (e.g. range = [1, 100]) or aggregate this group with \"arithmetic\"".into(),
+            })?;
+            for (&u, v) in units.iter().zip(values) {
                 scores.set(node, y, u, v);
             }
         }
@@ -93,13 +80,40 @@ pub fn aggregate(
     Ok(scores)
 }
 
-/// Scores of a method that compares regions: `rows` holds each region's children scores; a
-/// region without every (weighted) child gets none.
-pub fn across_regions(
+/// One group's scores in one year: `rows` holds each present region's children scores (in
+/// the order of `weights`). Methods that compare regions use every row at once; the others
+/// combine each row on its own under the missing-data rule. `Err((row, child, value))` names
+/// a score a mean needing positive values cannot take.
+pub fn group(
     aggregation: Aggregation,
+    rule: MissingRule,
     weights: &[f64],
     rows: &[Vec<Option<f64>>],
-) -> Vec<Option<f64>> {
+) -> Result<Vec<Option<f64>>, (usize, usize, f64)> {
+    match aggregation {
+        Aggregation::RankMean | Aggregation::Copeland => Ok(across_regions(
+            aggregation == Aggregation::Copeland,
+            weights,
+            rows,
+        )),
+        Aggregation::Arithmetic
+        | Aggregation::Geometric
+        | Aggregation::ShiftedGeometric { .. }
+        | Aggregation::Harmonic
+        | Aggregation::Power { .. }
+        | Aggregation::Minimum
+        | Aggregation::Sum
+        | Aggregation::Mpi => rows
+            .iter()
+            .enumerate()
+            .map(|(r, row)| combine(aggregation, rule, weights, row).map_err(|(c, v)| (r, c, v)))
+            .collect(),
+    }
+}
+
+/// Scores of a method that compares regions: the mean of ranks, or Copeland's pairwise
+/// majority when `copeland`. A region without every (weighted) child gets none.
+fn across_regions(copeland: bool, weights: &[f64], rows: &[Vec<Option<f64>>]) -> Vec<Option<f64>> {
     let complete: Vec<usize> = (0..rows.len())
         .filter(|&r| {
             rows[r]
@@ -111,51 +125,47 @@ pub fn across_regions(
     let mut out = vec![None; rows.len()];
     let value = |r: usize, c: usize| rows[r][c].unwrap_or(0.0);
     let total: f64 = weights.iter().sum();
-    match aggregation {
-        Aggregation::RankMean => {
-            let n = complete.len() as f64;
-            let mut mean = vec![0.0; complete.len()];
-            for (c, &w) in weights.iter().enumerate().filter(|(_, w)| **w > 0.0) {
-                // Rank 1 = best: average ranks of the negated scores.
-                let negated: Vec<f64> = complete.iter().map(|&r| -value(r, c)).collect();
-                for (k, rank) in crate::stats::average_ranks(&negated)
-                    .into_iter()
-                    .enumerate()
-                {
-                    mean[k] += w * rank / total;
-                }
-            }
-            for (k, &r) in complete.iter().enumerate() {
-                out[r] = Some(n + 1.0 - mean[k]);
+    if !copeland {
+        let n = complete.len() as f64;
+        let mut mean = vec![0.0; complete.len()];
+        for (c, &w) in weights.iter().enumerate().filter(|(_, w)| **w > 0.0) {
+            // Rank 1 = best: average ranks of the negated scores.
+            let negated: Vec<f64> = complete.iter().map(|&r| -value(r, c)).collect();
+            for (k, rank) in crate::stats::average_ranks(&negated)
+                .into_iter()
+                .enumerate()
+            {
+                mean[k] += w * rank / total;
             }
         }
-        Aggregation::Copeland => {
-            let mut points = vec![0.0; complete.len()];
-            for a in 0..complete.len() {
-                for b in a + 1..complete.len() {
-                    let (mut wa, mut wb) = (0.0, 0.0);
-                    for (c, &w) in weights.iter().enumerate() {
-                        let (x, y) = (value(complete[a], c), value(complete[b], c));
-                        if x > y {
-                            wa += w;
-                        } else if y > x {
-                            wb += w;
-                        }
-                    }
-                    if wa > wb {
-                        points[a] += 1.0;
-                        points[b] -= 1.0;
-                    } else if wb > wa {
-                        points[a] -= 1.0;
-                        points[b] += 1.0;
+        for (k, &r) in complete.iter().enumerate() {
+            out[r] = Some(n + 1.0 - mean[k]);
+        }
+    } else {
+        let mut points = vec![0.0; complete.len()];
+        for a in 0..complete.len() {
+            for b in a + 1..complete.len() {
+                let (mut wa, mut wb) = (0.0, 0.0);
+                for (c, &w) in weights.iter().enumerate() {
+                    let (x, y) = (value(complete[a], c), value(complete[b], c));
+                    if x > y {
+                        wa += w;
+                    } else if y > x {
+                        wb += w;
                     }
                 }
-            }
-            for (k, &r) in complete.iter().enumerate() {
-                out[r] = Some(points[k]);
+                if wa > wb {
+                    points[a] += 1.0;
+                    points[b] -= 1.0;
+                } else if wb > wa {
+                    points[a] -= 1.0;
+                    points[b] += 1.0;
+                }
             }
         }
-        _ => unreachable!("only methods across regions come here"),
+        for (k, &r) in complete.iter().enumerate() {
+            out[r] = Some(points[k]);
+        }
     }
     out
 }
@@ -163,7 +173,7 @@ pub fn across_regions(
 /// Combines one group's children for one unit and year. Missing children are left out and the
 /// weights of the rest rescaled, if the available share reaches the rule's threshold (OECD/JRC
 /// Handbook, 2008, step 3). `Err((child, value))` names a non-positive child of a geometric mean.
-pub fn combine(
+fn combine(
     aggregation: Aggregation,
     rule: MissingRule,
     weights: &[f64],
@@ -213,7 +223,7 @@ pub fn combine(
         Aggregation::Sum => used.len() as f64 * mean(&|v| v),
         // Mazziotta & Pareto (2016), "On a generalized non-compensatory composite index for
         // measuring socio-economic phenomena", Social Indicators Research 127: M - S * S / M.
-        // Methods across regions are computed by `across_regions`, not region by region.
+        // Methods across regions are computed by `across_regions`, never row by row.
         Aggregation::RankMean | Aggregation::Copeland => return Ok(None),
         Aggregation::Mpi => {
             let m = mean(&|v| v);
@@ -334,18 +344,18 @@ mod tests {
             vec![Some(40.0), Some(70.0)],
             vec![Some(1.0), None],
         ];
-        let equal = across_regions(Aggregation::RankMean, &[1.0, 1.0], &rows);
+        let equal = across_regions(false, &[1.0, 1.0], &rows);
         assert_eq!(equal, vec![Some(2.0), Some(2.0), Some(2.0), None]);
         assert_eq!(
-            across_regions(Aggregation::Copeland, &[1.0, 1.0], &rows),
+            across_regions(true, &[1.0, 1.0], &rows),
             vec![Some(0.0), Some(0.0), Some(0.0), None]
         );
-        let weighted = across_regions(Aggregation::RankMean, &[2.0, 1.0], &rows);
+        let weighted = across_regions(false, &[2.0, 1.0], &rows);
         for (got, want) in weighted.iter().zip([7.0 / 3.0, 2.0, 5.0 / 3.0]) {
             assert!((got.unwrap() - want).abs() < 1e-12);
         }
         assert_eq!(
-            across_regions(Aggregation::Copeland, &[2.0, 1.0], &rows),
+            across_regions(true, &[2.0, 1.0], &rows),
             vec![Some(2.0), Some(0.0), Some(-2.0), None]
         );
     }

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::error::ComputeError;
+use crate::named::Named;
 use crate::panel::Panel;
 use crate::spec::{Direction, Indicator, NodeKind, Normalisation, Pooling, Spec};
 
@@ -163,7 +164,8 @@ fn year_bounds(
             }),
         };
     }
-    if let Some(b) = fixed(&indicator.normalisation) {
+    if !indicator.normalisation.draws_from_data() {
+        let b = fit(&indicator.normalisation, &[]).expect("fixed bounds need no data");
         return Ok((b, Vec::new()));
     }
     let mut values = pool(pooling, panel, i, y).map_err(|r| ComputeError {
@@ -197,18 +199,6 @@ fn year_bounds(
     Ok((bounds, values))
 }
 
-/// Bounds of the methods that draw nothing from the data.
-fn fixed(method: &Normalisation) -> Option<Bounds> {
-    match method {
-        Normalisation::Goalposts { lo, hi, .. } => Some(Bounds::Goalposts { lo: *lo, hi: *hi }),
-        Normalisation::Target { .. }
-        | Normalisation::BaseYear { .. }
-        | Normalisation::Piecewise { .. }
-        | Normalisation::Ampi { .. } => Some(Bounds::Fixed { fixed: true }),
-        _ => None,
-    }
-}
-
 /// What a score needs besides the bounds: the pooled values, sorted (for ranks), and the
 /// region's own value in the base year.
 pub(crate) struct Context<'a> {
@@ -219,13 +209,18 @@ pub(crate) struct Context<'a> {
 /// The bounds a method draws from pooled values (fixed for goalposts); `None` when the values
 /// do not vary (or are too few), so that nothing can be scaled.
 pub(crate) fn fit(method: &Normalisation, values: &[f64]) -> Option<Bounds> {
-    if let Some(b) = fixed(method) {
-        return Some(b);
-    }
-    let min = values.iter().copied().fold(f64::INFINITY, f64::min);
-    let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let min = || values.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = || values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     match method {
-        Normalisation::MinMax { .. } => (min < max).then_some(Bounds::MinMax { min, max }),
+        Normalisation::Goalposts { lo, hi, .. } => Some(Bounds::Goalposts { lo: *lo, hi: *hi }),
+        Normalisation::Target { .. }
+        | Normalisation::BaseYear { .. }
+        | Normalisation::Piecewise { .. }
+        | Normalisation::Ampi { .. } => Some(Bounds::Fixed { fixed: true }),
+        Normalisation::MinMax { .. } => {
+            let (min, max) = (min(), max());
+            (min < max).then_some(Bounds::MinMax { min, max })
+        }
         Normalisation::ZScore { .. } => {
             let n = values.len() as f64;
             let mean = values.iter().sum::<f64>() / n;
@@ -237,10 +232,12 @@ pub(crate) fn fit(method: &Normalisation, values: &[f64]) -> Option<Bounds> {
             (values.len() >= 2).then_some(Bounds::Pool { n: values.len() })
         }
         Normalisation::Best { .. } | Normalisation::FractionMax { .. } => {
+            let (min, max) = (min(), max());
             (values.len() >= 1 && min.is_finite() && max != 0.0)
                 .then_some(Bounds::MinMax { min, max })
         }
-        _ => None,
+        // The reference region's value that year, not the pool: see `year_bounds`.
+        Normalisation::Reference { .. } => None,
     }
 }
 
@@ -296,26 +293,38 @@ pub(crate) fn score(
         let equal = not_above - below;
         (if flip { above } else { below }, equal.max(1))
     };
-    Ok(Some(match (&indicator.normalisation, bounds) {
-        (_, Bounds::NoData {}) => return Ok(None),
-        (Normalisation::MinMax { range }, Bounds::MinMax { min, max }) => {
+    if bounds == (Bounds::NoData {}) {
+        return Ok(None);
+    }
+    // Bounds are fitted for the indicator's own method; any other pair is a bug upstream.
+    let mismatch = || {
+        Err(format!(
+            "internal error: bounds {bounds:?} do not belong to method \"{}\"",
+            indicator.normalisation.kind().name()
+        ))
+    };
+    Ok(Some(match &indicator.normalisation {
+        Normalisation::MinMax { range } => {
+            let Bounds::MinMax { min, max } = bounds else {
+                return mismatch();
+            };
             let frac = (x - min) / (max - min);
             onto(*range, if flip { 1.0 - frac } else { frac })
         }
-        (Normalisation::ZScore { mean, sd }, Bounds::ZScore { mean: m, sd: s }) => {
+        Normalisation::ZScore { mean, sd } => {
+            let Bounds::ZScore { mean: m, sd: s } = bounds else {
+                return mismatch();
+            };
             let z = (x - m) / s;
             mean + sd * if flip { -z } else { z }
         }
-        (
-            Normalisation::Goalposts {
-                lo,
-                hi,
-                log,
-                cap,
-                range,
-            },
-            _,
-        ) => {
+        Normalisation::Goalposts {
+            lo,
+            hi,
+            log,
+            cap,
+            range,
+        } => {
             let (x, lo, hi) = if *log {
                 if x <= 0.0 {
                     return Err(format!(
@@ -333,17 +342,20 @@ pub(crate) fn score(
             onto(*range, if flip { 1.0 - frac } else { frac })
         }
         // Ranks: 1 for the worst; ties share the average of the ranks they span.
-        (Normalisation::Rank, Bounds::Pool { .. }) => {
+        Normalisation::Rank => {
             let (worse, equal) = standing();
             worse as f64 + (equal as f64 + 1.0) / 2.0
         }
-        (Normalisation::PercentileRank { range }, Bounds::Pool { n }) => {
+        Normalisation::PercentileRank { range } => {
+            let Bounds::Pool { n } = bounds else {
+                return mismatch();
+            };
             let (worse, equal) = standing();
             let rank = worse as f64 + (equal as f64 + 1.0) / 2.0;
             onto(*range, (rank - 1.0) / (n as f64 - 1.0))
         }
-        (Normalisation::Borda, Bounds::Pool { .. }) => standing().0 as f64,
-        (Normalisation::Target { target, lo, range }, _) => {
+        Normalisation::Borda => standing().0 as f64,
+        Normalisation::Target { target, lo, range } => {
             let frac = match lo {
                 Some(lo) => (x - lo) / (target - lo),
                 None if flip => {
@@ -354,7 +366,10 @@ pub(crate) fn score(
             };
             onto(*range, frac.clamp(0.0, 1.0))
         }
-        (Normalisation::Best { range }, Bounds::MinMax { min, max }) => {
+        Normalisation::Best { range } => {
+            let Bounds::MinMax { min, max } = bounds else {
+                return mismatch();
+            };
             if flip {
                 positive("a ratio to the best")?;
                 onto(*range, min / x)
@@ -362,11 +377,17 @@ pub(crate) fn score(
                 onto(*range, x / max)
             }
         }
-        (Normalisation::FractionMax { range }, Bounds::MinMax { max, .. }) => {
+        Normalisation::FractionMax { range } => {
+            let Bounds::MinMax { max, .. } = bounds else {
+                return mismatch();
+            };
             let frac = x / max;
             onto(*range, if flip { 1.0 - frac } else { frac })
         }
-        (Normalisation::Reference { .. }, Bounds::Reference { region }) => {
+        Normalisation::Reference { .. } => {
+            let Bounds::Reference { region } = bounds else {
+                return mismatch();
+            };
             if flip {
                 positive("a ratio to the reference")?;
                 100.0 * region / x
@@ -374,7 +395,7 @@ pub(crate) fn score(
                 100.0 * x / region
             }
         }
-        (Normalisation::BaseYear { year }, _) => {
+        Normalisation::BaseYear { year } => {
             let Some(base) = context.base else {
                 return Ok(None);
             };
@@ -387,12 +408,11 @@ pub(crate) fn score(
                 100.0 * x / base
             }
         }
-        (Normalisation::Piecewise { breakpoints }, _) => piecewise(breakpoints, x),
-        (Normalisation::Ampi { reference, delta }, _) => {
+        Normalisation::Piecewise { breakpoints } => piecewise(breakpoints, x),
+        Normalisation::Ampi { reference, delta } => {
             let r = 60.0 * (x - (reference - delta)) / (2.0 * delta);
             if flip { 130.0 - r } else { 70.0 + r }
         }
-        _ => unreachable!("bounds are computed for the indicator's own method"),
     }))
 }
 

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use crate::error::ComputeError;
+use crate::named::Named;
 use crate::panel::Panel;
 use crate::spec::{Impute, NodeKind, Spec, Treatment};
 use crate::stats::{kurtosis, mean, median, skewness};
@@ -116,7 +117,7 @@ pub fn treat(spec: &Spec, panel: &Panel) -> Result<Option<(Panel, Log)>, Compute
                 if let Some(v) = filled {
                     out.set(y, u, i, Some(v));
                     log.imputed
-                        .push(change(y, u, None, v, format!("{impute:?}").to_lowercase()));
+                        .push(change(y, u, None, v, impute.kind().name().to_string()));
                 }
             }
         }

@@ -126,14 +126,7 @@ pub fn render(results: &Results, lang: &str, outputs: &[&str]) -> Result<Vec<u8>
         || fw.indicators.iter().all(|&n| {
             matches!(
                 &fw.nodes[n].kind,
-                NodeKind::Indicator(i) if matches!(
-                    i.normalisation,
-                    Normalisation::Goalposts { .. }
-                        | Normalisation::Target { .. }
-                        | Normalisation::Piecewise { .. }
-                        | Normalisation::Ampi { .. }
-                        | Normalisation::BaseYear { .. }
-                )
+                NodeKind::Indicator(i) if !i.normalisation.draws_from_data()
             )
         });
     let mut warnings = panel.report.warnings();

@@ -7,7 +7,7 @@ use base64::Engine as _;
 
 use super::Context;
 use crate::chart::Rendered;
-use crate::spec::{Direction, NodeKind, Normalisation};
+use crate::spec::{Direction, NodeKind};
 
 /// Escapes text for HTML content and attribute values.
 pub fn escape(s: &str) -> String {
@@ -448,7 +448,7 @@ pub fn render(
                 } else {
                     w.lower_better
                 },
-                escape(&describe_normalisation(&ind.normalisation)),
+                escape(&ind.normalisation.describe()),
                 escape(&ind.source)
             );
         }
@@ -462,45 +462,6 @@ pub fn render(
     );
     h.push_str("</body>\n</html>\n");
     h
-}
-
-fn describe_normalisation(n: &Normalisation) -> String {
-    match n {
-        Normalisation::MinMax { range } => format!("min-max → [{}, {}]", range.0, range.1),
-        Normalisation::ZScore { mean, sd } => format!("z-score (mean {mean}, sd {sd})"),
-        Normalisation::Goalposts {
-            lo,
-            hi,
-            log,
-            cap,
-            range,
-        } => format!(
-            "goalposts {lo}–{hi}{}{} → [{}, {}]",
-            if *log { ", ln" } else { "" },
-            if *cap { ", capped" } else { "" },
-            range.0,
-            range.1
-        ),
-        Normalisation::Rank => "rank".into(),
-        Normalisation::PercentileRank { range } => {
-            format!("percentile rank → [{}, {}]", range.0, range.1)
-        }
-        Normalisation::Borda => "Borda points".into(),
-        Normalisation::Target { target, lo, .. } => match lo {
-            Some(lo) => format!("distance to target {target} from {lo}"),
-            None => format!("distance to target {target}"),
-        },
-        Normalisation::Best { .. } => "ratio to the best region".into(),
-        Normalisation::Reference { region } => format!("ratio to {region} × 100"),
-        Normalisation::FractionMax { .. } => "fraction of the maximum".into(),
-        Normalisation::BaseYear { year } => format!("index, {year} = 100"),
-        Normalisation::Piecewise { breakpoints } => {
-            format!("piecewise-linear, {} breakpoints", breakpoints.len())
-        }
-        Normalisation::Ampi { reference, delta } => {
-            format!("AMPI rescaling around {reference} ± {delta}")
-        }
-    }
 }
 
 /// Whether the spec declares any imputation or outlier treatment.
@@ -523,10 +484,10 @@ fn tree(ctx: &Context, node: usize) -> String {
         } => format!(
             "{}: {}, min. {:.0}%",
             w.aggregation,
-            aggregation.name(),
+            aggregation.describe(),
             missing.min_share * 100.0
         ),
-        NodeKind::Indicator(ind) => describe_normalisation(&ind.normalisation),
+        NodeKind::Indicator(ind) => ind.normalisation.describe(),
     };
     let mut out = format!(
         "<ul class=\"tree\"><li><strong>{}</strong> <span class=\"meta\">({} {:.3}; {} {:.3}; {})</span>",

@@ -4,6 +4,7 @@
 //! A value of these types cannot hold goalposts with lo >= hi, a negative or non-finite weight,
 //! an empty group or a dangling parent: `parse` refuses such a spec with the line and column.
 
+mod method;
 mod parse;
 mod raw;
 pub mod schema;
@@ -19,7 +20,10 @@ use crate::diagnostic::Diagnostic;
 pub use crate::labels::Labels;
 use crate::units::Units;
 
-pub use parse::lowest_score;
+pub use method::{
+    Aggregation, AggregationKind, Impute, ImputeKind, Normalisation, NormalisationKind, Treatment,
+    TreatmentKind,
+};
 pub use parse::{SpecError, parse_str};
 
 /// Reads and validates a spec file. Relative paths inside it (a units table) are resolved
@@ -327,47 +331,6 @@ pub struct Indicator {
     pub formula: Option<crate::formula::Expr>,
 }
 
-/// Imputation of missing values in the computation (step 3 of the OECD/JRC Handbook).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
-#[serde(rename_all = "kebab-case", tag = "method")]
-pub enum Impute {
-    /// Leave them missing: groups aggregate the available children.
-    #[default]
-    None,
-    /// The mean of the indicator's values that year.
-    Mean,
-    /// The median of the indicator's values that year.
-    Median,
-    /// The mean over the regions of the same group (`group` of the units) that year.
-    GroupMean,
-    /// The median over the regions of the same group that year.
-    GroupMedian,
-    /// Linear interpolation in the region's own series between the nearest earlier and later
-    /// years with values; ends stay missing.
-    Interpolate,
-    /// The region's value from the nearest year with one, at most `years` away (the earlier
-    /// year on a tie).
-    Carry { years: u32 },
-}
-
-/// Outlier treatment (OECD/JRC Handbook; COINr's rule).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
-#[serde(rename_all = "kebab-case", tag = "method")]
-pub enum Treatment {
-    #[default]
-    None,
-    /// When |skewness| > 2 and kurtosis > 3.5: winsorise up to `points` values, stopping as
-    /// soon as the rule passes; if it still fails, ln(x - min + 1) of the original values
-    /// (-ln(max - x + 1) for a negative skew).
-    Jrc { points: u32 },
-    /// Winsorise exactly `points` values on the side of the skew.
-    Winsorise { points: u32 },
-    /// Natural log (values must be positive).
-    Log,
-    /// Square root (values must not be negative).
-    Sqrt,
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Direction {
@@ -375,117 +338,6 @@ pub enum Direction {
     Higher,
     /// Lower values are better (e.g. infant mortality); the scale is flipped.
     Lower,
-}
-
-/// How an indicator's raw values become scores. All methods are direction-aware; "pooled"
-/// values are those of the years the spec's pooling names. Formulas: docs/methods.md.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "kebab-case", tag = "method")]
-pub enum Normalisation {
-    /// `l + (x - min)/(max - min) * (u - l)`, bounds from the pooled years.
-    MinMax { range: (f64, f64) },
-    /// `mean + sd * (x - m)/s`, m and s the pooled mean and sample sd.
-    ZScore { mean: f64, sd: f64 },
-    /// Fixed goalposts: `l + (x - lo)/(hi - lo) * (u - l)`, optionally on ln, optionally capped
-    /// at the goalposts (UNDP HDI technical notes).
-    Goalposts {
-        lo: f64,
-        hi: f64,
-        log: bool,
-        cap: bool,
-        range: (f64, f64),
-    },
-    /// Rank among the pooled values, 1 for the worst; ties share their average rank.
-    Rank,
-    /// Percentile rank onto `range`: `l + (rank - 1)/(n - 1) * (u - l)`.
-    PercentileRank { range: (f64, f64) },
-    /// Borda points: the number of pooled values that are worse.
-    Borda,
-    /// Distance to a target, capped there: `x / target`, or `(x - lo)/(target - lo)` with a
-    /// worst value lo; onto `range`.
-    Target {
-        target: f64,
-        lo: Option<f64>,
-        range: (f64, f64),
-    },
-    /// Ratio to the best pooled value (`x / max`, or `min / x` when lower is better); onto
-    /// `range`.
-    Best { range: (f64, f64) },
-    /// `100 * x / x_ref`, x_ref the reference region's value that year (`100 * x_ref / x` when
-    /// lower is better).
-    Reference { region: String },
-    /// Fraction of the pooled maximum: `x / max` (`1 - x / max` when lower is better); onto
-    /// `range`.
-    FractionMax { range: (f64, f64) },
-    /// Index to a base year: `100 * x / x_base` of the same region (`100 * x_base / x` when
-    /// lower is better), as the Foundation for Child Development's CWI.
-    BaseYear { year: i32 },
-    /// Piecewise-linear between declared (value, score) breakpoints, constant beyond them (for
-    /// thresholds such as WHO air-quality limits). The scores carry the direction.
-    Piecewise { breakpoints: Vec<(f64, f64)> },
-    /// Istat's AMPI rescaling around a reference: `70 + 60 (x - (ref - delta)) / (2 delta)`,
-    /// so the reference maps to 100 (`130 - ...` when lower is better).
-    Ampi { reference: f64, delta: f64 },
-}
-
-/// How a group combines its children's scores (weights rescaled to sum to 1).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-#[serde(rename_all = "kebab-case", tag = "method")]
-pub enum Aggregation {
-    /// Weighted arithmetic mean: fully compensatory.
-    Arithmetic,
-    /// Weighted geometric mean: needs positive children; a zero or negative child is an error.
-    Geometric,
-    /// Geometric mean of the scores plus a declared offset, minus the offset: for scales that
-    /// reach 0 (`{ method = "geometric", offset = 1 }`).
-    ShiftedGeometric { offset: f64 },
-    /// Weighted harmonic mean: needs positive children.
-    Harmonic,
-    /// Weighted generalised (power) mean with exponent p (p = 1 arithmetic, p = -1 harmonic).
-    Power { p: f64 },
-    /// The lowest child score: non-compensatory.
-    Minimum,
-    /// The number of children times their weighted mean: the plain sum with equal weights, as
-    /// KIDS COUNT sums z-scores.
-    Sum,
-    /// Mazziotta-Pareto index: weighted mean M minus S * cv (S the weighted standard deviation,
-    /// cv = S / M): penalises unbalanced profiles; use on scores standardised around 100.
-    Mpi,
-    /// Average of the children's ranks among the regions (UNICEF Report Card), as
-    /// `n + 1 - weighted mean rank` so that higher is better; regions need every child.
-    RankMean,
-    /// Copeland's pairwise majority: +1 for each region a region beats on more (weighted)
-    /// children, -1 for each it loses to; regions need every child.
-    Copeland,
-}
-
-impl Aggregation {
-    pub fn name(&self) -> String {
-        match self {
-            Aggregation::Arithmetic => "arithmetic".into(),
-            Aggregation::Geometric => "geometric".into(),
-            Aggregation::ShiftedGeometric { offset } => format!("geometric (offset {offset})"),
-            Aggregation::Harmonic => "harmonic".into(),
-            Aggregation::Power { p } => format!("power mean (p = {p})"),
-            Aggregation::Minimum => "minimum".into(),
-            Aggregation::Sum => "sum".into(),
-            Aggregation::Mpi => "Mazziotta-Pareto".into(),
-            Aggregation::RankMean => "mean of ranks".into(),
-            Aggregation::Copeland => "Copeland".into(),
-        }
-    }
-
-    /// Whether the method compares regions with each other (rather than combine one region's
-    /// children on their own).
-    pub fn across_regions(&self) -> bool {
-        matches!(self, Aggregation::RankMean | Aggregation::Copeland)
-    }
-
-    /// Whether a child score of 0 or less cannot be aggregated.
-    pub fn needs_positive(&self) -> bool {
-        matches!(self, Aggregation::Geometric | Aggregation::Harmonic)
-            || matches!(self, Aggregation::Power { p } if *p < 0.0)
-    }
 }
 
 /// When a group with missing children still gets a score.

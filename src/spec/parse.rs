@@ -9,12 +9,14 @@ use toml::Spanned;
 
 use super::raw::{RawLabels, RawMethod, RawMissing, RawSpec, RawUnit};
 use super::{
-    Aggregation, DataLayout, DecimalMark, Direction, Framework, Imputation, Impute, IndexMeta,
-    Indicator, Labels, MissingRule, Node, NodeKind, Normalisation, Pooling, ShareOf, Spec,
-    TextEncoding, Treatment, Uncertainty, Validation,
+    Aggregation, AggregationKind, DataLayout, DecimalMark, Direction, Framework, Imputation,
+    Impute, ImputeKind, IndexMeta, Indicator, Labels, MissingRule, Node, NodeKind, Normalisation,
+    NormalisationKind, Pooling, ShareOf, Spec, TextEncoding, Treatment, TreatmentKind, Uncertainty,
+    Validation,
 };
 use crate::diagnostic::{Code, Diagnostic, list};
 use crate::diagnostic::{line_col, nearest};
+use crate::named::Named;
 use crate::units::{Unit, Units};
 
 #[derive(Debug, thiserror::Error)]
@@ -160,30 +162,6 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Spec, SpecError> {
 /// Specs larger than this are refused before parsing: no index needs megabytes of TOML.
 const MAX_SPEC_BYTES: usize = 4 << 20;
 
-/// The lowest score a normalisation can give; `None` when it is unbounded below or can be 0
-/// by construction in a way that depends on the data.
-pub fn lowest_score(n: &Normalisation) -> Option<f64> {
-    match n {
-        Normalisation::MinMax { range }
-        | Normalisation::PercentileRank { range }
-        | Normalisation::Target { range, .. }
-        | Normalisation::Best { range }
-        | Normalisation::FractionMax { range } => Some(range.0),
-        Normalisation::Goalposts {
-            cap: true, range, ..
-        } => Some(range.0),
-        Normalisation::Rank => Some(1.0),
-        Normalisation::Borda => Some(0.0),
-        Normalisation::Piecewise { breakpoints } => {
-            breakpoints.iter().map(|p| p.1).reduce(f64::min)
-        }
-        Normalisation::Reference { .. } | Normalisation::BaseYear { .. } => Some(0.0),
-        Normalisation::Goalposts { cap: false, .. }
-        | Normalisation::ZScore { .. }
-        | Normalisation::Ampi { .. } => None,
-    }
-}
-
 /// Warns (W020) for each geometric mean with a child whose score can reach 0 or below, which
 /// would stop the computation on real data (methods notes: min-max onto [0, 100] gives zeros).
 fn warn_geometric_zero(spec: &Spec, check: &mut Checker) {
@@ -192,7 +170,7 @@ fn warn_geometric_zero(spec: &Spec, check: &mut Checker) {
     let mut lowest: Vec<Option<f64>> = vec![None; fw.nodes.len()];
     for n in (0..fw.nodes.len()).rev() {
         lowest[n] = match &fw.nodes[n].kind {
-            NodeKind::Indicator(i) => lowest_score(&i.normalisation),
+            NodeKind::Indicator(i) => i.normalisation.lowest_score(),
             NodeKind::Group { .. } => fw.nodes[n]
                 .children
                 .iter()
@@ -215,7 +193,7 @@ fn warn_geometric_zero(spec: &Spec, check: &mut Checker) {
                     format!(
                         "\"{}\" is a {} mean, but its child \"{}\" can score {low}, and such a mean of 0 or less is refused",
                         fw.nodes[n].id,
-                        aggregation.name(),
+                        aggregation.describe(),
                         fw.nodes[c].id
                     ),
                     "normalise the indicators below it onto a range above zero, e.g. range = [1, 100], with capped goalposts or min-max",
@@ -508,15 +486,16 @@ fn normalisation(
 ) -> Option<Normalisation> {
     let raw = spanned.get_ref();
     let method = raw.method.get_ref().as_str();
-    match method {
-        "min-max" => {
-            only_params(check, raw, method, &["range"]);
-            Some(Normalisation::MinMax {
-                range: range_param(check, &raw.range, scale)?,
-            })
-        }
-        "z-score" => {
-            only_params(check, raw, method, &["mean", "sd"]);
+    let Some(kind) = NormalisationKind::from_name(method) else {
+        unknown_method(check, raw, "normalisation", NormalisationKind::names());
+        return None;
+    };
+    only_params(check, raw, method, kind.params());
+    match kind {
+        NormalisationKind::MinMax => Some(Normalisation::MinMax {
+            range: range_param(check, &raw.range, scale)?,
+        }),
+        NormalisationKind::ZScore => {
             let mean = raw.mean.as_ref().map_or(0.0, |m| *m.get_ref());
             let sd = raw.sd.as_ref().map_or(1.0, |s| *s.get_ref());
             if !mean.is_finite() {
@@ -539,8 +518,7 @@ fn normalisation(
             }
             Some(Normalisation::ZScore { mean, sd })
         }
-        "goalposts" => {
-            only_params(check, raw, method, &["lo", "hi", "log", "cap", "range"]);
+        NormalisationKind::Goalposts => {
             let (Some(lo), Some(hi)) = (&raw.lo, &raw.hi) else {
                 check.at(
                     Code::BadParameter,
@@ -587,25 +565,18 @@ fn normalisation(
                 range: range_param(check, &raw.range, scale)?,
             })
         }
-        "rank" | "borda" => {
-            only_params(check, raw, method, &[]);
-            Some(if method == "rank" {
-                Normalisation::Rank
-            } else {
-                Normalisation::Borda
-            })
-        }
-        "percentile-rank" | "best" | "fraction-max" => {
-            only_params(check, raw, method, &["range"]);
-            let range = range_param(check, &raw.range, scale)?;
-            Some(match method {
-                "percentile-rank" => Normalisation::PercentileRank { range },
-                "best" => Normalisation::Best { range },
-                _ => Normalisation::FractionMax { range },
-            })
-        }
-        "target" => {
-            only_params(check, raw, method, &["target", "lo", "range"]);
+        NormalisationKind::Rank => Some(Normalisation::Rank),
+        NormalisationKind::Borda => Some(Normalisation::Borda),
+        NormalisationKind::PercentileRank => Some(Normalisation::PercentileRank {
+            range: range_param(check, &raw.range, scale)?,
+        }),
+        NormalisationKind::Best => Some(Normalisation::Best {
+            range: range_param(check, &raw.range, scale)?,
+        }),
+        NormalisationKind::FractionMax => Some(Normalisation::FractionMax {
+            range: range_param(check, &raw.range, scale)?,
+        }),
+        NormalisationKind::Target => {
             let Some(target) = &raw.target else {
                 check.at(
                     Code::BadParameter,
@@ -630,8 +601,7 @@ fn normalisation(
                 range: range_param(check, &raw.range, scale)?,
             })
         }
-        "reference" => {
-            only_params(check, raw, method, &["region"]);
+        NormalisationKind::Reference => {
             let Some(region) = &raw.region else {
                 check.at(
                     Code::BadParameter,
@@ -645,8 +615,7 @@ fn normalisation(
                 region: region.get_ref().clone(),
             })
         }
-        "base-year" => {
-            only_params(check, raw, method, &["year"]);
+        NormalisationKind::BaseYear => {
             let Some(year) = &raw.year else {
                 check.at(
                     Code::BadParameter,
@@ -660,8 +629,7 @@ fn normalisation(
                 year: *year.get_ref() as i32,
             })
         }
-        "piecewise" => {
-            only_params(check, raw, method, &["breakpoints"]);
+        NormalisationKind::Piecewise => {
             let Some(points) = &raw.breakpoints else {
                 check.at(
                     Code::BadParameter,
@@ -689,33 +657,31 @@ fn normalisation(
                 }
             }
         }
-        "ampi" => {
-            only_params(check, raw, method, &["reference", "delta"]);
-            match (&raw.reference, &raw.delta) {
-                (Some(r), Some(d))
-                    if r.get_ref().is_finite() && d.get_ref().is_finite() && *d.get_ref() > 0.0 =>
-                {
-                    Some(Normalisation::Ampi {
-                        reference: *r.get_ref(),
-                        delta: *d.get_ref(),
-                    })
-                }
-                _ => {
-                    check.at(Code::BadParameter, spanned.span(), "method \"ampi\" needs reference and a positive delta", "e.g. { method = \"ampi\", reference = 57.3, delta = 20 } (goalposts 37.3 and 77.3)");
-                    None
-                }
+        NormalisationKind::Ampi => match (&raw.reference, &raw.delta) {
+            (Some(r), Some(d))
+                if r.get_ref().is_finite() && d.get_ref().is_finite() && *d.get_ref() > 0.0 =>
+            {
+                Some(Normalisation::Ampi {
+                    reference: *r.get_ref(),
+                    delta: *d.get_ref(),
+                })
             }
-        }
-        other => {
-            check.at(
-                Code::UnknownMethod,
-                raw.method.span(),
-                format!("unknown normalisation method \"{other}\""),
-                "use one of: min-max, z-score, goalposts, rank, percentile-rank, borda, target, best, reference, fraction-max, base-year, piecewise, ampi",
-            );
-            None
-        }
+            _ => {
+                check.at(Code::BadParameter, spanned.span(), "method \"ampi\" needs reference and a positive delta", "e.g. { method = \"ampi\", reference = 57.3, delta = 20 } (goalposts 37.3 and 77.3)");
+                None
+            }
+        },
     }
+}
+
+/// Reports a method name its family does not have, listing the family's spellings.
+fn unknown_method(check: &mut Checker, raw: &RawMethod, family: &str, names: Vec<&str>) {
+    check.at(
+        Code::UnknownMethod,
+        raw.method.span(),
+        format!("unknown {family} method \"{}\"", raw.method.get_ref()),
+        format!("use one of: {}", names.join(", ")),
+    );
 }
 
 fn boundary_changes(
@@ -790,79 +756,62 @@ fn count_param(
 fn impute(check: &mut Checker, spanned: &Spanned<RawMethod>) -> Option<Impute> {
     let raw = spanned.get_ref();
     let method = raw.method.get_ref().as_str();
-    let (m, params): (Impute, &[&str]) = match method {
-        "none" => (Impute::None, &[]),
-        "mean" => (Impute::Mean, &[]),
-        "median" => (Impute::Median, &[]),
-        "interpolate" => (Impute::Interpolate, &[]),
-        "group-mean" => (Impute::GroupMean, &[]),
-        "group-median" => (Impute::GroupMedian, &[]),
-        "carry" => (
-            Impute::Carry {
-                years: count_param(check, &raw.years, "years", 1)?,
-            },
-            &["years"],
-        ),
-        other => {
-            check.at(
-                Code::UnknownMethod,
-                raw.method.span(),
-                format!("unknown imputation method \"{other}\""),
-                "use one of: none, mean, median, group-mean, group-median, interpolate, carry",
-            );
-            return None;
-        }
+    let Some(kind) = ImputeKind::from_name(method) else {
+        unknown_method(check, raw, "imputation", ImputeKind::names());
+        return None;
     };
-    only_params(check, raw, method, params);
-    Some(m)
+    only_params(check, raw, method, kind.params());
+    Some(match kind {
+        ImputeKind::None => Impute::None,
+        ImputeKind::Mean => Impute::Mean,
+        ImputeKind::Median => Impute::Median,
+        ImputeKind::Interpolate => Impute::Interpolate,
+        ImputeKind::GroupMean => Impute::GroupMean,
+        ImputeKind::GroupMedian => Impute::GroupMedian,
+        ImputeKind::Carry => Impute::Carry {
+            years: count_param(check, &raw.years, "years", 1)?,
+        },
+    })
 }
 
 fn treatment(check: &mut Checker, spanned: &Spanned<RawMethod>) -> Option<Treatment> {
     let raw = spanned.get_ref();
     let method = raw.method.get_ref().as_str();
-    let (t, params): (Treatment, &[&str]) = match method {
-        "none" => (Treatment::None, &[]),
-        "jrc" => (
-            Treatment::Jrc {
-                points: count_param(check, &raw.points, "points", 5)?,
-            },
-            &["points"],
-        ),
-        "winsorise" => (
-            Treatment::Winsorise {
-                points: count_param(check, &raw.points, "points", 1)?,
-            },
-            &["points"],
-        ),
-        "log" => (Treatment::Log, &[]),
-        "sqrt" => (Treatment::Sqrt, &[]),
-        other => {
-            check.at(
-                Code::UnknownMethod,
-                raw.method.span(),
-                format!("unknown treatment method \"{other}\""),
-                "use one of: none, jrc, winsorise, log, sqrt",
-            );
-            return None;
-        }
+    let Some(kind) = TreatmentKind::from_name(method) else {
+        unknown_method(check, raw, "treatment", TreatmentKind::names());
+        return None;
     };
-    only_params(check, raw, method, params);
-    Some(t)
+    only_params(check, raw, method, kind.params());
+    Some(match kind {
+        TreatmentKind::None => Treatment::None,
+        TreatmentKind::Jrc => Treatment::Jrc {
+            points: count_param(check, &raw.points, "points", 5)?,
+        },
+        TreatmentKind::Winsorise => Treatment::Winsorise {
+            points: count_param(check, &raw.points, "points", 1)?,
+        },
+        TreatmentKind::Log => Treatment::Log,
+        TreatmentKind::Sqrt => Treatment::Sqrt,
+    })
 }
 
 fn aggregation(check: &mut Checker, spanned: &Spanned<RawMethod>) -> Option<Aggregation> {
     let raw = spanned.get_ref();
     let method = raw.method.get_ref().as_str();
-    let (agg, params): (Aggregation, &[&str]) = match method {
-        "arithmetic" => (Aggregation::Arithmetic, &[]),
-        "geometric" => match &raw.offset {
-            None => (Aggregation::Geometric, &["offset"]),
-            Some(o) if o.get_ref().is_finite() && *o.get_ref() > 0.0 => (
+    let Some(kind) = AggregationKind::from_name(method) else {
+        unknown_method(check, raw, "aggregation", AggregationKind::names());
+        return None;
+    };
+    only_params(check, raw, method, kind.params());
+    Some(match kind {
+        AggregationKind::Arithmetic => Aggregation::Arithmetic,
+        AggregationKind::Geometric => match &raw.offset {
+            None => Aggregation::Geometric,
+            Some(o) if o.get_ref().is_finite() && *o.get_ref() > 0.0 => {
                 Aggregation::ShiftedGeometric {
                     offset: *o.get_ref(),
-                },
-                &["offset"],
-            ),
+                }
+            }
             Some(o) => {
                 check.at(
                     Code::BadParameter,
@@ -873,10 +822,10 @@ fn aggregation(check: &mut Checker, spanned: &Spanned<RawMethod>) -> Option<Aggr
                 return None;
             }
         },
-        "harmonic" => (Aggregation::Harmonic, &[]),
-        "power" => match &raw.p {
+        AggregationKind::Harmonic => Aggregation::Harmonic,
+        AggregationKind::Power => match &raw.p {
             Some(p) if p.get_ref().is_finite() && *p.get_ref() != 0.0 => {
-                (Aggregation::Power { p: *p.get_ref() }, &["p"])
+                Aggregation::Power { p: *p.get_ref() }
             }
             Some(p) => {
                 check.at(
@@ -900,23 +849,12 @@ fn aggregation(check: &mut Checker, spanned: &Spanned<RawMethod>) -> Option<Aggr
                 return None;
             }
         },
-        "minimum" => (Aggregation::Minimum, &[]),
-        "sum" => (Aggregation::Sum, &[]),
-        "mpi" => (Aggregation::Mpi, &[]),
-        "rank-mean" => (Aggregation::RankMean, &[]),
-        "copeland" => (Aggregation::Copeland, &[]),
-        other => {
-            check.at(
-                Code::UnknownMethod,
-                raw.method.span(),
-                format!("unknown aggregation method \"{other}\""),
-                "use one of: arithmetic, geometric, harmonic, power, minimum, sum, mpi, rank-mean, copeland",
-            );
-            return None;
-        }
-    };
-    only_params(check, raw, method, params);
-    Some(agg)
+        AggregationKind::Minimum => Aggregation::Minimum,
+        AggregationKind::Sum => Aggregation::Sum,
+        AggregationKind::Mpi => Aggregation::Mpi,
+        AggregationKind::RankMean => Aggregation::RankMean,
+        AggregationKind::Copeland => Aggregation::Copeland,
+    })
 }
 
 fn missing_rule(check: &mut Checker, spanned: &Spanned<RawMissing>) -> Option<MissingRule> {

@@ -8,6 +8,9 @@ use serde_json::{Value, json};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use super::{AggregationKind, ImputeKind, NormalisationKind, TreatmentKind};
+use crate::named::Named;
+
 fn labels() -> Value {
     json!({
         "type": "object",
@@ -65,45 +68,12 @@ fn missing() -> Value {
     })
 }
 
-const NORMALISATIONS: &[&str] = &[
-    "min-max",
-    "z-score",
-    "goalposts",
-    "rank",
-    "percentile-rank",
-    "borda",
-    "target",
-    "best",
-    "reference",
-    "fraction-max",
-    "base-year",
-    "piecewise",
-    "ampi",
-];
-const IMPUTATIONS: &[&str] = &[
-    "none",
-    "mean",
-    "median",
-    "group-mean",
-    "group-median",
-    "interpolate",
-    "carry",
-];
-const TREATMENTS: &[&str] = &["none", "jrc", "winsorise", "log", "sqrt"];
-const AGGREGATIONS: &[&str] = &[
-    "arithmetic",
-    "geometric",
-    "harmonic",
-    "power",
-    "minimum",
-    "sum",
-    "mpi",
-    "rank-mean",
-    "copeland",
-];
-
 /// The JSON Schema of the spec format.
 pub fn json_schema() -> Value {
+    let normalisations = NormalisationKind::names();
+    let imputations = ImputeKind::names();
+    let treatments = TreatmentKind::names();
+    let aggregations = AggregationKind::names();
     let node_common = |extra: Value| {
         let mut props = json!({
             "id": { "type": "string", "pattern": "^[\\p{L}\\p{N}][\\p{L}\\p{N}_.-]*$" },
@@ -145,10 +115,10 @@ pub fn json_schema() -> Value {
                     "pooling": { "type": "string", "enum": ["each-year", "all-years", "reference-year"] },
                     "reference_year": { "type": "integer" },
                     "base_year": { "type": "integer", "description": "also report score and rank changes against this year" },
-                    "normalisation": method("normalisation", NORMALISATIONS),
-                    "imputation": method("imputation", IMPUTATIONS),
-                    "treatment": method("treatment", TREATMENTS),
-                    "aggregation": method("aggregation", AGGREGATIONS),
+                    "normalisation": method("normalisation", &normalisations),
+                    "imputation": method("imputation", &imputations),
+                    "treatment": method("treatment", &treatments),
+                    "aggregation": method("aggregation", &aggregations),
                     "missing": missing()
                 }
             },
@@ -161,8 +131,8 @@ pub fn json_schema() -> Value {
                     "samples": { "type": "integer", "minimum": 1, "description": "base samples of the sensitivity design" },
                     "seed": { "type": "integer" },
                     "weights": { "type": "number", "minimum": 0, "maximum": 1, "description": "perturb every weight by up to this fraction" },
-                    "normalisations": { "type": "array", "items": method("normalisation", NORMALISATIONS) },
-                    "aggregations": { "type": "array", "items": { "type": "string", "enum": AGGREGATIONS } },
+                    "normalisations": { "type": "array", "items": method("normalisation", &normalisations) },
+                    "aggregations": { "type": "array", "items": { "type": "string", "enum": aggregations } },
                     "imputations": { "type": "array", "items": { "type": "string", "enum": ["none", "mean", "median"] } },
                     "exclude_one": { "type": "boolean" },
                     "sampling": { "type": "boolean" }
@@ -199,9 +169,9 @@ pub fn json_schema() -> Value {
                     "additionalProperties": false,
                     "properties": {
                         "name": labels(),
-                        "imputation": method("imputation", IMPUTATIONS),
-                        "treatment": method("treatment", TREATMENTS),
-                        "aggregation": method("aggregation", AGGREGATIONS),
+                        "imputation": method("imputation", &imputations),
+                        "treatment": method("treatment", &treatments),
+                        "aggregation": method("aggregation", &aggregations),
                         "missing": missing()
                     }
                 }
@@ -255,7 +225,7 @@ pub fn json_schema() -> Value {
                     "required": ["id", "parent", "name"],
                     "additionalProperties": false,
                     "properties": node_common(json!({
-                        "aggregation": method("aggregation", AGGREGATIONS),
+                        "aggregation": method("aggregation", &aggregations),
                         "missing": missing(),
                         "ahp": {
                             "type": "array", "items": { "type": "array", "items": { "type": "number", "exclusiveMinimum": 0 } },
@@ -278,9 +248,9 @@ pub fn json_schema() -> Value {
                         "source": { "type": "string" },
                         "formula": { "type": "string", "description": "a derived indicator: arithmetic of raw data columns, e.g. \"offences / child_population * 10000\"" },
                         "valid": pair("valid range of raw values [low, high]; values outside are errors"),
-                        "normalisation": method("normalisation", NORMALISATIONS),
-                        "imputation": method("imputation", IMPUTATIONS),
-                        "treatment": method("treatment", TREATMENTS)
+                        "normalisation": method("normalisation", &normalisations),
+                        "imputation": method("imputation", &imputations),
+                        "treatment": method("treatment", &treatments)
                     }))
                 }
             }

@@ -65,7 +65,7 @@ pub enum Factor {
 }
 
 fn lowest(n: &Normalisation) -> Option<f64> {
-    crate::spec::lowest_score(n)
+    n.lowest_score()
 }
 
 /// The settings checked against the results, and the factors they make vary.

@@ -5,7 +5,6 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::aggregate::combine;
 use crate::normalise::{Context, fit, score};
 use crate::pipeline::Results;
 use crate::rank::rank;
@@ -271,42 +270,25 @@ impl<'a> Model<'a> {
             if weights.iter().all(|w| *w == 0.0) {
                 continue;
             }
-            if aggregation.across_regions() {
-                for y in 0..ny {
-                    let rows: Vec<Vec<Option<f64>>> = self.present[y]
-                        .iter()
-                        .map(|&u| {
-                            children
-                                .iter()
-                                .map(|&c| {
-                                    let v = s[(c * ny + y) * nu + u];
-                                    v.is_finite().then_some(v)
-                                })
-                                .collect()
-                        })
-                        .collect();
-                    for (&u, v) in self.present[y].iter().zip(crate::aggregate::across_regions(
-                        aggregation,
-                        &weights,
-                        &rows,
-                    )) {
+            for y in 0..ny {
+                let rows: Vec<Vec<Option<f64>>> = self.present[y]
+                    .iter()
+                    .map(|&u| {
+                        children
+                            .iter()
+                            .map(|&c| {
+                                let v = s[(c * ny + y) * nu + u];
+                                v.is_finite().then_some(v)
+                            })
+                            .collect()
+                    })
+                    .collect();
+                // A geometric mean meeting zero has no value in this replication.
+                if let Ok(values) = crate::aggregate::group(aggregation, missing, &weights, &rows) {
+                    for (&u, v) in self.present[y].iter().zip(values) {
                         if let Some(v) = v {
                             s[(node * ny + y) * nu + u] = v;
                         }
-                    }
-                }
-                continue;
-            }
-            let mut values: Vec<Option<f64>> = vec![None; children.len()];
-            for y in 0..ny {
-                for &u in &self.present[y] {
-                    for (k, &c) in children.iter().enumerate() {
-                        let v = s[(c * ny + y) * nu + u];
-                        values[k] = v.is_finite().then_some(v);
-                    }
-                    // A geometric mean meeting zero has no value in this replication.
-                    if let Ok(Some(v)) = combine(aggregation, missing, &weights, &values) {
-                        s[(node * ny + y) * nu + u] = v;
                     }
                 }
             }
