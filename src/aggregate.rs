@@ -4,7 +4,8 @@
 use crate::error::ComputeError;
 use crate::normalise::Normalised;
 use crate::panel::Panel;
-use crate::spec::{Aggregation, MissingRule, NodeKind, ShareOf, Spec};
+use crate::recipe::{Recipe, Weights};
+use crate::spec::{Aggregation, Framework, MissingRule, ShareOf};
 
 /// Scores of every node (framework pre-order) x year x unit; `None` where the data are missing,
 /// the unit is absent that year, or a group lacks the share of children its rule needs.
@@ -25,20 +26,23 @@ impl Scores {
     }
 }
 
-/// Aggregates the normalised indicators up the tree.
+/// Aggregates the normalised indicators up the tree with the recipe's methods and the
+/// weighting stage's weights.
 pub fn aggregate(
-    spec: &Spec,
+    fw: &Framework,
+    recipe: &Recipe,
+    weights: &Weights,
     panel: &Panel,
     normalised: &Normalised,
 ) -> Result<Scores, ComputeError> {
-    let nodes = &spec.framework.nodes;
+    let nodes = &fw.nodes;
     let (n_years, n_units) = (panel.years.len(), panel.units.len());
     let mut scores = Scores {
         n_years,
         n_units,
         values: vec![None; nodes.len() * n_years * n_units],
     };
-    for (column, &node) in spec.framework.indicators.iter().enumerate() {
+    for (column, &node) in fw.indicators.iter().enumerate() {
         for y in 0..n_years {
             for u in panel.present_units(y) {
                 scores.set(node, y, u, normalised.get(y, u, column));
@@ -47,15 +51,12 @@ pub fn aggregate(
     }
     // Pre-order puts parents before children, so reverse order finishes children first.
     for node in (0..nodes.len()).rev() {
-        let NodeKind::Group {
-            aggregation,
-            missing,
-        } = nodes[node].kind
-        else {
+        let Some(group_recipe) = recipe.groups[node] else {
             continue;
         };
+        let (aggregation, missing) = (group_recipe.aggregation, group_recipe.missing);
         let children = &nodes[node].children;
-        let weights: Vec<f64> = children.iter().map(|&c| nodes[c].weight).collect();
+        let weights: Vec<f64> = children.iter().map(|&c| weights.get(c)).collect();
         for y in 0..n_years {
             let units = panel.present_units(y);
             let rows: Vec<Vec<Option<f64>>> = units

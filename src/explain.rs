@@ -75,13 +75,22 @@ pub fn contributions(results: &Results, year: usize, unit: usize) -> Vec<Option<
             .iter()
             .map(|&c| {
                 let s = score(c)?;
-                let w = fw.nodes[c].weight;
+                let w = results.weights.get(c);
+                if w == 0.0 {
+                    return Some(0.0);
+                }
                 Some(match aggregation {
-                    _ if w == 0.0 => 0.0,
                     Aggregation::Geometric => w * s.ln(),
                     Aggregation::ShiftedGeometric { offset } => w * (s + offset).ln(),
                     // Other means: shares by weight times score.
-                    _ => w * s,
+                    Aggregation::Arithmetic
+                    | Aggregation::Harmonic
+                    | Aggregation::Power { .. }
+                    | Aggregation::Minimum
+                    | Aggregation::Sum
+                    | Aggregation::Mpi
+                    | Aggregation::RankMean
+                    | Aggregation::Copeland => w * s,
                 })
             })
             .collect();
@@ -90,7 +99,7 @@ pub fn contributions(results: &Results, year: usize, unit: usize) -> Vec<Option<
             .iter()
             .zip(&parts)
             .filter(|(_, p)| p.is_some())
-            .map(|(&c, _)| fw.nodes[c].weight)
+            .map(|(&c, _)| results.weights.get(c))
             .sum();
         for (&c, part) in children.iter().zip(&parts) {
             out[c] = part.map(|p| {
@@ -98,7 +107,7 @@ pub fn contributions(results: &Results, year: usize, unit: usize) -> Vec<Option<
                     total * p / sum
                 } else {
                     // Every part is zero: share by weight.
-                    total * fw.nodes[c].weight / weight
+                    total * results.weights.get(c) / weight
                 }
             });
         }

@@ -23,6 +23,7 @@ pub mod output;
 pub mod panel;
 pub mod pipeline;
 pub mod rank;
+pub mod recipe;
 pub mod report;
 pub mod spec;
 pub mod stats;

@@ -6,7 +6,8 @@ use serde::Serialize;
 use crate::error::ComputeError;
 use crate::named::Named;
 use crate::panel::Panel;
-use crate::spec::{Direction, Indicator, NodeKind, Normalisation, Pooling, Spec};
+use crate::recipe::{IndicatorRecipe, Recipe};
+use crate::spec::{Direction, Normalisation, Pooling};
 
 /// Normalised scores, laid out like the panel (year, unit, indicator), and the bounds used.
 #[derive(Debug, Clone)]
@@ -51,8 +52,8 @@ pub enum Bounds {
     NoData {},
 }
 
-/// Normalises every indicator of the spec.
-pub fn normalise(spec: &Spec, panel: &Panel) -> Result<Normalised, ComputeError> {
+/// Normalises every indicator as the recipe says.
+pub fn normalise(recipe: &Recipe, panel: &Panel) -> Result<Normalised, ComputeError> {
     let n_units = panel.units.len();
     let n_indicators = panel.indicators.len();
     let mut out = Normalised {
@@ -61,11 +62,8 @@ pub fn normalise(spec: &Spec, panel: &Panel) -> Result<Normalised, ComputeError>
         values: vec![None; panel.years.len() * n_units * n_indicators],
         bounds: Vec::with_capacity(n_indicators),
     };
-    for (i, &node) in spec.framework.indicators.iter().enumerate() {
-        let NodeKind::Indicator(indicator) = &spec.framework.nodes[node].kind else {
-            unreachable!("framework.indicators lists indicator nodes only");
-        };
-        let id = &spec.framework.nodes[node].id;
+    for (i, indicator) in recipe.indicators.iter().enumerate() {
+        let id = &panel.indicators[i];
         let mut bounds = Vec::with_capacity(panel.years.len());
         // Pooled bounds are the same for every year: computed once.
         let mut shared: Option<(Bounds, Vec<f64>)> = None;
@@ -82,11 +80,11 @@ pub fn normalise(spec: &Spec, panel: &Panel) -> Result<Normalised, ComputeError>
             _ => None,
         };
         for (y, &year) in panel.years.iter().enumerate() {
-            let (b, pool) = match (spec.pooling, &shared) {
+            let (b, pool) = match (recipe.pooling, &shared) {
                 (Pooling::AllYears | Pooling::ReferenceYear(_), Some(shared)) => shared.clone(),
-                _ => year_bounds(spec.pooling, indicator, panel, i, y, id)?,
+                _ => year_bounds(recipe.pooling, indicator, panel, i, y, id)?,
             };
-            if spec.pooling != Pooling::EachYear {
+            if recipe.pooling != Pooling::EachYear {
                 shared = Some((b, pool.clone()));
             }
             bounds.push(YearBounds { year, bounds: b });
@@ -133,7 +131,7 @@ fn pool(pooling: Pooling, panel: &Panel, i: usize, y: usize) -> Result<Vec<f64>,
 
 fn year_bounds(
     pooling: Pooling,
-    indicator: &Indicator,
+    indicator: &IndicatorRecipe,
     panel: &Panel,
     i: usize,
     y: usize,
@@ -269,7 +267,7 @@ fn no_data(
 
 /// The score of raw value `x`; `Err` says why the method cannot apply to it.
 pub(crate) fn score(
-    indicator: &Indicator,
+    indicator: &IndicatorRecipe,
     bounds: Bounds,
     x: f64,
     context: &Context,
@@ -577,16 +575,12 @@ mod tests {
         assert_eq!(with(ampi, Direction::Lower, f, 50.0, &NONE), 115.0);
     }
 
-    fn indicator(normalisation: Normalisation, direction: Direction) -> Indicator {
-        Indicator {
-            unit: String::new(),
+    fn indicator(normalisation: Normalisation, direction: Direction) -> IndicatorRecipe {
+        IndicatorRecipe {
             direction,
-            source: String::new(),
-            valid: None,
             normalisation,
             imputation: Default::default(),
             treatment: Default::default(),
-            formula: None,
         }
     }
 

@@ -4,12 +4,13 @@
 use std::path::Path;
 
 use crate::aggregate::{Scores, aggregate};
-use crate::error::RunError as Error;
+use crate::error::{ComputeError, RunError as Error};
 use crate::load::load;
 use crate::normalise::{Normalised, normalise};
 use crate::panel::Panel;
 use crate::rank::rank;
-use crate::spec::Spec;
+use crate::recipe::{Recipe, Weights};
+use crate::spec::{Framework, Spec};
 
 /// Everything a run computed, kept together so outputs can be written from one value.
 #[derive(Debug, Clone)]
@@ -27,6 +28,10 @@ pub struct Results {
     pub carried: Vec<crate::boundaries::Carried>,
     /// What the computation noticed (PCA weights and their loadings).
     pub notes: Vec<String>,
+    /// The methods and weights the stages applied, as the spec declares them.
+    pub recipe: Recipe,
+    /// The weights the aggregation used: the declared ones, with PCA weights computed.
+    pub weights: Weights,
     pub normalised: Normalised,
     pub scores: Scores,
     ranks: Vec<Option<u32>>,
@@ -75,33 +80,70 @@ pub fn compute_on(
         Some((p, carried)) => (p, carried),
         None => (panel, Vec::new()),
     };
-    let (treated, log) = match crate::treat::treat(&spec, &panel)? {
-        Some((t, log)) => (Some(t), log),
-        None => (None, crate::treat::Log::default()),
-    };
-    let mut spec = spec;
-    let values = treated.as_ref().unwrap_or(&panel);
-    let normalised = normalise(&spec, values)?;
-    let notes = crate::weight::apply_pca(&mut spec, values, &normalised)?;
-    let scores = aggregate(&spec, values, &normalised)?;
+    let recipe = Recipe::of(&spec);
+    let computed = stages(&spec.framework, &recipe, &panel)?;
     let (n_years, n_units) = (panel.years.len(), panel.units.len());
     let mut ranks = Vec::with_capacity(spec.framework.nodes.len() * n_years * n_units);
     for node in 0..spec.framework.nodes.len() {
-        for y in 0..n_years {
-            let column: Vec<Option<f64>> = (0..n_units).map(|u| scores.get(node, y, u)).collect();
-            ranks.extend(rank(&column));
-        }
+        ranks.extend(rank_node(&computed.scores, node, n_years, n_units));
     }
     Ok(Results {
         spec,
         panel,
-        treated,
-        log,
+        treated: computed.treated,
+        log: computed.log,
         boundaries,
         carried,
-        notes,
-        normalised,
-        scores,
+        notes: computed.notes,
+        recipe,
+        weights: computed.weights,
+        normalised: computed.normalised,
+        scores: computed.scores,
         ranks,
     })
+}
+
+/// What the stages after loading computed.
+#[derive(Debug, Clone)]
+pub struct Computed {
+    pub treated: Option<Panel>,
+    pub log: crate::treat::Log,
+    pub normalised: Normalised,
+    pub weights: Weights,
+    pub notes: Vec<String>,
+    pub scores: Scores,
+}
+
+/// The stages from the loaded values to the scores of every node: imputation and outlier
+/// treatment, normalisation, weighting, aggregation. `compute` and every replication of the
+/// uncertainty and sensitivity analyses run exactly this, each with its own recipe.
+pub fn stages(fw: &Framework, recipe: &Recipe, panel: &Panel) -> Result<Computed, ComputeError> {
+    let (treated, log) = match crate::treat::treat(recipe, panel)? {
+        Some((t, log)) => (Some(t), log),
+        None => (None, crate::treat::Log::default()),
+    };
+    let values = treated.as_ref().unwrap_or(panel);
+    let normalised = normalise(recipe, values)?;
+    let (weights, notes) = crate::weight::weigh(fw, recipe, values, &normalised)?;
+    let scores = aggregate(fw, recipe, &weights, values, &normalised)?;
+    Ok(Computed {
+        treated,
+        log,
+        normalised,
+        weights,
+        notes,
+        scores,
+    })
+}
+
+/// The ranks of one node's scores in every year ([year][unit]).
+pub fn rank_node(scores: &Scores, node: usize, n_years: usize, n_units: usize) -> Vec<Option<u32>> {
+    let mut out = Vec::with_capacity(n_years * n_units);
+    let mut column = Vec::with_capacity(n_units);
+    for y in 0..n_years {
+        column.clear();
+        column.extend((0..n_units).map(|u| scores.get(node, y, u)));
+        out.extend(rank(&column));
+    }
+    out
 }

@@ -7,7 +7,8 @@ use serde::Serialize;
 use crate::error::ComputeError;
 use crate::named::Named;
 use crate::panel::Panel;
-use crate::spec::{Impute, NodeKind, Spec, Treatment};
+use crate::recipe::Recipe;
+use crate::spec::{Impute, Treatment};
 use crate::stats::{kurtosis, mean, median, skewness};
 
 /// One changed cell.
@@ -35,17 +36,13 @@ impl Log {
     }
 }
 
-/// Applies the spec's imputation and treatment to a copy of the panel. Returns `None` when the
-/// spec declares neither.
-pub fn treat(spec: &Spec, panel: &Panel) -> Result<Option<(Panel, Log)>, ComputeError> {
-    let fw = &spec.framework;
-    let methods: Vec<(Impute, Treatment)> = fw
+/// Applies the recipe's imputation and treatment to a copy of the panel. Returns `None` when
+/// it has neither.
+pub fn treat(recipe: &Recipe, panel: &Panel) -> Result<Option<(Panel, Log)>, ComputeError> {
+    let methods: Vec<(Impute, Treatment)> = recipe
         .indicators
         .iter()
-        .map(|&n| match &fw.nodes[n].kind {
-            NodeKind::Indicator(i) => (i.imputation, i.treatment),
-            NodeKind::Group { .. } => unreachable!("indicator columns are indicator nodes"),
-        })
+        .map(|i| (i.imputation, i.treatment))
         .collect();
     if methods
         .iter()

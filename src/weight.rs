@@ -6,20 +6,23 @@
 use crate::error::ComputeError;
 use crate::normalise::Normalised;
 use crate::panel::Panel;
-use crate::spec::Spec;
+use crate::recipe::{Recipe, Weights};
+use crate::spec::Framework;
 use crate::stats::{first_component, pearson};
 
-/// Sets the weights of the spec's PCA-weighted groups; returns notes for the manifest.
-pub fn apply_pca(
-    spec: &mut Spec,
+/// The weighting stage: the recipe's weights, with those of its PCA-weighted groups computed
+/// from the normalised scores, times the recipe's multipliers; also notes for the manifest.
+pub fn weigh(
+    fw: &Framework,
+    recipe: &Recipe,
     panel: &Panel,
     normalised: &Normalised,
-) -> Result<Vec<String>, ComputeError> {
+) -> Result<(Weights, Vec<String>), ComputeError> {
+    let mut weights = recipe.weights.clone();
     let mut notes = Vec::new();
-    for id in spec.framework.pca.clone() {
-        let fw = &spec.framework;
-        let g = fw.position(&id).expect("validated group");
-        let children = fw.nodes[g].children.clone();
+    for &g in &recipe.pca {
+        let id = &fw.nodes[g].id;
+        let children = &fw.nodes[g].children;
         let columns: Vec<usize> = children
             .iter()
             .map(|&c| {
@@ -57,11 +60,11 @@ pub fn apply_pca(
         let (values, loadings) = first_component(&corr);
         let total: f64 = loadings.iter().map(|l| l * l).sum();
         for (&c, l) in children.iter().zip(&loadings) {
-            spec.framework.nodes[c].weight = l * l / total;
+            weights[c] = l * l / total;
             if *l < 0.0 {
                 notes.push(format!(
                     "PCA weights of \"{id}\": \"{}\" loads negatively ({l:.3}) on the first component: it pulls against the other indicators",
-                    spec.framework.nodes[c].id
+                    fw.nodes[c].id
                 ));
             }
         }
@@ -70,5 +73,8 @@ pub fn apply_pca(
             100.0 * values[0] / children.len() as f64
         ));
     }
-    Ok(notes)
+    for (w, m) in weights.iter_mut().zip(&recipe.multipliers) {
+        *w *= m;
+    }
+    Ok((Weights(weights), notes))
 }

@@ -7,7 +7,8 @@ use super::progress::Progress;
 use cwi::output::analysis::uncertainty_files;
 use cwi::output::{language, write_atomically};
 use cwi::report::year_position;
-use cwi::spec::{Aggregation, Imputation, Normalisation, Uncertainty};
+use cwi::spec::Weighting;
+use cwi::spec::{Aggregation, ImputeKind, Normalisation, TreatmentKind, Uncertainty};
 use cwi::uncertainty::monte_carlo;
 
 /// Monte Carlo uncertainty analysis of the ranks.
@@ -57,9 +58,16 @@ pub struct Choices {
     /// Alternative aggregations.
     #[arg(long, value_enum, value_delimiter = ',', num_args = 1..)]
     pub aggregations: Vec<AggregationName>,
-    /// Alternative imputations of missing values.
-    #[arg(long, value_parser = super::named::<Imputation>(), value_delimiter = ',', num_args = 1..)]
-    pub imputations: Vec<Imputation>,
+    /// Alternative weightings of every group.
+    #[arg(long, value_parser = super::named::<Weighting>(), value_delimiter = ',', num_args = 1..)]
+    pub weightings: Vec<Weighting>,
+    /// Alternative imputations of missing values for every indicator (carry: 1 year; other
+    /// parameters in the spec's [uncertainty] table).
+    #[arg(long, value_parser = super::named::<ImputeKind>(), value_delimiter = ',', num_args = 1..)]
+    pub imputations: Vec<ImputeKind>,
+    /// Alternative outlier treatments for every indicator (jrc: up to 5 points, winsorise: 1).
+    #[arg(long, value_parser = super::named::<TreatmentKind>(), value_delimiter = ',', num_args = 1..)]
+    pub treatments: Vec<TreatmentKind>,
     /// Leave one indicator out (or none) at random.
     #[arg(long)]
     pub exclude_one: bool,
@@ -109,8 +117,14 @@ impl Choices {
                 })
                 .collect();
         }
+        if !self.weightings.is_empty() {
+            s.weightings = self.weightings.clone();
+        }
         if !self.imputations.is_empty() {
-            s.imputations = self.imputations.clone();
+            s.imputations = self.imputations.iter().map(|k| k.with_defaults()).collect();
+        }
+        if !self.treatments.is_empty() {
+            s.treatments = self.treatments.iter().map(|k| k.with_defaults()).collect();
         }
         s.exclude_one |= self.exclude_one;
         if self.no_sampling {

@@ -493,9 +493,9 @@ fn tree(ctx: &Context, node: usize) -> String {
         "<ul class=\"tree\"><li><strong>{}</strong> <span class=\"meta\">({} {:.3}; {} {:.3}; {})</span>",
         escape(&ctx.node_name(node)),
         w.weight,
-        fw.relative_weight(node),
+        ctx.results.weights.relative(fw, node),
         w.effective_weight,
-        fw.effective_weight(node),
+        ctx.results.weights.effective(fw, node),
         escape(&method)
     );
     for &c in &n.children {

@@ -194,12 +194,13 @@ pub fn render(ctx: &Context, manifest: &str) -> Result<Vec<u8>, ReportError> {
         sheet
             .write_number(row, 2, node.level as f64)
             .map_err(fail)?;
-        sheet.write_number(row, 3, node.weight).map_err(fail)?;
+        let weights = &ctx.results.weights;
+        sheet.write_number(row, 3, weights.get(k)).map_err(fail)?;
         sheet
-            .write_number_with_format(row, 4, fw.relative_weight(k), &share)
+            .write_number_with_format(row, 4, weights.relative(fw, k), &share)
             .map_err(fail)?;
         sheet
-            .write_number_with_format(row, 5, fw.effective_weight(k), &share)
+            .write_number_with_format(row, 5, weights.effective(fw, k), &share)
             .map_err(fail)?;
     }
     sheet.set_column_width(1, 50).map_err(fail)?;

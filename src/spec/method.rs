@@ -143,9 +143,43 @@ kinds! {
     }
 }
 
+/// Where the weights of a group's children come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Weighting {
+    /// The spec's weights (declared, from an AHP matrix, or from a PCA where it says so).
+    Declared,
+    /// Equal weights for every child of every group.
+    Equal,
+    /// Weights from the first principal component for every group of two or more indicators.
+    Pca,
+}
+
+impl Named for Weighting {
+    const ALL: &'static [Self] = &[Weighting::Declared, Weighting::Equal, Weighting::Pca];
+
+    fn name(&self) -> &'static str {
+        match self {
+            Weighting::Declared => "declared",
+            Weighting::Equal => "equal",
+            Weighting::Pca => "pca",
+        }
+    }
+
+    fn about(&self) -> &'static str {
+        match self {
+            Weighting::Declared => "The spec's weights",
+            Weighting::Equal => "Equal weights for every child of every group",
+            Weighting::Pca => {
+                "Weights from the first principal component for every group of two or more indicators"
+            }
+        }
+    }
+}
+
 /// Imputation of missing values in the computation (step 3 of the OECD/JRC Handbook).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
-#[serde(rename_all = "kebab-case", tag = "method")]
+/// Serialised as its spelling, or `{ method, parameter }` when it has a parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Impute {
     /// Leave them missing: groups aggregate the available children.
     #[default]
@@ -166,9 +200,8 @@ pub enum Impute {
     Carry { years: u32 },
 }
 
-/// Outlier treatment (OECD/JRC Handbook; COINr's rule).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
-#[serde(rename_all = "kebab-case", tag = "method")]
+/// Outlier treatment (OECD/JRC Handbook; COINr's rule). Serialised like `Impute`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Treatment {
     #[default]
     None,
@@ -265,6 +298,86 @@ pub enum Aggregation {
     /// Copeland's pairwise majority: +1 for each region a region beats on more (weighted)
     /// children, -1 for each it loses to; regions need every child.
     Copeland,
+}
+
+/// A method as its spelling, or as `{ method = spelling, parameter = value }`.
+fn serialize_method<S: serde::Serializer>(
+    s: S,
+    name: &str,
+    parameter: Option<(&'static str, u32)>,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    match parameter {
+        None => s.serialize_str(name),
+        Some((key, value)) => {
+            let mut map = s.serialize_map(Some(2))?;
+            map.serialize_entry("method", name)?;
+            map.serialize_entry(key, &value)?;
+            map.end()
+        }
+    }
+}
+
+impl Serialize for Impute {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let parameter = match self {
+            Impute::Carry { years } => Some(("years", *years)),
+            Impute::None
+            | Impute::Mean
+            | Impute::Median
+            | Impute::GroupMean
+            | Impute::GroupMedian
+            | Impute::Interpolate => None,
+        };
+        serialize_method(s, self.kind().name(), parameter)
+    }
+}
+
+impl Serialize for Treatment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let parameter = match self {
+            Treatment::Jrc { points } | Treatment::Winsorise { points } => {
+                Some(("points", *points))
+            }
+            Treatment::None | Treatment::Log | Treatment::Sqrt => None,
+        };
+        serialize_method(s, self.kind().name(), parameter)
+    }
+}
+
+/// Default parameters, where a spec or a command line names a method without them.
+pub const CARRY_YEARS: u32 = 1;
+pub const JRC_POINTS: u32 = 5;
+pub const WINSORISE_POINTS: u32 = 1;
+
+impl ImputeKind {
+    /// The method with its parameters at their defaults.
+    pub fn with_defaults(self) -> Impute {
+        match self {
+            ImputeKind::None => Impute::None,
+            ImputeKind::Mean => Impute::Mean,
+            ImputeKind::Median => Impute::Median,
+            ImputeKind::GroupMean => Impute::GroupMean,
+            ImputeKind::GroupMedian => Impute::GroupMedian,
+            ImputeKind::Interpolate => Impute::Interpolate,
+            ImputeKind::Carry => Impute::Carry { years: CARRY_YEARS },
+        }
+    }
+}
+
+impl TreatmentKind {
+    /// The method with its parameters at their defaults.
+    pub fn with_defaults(self) -> Treatment {
+        match self {
+            TreatmentKind::None => Treatment::None,
+            TreatmentKind::Jrc => Treatment::Jrc { points: JRC_POINTS },
+            TreatmentKind::Winsorise => Treatment::Winsorise {
+                points: WINSORISE_POINTS,
+            },
+            TreatmentKind::Log => Treatment::Log,
+            TreatmentKind::Sqrt => Treatment::Sqrt,
+        }
+    }
 }
 
 impl Impute {

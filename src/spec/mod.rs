@@ -22,7 +22,7 @@ use crate::units::Units;
 
 pub use method::{
     Aggregation, AggregationKind, Impute, ImputeKind, Normalisation, NormalisationKind, Treatment,
-    TreatmentKind,
+    TreatmentKind, Weighting,
 };
 pub use parse::{SpecError, parse_str};
 
@@ -75,12 +75,18 @@ pub struct Uncertainty {
     pub seed: u64,
     /// Each weight is multiplied by a uniform draw from [1 - w, 1 + w]; 0 keeps them.
     pub weights: f64,
+    /// Alternative weightings (declared, equal, PCA); empty keeps the spec's.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub weightings: Vec<Weighting>,
     /// Alternative normalisations applied to every indicator; empty keeps the spec's.
     pub normalisations: Vec<Normalisation>,
     /// Alternative aggregations applied to every group; empty keeps the spec's.
     pub aggregations: Vec<Aggregation>,
-    /// Alternative imputations of missing values.
-    pub imputations: Vec<Imputation>,
+    /// Alternative imputations of missing values for every indicator; empty keeps the spec's.
+    pub imputations: Vec<Impute>,
+    /// Alternative outlier treatments for every indicator; empty keeps the spec's.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub treatments: Vec<Treatment>,
     /// Leave one indicator out (or none) at random.
     pub exclude_one: bool,
     /// Draw survey values from their sampling error, where the data give one.
@@ -94,43 +100,13 @@ impl Default for Uncertainty {
             samples: 1000,
             seed: 1,
             weights: 0.0,
+            weightings: Vec::new(),
             normalisations: Vec::new(),
             aggregations: Vec::new(),
-            imputations: vec![Imputation::None],
+            imputations: Vec::new(),
+            treatments: Vec::new(),
             exclude_one: false,
             sampling: true,
-        }
-    }
-}
-
-/// How missing values are filled in an uncertainty replication.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Imputation {
-    /// Leave them missing: groups aggregate the available children.
-    None,
-    /// The mean of the indicator's values that year.
-    Mean,
-    /// The median of the indicator's values that year.
-    Median,
-}
-
-impl crate::named::Named for Imputation {
-    const ALL: &'static [Self] = &[Imputation::None, Imputation::Mean, Imputation::Median];
-
-    fn name(&self) -> &'static str {
-        match self {
-            Imputation::None => "none",
-            Imputation::Mean => "mean",
-            Imputation::Median => "median",
-        }
-    }
-
-    fn about(&self) -> &'static str {
-        match self {
-            Imputation::None => "Leave them missing: groups aggregate the available children",
-            Imputation::Mean => "The mean of the indicator's values that year",
-            Imputation::Median => "The median of the indicator's values that year",
         }
     }
 }
@@ -260,33 +236,6 @@ impl Framework {
     /// The indicator column (position in `indicators`) with this id.
     pub fn indicator_column(&self, id: &str) -> Option<usize> {
         self.indicators.iter().position(|&n| self.nodes[n].id == id)
-    }
-
-    /// The weight of a node within its parent, the siblings' weights summing to 1.
-    pub fn relative_weight(&self, node: usize) -> f64 {
-        match self.nodes[node].parent {
-            None => 1.0,
-            Some(p) => {
-                let total: f64 = self.nodes[p]
-                    .children
-                    .iter()
-                    .map(|&c| self.nodes[c].weight)
-                    .sum();
-                self.nodes[node].weight / total
-            }
-        }
-    }
-
-    /// The share of a node in the index: the product of relative weights on its path
-    /// (OECD/JRC Handbook, "effective weights"). Exact for arithmetic aggregation.
-    pub fn effective_weight(&self, node: usize) -> f64 {
-        let mut w = 1.0;
-        let mut at = Some(node);
-        while let Some(n) = at {
-            w *= self.relative_weight(n);
-            at = self.nodes[n].parent;
-        }
-        w
     }
 }
 

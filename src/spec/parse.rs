@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 
-use super::raw::{RawLabels, RawMethod, RawMissing, RawSpec, RawUnit};
+use super::raw::{RawAlternative, RawLabels, RawMethod, RawMissing, RawSpec, RawUnit};
 use super::{
-    Aggregation, AggregationKind, DataLayout, DecimalMark, Direction, Framework, Imputation,
-    Impute, ImputeKind, IndexMeta, Indicator, Labels, MissingRule, Node, NodeKind, Normalisation,
+    Aggregation, AggregationKind, DataLayout, DecimalMark, Direction, Framework, Impute,
+    ImputeKind, IndexMeta, Indicator, Labels, MissingRule, Node, NodeKind, Normalisation,
     NormalisationKind, Pooling, ShareOf, Spec, TextEncoding, Treatment, TreatmentKind, Uncertainty,
     Validation,
 };
@@ -769,7 +769,7 @@ fn impute(check: &mut Checker, spanned: &Spanned<RawMethod>) -> Option<Impute> {
         ImputeKind::GroupMean => Impute::GroupMean,
         ImputeKind::GroupMedian => Impute::GroupMedian,
         ImputeKind::Carry => Impute::Carry {
-            years: count_param(check, &raw.years, "years", 1)?,
+            years: count_param(check, &raw.years, "years", super::method::CARRY_YEARS)?,
         },
     })
 }
@@ -785,10 +785,15 @@ fn treatment(check: &mut Checker, spanned: &Spanned<RawMethod>) -> Option<Treatm
     Some(match kind {
         TreatmentKind::None => Treatment::None,
         TreatmentKind::Jrc => Treatment::Jrc {
-            points: count_param(check, &raw.points, "points", 5)?,
+            points: count_param(check, &raw.points, "points", super::method::JRC_POINTS)?,
         },
         TreatmentKind::Winsorise => Treatment::Winsorise {
-            points: count_param(check, &raw.points, "points", 1)?,
+            points: count_param(
+                check,
+                &raw.points,
+                "points",
+                super::method::WINSORISE_POINTS,
+            )?,
         },
         TreatmentKind::Log => Treatment::Log,
         TreatmentKind::Sqrt => Treatment::Sqrt,
@@ -1234,44 +1239,47 @@ fn uncertainty(
             out.weights = v;
         }
     }
+    for w in &raw.weightings {
+        match super::Weighting::from_name(w.get_ref()) {
+            Some(weighting) => out.weightings.push(weighting),
+            None => {
+                check.at(
+                    Code::UnknownMethod,
+                    w.span(),
+                    format!("unknown weighting alternative \"{}\"", w.get_ref()),
+                    format!("use one of: {}", super::Weighting::names().join(", ")),
+                );
+                ok = false;
+            }
+        }
+    }
+    // Each alternative is a method as the spec's tables write it, or its spelling alone.
+    let method_of = |a: &Spanned<RawAlternative>| match a.get_ref() {
+        RawAlternative::Name(name) => Spanned::new(a.span(), RawMethod::named(a.span(), name)),
+        RawAlternative::Method(m) => Spanned::new(a.span(), m.clone()),
+    };
     for n in &raw.normalisations {
-        match normalisation(check, n, scale) {
+        match normalisation(check, &method_of(n), scale) {
             Some(m) => out.normalisations.push(m),
             None => ok = false,
         }
     }
     for a in &raw.aggregations {
-        match a.get_ref().as_str() {
-            "arithmetic" => out.aggregations.push(Aggregation::Arithmetic),
-            "geometric" => out.aggregations.push(Aggregation::Geometric),
-            other => {
-                check.at(
-                    Code::UnknownMethod,
-                    a.span(),
-                    format!("unknown aggregation alternative \"{other}\""),
-                    "use \"arithmetic\" or \"geometric\"",
-                );
-                ok = false;
-            }
+        match aggregation(check, &method_of(a)) {
+            Some(m) => out.aggregations.push(m),
+            None => ok = false,
         }
     }
-    if !raw.imputations.is_empty() {
-        out.imputations.clear();
-    }
     for i in &raw.imputations {
-        match i.get_ref().as_str() {
-            "none" => out.imputations.push(Imputation::None),
-            "mean" => out.imputations.push(Imputation::Mean),
-            "median" => out.imputations.push(Imputation::Median),
-            other => {
-                check.at(
-                    Code::UnknownMethod,
-                    i.span(),
-                    format!("unknown imputation alternative \"{other}\""),
-                    "use \"none\", \"mean\" or \"median\"",
-                );
-                ok = false;
-            }
+        match impute(check, &method_of(i)) {
+            Some(m) => out.imputations.push(m),
+            None => ok = false,
+        }
+    }
+    for t in &raw.treatments {
+        match treatment(check, &method_of(t)) {
+            Some(m) => out.treatments.push(m),
+            None => ok = false,
         }
     }
     out.exclude_one = raw.exclude_one.unwrap_or(false);
@@ -1888,7 +1896,11 @@ mod tests {
         )
         .unwrap();
         let fw = &ok.framework;
-        let w = |id: &str| fw.relative_weight(fw.position(id).unwrap());
+        let w = |id: &str| {
+            let n = fw.position(id).unwrap();
+            let siblings = &fw.nodes[fw.nodes[n].parent.unwrap()].children;
+            fw.nodes[n].weight / siblings.iter().map(|&c| fw.nodes[c].weight).sum::<f64>()
+        };
         assert!((w("a") - 0.637).abs() < 5e-4);
         assert!((fw.consistency["g"] - 0.033).abs() < 5e-4);
         let bad = parse_str(

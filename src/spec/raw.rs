@@ -83,7 +83,7 @@ pub struct RawLevel {
 
 /// A method table: `{ method = "goalposts", lo = 20, hi = 85 }`. Every parameter any method
 /// takes is listed; `spec::parse` checks which ones the named method accepts.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawMethod {
     pub method: Spanned<String>,
@@ -199,11 +199,15 @@ pub struct RawUncertainty {
     #[serde(default)]
     pub weights: Option<Spanned<f64>>,
     #[serde(default)]
-    pub normalisations: Vec<Spanned<RawMethod>>,
+    pub weightings: Vec<Spanned<String>>,
     #[serde(default)]
-    pub aggregations: Vec<Spanned<String>>,
+    pub normalisations: Vec<Spanned<RawAlternative>>,
     #[serde(default)]
-    pub imputations: Vec<Spanned<String>>,
+    pub aggregations: Vec<Spanned<RawAlternative>>,
+    #[serde(default)]
+    pub imputations: Vec<Spanned<RawAlternative>>,
+    #[serde(default)]
+    pub treatments: Vec<Spanned<RawAlternative>>,
     #[serde(default)]
     pub exclude_one: Option<bool>,
     #[serde(default)]
@@ -260,4 +264,64 @@ pub struct RawIndicator {
     pub imputation: Option<Spanned<RawMethod>>,
     #[serde(default)]
     pub treatment: Option<Spanned<RawMethod>>,
+}
+
+/// An alternative method of the uncertainty analysis: its spelling alone (`"median"`), or a
+/// method table with parameters (`{ method = "carry", years = 2 }`).
+#[derive(Debug)]
+pub enum RawAlternative {
+    Name(String),
+    Method(RawMethod),
+}
+
+impl<'de> Deserialize<'de> for RawAlternative {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawAlternative;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a method name or a method table { method = \"...\", ... }")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawAlternative, E> {
+                Ok(RawAlternative::Name(v.to_string()))
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<RawAlternative, A::Error> {
+                RawMethod::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(RawAlternative::Method)
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+impl RawMethod {
+    /// A method given by its spelling alone, every parameter left to its default.
+    pub fn named(span: std::ops::Range<usize>, name: &str) -> RawMethod {
+        RawMethod {
+            method: Spanned::new(span, name.to_string()),
+            range: None,
+            mean: None,
+            sd: None,
+            lo: None,
+            hi: None,
+            log: None,
+            cap: None,
+            offset: None,
+            target: None,
+            region: None,
+            year: None,
+            breakpoints: None,
+            reference: None,
+            delta: None,
+            years: None,
+            points: None,
+            p: None,
+        }
+    }
 }

@@ -55,6 +55,19 @@ fn method(kind: &str, names: &[&str]) -> Value {
     })
 }
 
+/// An alternative of the uncertainty analysis: a method's spelling, or a method table.
+fn alternative(kind: &str, names: &[&str]) -> Value {
+    let mut schema = method(kind, names);
+    if let Some(object) = schema.as_object_mut() {
+        object.remove("type");
+        object.insert(
+            "anyOf".into(),
+            json!([{ "type": "string", "enum": names }, { "type": "object" }]),
+        );
+    }
+    schema
+}
+
 fn missing() -> Value {
     json!({
         "type": "object",
@@ -131,9 +144,11 @@ pub fn json_schema() -> Value {
                     "samples": { "type": "integer", "minimum": 1, "description": "base samples of the sensitivity design" },
                     "seed": { "type": "integer" },
                     "weights": { "type": "number", "minimum": 0, "maximum": 1, "description": "perturb every weight by up to this fraction" },
-                    "normalisations": { "type": "array", "items": method("normalisation", &normalisations) },
-                    "aggregations": { "type": "array", "items": { "type": "string", "enum": aggregations } },
-                    "imputations": { "type": "array", "items": { "type": "string", "enum": ["none", "mean", "median"] } },
+                    "weightings": { "type": "array", "items": { "type": "string", "enum": super::Weighting::names() } },
+                    "normalisations": { "type": "array", "items": alternative("normalisation", &normalisations) },
+                    "aggregations": { "type": "array", "items": alternative("aggregation", &aggregations) },
+                    "imputations": { "type": "array", "items": alternative("imputation", &imputations) },
+                    "treatments": { "type": "array", "items": alternative("treatment", &treatments) },
                     "exclude_one": { "type": "boolean" },
                     "sampling": { "type": "boolean" }
                 }

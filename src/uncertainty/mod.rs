@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::pipeline::Results;
-use crate::spec::{Aggregation, Imputation, NodeKind, Normalisation, Uncertainty};
+use crate::spec::{Aggregation, NodeKind, Normalisation, Uncertainty};
 use model::{Choice, Model};
 
 pub const RNG: &str = "ChaCha8 (rand_chacha 0.9): seed = the declared seed, stream = replication";
@@ -32,9 +32,17 @@ pub enum UncertaintyError {
     #[error("{0}")]
     GeometricZero(String),
     #[error(
-        "nothing varies: declare weights, alternative normalisations, aggregations or imputations, exclude_one, or give standard errors with the data"
+        "nothing varies: declare weights, alternative weightings, normalisations, aggregations, imputations or treatments, exclude_one, or give standard errors with the data"
     )]
     NoFactors,
+    /// A replication's choices that the index cannot be computed with (e.g. a geometric mean
+    /// meeting a score of 0): the analysis stops rather than count it as anything.
+    #[error("{run} cannot be computed with its choices ({choices}): {error}")]
+    Replication {
+        run: String,
+        choices: String,
+        error: crate::error::ComputeError,
+    },
 }
 
 /// Refuses settings that cannot run, before any work: zero replications or samples, a weight
@@ -57,9 +65,11 @@ pub fn check_settings(settings: &Uncertainty) -> Result<(), UncertaintyError> {
 #[serde(rename_all = "kebab-case")]
 pub enum Factor {
     Weights,
+    Weighting,
     Normalisation,
     Aggregation,
     Imputation,
+    Treatment,
     Exclusion,
     Sampling,
 }
@@ -107,6 +117,9 @@ pub fn factors(
     if settings.weights > 0.0 {
         out.push(Factor::Weights);
     }
+    if settings.weightings.len() > 1 {
+        out.push(Factor::Weighting);
+    }
     if settings.normalisations.len() > 1 {
         out.push(Factor::Normalisation);
     }
@@ -115,6 +128,9 @@ pub fn factors(
     }
     if settings.imputations.len() > 1 {
         out.push(Factor::Imputation);
+    }
+    if settings.treatments.len() > 1 {
+        out.push(Factor::Treatment);
     }
     if settings.exclude_one {
         out.push(Factor::Exclusion);
@@ -150,7 +166,13 @@ fn choice(
         c.aggregation = Some(*only);
     }
     if let [only] = settings.imputations.as_slice() {
-        c.imputation = *only;
+        c.imputation = Some(*only);
+    }
+    if let [only] = settings.treatments.as_slice() {
+        c.treatment = Some(*only);
+    }
+    if let [only] = settings.weightings.as_slice() {
+        c.weighting = Some(*only);
     }
     let pick = |v: f64, k: usize| ((v * k as f64) as usize).min(k - 1);
     for (f, &v) in factors.iter().zip(u) {
@@ -168,8 +190,14 @@ fn choice(
             Factor::Aggregation => {
                 c.aggregation = Some(settings.aggregations[pick(v, settings.aggregations.len())])
             }
+            Factor::Weighting => {
+                c.weighting = Some(settings.weightings[pick(v, settings.weightings.len())])
+            }
             Factor::Imputation => {
-                c.imputation = settings.imputations[pick(v, settings.imputations.len())]
+                c.imputation = Some(settings.imputations[pick(v, settings.imputations.len())])
+            }
+            Factor::Treatment => {
+                c.treatment = Some(settings.treatments[pick(v, settings.treatments.len())])
             }
             Factor::Exclusion => {
                 // 0 = none left out; k = indicator k - 1.
@@ -215,19 +243,24 @@ pub fn monte_carlo(
     let model = Model::new(results);
     let factors = factors(settings, &model, results)?;
     let nominal_choice = model.nominal();
-    let nominal = model.ranks(&nominal_choice);
+    let nominal = nominal_ranks(results);
     let n_ind = results.panel.indicators.len();
-    let runs: Vec<Vec<u32>> = (0..settings.replications)
+    let runs: Vec<Result<Vec<u32>, UncertaintyError>> = (0..settings.replications)
         .into_par_iter()
         .map(|r| {
             let mut rng = ChaCha8Rng::seed_from_u64(settings.seed);
             rng.set_stream(r as u64);
             let u: Vec<f64> = factors.iter().map(|_| rng.random::<f64>()).collect();
-            let ranks = model.ranks(&choice(&u, &factors, settings, &nominal_choice, n_ind));
+            let c = choice(&u, &factors, settings, &nominal_choice, n_ind);
+            let ranks = model
+                .ranks(&c)
+                .map_err(|e| failed(format!("replication {}", r + 1), &c, results, e));
             tick();
             ranks
         })
         .collect();
+    // The first failure in replication order, whatever the threads finished first.
+    let runs = runs.into_iter().collect::<Result<Vec<_>, _>>()?;
     let panel = &results.panel;
     let n_units = panel.units.len();
     let mut ranks = Vec::new();
@@ -314,11 +347,11 @@ pub fn sensitivity(
     let d = factors.len();
     let n = settings.samples;
     let nominal_choice = model.nominal();
-    let nominal = model.ranks(&nominal_choice);
+    let nominal = nominal_ranks(results);
     let n_ind = results.panel.indicators.len();
     let (a, b) = sobol::design(n, d, settings.seed as u32);
     // Rows: A, B, then AB_k for each factor k.
-    let runs: Vec<Vec<u32>> = (0..n * (d + 2))
+    let runs: Vec<Result<Vec<u32>, UncertaintyError>> = (0..n * (d + 2))
         .into_par_iter()
         .map(|row| {
             let (block, j) = (row / n, row % n);
@@ -331,11 +364,15 @@ pub fn sensitivity(
                     u
                 }
             };
-            let ranks = model.ranks(&choice(&u, &factors, settings, &nominal_choice, n_ind));
+            let c = choice(&u, &factors, settings, &nominal_choice, n_ind);
+            let ranks = model
+                .ranks(&c)
+                .map_err(|e| failed(format!("model run {}", row + 1), &c, results, e));
             tick();
             ranks
         })
         .collect();
+    let runs = runs.into_iter().collect::<Result<Vec<_>, _>>()?;
     let panel = &results.panel;
     let n_units = panel.units.len();
     let outputs: Vec<usize> = (0..nominal.len()).filter(|&o| nominal[o] > 0).collect();
@@ -397,11 +434,58 @@ pub fn sensitivity(
     })
 }
 
-/// Imputation names for messages and files.
-pub fn imputation_name(i: Imputation) -> &'static str {
-    match i {
-        Imputation::None => "none",
-        Imputation::Mean => "mean",
-        Imputation::Median => "median",
+/// The index's ranks as `compute` gave them ([year][unit], 0 = no rank).
+fn nominal_ranks(results: &Results) -> Vec<u32> {
+    let panel = &results.panel;
+    let mut out = Vec::with_capacity(panel.years.len() * panel.units.len());
+    for y in 0..panel.years.len() {
+        for u in 0..panel.units.len() {
+            out.push(results.rank(0, y, u).unwrap_or(0));
+        }
+    }
+    out
+}
+
+/// The error of a run whose choices the index cannot be computed with, naming them.
+fn failed(
+    run: String,
+    c: &Choice,
+    results: &Results,
+    error: crate::error::ComputeError,
+) -> UncertaintyError {
+    use crate::named::Named;
+    let fw = &results.spec.framework;
+    let mut choices = Vec::new();
+    if let Some(w) = c.weighting {
+        choices.push(format!("weighting {}", w.name()));
+    }
+    if let Some(n) = &c.normalisation {
+        choices.push(format!("normalisation {}", n.describe()));
+    }
+    if let Some(a) = c.aggregation {
+        choices.push(format!("aggregation {}", a.describe()));
+    }
+    if let Some(i) = c.imputation {
+        choices.push(format!("imputation {}", i.kind().name()));
+    }
+    if let Some(t) = c.treatment {
+        choices.push(format!("treatment {}", t.kind().name()));
+    }
+    if let Some(e) = c.exclude {
+        choices.push(format!("without {}", fw.nodes[fw.indicators[e]].id));
+    }
+    if c.sampling.is_some() {
+        choices.push("survey values drawn from their sampling error".into());
+    }
+    if c.weights.iter().any(|&m| m != 1.0) {
+        choices.push("weights perturbed".into());
+    }
+    if choices.is_empty() {
+        choices.push("the spec's own".into());
+    }
+    UncertaintyError::Replication {
+        run,
+        choices: choices.join(", "),
+        error,
     }
 }

@@ -4,6 +4,7 @@ mod analysis;
 mod architecture;
 mod cli;
 mod common;
+mod engine;
 mod golden;
 mod pipeline;
 mod report;

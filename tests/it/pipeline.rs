@@ -87,7 +87,8 @@ fn tiny_fixture_matches_the_hand_calculation() {
 fn effective_weights_multiply_down_the_tree() {
     let spec = spec::load(&root().join("tests/fixtures/tiny.toml")).unwrap();
     let fw = &spec.framework;
-    let w = |id: &str| fw.effective_weight(fw.position(id).unwrap());
+    let weights = cwi::recipe::Weights(fw.nodes.iter().map(|n| n.weight).collect());
+    let w = |id: &str| weights.effective(fw, fw.position(id).unwrap());
     assert_eq!(w("tiny"), 1.0);
     assert_eq!(w("vaccination"), 0.125);
     assert_eq!(w("mortality"), 0.375);
@@ -416,7 +417,7 @@ fn pca_weights_from_the_first_component() {
         let fw = &r.spec.framework;
         for id in ["a", "b"] {
             assert!(
-                (fw.relative_weight(fw.position(id).unwrap()) - 0.5).abs() < 1e-9,
+                (r.weights.relative(fw, fw.position(id).unwrap()) - 0.5).abs() < 1e-9,
                 "{direction} {id}"
             );
         }

@@ -214,7 +214,7 @@ fn bad_settings_are_refused_before_any_work() {
     .unwrap();
     let r = cwi(&["validate", spec.to_str().unwrap()]);
     assert_eq!(r.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&r.stdout).contains("unknown imputation alternative \"knn\""));
+    assert!(String::from_utf8_lossy(&r.stdout).contains("unknown imputation method \"knn\""));
     // A negative standard error in the data is refused with its place.
     let data = out.join("survey.csv");
     fs::write(&data, "region,year,indicator,value,se\nR1,2024,reading,5,-0.5\nR2,2024,reading,3,\nR3,2024,reading,4,0.2\n").unwrap();

@@ -1,0 +1,321 @@
+//! One engine: a Monte Carlo replication (or sensitivity sample) with nothing varied reproduces
+//! `compute`'s scores bit for bit at every node, for every shipped spec and for specs that use
+//! each imputation, treatment, normalisation, weighting and aggregation; and a replication's
+//! choices enter at their own stage (draws before treatment, imputation of the loaded values).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use cwi::pipeline::{Results, run};
+use cwi::spec;
+use cwi::uncertainty::model::{Choice, Model};
+
+use crate::common::{root, scratch};
+
+const KZ: [&str; 3] = [
+    "data-samples/kz/statistics.csv",
+    "data-samples/kz/surveys.csv",
+    "data-samples/kz/before-2022.csv",
+];
+
+fn results(spec_path: &Path, data: &[&str]) -> Results {
+    let spec = spec::load(spec_path).unwrap();
+    let data: Vec<PathBuf> = data.iter().map(|d| root().join(d)).collect();
+    run(spec, &data).unwrap_or_else(|e| panic!("{}: {e}", spec_path.display()))
+}
+
+/// The nominal replication's scores equal `compute`'s at every node, year and region, to the
+/// bit, and its ranks are `compute`'s.
+fn nominal_reproduces_compute(r: &Results, what: &str) {
+    let model = Model::new(r);
+    let nominal = model.nominal();
+    let scores = model
+        .scores(&nominal)
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
+    let (n_years, n_units) = (r.panel.years.len(), r.panel.units.len());
+    let mut compared = 0;
+    for node in 0..r.spec.framework.nodes.len() {
+        for y in 0..n_years {
+            for u in 0..n_units {
+                let (a, b) = (scores.get(node, y, u), r.scores.get(node, y, u));
+                assert_eq!(
+                    a.map(f64::to_bits),
+                    b.map(f64::to_bits),
+                    "{what}: node {} year {} region {}: {a:?} against {b:?}",
+                    r.spec.framework.nodes[node].id,
+                    r.panel.years[y],
+                    r.panel.units.get(u).code
+                );
+                compared += usize::from(b.is_some());
+            }
+        }
+    }
+    assert!(compared > 0, "{what}: no score compared");
+    let ranks = model.ranks(&nominal).unwrap();
+    for y in 0..n_years {
+        for u in 0..n_units {
+            assert_eq!(
+                ranks[y * n_units + u],
+                r.rank(0, y, u).unwrap_or(0),
+                "{what}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_shipped_spec_is_reproduced_by_a_replication_with_nothing_varied() {
+    for (spec, data) in [
+        ("indicators/kz-cwi.toml", KZ.to_vec()),
+        ("indicators/kz-base-year.toml", KZ.to_vec()),
+        ("indicators/kz-ampi.toml", KZ.to_vec()),
+        (
+            "indicators/hdi.toml",
+            vec!["data-samples/hdi/hdi-components-2021-2022.csv"],
+        ),
+        (
+            "indicators/kids-count.toml",
+            vec!["data-samples/kids-count/states-2023-2024.csv"],
+        ),
+        ("tests/fixtures/tiny.toml", vec!["tests/fixtures/tiny.csv"]),
+    ] {
+        nominal_reproduces_compute(&results(&root().join(spec), &data), spec);
+    }
+}
+
+/// The Kazakhstan spec with an edit, written beside a copy of its units table.
+fn kz_variant(dir: &Path, name: &str, edit: impl Fn(&mut toml::Table)) -> PathBuf {
+    let mut spec: toml::Table = fs::read_to_string(root().join("indicators/kz-cwi.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    edit(&mut spec);
+    let path = dir.join(format!("{name}.toml"));
+    fs::write(&path, toml::to_string(&spec).unwrap()).unwrap();
+    path
+}
+
+fn method(text: &str) -> toml::Value {
+    toml::Value::Table(
+        format!("m = {text}").parse::<toml::Table>().unwrap()["m"]
+            .as_table()
+            .unwrap()
+            .clone(),
+    )
+}
+
+fn set_default(key: &'static str, text: &'static str) -> impl Fn(&mut toml::Table) {
+    move |spec| {
+        spec["defaults"]
+            .as_table_mut()
+            .unwrap()
+            .insert(key.into(), method(text));
+    }
+}
+
+#[test]
+fn every_method_family_is_reproduced_by_a_replication_with_nothing_varied() {
+    let dir = scratch("engine-methods");
+    fs::copy(
+        root().join("indicators/kz-regions.csv"),
+        dir.join("kz-regions.csv"),
+    )
+    .unwrap();
+    let mut variants: Vec<(String, Box<dyn Fn(&mut toml::Table)>)> = Vec::new();
+    for m in [
+        r#"{ method = "none" }"#,
+        r#"{ method = "mean" }"#,
+        r#"{ method = "median" }"#,
+        r#"{ method = "group-mean" }"#,
+        r#"{ method = "group-median" }"#,
+        r#"{ method = "interpolate" }"#,
+        r#"{ method = "carry", years = 2 }"#,
+    ] {
+        variants.push((
+            format!("imputation {m}"),
+            Box::new(set_default("imputation", m)),
+        ));
+    }
+    for m in [
+        r#"{ method = "jrc", points = 3 }"#,
+        r#"{ method = "winsorise", points = 2 }"#,
+        r#"{ method = "sqrt" }"#,
+    ] {
+        variants.push((
+            format!("treatment {m}"),
+            Box::new(set_default("treatment", m)),
+        ));
+    }
+    for m in [
+        r#"{ method = "min-max", range = [1, 100] }"#,
+        r#"{ method = "z-score", mean = 50, sd = 10 }"#,
+        r#"{ method = "goalposts", lo = 0, hi = 100 }"#,
+        r#"{ method = "rank" }"#,
+        r#"{ method = "percentile-rank" }"#,
+        r#"{ method = "borda" }"#,
+        r#"{ method = "target", target = 50 }"#,
+        r#"{ method = "best" }"#,
+        r#"{ method = "reference", region = "KZ-71" }"#,
+        r#"{ method = "fraction-max" }"#,
+        r#"{ method = "base-year", year = 2022 }"#,
+        r#"{ method = "piecewise", breakpoints = [[0, 0], [50, 80], [100, 100]] }"#,
+        r#"{ method = "ampi", reference = 50, delta = 40 }"#,
+    ] {
+        variants.push((
+            format!("normalisation {m}"),
+            Box::new(set_default("normalisation", m)),
+        ));
+    }
+    // Aggregations over scores onto [1, 100], so that means needing positive scores apply.
+    for m in [
+        r#"{ method = "arithmetic" }"#,
+        r#"{ method = "geometric" }"#,
+        r#"{ method = "geometric", offset = 1 }"#,
+        r#"{ method = "harmonic" }"#,
+        r#"{ method = "power", p = 2 }"#,
+        r#"{ method = "minimum" }"#,
+        r#"{ method = "sum" }"#,
+        r#"{ method = "mpi" }"#,
+        r#"{ method = "rank-mean" }"#,
+        r#"{ method = "copeland" }"#,
+    ] {
+        variants.push((
+            format!("aggregation {m}"),
+            Box::new(move |spec: &mut toml::Table| {
+                set_default(
+                    "normalisation",
+                    r#"{ method = "min-max", range = [1, 100] }"#,
+                )(spec);
+                set_default("aggregation", m)(spec);
+            }),
+        ));
+    }
+    // Weightings: PCA and an AHP matrix on groups of indicators.
+    variants.push((
+        "weighting pca".into(),
+        Box::new(|spec: &mut toml::Table| {
+            for g in spec["group"].as_array_mut().unwrap() {
+                if g["id"].as_str() == Some("psychological") {
+                    g.as_table_mut()
+                        .unwrap()
+                        .insert("weighting".into(), "pca".into());
+                }
+            }
+        }),
+    ));
+    variants.push((
+        "weighting ahp".into(),
+        Box::new(|spec: &mut toml::Table| {
+            let ahp = "m = [[1, 3, 5], [0.3333333333, 1, 2], [0.2, 0.5, 1]]"
+                .parse::<toml::Table>()
+                .unwrap()["m"]
+                .clone();
+            for g in spec["group"].as_array_mut().unwrap() {
+                let g = g.as_table_mut().unwrap();
+                if g["id"].as_str() == Some("child") {
+                    g.insert("ahp".into(), ahp.clone());
+                }
+                if g["parent"].as_str() == Some("child") {
+                    g.remove("weight");
+                }
+            }
+        }),
+    ));
+    for (k, (what, edit)) in variants.iter().enumerate() {
+        let path = kz_variant(&dir, &format!("v{k}"), edit);
+        nominal_reproduces_compute(&results(&path, &KZ), what);
+    }
+}
+
+/// A spec that imputes and treats, on data with standard errors: R3's missing enrolment, and
+/// `reading` (values 5, 3, 4, standard errors 0.5, 0.2, 0.4) normalised after a square root.
+fn treated_tiny(dir: &Path) -> Results {
+    let spec = fs::read_to_string(root().join("tests/fixtures/tiny.toml"))
+        .unwrap()
+        .replace(
+            "[defaults]\n",
+            "[defaults]\nimputation = { method = \"mean\" }\ntreatment = { method = \"sqrt\" }\n",
+        );
+    let spec_path = dir.join("tiny.toml");
+    fs::write(&spec_path, spec).unwrap();
+    let data = dir.join("tiny.csv");
+    fs::write(
+        &data,
+        "region,year,indicator,value,se\nR1,2024,vaccination,90,\nR2,2024,vaccination,80,\nR3,2024,vaccination,70,\nR1,2024,mortality,10,\nR2,2024,mortality,30,\nR3,2024,mortality,20,\nR1,2024,enrolment,60,\nR2,2024,enrolment,100,\nR3,2024,enrolment,,\nR1,2024,reading,5,0.5\nR2,2024,reading,3,0.2\nR3,2024,reading,4,0.4\n",
+    )
+    .unwrap();
+    run(spec::load(&spec_path).unwrap(), &[&data]).unwrap()
+}
+
+/// Survey values are drawn from their sampling error as loaded, then treated: the score of
+/// `reading` is min-max of the square roots of the drawn values (0 for the lowest, 100 for the
+/// highest), not min-max of drawn square roots.
+#[test]
+fn sampling_draws_come_before_the_treatment() {
+    let dir = scratch("engine-draws");
+    let r = treated_tiny(&dir);
+    let model = Model::new(&r);
+    assert!(model.has_sampling_error());
+    let reading = r.spec.framework.indicator_column("reading").unwrap();
+    let node = r.spec.framework.position("reading").unwrap();
+    let choice = Choice {
+        sampling: Some(42),
+        ..model.nominal()
+    };
+    let drawn = model.values(&choice);
+    let x: Vec<f64> = (0..3).map(|u| drawn.get(0, u, reading).unwrap()).collect();
+    // Every value moved, by less than 5 standard errors.
+    for (u, (v, (orig, se))) in x
+        .iter()
+        .zip([(5.0, 0.5), (3.0, 0.2), (4.0, 0.4)])
+        .enumerate()
+    {
+        assert!(*v != orig && (v - orig).abs() < 5.0 * se, "region {u}: {v}");
+    }
+    let roots: Vec<f64> = x.iter().map(|v| v.sqrt()).collect();
+    let (lo, hi) = (
+        roots.iter().copied().fold(f64::INFINITY, f64::min),
+        roots.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+    );
+    let scores = model.scores(&choice).unwrap();
+    for u in 0..3 {
+        let expected = 100.0 * (roots[u] - lo) / (hi - lo);
+        let got = scores.get(node, 0, u).unwrap();
+        assert!(
+            (got - expected).abs() < 1e-9,
+            "region {u}: {got} against {expected}"
+        );
+    }
+}
+
+/// An imputation alternative imputes the loaded values: where the spec imputes R3's missing
+/// enrolment with the mean (60 + 100)/2 = 80, the alternative "carry" finds no other year and
+/// leaves it missing, and "median" of two values is again 80. The imputed value is then
+/// treated like the others: min-max of the square roots puts R3 at
+/// 100 (sqrt 80 - sqrt 60)/(sqrt 100 - sqrt 60) = 53.16.
+#[test]
+fn an_imputation_alternative_imputes_the_loaded_values() {
+    let dir = scratch("engine-impute");
+    let r = treated_tiny(&dir);
+    let model = Model::new(&r);
+    let node = r.spec.framework.position("enrolment").unwrap();
+    let expected = 100.0 * (80f64.sqrt() - 60f64.sqrt()) / (10.0 - 60f64.sqrt());
+    let close = |v: Option<f64>| (v.unwrap() - expected).abs() < 1e-9;
+    assert!(
+        close(r.scores.get(node, 0, 2)),
+        "{:?}",
+        r.scores.get(node, 0, 2)
+    );
+    let with = |imputation| {
+        model
+            .scores(&Choice {
+                imputation: Some(imputation),
+                ..model.nominal()
+            })
+            .unwrap()
+            .get(node, 0, 2)
+    };
+    assert_eq!(with(spec::Impute::Carry { years: 1 }), None);
+    assert_eq!(with(spec::Impute::None), None);
+    assert!(close(with(spec::Impute::Median)));
+}
