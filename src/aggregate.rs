@@ -42,9 +42,10 @@ pub fn aggregate(
         n_units,
         values: vec![None; nodes.len() * n_years * n_units],
     };
+    let present: Vec<Vec<usize>> = (0..n_years).map(|y| panel.present_units(y)).collect();
     for (column, &node) in fw.indicators.iter().enumerate() {
-        for y in 0..n_years {
-            for u in panel.present_units(y) {
+        for (y, units) in present.iter().enumerate() {
+            for &u in units {
                 scores.set(node, y, u, normalised.get(y, u, column));
             }
         }
@@ -57,12 +58,12 @@ pub fn aggregate(
         let (aggregation, missing) = (group_recipe.aggregation, group_recipe.missing);
         let children = &nodes[node].children;
         let weights: Vec<f64> = children.iter().map(|&c| weights.get(c)).collect();
-        for y in 0..n_years {
-            let units = panel.present_units(y);
-            let rows: Vec<Vec<Option<f64>>> = units
-                .iter()
-                .map(|&u| children.iter().map(|&c| scores.get(c, y, u)).collect())
-                .collect();
+        let mut rows = Vec::new();
+        for (y, units) in present.iter().enumerate() {
+            rows.clear();
+            for &u in units {
+                rows.extend(children.iter().map(|&c| scores.get(c, y, u)));
+            }
             let values = group(aggregation, missing, &weights, &rows).map_err(|(row, child, value)| ComputeError {
                 message: format!(
                     "the geometric mean of \"{}\" meets {value} from \"{}\" (region {}, year {})",
@@ -81,22 +82,26 @@ pub fn aggregate(
     Ok(scores)
 }
 
-/// One group's scores in one year: `rows` holds each present region's children scores (in
-/// the order of `weights`). Methods that compare regions use every row at once; the others
-/// combine each row on its own under the missing-data rule. `Err((row, child, value))` names
-/// a score a mean needing positive values cannot take.
+/// One group's scores in one year: `rows` holds each present region's children scores, one
+/// row after the other, each in the order of `weights`. Methods that compare regions use every
+/// row at once; the others combine each row on its own under the missing-data rule.
+/// `Err((row, child, value))` names a score a mean needing positive values cannot take.
 pub fn group(
     aggregation: Aggregation,
     rule: MissingRule,
     weights: &[f64],
-    rows: &[Vec<Option<f64>>],
+    rows: &[Option<f64>],
 ) -> Result<Vec<Option<f64>>, (usize, usize, f64)> {
+    let rows = rows.chunks(weights.len().max(1));
     match aggregation {
-        Aggregation::RankMean | Aggregation::Copeland => Ok(across_regions(
-            aggregation == Aggregation::Copeland,
-            weights,
-            rows,
-        )),
+        Aggregation::RankMean | Aggregation::Copeland => {
+            let rows: Vec<&[Option<f64>]> = rows.collect();
+            Ok(across_regions(
+                aggregation == Aggregation::Copeland,
+                weights,
+                &rows,
+            ))
+        }
         Aggregation::Arithmetic
         | Aggregation::Geometric
         | Aggregation::ShiftedGeometric { .. }
@@ -105,7 +110,6 @@ pub fn group(
         | Aggregation::Minimum
         | Aggregation::Sum
         | Aggregation::Mpi => rows
-            .iter()
             .enumerate()
             .map(|(r, row)| combine(aggregation, rule, weights, row).map_err(|(c, v)| (r, c, v)))
             .collect(),
@@ -114,7 +118,7 @@ pub fn group(
 
 /// Scores of a method that compares regions: the mean of ranks, or Copeland's pairwise
 /// majority when `copeland`. A region without every (weighted) child gets none.
-fn across_regions(copeland: bool, weights: &[f64], rows: &[Vec<Option<f64>>]) -> Vec<Option<f64>> {
+fn across_regions(copeland: bool, weights: &[f64], rows: &[&[Option<f64>]]) -> Vec<Option<f64>> {
     let complete: Vec<usize> = (0..rows.len())
         .filter(|&r| {
             rows[r]
@@ -181,38 +185,40 @@ fn combine(
     values: &[Option<f64>],
 ) -> Result<Option<f64>, (usize, f64)> {
     let total_weight: f64 = weights.iter().sum();
-    let available: Vec<(usize, f64, f64)> = values
-        .iter()
-        .zip(weights)
-        .enumerate()
-        .filter_map(|(k, (v, &w))| v.map(|v| (k, w, v)))
-        .collect();
+    // (child, weight, score) of the children with a score, in order; iterated, not collected,
+    // since this runs for every group, region and year of every replication.
+    let available = || {
+        values
+            .iter()
+            .zip(weights)
+            .enumerate()
+            .filter_map(|(k, (v, &w))| v.map(|v| (k, w, v)))
+    };
     let share = match rule.share_of {
-        ShareOf::Weight => available.iter().map(|a| a.1).sum::<f64>() / total_weight,
-        ShareOf::Count => available.len() as f64 / values.len() as f64,
+        ShareOf::Weight => available().map(|a| a.1).sum::<f64>() / total_weight,
+        ShareOf::Count => available().count() as f64 / values.len() as f64,
     };
     // A small tolerance so that 2 of 3 children meet a declared 0.6667.
     if share + 1e-9 < rule.min_share {
         return Ok(None);
     }
-    let weight: f64 = available.iter().map(|a| a.1).sum();
+    let weight: f64 = available().map(|a| a.1).sum();
     if weight <= 0.0 {
         return Ok(None);
     }
     // Children with weight 0 take no part in any mean.
-    let used: Vec<(usize, f64, f64)> = available.into_iter().filter(|a| a.1 > 0.0).collect();
+    let used = || available().filter(|a| a.1 > 0.0);
     if aggregation.needs_positive()
-        && let Some(&(k, _, v)) = used.iter().find(|a| a.2 <= 0.0)
+        && let Some((k, _, v)) = used().find(|a| a.2 <= 0.0)
     {
         return Err((k, v));
     }
-    let mean =
-        |f: &dyn Fn(f64) -> f64| used.iter().map(|&(_, w, v)| w * f(v)).sum::<f64>() / weight;
+    let mean = |f: &dyn Fn(f64) -> f64| used().map(|(_, w, v)| w * f(v)).sum::<f64>() / weight;
     Ok(Some(match aggregation {
         Aggregation::Arithmetic => mean(&|v| v),
         Aggregation::Geometric => mean(&|v| v.ln()).exp(),
         Aggregation::ShiftedGeometric { offset } => {
-            if let Some(&(k, _, v)) = used.iter().find(|a| a.2 + offset <= 0.0) {
+            if let Some((k, _, v)) = used().find(|a| a.2 + offset <= 0.0) {
                 return Err((k, v));
             }
             mean(&|v| (v + offset).ln()).exp() - offset
@@ -220,8 +226,8 @@ fn combine(
         // Power means (Bullen, Handbook of Means, III.1): harmonic is p = -1.
         Aggregation::Harmonic => 1.0 / mean(&|v| 1.0 / v),
         Aggregation::Power { p } => mean(&|v| v.powf(p)).powf(1.0 / p),
-        Aggregation::Minimum => used.iter().map(|a| a.2).fold(f64::INFINITY, f64::min),
-        Aggregation::Sum => used.len() as f64 * mean(&|v| v),
+        Aggregation::Minimum => used().map(|a| a.2).fold(f64::INFINITY, f64::min),
+        Aggregation::Sum => used().count() as f64 * mean(&|v| v),
         // Mazziotta & Pareto (2016), "On a generalized non-compensatory composite index for
         // measuring socio-economic phenomena", Social Indicators Research 127: M - S * S / M.
         // Methods across regions are computed by `across_regions`, never row by row.
@@ -345,6 +351,7 @@ mod tests {
             vec![Some(40.0), Some(70.0)],
             vec![Some(1.0), None],
         ];
+        let rows: Vec<&[Option<f64>]> = rows.iter().map(Vec::as_slice).collect();
         let equal = across_regions(false, &[1.0, 1.0], &rows);
         assert_eq!(equal, vec![Some(2.0), Some(2.0), Some(2.0), None]);
         assert_eq!(

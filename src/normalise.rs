@@ -66,7 +66,7 @@ pub fn normalise(recipe: &Recipe, panel: &Panel) -> Result<Normalised, ComputeEr
         let id = &panel.indicators[i];
         let mut bounds = Vec::with_capacity(panel.years.len());
         // Pooled bounds are the same for every year: computed once.
-        let mut shared: Option<(Bounds, Vec<f64>)> = None;
+        let mut current: Option<(Bounds, Vec<f64>)> = None;
         let base = match &indicator.normalisation {
             Normalisation::BaseYear { year } => {
                 Some(panel.year_position(*year).ok_or_else(|| ComputeError {
@@ -80,18 +80,16 @@ pub fn normalise(recipe: &Recipe, panel: &Panel) -> Result<Normalised, ComputeEr
             _ => None,
         };
         for (y, &year) in panel.years.iter().enumerate() {
-            let (b, pool) = match (recipe.pooling, &shared) {
-                (Pooling::AllYears | Pooling::ReferenceYear(_), Some(shared)) => shared.clone(),
-                _ => year_bounds(recipe.pooling, indicator, panel, i, y, id)?,
-            };
-            if recipe.pooling != Pooling::EachYear {
-                shared = Some((b, pool.clone()));
+            if recipe.pooling == Pooling::EachYear || current.is_none() {
+                current = Some(year_bounds(recipe.pooling, indicator, panel, i, y, id)?);
             }
+            let (b, pool) = current.as_ref().expect("bounds of this year");
+            let b = *b;
             bounds.push(YearBounds { year, bounds: b });
-            for unit in panel.present_units(y) {
+            for unit in (0..n_units).filter(|&u| panel.is_present(y, u)) {
                 if let Some(x) = panel.get(y, unit, i) {
                     let context = Context {
-                        pool: &pool,
+                        pool,
                         base: base.and_then(|by| panel.get(by, unit, i)),
                     };
                     let score =
@@ -113,20 +111,26 @@ pub fn normalise(recipe: &Recipe, panel: &Panel) -> Result<Normalised, ComputeEr
 
 /// Values of indicator `i` in the years whose bounds apply to year `y`.
 fn pool(pooling: Pooling, panel: &Panel, i: usize, y: usize) -> Result<Vec<f64>, i32> {
-    let years: Vec<usize> = match pooling {
-        Pooling::EachYear => vec![y],
-        Pooling::AllYears => (0..panel.years.len()).collect(),
-        Pooling::ReferenceYear(r) => vec![panel.year_position(r).ok_or(r)?],
+    let years = match pooling {
+        Pooling::EachYear => y..y + 1,
+        Pooling::AllYears => 0..panel.years.len(),
+        Pooling::ReferenceYear(r) => {
+            let k = panel.year_position(r).ok_or(r)?;
+            k..k + 1
+        }
     };
-    Ok(years
-        .into_iter()
-        .flat_map(|y| {
-            panel
-                .present_units(y)
-                .into_iter()
-                .filter_map(move |u| panel.get(y, u, i))
-        })
-        .collect())
+    let n_units = panel.units.len();
+    let mut out = Vec::with_capacity(years.len() * n_units);
+    for y in years {
+        for u in 0..n_units {
+            if panel.is_present(y, u)
+                && let Some(v) = panel.get(y, u, i)
+            {
+                out.push(v);
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn year_bounds(

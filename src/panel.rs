@@ -1,6 +1,8 @@
 //! The panel: one raw value (or an explicit gap) per unit, year and indicator, with the record of
 //! what loading found. Every later stage reads from it; nothing writes to it after loading.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
@@ -9,7 +11,9 @@ use crate::units::Units;
 /// Raw indicator values for units x years x indicators. Missing values are `None`, never zero.
 #[derive(Debug, Clone)]
 pub struct Panel {
-    pub units: Units,
+    /// Shared, so that a copy of the panel with other values (a Monte Carlo replication's
+    /// draws) copies only the values.
+    pub units: Arc<Units>,
     /// Years present in the data, ascending.
     pub years: Vec<i32>,
     /// Indicator ids in the framework's pre-order; the panel's third axis.
@@ -18,7 +22,7 @@ pub struct Panel {
     /// Standard errors of survey values, where the data give them.
     se: Vec<Option<f64>>,
     present: Vec<bool>,
-    pub report: LoadReport,
+    pub report: Arc<LoadReport>,
 }
 
 impl Panel {
@@ -29,10 +33,10 @@ impl Panel {
             values: vec![None; cells * indicators.len()],
             se: vec![None; cells * indicators.len()],
             present: vec![false; cells],
-            units,
+            units: Arc::new(units),
             years,
             indicators,
-            report: LoadReport::default(),
+            report: Arc::default(),
         }
     }
 

@@ -13,6 +13,7 @@ mod text;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Cursor;
 use std::path::Path;
+use std::sync::Arc;
 
 use polars::prelude::*;
 
@@ -48,7 +49,7 @@ pub fn load(spec: &Spec, paths: &[impl AsRef<Path>]) -> Result<Panel, DataError>
     let (panel, diagnostics) = check(spec, paths);
     match panel {
         Some(mut panel) if !diagnostics.iter().any(Diagnostic::is_error) => {
-            panel.report.diagnostics = diagnostics;
+            Arc::make_mut(&mut panel.report).diagnostics = diagnostics;
             Ok(panel)
         }
         _ => Err(DataError::Invalid {
@@ -687,7 +688,7 @@ fn build_panel(
         d.message = format!("{} ({rows} row(s) skipped)", d.message);
         diagnostics.push(d);
     }
-    panel.report.files = gathered
+    Arc::make_mut(&mut panel.report).files = gathered
         .files
         .iter()
         .filter_map(|f| f.data.clone())
