@@ -1,0 +1,694 @@
+//! From TOML text to a validated `Spec`. Every problem found is collected with its line and
+//! column, so one run reports all of them.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use toml::Spanned;
+
+use super::{
+    Aggregation, AggregationKind, DataLayout, DecimalMark, Direction, Framework, Impute,
+    ImputeKind, IndexMeta, Indicator, Labels, MissingRule, Node, NodeKind, Normalisation,
+    NormalisationKind, Pooling, ShareOf, Spec, TextEncoding, Treatment, TreatmentKind, Uncertainty,
+    Validation,
+};
+use crate::diagnostic::{Code, Diagnostic, list};
+use crate::diagnostic::{line_col, nearest};
+use crate::named::Named;
+use crate::spec::raw::{RawAlternative, RawLabels, RawMethod, RawMissing, RawSpec, RawUnit};
+use crate::units::{Unit, Units};
+
+mod framework;
+mod methods;
+mod units;
+
+use framework::{FrameworkDefaults, framework};
+use methods::*;
+use units::*;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SpecError {
+    #[error("cannot read spec {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}", list("the spec", problems, usize::MAX))]
+    Invalid { problems: Vec<Diagnostic> },
+}
+
+impl SpecError {
+    /// The problems found, or one E001-style diagnostic for a file that could not be read.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        match self {
+            SpecError::Read { path, source } => vec![
+                Diagnostic::new(
+                    Code::UnreadableFile,
+                    path.display().to_string(),
+                    format!("cannot read the spec: {source}"),
+                )
+                .hint("check the path"),
+            ],
+            SpecError::Invalid { problems } => problems.clone(),
+        }
+    }
+}
+
+/// Collects problems while converting, turning byte spans into line and column.
+struct Checker<'a> {
+    file: &'a Path,
+    text: &'a str,
+    problems: Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn at(
+        &mut self,
+        code: Code,
+        span: Range<usize>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        let (line, column) = line_col(self.text, span.start);
+        self.problems.push(
+            Diagnostic::new(code, self.file.display().to_string(), message)
+                .at(line, column)
+                .hint(hint),
+        );
+    }
+
+    fn has_errors(&self) -> bool {
+        self.problems.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Parses and validates spec text; `path` names the file in messages and anchors relative paths.
+pub fn parse_str(text: &str, path: &Path) -> Result<Spec, SpecError> {
+    let mut check = Checker {
+        file: path,
+        text,
+        problems: Vec::new(),
+    };
+    if text.len() > MAX_SPEC_BYTES {
+        check.at(
+            Code::Syntax,
+            0..0,
+            format!(
+                "the spec is {} bytes; specs over {MAX_SPEC_BYTES} bytes are refused",
+                text.len()
+            ),
+            "is this the right file? a spec describes the index; the data go in --data files",
+        );
+        return Err(SpecError::Invalid {
+            problems: check.problems,
+        });
+    }
+    // Syntax first, every error the parser can recover from.
+    let (document, errors) = toml::de::DeTable::parse_recoverable(text);
+    for e in &errors {
+        check.at(
+            Code::Syntax,
+            e.span().unwrap_or(0..0),
+            e.message().trim().to_string(),
+            "fix the TOML syntax (https://toml.io); see docs/spec.md for the spec format",
+        );
+    }
+    if !errors.is_empty() {
+        return Err(SpecError::Invalid {
+            problems: check.problems,
+        });
+    }
+    // Then every unknown key, each with the nearest known one.
+    super::schema::check_keys(&document, &mut |span, key, known| {
+        let hint = match nearest(key, known.iter().copied()) {
+            Some(near) => format!(
+                "did you mean \"{near}\"? known keys here: {}",
+                known.join(", ")
+            ),
+            None => format!("known keys here: {}", known.join(", ")),
+        };
+        check.at(
+            Code::UnknownKey,
+            span,
+            format!("unknown key \"{key}\""),
+            hint,
+        );
+    });
+    if check.has_errors() {
+        return Err(SpecError::Invalid {
+            problems: check.problems,
+        });
+    }
+    let raw: RawSpec = match toml::from_str(text) {
+        Ok(raw) => raw,
+        Err(e) => {
+            check.at(
+                Code::Syntax,
+                e.span().unwrap_or(0..0),
+                e.message().trim().to_string(),
+                "see docs/spec.md for the keys each table needs and their types",
+            );
+            return Err(SpecError::Invalid {
+                problems: check.problems,
+            });
+        }
+    };
+    let spec = build(raw, path, &mut check);
+    match spec {
+        Some(mut spec) if !check.has_errors() => {
+            warn_geometric_zero(&spec, &mut check);
+            spec.warnings = check.problems;
+            Ok(spec)
+        }
+        _ => Err(SpecError::Invalid {
+            problems: check.problems,
+        }),
+    }
+}
+
+/// Specs larger than this are refused before parsing: no index needs megabytes of TOML.
+const MAX_SPEC_BYTES: usize = 4 << 20;
+
+/// Warns (W020) for each geometric mean with a child whose score can reach 0 or below, which
+/// would stop the computation on real data (methods notes: min-max onto [0, 100] gives zeros).
+fn warn_geometric_zero(spec: &Spec, check: &mut Checker) {
+    let fw = &spec.framework;
+    // Lowest score each node can take; None = unbounded below.
+    let mut lowest: Vec<Option<f64>> = vec![None; fw.nodes.len()];
+    for n in (0..fw.nodes.len()).rev() {
+        lowest[n] = match &fw.nodes[n].kind {
+            NodeKind::Indicator(i) => i.normalisation.lowest_score(),
+            NodeKind::Group { .. } => fw.nodes[n]
+                .children
+                .iter()
+                .map(|&c| lowest[c])
+                .try_fold(f64::INFINITY, |acc, l| l.map(|l| acc.min(l))),
+        };
+        let NodeKind::Group { aggregation, .. } = fw.nodes[n].kind else {
+            continue;
+        };
+        if !aggregation.needs_positive() {
+            continue;
+        }
+        for &c in &fw.nodes[n].children {
+            if lowest[c].is_none_or(|l| l <= 0.0) && fw.nodes[c].weight > 0.0 {
+                let low = lowest[c].map_or("unbounded".to_string(), |l| l.to_string());
+                let span = spec.spans.get(&fw.nodes[n].id).cloned().unwrap_or(0..0);
+                check.at(
+                    Code::GeometricZero,
+                    span,
+                    format!(
+                        "\"{}\" is a {} mean, but its child \"{}\" can score {low}, and such a mean of 0 or less is refused",
+                        fw.nodes[n].id,
+                        aggregation.describe(),
+                        fw.nodes[c].id
+                    ),
+                    "normalise the indicators below it onto a range above zero, e.g. range = [1, 100], with capped goalposts or min-max",
+                );
+            }
+        }
+    }
+}
+
+fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
+    let index = raw.index.into_inner();
+
+    // Languages first: every label is checked against them.
+    let languages = index.languages.get_ref().clone();
+    if languages.is_empty() {
+        check.at(
+            Code::BadId,
+            index.languages.span(),
+            "index.languages is empty",
+            "list the label languages, e.g. languages = [\"kk\", \"ru\", \"en\"]",
+        );
+    }
+    let labels = |check: &mut Checker, what: &str, raw: &RawLabels| -> Labels {
+        for lang in &languages {
+            match raw.get_ref().get(lang) {
+                Some(text) if !text.trim().is_empty() => {}
+                _ => check.at(
+                    Code::MissingLabel,
+                    raw.span(),
+                    format!("{what}: no label in language \"{lang}\""),
+                    format!("add {lang} = \"...\" to the name table"),
+                ),
+            }
+        }
+        for lang in raw.get_ref().keys() {
+            if !languages.contains(lang) {
+                check.at(
+ Code::MissingLabel,
+                    raw.span(),
+                    format!("{what}: label in language \"{lang}\", which index.languages does not declare"),
+                    format!("add \"{lang}\" to index.languages or remove the label"),
+                );
+            }
+        }
+        Labels::new(raw.get_ref().clone())
+    };
+
+    let scale = match index.scale.get_ref().as_slice() {
+        [lo, hi] if lo.is_finite() && hi.is_finite() && lo < hi => (*lo, *hi),
+        _ => {
+            check.at(
+                Code::BadParameter,
+                index.scale.span(),
+                "index.scale must be two finite numbers [low, high] with low < high",
+                "e.g. scale = [0, 100]",
+            );
+            (0.0, 100.0)
+        }
+    };
+    let root_id = index.id.get_ref().clone();
+    if !valid_id(&root_id) {
+        check.at(
+            Code::BadId,
+            index.id.span(),
+            format!("index id \"{root_id}\" is not a valid id"),
+            ID_HINT,
+        );
+    }
+    let meta = IndexMeta {
+        id: root_id.clone(),
+        version: index.version,
+        name: labels(check, "index name", &index.name),
+        description: index
+            .description
+            .as_ref()
+            .map(|d| labels(check, "index description", d)),
+        languages: languages.clone(),
+        scale,
+    };
+
+    // Methods: defaults, then per level, then per node.
+    let defaults = raw.defaults.into_inner();
+    let pooling = pooling(check, &defaults.pooling, defaults.reference_year.as_ref());
+    // Outer None: no default declared; inner None: declared but invalid (already reported).
+    let default_norm = defaults
+        .normalisation
+        .as_ref()
+        .map(|n| normalisation(check, n, scale));
+    let default_agg = aggregation(check, &defaults.aggregation);
+    let base_year = defaults.base_year;
+    let boundary_changes = boundary_changes(check, &raw.boundary_change);
+    let default_missing = match &defaults.missing {
+        Some(m) => missing_rule(check, m),
+        None => Some(MissingRule {
+            min_share: 1.0,
+            share_of: ShareOf::Weight,
+        }),
+    };
+    let mut levels = Vec::new();
+    let mut level_methods = Vec::new();
+    let mut level_treatments = Vec::new();
+    for (depth, level) in raw.level.iter().enumerate() {
+        let level = level.get_ref();
+        levels.push(labels(check, &format!("level {depth} name"), &level.name));
+        let agg = level.aggregation.as_ref().map(|a| aggregation(check, a));
+        let miss = level.missing.as_ref().map(|m| missing_rule(check, m));
+        level_methods.push((agg, miss));
+        let imp = level.imputation.as_ref().map(|m| impute(check, m));
+        let treat = level.treatment.as_ref().map(|m| treatment(check, m));
+        level_treatments.push((imp, treat));
+    }
+
+    let units = units(check, &raw.units, &raw.unit, &languages, path, &labels);
+    let data = data_layout(check, raw.data.unwrap_or_default());
+    let validation = validation(check, raw.validation.unwrap_or_default());
+    let uncertainty = raw
+        .uncertainty
+        .as_ref()
+        .map_or(Some(Uncertainty::default()), |u| {
+            uncertainty(check, u.get_ref(), scale)
+        });
+    let spans = std::iter::once((root_id.clone(), index.id.span()))
+        .chain(
+            raw.group
+                .iter()
+                .map(|g| (g.get_ref().id.get_ref().clone(), g.get_ref().id.span())),
+        )
+        .chain(
+            raw.indicator
+                .iter()
+                .map(|i| (i.get_ref().id.get_ref().clone(), i.get_ref().id.span())),
+        )
+        .collect();
+
+    let default_impute = defaults.imputation.as_ref().map(|m| impute(check, m));
+    let default_treatment = defaults.treatment.as_ref().map(|m| treatment(check, m));
+    let framework = framework(
+        check,
+        &meta,
+        &raw.group,
+        &raw.indicator,
+        &labels,
+        FrameworkDefaults {
+            level_treatments: &level_treatments,
+            normalisation: default_norm,
+            imputation: default_impute,
+            treatment: default_treatment,
+            aggregation: default_agg,
+            missing: default_missing,
+            levels: &level_methods,
+            scale,
+        },
+    );
+
+    Some(Spec {
+        path: path.to_path_buf(),
+        sha256: crate::digest::sha256_hex(check.text.as_bytes()),
+        index: meta,
+        pooling: pooling?,
+        base_year,
+        boundary_changes: boundary_changes?,
+        units: units?,
+        data,
+        framework: framework?,
+        levels,
+        validation,
+        uncertainty: uncertainty?,
+        warnings: Vec::new(),
+        spans,
+    })
+}
+
+const ID_HINT: &str = "ids use letters, digits, '_', '-' and '.', and start with a letter or digit";
+
+fn valid_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars.next().is_some_and(|c| c.is_alphanumeric())
+        && id
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+fn pooling(
+    check: &mut Checker,
+    raw: &Spanned<String>,
+    reference: Option<&Spanned<i32>>,
+) -> Option<Pooling> {
+    let pooling = match raw.get_ref().as_str() {
+        "each-year" => Pooling::EachYear,
+        "all-years" => Pooling::AllYears,
+        "reference-year" => match reference {
+            Some(y) => Pooling::ReferenceYear(*y.get_ref()),
+            None => {
+                check.at(
+                    Code::BadParameter,
+                    raw.span(),
+                    "pooling = \"reference-year\" needs defaults.reference_year",
+                    "add reference_year = 2022 (the year whose bounds normalise every year)",
+                );
+                return None;
+            }
+        },
+        other => {
+            check.at(
+ Code::UnknownMethod,
+                raw.span(),
+                format!("unknown pooling \"{other}\""),
+                "use \"each-year\" (scores comparable within a year only), \"all-years\" or \"reference-year\" (comparable across years)",
+            );
+            return None;
+        }
+    };
+    if let (Some(y), false) = (reference, matches!(pooling, Pooling::ReferenceYear(_))) {
+        check.at(
+            Code::BadParameter,
+            y.span(),
+            "reference_year is set but pooling is not \"reference-year\"",
+            "remove reference_year or set pooling = \"reference-year\"",
+        );
+    }
+    Some(pooling)
+}
+
+fn data_layout(check: &mut Checker, raw: crate::spec::raw::RawData) -> DataLayout {
+    let decimal = match raw
+        .decimal
+        .as_ref()
+        .map(|d| (d.get_ref().as_str(), d.span()))
+    {
+        None | Some(("auto", _)) => DecimalMark::Auto,
+        Some((".", _)) => DecimalMark::Point,
+        Some((",", _)) => DecimalMark::Comma,
+        Some((other, span)) => {
+            check.at(
+                Code::UnknownMethod,
+                span,
+                format!("unknown decimal mark \"{other}\""),
+                "use \"auto\", \".\" or \",\"",
+            );
+            DecimalMark::Auto
+        }
+    };
+    let encoding = match raw
+        .encoding
+        .as_ref()
+        .map(|e| (e.get_ref().to_lowercase(), e.span()))
+    {
+        None => TextEncoding::Auto,
+        Some((e, span)) => match e.as_str() {
+            "auto" => TextEncoding::Auto,
+            "utf-8" | "utf8" => TextEncoding::Utf8,
+            "windows-1251" | "cp1251" => TextEncoding::Windows1251,
+            other => {
+                check.at(
+                    Code::UnknownMethod,
+                    span,
+                    format!("unknown encoding \"{other}\""),
+                    "use \"auto\", \"utf-8\" or \"windows-1251\"",
+                );
+                TextEncoding::Auto
+            }
+        },
+    };
+    DataLayout {
+        region_column: raw.region_column.unwrap_or_else(|| "region".into()),
+        year_column: raw.year_column.unwrap_or_else(|| "year".into()),
+        indicator_column: raw.indicator_column.unwrap_or_else(|| "indicator".into()),
+        value_column: raw.value_column.unwrap_or_else(|| "value".into()),
+        name_column: raw.name_column,
+        ignore_columns: raw.ignore_columns,
+        missing_values: raw.missing_values,
+        decimal,
+        encoding,
+        sheet: raw.sheet,
+    }
+}
+
+fn uncertainty(
+    check: &mut Checker,
+    raw: &crate::spec::raw::RawUncertainty,
+    scale: (f64, f64),
+) -> Option<Uncertainty> {
+    let mut out = Uncertainty::default();
+    let mut ok = true;
+    let mut count = |v: &Option<Spanned<i64>>, what: &str, default: usize| match v {
+        None => default,
+        Some(n) if *n.get_ref() >= 1 => *n.get_ref() as usize,
+        Some(n) => {
+            check.at(
+                Code::BadParameter,
+                n.span(),
+                format!("uncertainty.{what} must be at least 1, not {}", n.get_ref()),
+                "e.g. 1000",
+            );
+            ok = false;
+            default
+        }
+    };
+    out.replications = count(&raw.replications, "replications", out.replications);
+    out.samples = count(&raw.samples, "samples", out.samples);
+    if let Some(seed) = &raw.seed {
+        out.seed = *seed.get_ref() as u64;
+    }
+    if let Some(w) = &raw.weights {
+        let v = *w.get_ref();
+        if !(0.0..=1.0).contains(&v) {
+            check.at(
+                Code::BadParameter,
+                w.span(),
+                format!("uncertainty.weights must be a fraction in [0, 1], not {v}"),
+                "e.g. weights = 0.25 perturbs every weight by up to 25%",
+            );
+            ok = false;
+        } else {
+            out.weights = v;
+        }
+    }
+    for w in &raw.weightings {
+        match super::Weighting::from_name(w.get_ref()) {
+            Some(weighting) => out.weightings.push(weighting),
+            None => {
+                check.at(
+                    Code::UnknownMethod,
+                    w.span(),
+                    format!("unknown weighting alternative \"{}\"", w.get_ref()),
+                    format!("use one of: {}", super::Weighting::names().join(", ")),
+                );
+                ok = false;
+            }
+        }
+    }
+    // Each alternative is a method as the spec's tables write it, or its spelling alone.
+    let method_of = |a: &Spanned<RawAlternative>| match a.get_ref() {
+        RawAlternative::Name(name) => Spanned::new(a.span(), RawMethod::named(a.span(), name)),
+        RawAlternative::Method(m) => Spanned::new(a.span(), m.clone()),
+    };
+    for n in &raw.normalisations {
+        match normalisation(check, &method_of(n), scale) {
+            Some(m) => out.normalisations.push(m),
+            None => ok = false,
+        }
+    }
+    for a in &raw.aggregations {
+        match aggregation(check, &method_of(a)) {
+            Some(m) => out.aggregations.push(m),
+            None => ok = false,
+        }
+    }
+    for i in &raw.imputations {
+        match impute(check, &method_of(i)) {
+            Some(m) => out.imputations.push(m),
+            None => ok = false,
+        }
+    }
+    for t in &raw.treatments {
+        match treatment(check, &method_of(t)) {
+            Some(m) => out.treatments.push(m),
+            None => ok = false,
+        }
+    }
+    out.exclude_one = raw.exclude_one.unwrap_or(false);
+    out.sampling = raw.sampling.unwrap_or(true);
+    ok.then_some(out)
+}
+
+fn validation(check: &mut Checker, raw: crate::spec::raw::RawValidation) -> Validation {
+    let min_coverage = raw.min_coverage.and_then(|c| {
+        let v = *c.get_ref();
+        if (0.0..=1.0).contains(&v) {
+            Some(v)
+        } else {
+            check.at(
+                Code::BadParameter,
+                c.span(),
+                format!("validation.min_coverage must be in [0, 1], not {v}"),
+                "e.g. min_coverage = 0.8",
+            );
+            None
+        }
+    });
+    let min_units = match raw.min_units {
+        None => 2,
+        Some(m) if *m.get_ref() >= 1 => *m.get_ref() as usize,
+        Some(m) => {
+            check.at(
+                Code::BadParameter,
+                m.span(),
+                format!(
+                    "validation.min_units must be at least 1, not {}",
+                    m.get_ref()
+                ),
+                "e.g. min_units = 2",
+            );
+            2
+        }
+    };
+    Validation {
+        min_coverage,
+        min_units,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::framework::ahp_weights;
+    use super::*;
+
+    #[test]
+    fn line_and_column_count_characters() {
+        let text = "a = 1\nназвание = 2\n";
+        let offset = text.find('2').unwrap();
+        assert_eq!(line_col(text, offset), (2, 12));
+    }
+
+    /// Saaty's textbook matrix [[1, 3, 5], [1/3, 1, 3], [1/5, 1/3, 1]]: weights 0.637, 0.258,
+    /// 0.105, lambda_max 3.039, CR = 0.0193 / 0.58 = 0.033. A cyclic matrix (A 9x B, B 9x C,
+    /// C 9x A) is as inconsistent as can be.
+    #[test]
+    fn ahp_weights_and_consistency() {
+        let m = vec![
+            vec![1.0, 3.0, 5.0],
+            vec![1.0 / 3.0, 1.0, 3.0],
+            vec![0.2, 1.0 / 3.0, 1.0],
+        ];
+        let (w, cr) = ahp_weights(&m, 3).unwrap();
+        for (got, want) in w.iter().zip([0.637, 0.258, 0.105]) {
+            assert!((got - want).abs() < 5e-4, "{got} against {want}");
+        }
+        assert!((cr - 0.033).abs() < 5e-4, "{cr}");
+        let cyclic = vec![
+            vec![1.0, 9.0, 1.0 / 9.0],
+            vec![1.0 / 9.0, 1.0, 9.0],
+            vec![9.0, 1.0 / 9.0, 1.0],
+        ];
+        assert!(ahp_weights(&cyclic, 3).unwrap().1 > 0.1);
+        let not_reciprocal = vec![vec![1.0, 3.0], vec![3.0, 1.0]];
+        assert!(
+            ahp_weights(&not_reciprocal, 2)
+                .unwrap_err()
+                .contains("not reciprocal")
+        );
+        assert!(ahp_weights(&m, 2).unwrap_err().contains("2 x 2"));
+    }
+
+    /// In a spec: the children take the eigenvector as weights; an inconsistent matrix is
+    /// refused at its line unless allowed.
+    #[test]
+    fn ahp_in_a_spec() {
+        let spec = |matrix: &str| {
+            format!(
+                "[index]\nid = \"x\"\nversion = \"1\"\nlanguages = [\"en\"]\nscale = [0, 100]\nname = {{ en = \"X\" }}\n[[unit]]\ncode = \"A\"\nname = {{ en = \"A\" }}\n[defaults]\npooling = \"each-year\"\nnormalisation = {{ method = \"min-max\" }}\naggregation = {{ method = \"arithmetic\" }}\n[[group]]\nid = \"g\"\nparent = \"x\"\nname = {{ en = \"G\" }}\nahp = {matrix}\n{}",
+                ["a", "b", "c"].map(|i| format!("[[indicator]]\nid = \"{i}\"\nparent = \"g\"\nname = {{ en = \"{i}\" }}\nunit = \"u\"\ndirection = \"higher\"\nsource = \"s\"\n")).concat()
+            )
+        };
+        let ok = parse_str(
+            &spec("[[1, 3, 5], [0.3333333, 1, 3], [0.2, 0.3333333, 1]]"),
+            Path::new("x.toml"),
+        )
+        .unwrap();
+        let fw = &ok.framework;
+        let w = |id: &str| {
+            let n = fw.position(id).unwrap();
+            let siblings = &fw.nodes[fw.nodes[n].parent.unwrap()].children;
+            fw.nodes[n].weight / siblings.iter().map(|&c| fw.nodes[c].weight).sum::<f64>()
+        };
+        assert!((w("a") - 0.637).abs() < 5e-4);
+        assert!((fw.consistency["g"] - 0.033).abs() < 5e-4);
+        let bad = parse_str(
+            &spec("[[1, 9, 0.1111111], [0.1111111, 1, 9], [9, 0.1111111, 1]]"),
+            Path::new("x.toml"),
+        )
+        .unwrap_err();
+        let SpecError::Invalid { problems } = bad else {
+            panic!("not a spec problem")
+        };
+        assert!(
+            problems[0].message.contains("consistency ratio"),
+            "{}",
+            problems[0].message
+        );
+        assert_eq!(problems[0].line, Some(18), "the line of ahp = ...");
+    }
+
+    #[test]
+    fn nearest_suggests_a_typo_fix_only() {
+        let ids = ["child", "family", "state"];
+        assert_eq!(nearest("chlid", ids.iter().copied()), Some("child"));
+        assert_eq!(nearest("economy", ids.iter().copied()), None);
+    }
+}
