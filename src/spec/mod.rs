@@ -63,6 +63,9 @@ pub struct Spec {
     pub warnings: Vec<Diagnostic>,
     /// Where each node's id is written in the spec text, for diagnostics about nodes.
     pub spans: HashMap<String, Range<usize>>,
+    /// The same places as (line, column), so that later stages place a diagnostic about a
+    /// node without reading the spec file again.
+    pub positions: HashMap<String, (usize, usize)>,
 }
 
 /// What `cwi uncertainty` and `cwi sensitivity` vary, and how often.

@@ -323,7 +323,7 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
         .map_or(Some(Uncertainty::default()), |u| {
             uncertainty(check, u.get_ref(), scale)
         });
-    let spans = std::iter::once((root_id.clone(), index.id.span()))
+    let spans: HashMap<String, Range<usize>> = std::iter::once((root_id.clone(), index.id.span()))
         .chain(
             raw.group
                 .iter()
@@ -370,6 +370,10 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
         validation,
         uncertainty: uncertainty?,
         warnings: Vec::new(),
+        positions: spans
+            .iter()
+            .map(|(id, span)| (id.clone(), line_col(check.text, span.start)))
+            .collect(),
         spans,
     })
 }

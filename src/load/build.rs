@@ -1,0 +1,318 @@
+//! Building the panel from the records: regions and indicators matched once per spelling, values
+//! parsed and checked (valid range, duplicates), sampling errors derived.
+
+use super::checks::spec_level_checks;
+use super::derived::derive;
+use super::read::{Gathered, Record};
+use super::*;
+
+/// Matches regions and indicators, checks duplicates, valid ranges, coverage and years, and
+/// fills the panel. `None` when no row matched a unit.
+pub(super) fn build_panel(
+    spec: &Spec,
+    gathered: Gathered,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Panel> {
+    let framework = &spec.framework;
+    let all_files = || {
+        gathered
+            .files
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+
+    // Units: the spec's, or one per distinct code in the data (sorted, so file order does not
+    // change the output).
+    let units = match &spec.units {
+        Some(units) => units.clone(),
+        None => {
+            let mut codes: BTreeMap<String, Option<String>> = BTreeMap::new();
+            for (spelling, name) in &gathered.regions {
+                let entry = codes.entry(spelling.clone()).or_default();
+                if entry.is_none() {
+                    *entry = name.clone().filter(|n| !n.is_empty());
+                }
+            }
+            let mut units = Units::default();
+            for (code, name) in &codes {
+                let name = Labels::same_in(&spec.index.languages, name.as_deref().unwrap_or(code));
+                if let Err(clash) = units.push(Unit {
+                    code: code.clone(),
+                    name,
+                    aliases: vec![],
+                    tile: None,
+                    group: None,
+                }) {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::UnitClash,
+                            all_files(),
+                            format!("\"{}\" names both {} and {}", clash.spelling, clash.first, clash.second),
+                        )
+                        .hint("with [units] from_data, names must not repeat another unit's code or name"),
+                    );
+                }
+            }
+            units
+        }
+    };
+    let unit_of: Vec<Option<usize>> = gathered
+        .regions
+        .iter()
+        .map(|(s, _)| units.find(s))
+        .collect();
+    let indicator_of: Vec<Option<usize>> = gathered
+        .indicators
+        .iter()
+        .map(|name| {
+            framework.indicator_column(name).or_else(|| {
+                framework
+                    .indicators
+                    .iter()
+                    .position(|&n| match_key(&framework.nodes[n].id) == match_key(name))
+            })
+        })
+        .collect();
+    let years: BTreeSet<i32> = gathered
+        .records
+        .iter()
+        .filter(|r| unit_of[r.region as usize].is_some())
+        .map(|r| r.year)
+        .collect();
+    let ids: Vec<String> = framework
+        .indicators
+        .iter()
+        .map(|&n| framework.nodes[n].id.clone())
+        .collect();
+    let mut panel = Panel::new(units, years.into_iter().collect(), ids);
+
+    let mut unknown_regions: BTreeMap<u32, (usize, Diagnostic)> = BTreeMap::new();
+    let mut unknown_indicators: BTreeMap<u32, (usize, Diagnostic)> = BTreeMap::new();
+    // Raw columns that derived indicators' formulas read: (value, first record + 1) per cell.
+    let mut raw_columns: HashMap<String, Vec<(Option<f64>, u32)>> = framework
+        .indicators
+        .iter()
+        .filter_map(|&n| match &framework.nodes[n].kind {
+            NodeKind::Indicator(i) => i.formula.as_ref(),
+            _ => None,
+        })
+        .flat_map(|f| f.columns())
+        .map(|c| {
+            (
+                match_key(&c),
+                vec![(None, 0); panel.years.len() * panel.units.len()],
+            )
+        })
+        .collect();
+    // The first record (index + 1) given for each cell, to find duplicates.
+    let (n_units, n_ind) = (panel.units.len(), panel.indicators.len());
+    let mut seen: Vec<u32> = vec![0; panel.years.len() * n_units * n_ind];
+    let mut with_data = vec![false; panel.indicators.len()];
+    for (k, r) in gathered.records.iter().enumerate() {
+        let field = |name: &str| {
+            gathered.files[r.file as usize]
+                .value_column
+                .clone()
+                .unwrap_or_else(|| name.to_string())
+        };
+        let Some(unit) = unit_of[r.region as usize] else {
+            let spelling = &gathered.regions[r.region as usize].0;
+            let entry = unknown_regions.entry(r.region).or_insert_with(|| {
+                let hint = match nearest_unit(&panel.units, spelling) {
+                    Some(s) => format!("did you mean {s}? add the spelling to that unit's aliases"),
+                    None => "add the unit to the spec, or the spelling as an alias of one".into(),
+                };
+                let d = gathered
+                    .at_row(
+                        Code::UnknownRegion,
+                        r.file,
+                        r.row as usize,
+                        Some(spec.data.region_column.as_str()),
+                        format!("unknown region \"{spelling}\""),
+                    )
+                    .hint(hint);
+                (0, d)
+            });
+            entry.0 += 1;
+            continue;
+        };
+        let year = panel
+            .year_position(r.year)
+            .expect("years were collected from these records");
+        panel.mark_present(year, unit);
+        let Some(indicator) = indicator_of[r.indicator as usize] else {
+            let name = &gathered.indicators[r.indicator as usize];
+            if let Some(values) = raw_columns.get_mut(&match_key(name)) {
+                let cell = year * n_units + unit;
+                if values[cell].1 != 0 {
+                    let first = &gathered.records[values[cell].1 as usize - 1];
+                    diagnostics.push(
+                        gathered
+                            .at_row(Code::DuplicateRow, r.file, r.row as usize, None, format!(
+                                "duplicated value for region {}, year {}, column \"{name}\" (first given in {} row {})",
+                                panel.units.get(unit).code, r.year, gathered.files[first.file as usize].name, first.row + 1
+                            ))
+                            .hint("keep one row per region, year and column"),
+                    );
+                } else {
+                    values[cell] = (r.value, k as u32 + 1);
+                }
+                continue;
+            }
+            let entry = unknown_indicators.entry(r.indicator).or_insert_with(|| {
+                let ids = framework.indicators.iter().map(|&n| framework.nodes[n].id.as_str());
+                let hint = match crate::diagnostic::nearest(name, ids) {
+                    Some(near) => format!("did you mean \"{near}\"? rename the column or add the indicator to the spec"),
+                    None => "add the indicator to the spec, or list the column in [data] ignore_columns".into(),
+                };
+                let d = gathered.at_row(Code::UnknownIndicator, r.file, r.row as usize, Some(&field(name)), format!("indicator \"{name}\" is not in the spec")).hint(hint);
+                (0, d)
+            });
+            entry.0 += 1;
+            continue;
+        };
+        let id = &framework.nodes[framework.indicators[indicator]].id;
+        let cell = (year * n_units + unit) * n_ind + indicator;
+        if seen[cell] != 0 {
+            let first = &gathered.records[seen[cell] as usize - 1];
+            let (first_file, first_row) = (first.file, first.row);
+            diagnostics.push(
+                gathered
+                    .at_row(
+                        Code::DuplicateRow,
+                        r.file,
+                        r.row as usize,
+                        None,
+                        format!(
+                            "duplicated value for region {}, year {}, indicator \"{id}\" (first given in {} row {})",
+                            panel.units.get(unit).code,
+                            r.year,
+                            gathered.files[first_file as usize].name,
+                            first_row + 1
+                        ),
+                    )
+                    .hint("keep one row per region, year and indicator; remove the other or correct its year or region"),
+            );
+            continue;
+        }
+        seen[cell] = k as u32 + 1;
+        if let (Some(v), NodeKind::Indicator(ind)) = (
+            r.value,
+            &framework.nodes[framework.indicators[indicator]].kind,
+        ) && let Some((lo, hi)) = ind.valid
+            && !(lo..=hi).contains(&v)
+        {
+            diagnostics.push(
+                gathered
+                    .at_row(
+                        Code::OutOfRange,
+                        r.file,
+                        r.row as usize,
+                        Some(&field(id)),
+                        format!("value {v} of \"{id}\" is outside its valid range [{lo}, {hi}]"),
+                    )
+                    .hint(format!("check the value and its unit ({})", ind.unit)),
+            );
+        }
+        with_data[indicator] = true;
+        panel.set(year, unit, indicator, r.value);
+        match sampling_error(
+            r,
+            &framework.nodes[framework.indicators[indicator]].kind,
+            id,
+        ) {
+            Ok(se) => panel.set_se(year, unit, indicator, se),
+            Err((code, message, hint)) => {
+                let field = if r.se.is_some() { "se" } else { "n" };
+                diagnostics.push(
+                    gathered
+                        .at_row(code, r.file, r.row as usize, Some(field), message)
+                        .hint(hint),
+                );
+            }
+        }
+    }
+    derive(spec, &mut panel, &raw_columns, &mut with_data, diagnostics);
+    for (rows, mut d) in unknown_regions
+        .into_values()
+        .chain(unknown_indicators.into_values())
+    {
+        d.message = format!("{} ({rows} row(s) skipped)", d.message);
+        diagnostics.push(d);
+    }
+    Arc::make_mut(&mut panel.report).files = gathered
+        .files
+        .iter()
+        .filter_map(|f| f.data.clone())
+        .collect();
+    if panel.years.is_empty() {
+        if !gathered.files.is_empty() && diagnostics.iter().all(|d| !d.is_error()) {
+            diagnostics.push(
+                Diagnostic::new(Code::NoMatchingRows, all_files(), "no row of the data matches a unit of the spec")
+                    .hint("check the region column: values must be unit codes, names or aliases from the spec"),
+            );
+        }
+        return None;
+    }
+    spec_level_checks(spec, &panel, &with_data, diagnostics, &all_files());
+    Some(panel)
+}
+
+/// The standard error of a record's value: given, or from a sample size for a share
+/// (se = sqrt(p (S - p) / n), S = 100 for a percentage, 1 for a proportion).
+pub(super) fn sampling_error(
+    r: &Record,
+    kind: &NodeKind,
+    id: &str,
+) -> Result<Option<f64>, number::Refusal> {
+    if let Some(se) = r.se {
+        if !(se.is_finite() && se >= 0.0) {
+            return Err((
+                Code::BadSampleSize,
+                format!("standard error {se} of \"{id}\" is negative"),
+                "a standard error is >= 0; leave the cell empty when there is none".into(),
+            ));
+        }
+        return Ok(Some(se));
+    }
+    let (Some(n), Some(p)) = (r.n, r.value) else {
+        return Ok(None);
+    };
+    if !(n.is_finite() && n >= 1.0) {
+        return Err((
+            Code::BadSampleSize,
+            format!("sample size {n} of \"{id}\" is not at least 1"),
+            "give the number of respondents behind the value".into(),
+        ));
+    }
+    let scale = match kind {
+        NodeKind::Indicator(i) => match i.valid {
+            Some((lo, hi)) if lo == 0.0 && (hi == 100.0 || hi == 1.0) => hi,
+            _ => {
+                return Err((
+                    Code::BadSampleSize,
+                    format!("a sample size is given for \"{id}\", which is not declared as a share"),
+                    "declare valid = [0, 100] (a percentage) or [0, 1] (a proportion), or give the standard error in an se column".into(),
+                ));
+            }
+        },
+        NodeKind::Group { .. } => return Ok(None),
+    };
+    Ok(Some((p * (scale - p) / n).max(0.0).sqrt()))
+}
+
+/// The unit whose code, name or alias is closest to an unknown spelling.
+pub(super) fn nearest_unit(units: &Units, spelling: &str) -> Option<String> {
+    let mut candidates: Vec<(String, String)> = Vec::new();
+    for u in units.iter() {
+        candidates.push((u.code.clone(), u.code.clone()));
+        for n in u.name.values().chain(u.aliases.iter().map(String::as_str)) {
+            candidates.push((n.to_string(), u.code.clone()));
+        }
+    }
+    let near = crate::diagnostic::nearest(spelling, candidates.iter().map(|(s, _)| s.as_str()))?;
+    let code = &candidates.iter().find(|(s, _)| s == near)?.1;
+    Some(format!("{near} ({code})"))
+}
