@@ -76,20 +76,19 @@ pre { background: #f8f9fa; padding: 12px; overflow-x: auto; font-size: .8em; whi
 }
 "#;
 
-/// The whole report page. `charts` are the rendered charts by name; `manifest` the run
-/// manifest as JSON text.
-pub fn render(
-    ctx: &Context,
-    charts: &[(String, Rendered)],
-    audit: &crate::audit::Audit,
-    manifest: &str,
-    warnings: &[String],
-) -> String {
-    let w = ctx.words();
-    let r = ctx.results;
-    let year = ctx.year_value();
-    let chart = |prefix: &str| -> String {
-        charts
+/// What the page is made from besides the results: the rendered charts by name, the audit,
+/// the run manifest as JSON text, and the warnings of the run.
+struct Page<'a> {
+    charts: &'a [(String, Rendered)],
+    audit: &'a crate::audit::Audit,
+    manifest: &'a str,
+    warnings: &'a [String],
+}
+
+impl Page<'_> {
+    /// The chart whose name starts with `prefix`, inline.
+    fn chart(&self, prefix: &str) -> String {
+        self.charts
             .iter()
             .find(|(name, _)| name.starts_with(prefix))
             .map_or(String::new(), |(name, c)| {
@@ -99,9 +98,44 @@ pub fn render(
                     c.svg
                 )
             })
+    }
+}
+
+/// The whole report page. `charts` are the rendered charts by name; `manifest` the run
+/// manifest as JSON text.
+pub fn render(
+    ctx: &Context,
+    charts: &[(String, Rendered)],
+    audit: &crate::audit::Audit,
+    manifest: &str,
+    warnings: &[String],
+) -> String {
+    let page = Page {
+        charts,
+        audit,
+        manifest,
+        warnings,
     };
-    let font = base64::engine::general_purpose::STANDARD.encode(crate::chart::font_bytes());
     let mut h = String::new();
+    head(&mut h, ctx);
+    summary(&mut h, ctx, &page);
+    ranking(&mut h, ctx, &page);
+    directions(&mut h, ctx, &page);
+    regions(&mut h, ctx, &page);
+    quality(&mut h, ctx, &page);
+    coherence(&mut h, ctx, &page);
+    methodology(&mut h, ctx, &page);
+    run_manifest(&mut h, ctx, &page);
+    h.push_str("</body>\n</html>\n");
+    h
+}
+
+/// The page's head, with the embedded font and style, and its header.
+fn head(h: &mut String, ctx: &Context) {
+    let w = ctx.words();
+    let r = ctx.results;
+    let year = ctx.year_value();
+    let font = base64::engine::general_purpose::STANDARD.encode(crate::chart::font_bytes());
     let _ = write!(
         h,
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}, {year}</title>\n<style>@font-face {{ font-family: \"cwi-sans\"; src: url(data:font/ttf;base64,{font}) format(\"truetype\"); }}{STYLE}</style>\n</head>\n<body>\n",
@@ -117,8 +151,13 @@ pub fn render(
         escape(&r.spec.index.id),
         escape(&r.spec.index.version)
     );
+}
 
-    // Summary.
+/// The headline figures: the national value, the leaders, the biggest movers.
+fn summary(h: &mut String, ctx: &Context, _page: &Page) {
+    let w = ctx.words();
+    let r = ctx.results;
+    let year = ctx.year_value();
     let units = ctx.units();
     let national = ctx.national(0, ctx.year);
     let _ = write!(
@@ -208,11 +247,16 @@ pub fn render(
         );
     }
     h.push_str("</div></section>\n");
+}
 
-    // Ranking table.
+/// The ranking table, with the ranking chart and the map.
+fn ranking(h: &mut String, ctx: &Context, page: &Page) {
+    let units = ctx.units();
+    let w = ctx.words();
+    let r = ctx.results;
     let _ = write!(h, "<section id=\"ranking\"><h2>{}</h2>", w.ranking);
-    h.push_str(&chart("ranking-"));
-    h.push_str(&chart("map-"));
+    h.push_str(&page.chart("ranking-"));
+    h.push_str(&page.chart("map-"));
     let _ = write!(
         h,
         "<table><thead><tr><th class=\"n\">{}</th><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th></tr></thead><tbody>",
@@ -242,17 +286,25 @@ pub fn render(
         );
     }
     h.push_str("</tbody></table></section>\n");
+}
 
-    // Directions side by side.
+/// The directions side by side, and the trends.
+fn directions(h: &mut String, ctx: &Context, page: &Page) {
+    let w = ctx.words();
     let _ = write!(h, "<section id=\"directions\"><h2>{}</h2>", w.directions);
-    h.push_str(&chart("heatmap-"));
+    h.push_str(&page.chart("heatmap-"));
     h.push_str("</section>\n");
     let _ = write!(h, "<section id=\"trends\"><h2>{}</h2>", w.trends);
-    h.push_str(&chart("trends-"));
-    h.push_str(&chart("slope-"));
+    h.push_str(&page.chart("trends-"));
+    h.push_str(&page.chart("slope-"));
     h.push_str("</section>\n");
+}
 
-    // A card per region.
+/// A card per region.
+fn regions(h: &mut String, ctx: &Context, page: &Page) {
+    let units = ctx.units();
+    let w = ctx.words();
+    let r = ctx.results;
     let _ = write!(h, "<section id=\"regions\"><h2>{}</h2>", w.regions);
     for &u in &units {
         let code = &r.panel.units.get(u).code;
@@ -276,7 +328,7 @@ pub fn render(
             score = num(r.scores.get(0, ctx.year, u)),
             rank = w.rank,
             rk = r.rank(0, ctx.year, u).map_or("–".into(), |k| k.to_string()),
-            chart = chart(&format!("profile-{code}-")),
+            chart = page.chart(&format!("profile-{code}-")),
             strongest = w.strongest,
             weakest = w.weakest,
             rel = w.relative_to_national,
@@ -285,8 +337,13 @@ pub fn render(
         );
     }
     h.push_str("</section>\n");
+}
 
-    // Data quality.
+/// Data quality: missing values, imputed and treated cells, warnings.
+fn quality(h: &mut String, ctx: &Context, page: &Page) {
+    let w = ctx.words();
+    let r = ctx.results;
+    let year = ctx.year_value();
     let _ = write!(
         h,
         "<section id=\"quality\"><h2>{}</h2><h3>{}</h3>",
@@ -358,23 +415,28 @@ pub fn render(
             escape(&c.how)
         );
     }
-    if !warnings.is_empty() {
+    if !page.warnings.is_empty() {
         let _ = write!(h, "<h3>{}</h3><ul>", w.warnings);
-        for warning in warnings {
+        for warning in page.warnings {
             let _ = write!(h, "<li>{}</li>", escape(warning));
         }
         h.push_str("</ul>");
     }
     h.push_str("</section>\n");
+}
 
-    // Statistical coherence (the audit) for the report's year.
+/// Statistical coherence (the audit) for the report's year.
+fn coherence(h: &mut String, ctx: &Context, page: &Page) {
+    let r = ctx.results;
+    let w = ctx.words();
+    let year = ctx.year_value();
     let _ = write!(h, "<section id=\"coherence\"><h2>{}</h2>", w.coherence);
     let _ = write!(
         h,
         "<table><thead><tr><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th></tr></thead><tbody>",
         w.framework, w.alpha, w.first_component
     );
-    for g in audit.groups.iter().filter(|g| g.year == year) {
+    for g in page.audit.groups.iter().filter(|g| g.year == year) {
         let name = r
             .spec
             .framework
@@ -392,7 +454,8 @@ pub fn render(
     }
     h.push_str("</tbody></table>");
     let _ = write!(h, "<h3>{}</h3><ul>", w.flagged_pairs);
-    for c in audit
+    for c in page
+        .audit
         .correlations
         .iter()
         .filter(|c| c.year == year && c.relation == "siblings" && (c.negative || c.redundant))
@@ -406,7 +469,8 @@ pub fn render(
         );
     }
     h.push_str("</ul>");
-    let outliers: Vec<String> = audit
+    let outliers: Vec<String> = page
+        .audit
         .statistics
         .iter()
         .filter(|s| s.year == year && s.outlier)
@@ -418,10 +482,14 @@ pub fn render(
         escape(&outliers.join(", "))
     };
     let _ = write!(h, "<h3>{}</h3><p>{outliers}</p>", w.outliers);
-    h.push_str(&chart("correlations-"));
+    h.push_str(&page.chart("correlations-"));
     h.push_str("</section>\n");
+}
 
-    // Methodology from the spec.
+/// Methodology from the spec: the framework with weights and methods, the indicators.
+fn methodology(h: &mut String, ctx: &Context, _page: &Page) {
+    let w = ctx.words();
+    let r = ctx.results;
     let _ = write!(h, "<section id=\"methodology\"><h2>{}</h2>", w.methodology);
     let _ = write!(
         h,
@@ -454,14 +522,17 @@ pub fn render(
         }
     }
     h.push_str("</tbody></table></section>\n");
+}
+
+/// The run manifest.
+fn run_manifest(h: &mut String, ctx: &Context, page: &Page) {
+    let w = ctx.words();
     let _ = write!(
         h,
         "<section id=\"manifest\"><h2>{}</h2><pre>{}</pre></section>\n",
         w.manifest,
-        escape(manifest)
+        escape(page.manifest)
     );
-    h.push_str("</body>\n</html>\n");
-    h
 }
 
 /// Whether the spec declares any imputation or outlier treatment.
