@@ -145,3 +145,21 @@ fn references_are_read_inside_grouped_imports() {
         vec!["audit", "spec", "treat"]
     );
 }
+
+/// No source file of the library, the binary, the tests or the benches grows past 800 lines:
+/// past that, a file owns more than one thing.
+#[test]
+fn no_source_file_is_over_800_lines() {
+    let mut files = Vec::new();
+    for dir in ["src", "tests", "benches"] {
+        rust_files(&root().join(dir), &mut files);
+    }
+    let long: Vec<String> = files
+        .iter()
+        .filter_map(|f| {
+            let lines = fs::read_to_string(f).unwrap().lines().count();
+            (lines > 800).then(|| format!("{} ({lines} lines)", f.display()))
+        })
+        .collect();
+    assert!(long.is_empty(), "split along their seams: {long:?}");
+}

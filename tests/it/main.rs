@@ -5,6 +5,7 @@ mod architecture;
 mod cli;
 mod common;
 mod engine;
+mod exports;
 mod golden;
 mod pipeline;
 mod report;

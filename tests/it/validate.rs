@@ -1,9 +1,8 @@
 //! `cwi validate`: one fixture per problem code, asserting the code, its place and the exit
-//! status; and localised exports (encodings, separators, decimal commas, Excel) read to the
-//! same values as a clean CSV.
+//! status; the shipped schema, `cwi compare`, and the documentation of every code.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::common::{cwi, root, scratch};
 
@@ -618,127 +617,6 @@ fn hostile_inputs_end_in_a_report() {
             String::from_utf8_lossy(&o.stdout)
         );
     }
-}
-
-/// The tiny fixture with decimals and a thousands value, written the clean way.
-const CLEAN: &str = "region,year,indicator,value
-R1,2024,vaccination,90.5
-R2,2024,vaccination,80.25
-R3,2024,vaccination,70
-R1,2024,mortality,10.5
-R2,2024,mortality,30
-R3,2024,mortality,20.75
-R1,2024,enrolment,1234.5
-R2,2024,enrolment,2000
-R3,2024,enrolment,
-R1,2024,reading,5.5
-R2,2024,reading,3
-R3,2024,reading,4.25
-";
-
-fn compute(data: &Path, out: &Path) -> Vec<u8> {
-    let o = cwi(&[
-        "compute",
-        "--spec",
-        "tests/fixtures/tiny.toml",
-        "--data",
-        data.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(
-        o.status.success(),
-        "{}: {}",
-        data.display(),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    fs::read(out.join("scores.csv")).unwrap()
-}
-
-#[test]
-fn localised_exports_read_to_the_same_values_as_a_clean_csv() {
-    let dir = scratch("validate-locales");
-    let clean = dir.join("clean.csv");
-    fs::write(&clean, CLEAN).unwrap();
-    let expected = compute(&clean, &dir.join("out-clean"));
-
-    // Russian-locale Excel CSV: UTF-8 with BOM, semicolons, decimal commas, a thousands group
-    // with a no-break space, Russian region names matched through the spec's names.
-    let russian = CLEAN
-        .replace(',', ";")
-        .replace('.', ",")
-        .replace("1234,5", "1\u{a0}234,5")
-        .replace("R1;", "Север;")
-        .replace("R2;", "Юг;");
-    let bom = dir.join("bom-semicolon.csv");
-    fs::write(
-        &bom,
-        [b"\xEF\xBB\xBF".as_slice(), russian.as_bytes()].concat(),
-    )
-    .unwrap();
-    assert_eq!(compute(&bom, &dir.join("out-bom")), expected);
-
-    // The same in Windows-1251.
-    let (cp1251, _, unmappable) = encoding_rs::WINDOWS_1251.encode(&russian);
-    assert!(!unmappable);
-    let win = dir.join("windows-1251.csv");
-    fs::write(&win, &cp1251).unwrap();
-    assert_eq!(compute(&win, &dir.join("out-1251")), expected);
-
-    // Tab-separated, points, space-grouped thousands.
-    let tsv = dir.join("data.tsv");
-    fs::write(&tsv, CLEAN.replace(',', "\t").replace("1234.5", "1 234.5")).unwrap();
-    assert_eq!(compute(&tsv, &dir.join("out-tsv")), expected);
-
-    // An Excel workbook made here: a title row, then the header; numbers as number cells, one
-    // typed as text with a decimal comma, the gap as an empty cell.
-    let xlsx = dir.join("data.xlsx");
-    let mut book = rust_xlsxwriter::Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet
-        .write_string(0, 0, "# Tiny fixture, exported from a spreadsheet")
-        .unwrap();
-    for (c, h) in ["region", "year", "indicator", "value"].iter().enumerate() {
-        sheet.write_string(1, c as u16, *h).unwrap();
-    }
-    for (r, line) in CLEAN.lines().skip(1).enumerate() {
-        let f: Vec<&str> = line.split(',').collect();
-        let row = r as u32 + 2;
-        sheet.write_string(row, 0, f[0]).unwrap();
-        sheet
-            .write_number(row, 1, f[1].parse::<f64>().unwrap())
-            .unwrap();
-        sheet.write_string(row, 2, f[2]).unwrap();
-        match f[3] {
-            "" => {}
-            "10.5" => {
-                sheet.write_string(row, 3, "10,5").unwrap();
-            }
-            v => {
-                sheet
-                    .write_number(row, 3, v.parse::<f64>().unwrap())
-                    .unwrap();
-            }
-        }
-    }
-    book.save(&xlsx).unwrap();
-    assert_eq!(compute(&xlsx, &dir.join("out-xlsx")), expected);
-
-    // A bad cell in the workbook is located by its sheet row.
-    let o = cwi(&[
-        "validate",
-        "tests/fixtures/tiny.toml",
-        "--format",
-        "json",
-        "--data",
-        xlsx.to_str().unwrap(),
-    ]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stdout)
-    );
 }
 
 #[test]
