@@ -14,10 +14,11 @@ use cwi::uncertainty::monte_carlo;
 /// Monte Carlo uncertainty analysis of the ranks.
 ///
 /// Varies the choices declared in the spec's [uncertainty] table, overridden by the options
-/// below: weights perturbed by up to a fraction, alternative normalisations, aggregations and
-/// imputations, leaving one indicator out, and the sampling error of survey values (from the
-/// standard errors or sample sizes given with the data). Seeded and reproducible for any number
-/// of threads (RAYON_NUM_THREADS). Writes uncertainty/ranks.csv (per region and year: nominal
+/// below: weights perturbed by up to a fraction, alternative weightings, normalisations,
+/// aggregations, imputations and treatments, leaving one indicator out, and the sampling error
+/// of survey values (from the standard errors or sample sizes given with the data). Every
+/// replication runs the same stages as compute, with its choices substituted. Seeded and
+/// reproducible for any number of threads (RAYON_NUM_THREADS). Writes uncertainty/ranks.csv (per region and year: nominal
 /// rank, median rank, 5th and 95th percentile, mean absolute rank shift), uncertainty/uncertainty.json
 /// and charts/rank-intervals-YEAR.svg and .png.
 #[derive(Debug, clap::Args)]

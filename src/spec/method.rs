@@ -44,7 +44,7 @@ macro_rules! kinds {
 
             fn about(&self) -> &'static str {
                 match self {
-                    $($kind::$variant => concat!($($about),*).trim_ascii_start(),)+
+                    $($kind::$variant => concat!($($about),*).trim_ascii_start().trim_end_matches('.'),)+
                 }
             }
         }

@@ -241,3 +241,77 @@ fn bad_settings_are_refused_before_any_work() {
         (Some(1), Some(2), Some("se"))
     );
 }
+
+/// A weighting alternative runs through the stages. tiny with equal weights (vaccination 1
+/// instead of 1, mortality 1 instead of 3), by hand: min-max scores vaccination 100, 50, 0;
+/// mortality (lower is better) 100, 0, 50; health = their mean: 100, 25, 25; education (min
+/// share 0.5): 50, 50, 50 (R3 has reading only); index = geometric mean: 70.7, 35.4, 35.4, so
+/// ranks 1, 2, 2. The spec's weights give health 100, 12.5, 37.5 and ranks 1, 3, 2.
+#[test]
+fn a_weighting_alternative_reweights_every_group() {
+    let out = scratch("unc-weighting");
+    ok(&[
+        "uncertainty",
+        "--spec",
+        "tests/fixtures/tiny.toml",
+        "--data",
+        "tests/fixtures/tiny.csv",
+        "--out",
+        out.to_str().unwrap(),
+        "--weightings",
+        "equal",
+        "--no-sampling",
+        "--replications",
+        "20",
+        "--quiet",
+    ]);
+    let text = fs::read_to_string(out.join("uncertainty/ranks.csv")).unwrap();
+    let row = |region: &str| -> (String, String) {
+        let line = text
+            .lines()
+            .find(|l| l.split(',').nth(1) == Some(region))
+            .unwrap();
+        let f: Vec<&str> = line.split(',').collect();
+        (f[2].to_string(), f[3].to_string())
+    };
+    assert_eq!(row("R1"), ("1".into(), "1".into()));
+    assert_eq!(row("R2"), ("3".into(), "2".into()));
+    assert_eq!(row("R3"), ("2".into(), "2".into()));
+}
+
+/// A replication the index cannot be computed with stops the analysis and says which one and
+/// why: a log treatment alternative meets reading = 0.
+#[test]
+fn a_replication_that_cannot_be_computed_stops_the_analysis() {
+    let out = scratch("unc-fails");
+    let data = out.join("tiny.csv");
+    fs::write(
+        &data,
+        fs::read_to_string(root().join("tests/fixtures/tiny.csv"))
+            .unwrap()
+            .replace("R2,2024,reading,3", "R2,2024,reading,0"),
+    )
+    .unwrap();
+    let o = cwi(&[
+        "uncertainty",
+        "--spec",
+        "tests/fixtures/tiny.toml",
+        "--data",
+        data.to_str().unwrap(),
+        "--out",
+        out.join("out").to_str().unwrap(),
+        "--treatments",
+        "none,log",
+        "--replications",
+        "20",
+        "--quiet",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("replication") && stderr.contains("treatment log"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("natural log"), "{stderr}");
+    assert!(!out.join("out").exists(), "nothing is written");
+}
