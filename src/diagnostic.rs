@@ -286,34 +286,6 @@ pub fn list(what: &str, diagnostics: &[Diagnostic], limit: usize) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn codes_are_unique_and_severity_follows_the_letter() {
-        let mut seen = std::collections::BTreeSet::new();
-        for code in Code::ALL {
-            assert!(seen.insert(code.as_str()), "{code} twice");
-            assert_eq!(
-                code.severity() == Severity::Warning,
-                code.as_str().starts_with('W')
-            );
-        }
-    }
-
-    #[test]
-    fn places_read_like_compiler_messages() {
-        let d = Diagnostic::new(Code::NotANumber, "a.csv", "x").at(6, 1);
-        assert_eq!(d.place(), "a.csv:6:1");
-        let mut cell = Diagnostic::new(Code::NotANumber, "a.csv", "x");
-        cell.line = Some(6);
-        cell.row = Some(5);
-        cell.field = Some("value".into());
-        assert_eq!(cell.place(), "a.csv:6: row 5, column \"value\"");
-    }
-}
-
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
@@ -347,4 +319,46 @@ fn edit_distance(a: &str, b: &str) -> usize {
         }
     }
     row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_severity_follows_the_letter() {
+        let mut seen = std::collections::BTreeSet::new();
+        for code in Code::ALL {
+            assert!(seen.insert(code.as_str()), "{code} twice");
+            assert_eq!(
+                code.severity() == Severity::Warning,
+                code.as_str().starts_with('W')
+            );
+        }
+    }
+
+    #[test]
+    fn places_read_like_compiler_messages() {
+        let d = Diagnostic::new(Code::NotANumber, "a.csv", "x").at(6, 1);
+        assert_eq!(d.place(), "a.csv:6:1");
+        let mut cell = Diagnostic::new(Code::NotANumber, "a.csv", "x");
+        cell.line = Some(6);
+        cell.row = Some(5);
+        cell.field = Some("value".into());
+        assert_eq!(cell.place(), "a.csv:6: row 5, column \"value\"");
+    }
+
+    #[test]
+    fn line_and_column_count_characters() {
+        let text = "a = 1\nназвание = 2\n";
+        let offset = text.find('2').unwrap();
+        assert_eq!(line_col(text, offset), (2, 12));
+    }
+
+    #[test]
+    fn nearest_suggests_a_typo_fix_only() {
+        let ids = ["child", "family", "state"];
+        assert_eq!(nearest("chlid", ids.iter().copied()), Some("child"));
+        assert_eq!(nearest("economy", ids.iter().copied()), None);
+    }
 }

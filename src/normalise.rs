@@ -67,17 +67,17 @@ pub fn normalise(recipe: &Recipe, panel: &Panel) -> Result<Normalised, ComputeEr
         let mut bounds = Vec::with_capacity(panel.years.len());
         // Pooled bounds are the same for every year: computed once.
         let mut current: Option<(Bounds, Vec<f64>)> = None;
-        let base = match &indicator.normalisation {
-            Normalisation::BaseYear { year } => {
-                Some(panel.year_position(*year).ok_or_else(|| ComputeError {
-                    message: format!(
-                        "indicator \"{id}\": base year {year} is not in the data (they cover {:?})",
-                        panel.years
-                    ),
-                    hint: "choose a base year the data cover".into(),
-                })?)
-            }
-            _ => None,
+        // The base year's position, for the one method that reads it.
+        let base = if let Normalisation::BaseYear { year } = &indicator.normalisation {
+            Some(panel.year_position(*year).ok_or_else(|| ComputeError {
+                message: format!(
+                    "indicator \"{id}\": base year {year} is not in the data (they cover {:?})",
+                    panel.years
+                ),
+                hint: "choose a base year the data cover".into(),
+            })?)
+        } else {
+            None
         };
         for (y, &year) in panel.years.iter().enumerate() {
             if recipe.pooling == Pooling::EachYear || current.is_none() {
@@ -188,7 +188,16 @@ fn year_bounds(
             Normalisation::Best { .. } | Normalisation::FractionMax { .. } => {
                 "the best or largest value is 0 and cannot divide"
             }
-            _ => "ranks need at least two regions",
+            Normalisation::Rank | Normalisation::PercentileRank { .. } | Normalisation::Borda => {
+                "ranks need at least two regions"
+            }
+            // Fixed bounds always fit, and a reference's bounds are not fitted on the pool.
+            Normalisation::Goalposts { .. }
+            | Normalisation::Target { .. }
+            | Normalisation::BaseYear { .. }
+            | Normalisation::Piecewise { .. }
+            | Normalisation::Ampi { .. }
+            | Normalisation::Reference { .. } => "its bounds cannot be drawn",
         };
         ComputeError {
             message: format!(
