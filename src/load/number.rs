@@ -1,6 +1,8 @@
-//! Numbers as agencies write them: `12.5` or `12,5`, thousands grouped with spaces, no-break
-//! spaces, commas or points. A file's decimal mark is declared or decided from its unambiguous
-//! cells; a cell that could be read two ways is refused, never guessed.
+//! Numbers as agencies and tools write them: `12.5` or `12,5`, thousands grouped with spaces,
+//! no-break spaces, commas or points; a leading `+`, `-` or Unicode minus; scientific notation
+//! (`6.965354271137869e-07`, `2E+03`) as R, pandas and statistics packages write small and
+//! large numbers. A file's decimal mark is declared or decided from its unambiguous cells; a
+//! cell that could be read two ways is refused, never guessed.
 
 use crate::spec::DecimalMark;
 
@@ -14,6 +16,42 @@ pub enum Vote {
 }
 
 const GROUP_SPACES: [char; 3] = [' ', '\u{a0}', '\u{202f}'];
+
+/// A cell split as tools write numbers: its sign (`+`, `-` or the Unicode minus U+2212), the
+/// mantissa, and the exponent after `e` or `E` (`None` without one). `Err` for an exponent
+/// that is not a whole number.
+fn split_scientific(text: &str) -> Result<(bool, &str, Option<i32>), ()> {
+    let (negative, body) = if let Some(b) = text.strip_prefix('-') {
+        (true, b)
+    } else if let Some(b) = text.strip_prefix('\u{2212}') {
+        (true, b)
+    } else if let Some(b) = text.strip_prefix('+') {
+        (false, b)
+    } else {
+        (false, text)
+    };
+    let Some(at) = body.find(['e', 'E']) else {
+        return Ok((negative, body, None));
+    };
+    let (mantissa, exponent) = (&body[..at], &body[at + 1..]);
+    let (exp_negative, exp_digits) = match exponent.as_bytes().first() {
+        Some(b'+') => (false, &exponent[1..]),
+        Some(b'-') => (true, &exponent[1..]),
+        _ => match exponent.strip_prefix('\u{2212}') {
+            Some(d) => (true, d),
+            None => (false, exponent),
+        },
+    };
+    if mantissa.is_empty() || !digits(exp_digits) || exp_digits.len() > 4 {
+        return Err(());
+    }
+    let value: i32 = exp_digits.parse().map_err(|_| ())?;
+    Ok((
+        negative,
+        mantissa,
+        Some(if exp_negative { -value } else { value }),
+    ))
+}
 
 /// Removes thousands grouping by spaces (`1 234,5`), if the cell uses it consistently.
 fn without_space_groups(text: &str) -> Option<std::borrow::Cow<'_, str>> {
@@ -47,10 +85,21 @@ fn grouped(int: &str, sep: char) -> bool {
 
 /// The decimal mark a cell shows unambiguously, if any.
 pub fn vote(cell: &str) -> Vote {
-    let Some(text) = without_space_groups(cell.trim()) else {
+    let Ok((_, mantissa, exponent)) = split_scientific(cell.trim()) else {
         return Vote::None;
     };
-    let text = text.strip_prefix('-').unwrap_or(&text);
+    let Some(text) = without_space_groups(mantissa) else {
+        return Vote::None;
+    };
+    let text = &*text;
+    // A mantissa is never thousands-grouped: its one separator is the decimal mark.
+    if exponent.is_some() {
+        return match (text.contains('.'), text.contains(',')) {
+            (true, false) => Vote::Point,
+            (false, true) => Vote::Comma,
+            _ => Vote::None,
+        };
+    }
     match (text.rfind('.'), text.rfind(',')) {
         // Both: the last one is the decimal mark.
         (Some(p), Some(c)) => {
@@ -123,15 +172,22 @@ pub fn parse(
             "write a number (12.5 or 12,5), leave the cell empty for a missing value, or declare the marker in [data] missing_values".to_string(),
         )
     };
-    let ungrouped = without_space_groups(text).ok_or_else(not_a_number)?;
-    let (sign, body) = ungrouped
-        .strip_prefix('-')
-        .map_or(("", &*ungrouped), |b| ("-", b));
+    let (negative, mantissa, exponent) = split_scientific(text).map_err(|()| not_a_number())?;
+    let sign = if negative { "-" } else { "" };
+    let ungrouped = without_space_groups(mantissa).ok_or_else(not_a_number)?;
+    let body: &str = &ungrouped;
+    if exponent.is_some() && body.contains(GROUP_SPACES) {
+        return Err(not_a_number());
+    }
     let (decimal, group) = match mark {
         DecimalMark::Point => ('.', ','),
         DecimalMark::Comma => (',', '.'),
         DecimalMark::Auto => {
-            if vote(text) == Vote::None && body.contains(['.', ',']) && !digits(body) {
+            if exponent.is_none()
+                && vote(text) == Vote::None
+                && body.contains(['.', ','])
+                && !digits(body)
+            {
                 return Err((
                     Code::AmbiguousNumber,
                     format!("\"{text}\" can be read as a decimal or as thousands"),
@@ -149,6 +205,14 @@ pub fn parse(
         None => (body, None),
     };
     let int = if int.contains(group) {
+        if exponent.is_some() {
+            // A mantissa is never grouped: the other mark is a conflict, not thousands.
+            return Err((
+                Code::AmbiguousNumber,
+                format!("\"{text}\" uses \"{group}\" where this file's decimal mark is \"{decimal}\""),
+                "the file mixes decimal marks; write every number the same way, or declare [data] decimal".into(),
+            ));
+        }
         if !declared && frac.is_none() && int.matches(group).count() == 1 {
             return Err((
                 Code::AmbiguousNumber,
@@ -176,9 +240,10 @@ pub fn parse(
     if frac.is_some_and(|f| f.contains([group, decimal])) {
         return Err(not_a_number());
     }
+    let exponent = exponent.map_or(String::new(), |e| format!("e{e}"));
     let plain = match frac {
-        Some(f) => format!("{sign}{int}.{f}"),
-        None => format!("{sign}{int}"),
+        Some(f) => format!("{sign}{int}.{f}{exponent}"),
+        None => format!("{sign}{int}{exponent}"),
     };
     if !digits(&int) || frac.is_some_and(|f| !digits(f)) {
         return Err(not_a_number());
@@ -241,7 +306,40 @@ mod tests {
         assert_eq!(p("abc", DecimalMark::Point), Err(Code::NotANumber));
         assert_eq!(p("1.2.3", DecimalMark::Point), Err(Code::NotANumber));
         assert_eq!(p("NaN", DecimalMark::Point), Err(Code::NotANumber));
-        assert_eq!(p("1e5", DecimalMark::Point), Err(Code::NotANumber));
+        assert_eq!(p("1e", DecimalMark::Point), Err(Code::NotANumber));
+        assert_eq!(p("e5", DecimalMark::Point), Err(Code::NotANumber));
+        assert_eq!(p("1e5.5", DecimalMark::Point), Err(Code::NotANumber));
+        assert_eq!(p("1e99999", DecimalMark::Point), Err(Code::NotANumber));
+        assert_eq!(p("1e400", DecimalMark::Point), Err(Code::NotANumber));
+        assert_eq!(p("++1", DecimalMark::Point), Err(Code::NotANumber));
+        assert_eq!(p("inf", DecimalMark::Point), Err(Code::NotANumber));
+        // A decimal-comma file with a point in a mantissa mixes marks.
+        assert_eq!(p("1.5e-06", DecimalMark::Comma), Err(Code::AmbiguousNumber));
+    }
+
+    /// As R's write.csv, pandas and statistics packages write numbers: the values are the
+    /// nearest doubles to the decimal text, as Rust's (correctly rounded) parser reads it.
+    #[test]
+    fn scientific_notation_and_signs() {
+        let auto = |cell| parse(cell, DecimalMark::Auto, false, &[]).map_err(|e| e.0);
+        assert_eq!(
+            auto("6.965354271137869e-07"),
+            Ok(Some(6.965354271137869e-07))
+        );
+        assert_eq!(auto("1.9999999999999999e-06"), Ok(Some(2e-06)));
+        assert_eq!(auto("1.5e-06"), Ok(Some(0.0000015)));
+        assert_eq!(auto("2E+03"), Ok(Some(2000.0)));
+        assert_eq!(auto("-3.1e+00"), Ok(Some(-3.1)));
+        assert_eq!(auto("1e5"), Ok(Some(100_000.0)));
+        assert_eq!(auto("+12.5"), Ok(Some(12.5)));
+        assert_eq!(auto("\u{2212}0.75"), Ok(Some(-0.75)));
+        assert_eq!(auto("\u{2212}4e\u{2212}2"), Ok(Some(-0.04)));
+        // A mantissa is never grouped, so its separator is the decimal mark.
+        assert_eq!(auto("1,234e3"), Ok(Some(1234.0)));
+        assert_eq!(p("1,5e-06", DecimalMark::Comma), Ok(Some(0.0000015)));
+        assert_eq!(vote("1,5E-06"), Vote::Comma);
+        assert_eq!(vote("6.965354271137869e-07"), Vote::Point);
+        assert_eq!(vote("+1,5"), Vote::Comma);
     }
 
     #[test]

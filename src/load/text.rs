@@ -164,19 +164,31 @@ pub fn read_csv(text: &str, tab: bool) -> Result<Table, Refusal> {
         .filter(|l| !l.trim().is_empty())
         .collect();
     let sep = separator(header, &first, tab)?;
+    let ragged = |(line, what): (usize, String)| {
+        (
+            Code::UnreadableFile,
+            format!("line {}: {what}", line + skipped),
+            "every row needs as many fields as the header; quote cells that contain the separator"
+                .to_string(),
+        )
+    };
+    // polars reads a row with fewer fields than the header as missing values: a truncated
+    // line would lose data without a word. Every row's length is checked first.
+    if let Some(problem) = locate_csv_problem(body.as_bytes(), sep) {
+        return Err(ragged(problem));
+    }
     let frame = CsvReadOptions::default()
         .with_has_header(true)
         .with_infer_schema_length(Some(0))
         .map_parse_options(|o| o.with_separator(sep))
         .into_reader_with_file_handle(Cursor::new(body.as_bytes()))
         .finish()
-        .map_err(|e| match locate_csv_problem(body.as_bytes(), sep) {
-            Some((line, what)) => (
+        .map_err(|e| {
+            (
                 Code::UnreadableFile,
-                format!("line {}: {what}", line + skipped),
-                "every row needs as many fields as the header; quote cells that contain the separator".into(),
-            ),
-            None => (Code::UnreadableFile, format!("not a readable CSV file: {e}"), "check that the export is complete".into()),
+                format!("not a readable CSV file: {e}"),
+                "check that the export is complete".into(),
+            )
         })?;
     // Data row r (0-based) sits on line skipped + 1 (header) + r + 1.
     from_frame(&frame, Some(skipped + 1)).map_err(|e| {

@@ -126,3 +126,55 @@ fn localised_exports_read_to_the_same_values_as_a_clean_csv() {
         String::from_utf8_lossy(&o.stdout)
     );
 }
+
+/// Numbers as R's write.csv and pandas write them: scientific notation, a leading `+`, the
+/// Unicode minus. The same values as the clean CSV give the same scores, byte for byte.
+#[test]
+fn scientific_notation_reads_to_the_same_values() {
+    let dir = scratch("exports-scientific");
+    let clean = dir.join("clean.csv");
+    fs::write(&clean, CLEAN).unwrap();
+    let written = CLEAN
+        .replace("90.5", "9.05e+01")
+        .replace("80.25", "8.025E1")
+        .replace(",70\n", ",+70\n")
+        .replace("10.5", "1.05e1")
+        .replace("1234.5", "1.2345e+03")
+        .replace("2000", "2E+03")
+        .replace("5.5", "5.5e0")
+        .replace("4.25", "425e-2");
+    assert_ne!(written, CLEAN);
+    let scientific = dir.join("scientific.csv");
+    fs::write(&scientific, written).unwrap();
+    assert_eq!(
+        compute(&clean, &dir.join("a")),
+        compute(&scientific, &dir.join("b"))
+    );
+}
+
+/// A row with fewer fields than the header (a truncated line) is refused at its line, like a
+/// row with more; before, it was read as a missing value.
+#[test]
+fn a_row_with_fewer_fields_than_the_header_is_refused_at_its_line() {
+    let dir = scratch("exports-short-row");
+    let data = dir.join("short.csv");
+    // Line 7 (header on line 1) lost its value and separator.
+    fs::write(
+        &data,
+        CLEAN.replace("R3,2024,mortality,20.75", "R3,2024,mortality"),
+    )
+    .unwrap();
+    let o = cwi(&[
+        "validate",
+        "tests/fixtures/tiny.toml",
+        "--data",
+        data.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("E101"), "{out}");
+    assert!(
+        out.contains("line 7: 3 field(s) where the header has 4"),
+        "{out}"
+    );
+}
