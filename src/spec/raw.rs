@@ -45,6 +45,17 @@ pub struct RawIndex {
     pub description: Option<RawLabels>,
     pub languages: Spanned<Vec<String>>,
     pub scale: Spanned<Vec<f64>>,
+    /// The index node takes every key a group takes.
+    #[serde(default)]
+    pub aggregation: Option<Spanned<RawMethod>>,
+    #[serde(default)]
+    pub missing: Option<Spanned<RawMissing>>,
+    #[serde(default)]
+    pub ahp: Option<Spanned<Vec<Vec<f64>>>>,
+    #[serde(default)]
+    pub ahp_allow_inconsistent: Option<bool>,
+    #[serde(default)]
+    pub weighting: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -68,6 +68,19 @@ fn alternative(kind: &str, names: &[&str]) -> Value {
     schema
 }
 
+/// An AHP pairwise-comparison matrix of a group's (or the index's) children.
+fn ahp() -> Value {
+    json!({
+        "type": "array", "items": { "type": "array", "items": { "type": "number", "exclusiveMinimum": 0 } },
+        "description": "pairwise comparisons of the children (rows and columns in their order of declaration, [[group]] children first): the weights are the principal eigenvector"
+    })
+}
+
+/// Where a group's (or the index's) children's weights come from.
+fn weighting() -> Value {
+    json!({ "type": "string", "enum": ["pca"], "description": "pca: the children's weights from the first principal component of their normalised scores" })
+}
+
 fn missing() -> Value {
     json!({
         "type": "object",
@@ -117,7 +130,12 @@ pub fn json_schema() -> Value {
                     "name": labels(),
                     "description": labels(),
                     "languages": { "type": "array", "items": { "type": "string" }, "minItems": 1 },
-                    "scale": pair("score scale [low, high]")
+                    "scale": pair("score scale [low, high]"),
+                    "aggregation": method("aggregation", &aggregations),
+                    "missing": missing(),
+                    "ahp": ahp(),
+                    "ahp_allow_inconsistent": { "type": "boolean", "description": "accept a consistency ratio above 0.1" },
+                    "weighting": weighting()
                 }
             },
             "defaults": {
@@ -242,12 +260,9 @@ pub fn json_schema() -> Value {
                     "properties": node_common(json!({
                         "aggregation": method("aggregation", &aggregations),
                         "missing": missing(),
-                        "ahp": {
-                            "type": "array", "items": { "type": "array", "items": { "type": "number", "exclusiveMinimum": 0 } },
-                            "description": "pairwise comparisons of the children (rows and columns in their order of declaration, [[group]] children first): the weights are the principal eigenvector"
-                        },
+                        "ahp": ahp(),
                         "ahp_allow_inconsistent": { "type": "boolean", "description": "accept a consistency ratio above 0.1" },
-                        "weighting": { "type": "string", "enum": ["pca"], "description": "pca: the children's weights from the first principal component of their normalised scores" }
+                        "weighting": weighting()
                     }))
                 }
             },

@@ -448,3 +448,41 @@ fn imputation_declared_per_level() {
         ("enrolment", 80.0)
     );
 }
+
+/// The index takes every key a group takes. tiny with, in [index], an AHP matrix
+/// [[1, 3], [1/3, 1]] over health and education (a consistent 2 x 2 matrix: weights 3/4 and
+/// 1/4) and an arithmetic aggregation, which overrides level 0's geometric mean. By hand, from
+/// the health and education scores above: R1 0.75 * 100 + 0.25 * 50 = 87.5;
+/// R2 0.75 * 12.5 + 0.25 * 50 = 21.875; R3 0.75 * 37.5 + 0.25 * 50 = 40.625.
+#[test]
+fn the_index_takes_the_keys_of_a_group() {
+    let dir = crate::common::scratch("index-keys");
+    let text = std::fs::read_to_string(root().join("tests/fixtures/tiny.toml"))
+        .unwrap()
+        .replace(
+            "scale = [0, 100]\n",
+            "scale = [0, 100]\nahp = [[1, 3], [0.3333333333333333, 1]]\naggregation = { method = \"arithmetic\" }\nmissing = { min_share = 1 }\n",
+        );
+    let path = dir.join("tiny.toml");
+    std::fs::write(&path, &text).unwrap();
+    let r = run(
+        spec::load(&path).unwrap(),
+        &[root().join("tests/fixtures/tiny.csv")],
+    )
+    .unwrap();
+    close(score(&r, "tiny", "R1", 2024), 87.5);
+    close(score(&r, "tiny", "R2", 2024), 21.875);
+    close(score(&r, "tiny", "R3", 2024), 40.625);
+    let fw = &r.spec.framework;
+    assert!(fw.consistency["tiny"].abs() < 1e-9);
+    // A weighting the index's children (groups) cannot take is refused at its line.
+    let bad = text.replace(
+        "ahp = [[1, 3], [0.3333333333333333, 1]]\n",
+        "weighting = \"pca\"\n",
+    );
+    let e = spec::parse_str(&bad, &path).unwrap_err().to_string();
+    assert!(
+        e.contains("weighting \"pca\" of \"tiny\" cannot apply"),
+        "{e}"
+    );
+}

@@ -55,6 +55,7 @@ pub(super) fn weight(check: &mut Checker, raw: &Option<Spanned<f64>>, id: &str) 
 pub(super) fn framework(
     check: &mut Checker,
     meta: &IndexMeta,
+    index: &crate::spec::raw::RawIndex,
     groups: &[Spanned<crate::spec::raw::RawGroup>],
     indicators: &[Spanned<crate::spec::raw::RawIndicator>],
     labels: &LabelFn,
@@ -67,9 +68,10 @@ pub(super) fn framework(
         parent: None,
         name: meta.name.clone(),
         weight: 1.0,
+        // The index takes every key a group takes.
         kind: PendingKind::Group {
-            aggregation: None,
-            missing: None,
+            aggregation: index.aggregation.as_ref().map(|a| aggregation(check, a)),
+            missing: index.missing.as_ref().map(|m| missing_rule(check, m)),
         },
     }];
     for g in groups {
@@ -94,8 +96,24 @@ pub(super) fn framework(
         order,
     };
     let (mut nodes, indicator_positions) = assemble(pending, &tree, &defaults, &declared)?;
-    let consistency = ahp(check, groups, &mut nodes, &declared)?;
-    let pca = pca_groups(check, groups, &nodes)?;
+    let weighted: Vec<Weighted> = std::iter::once(Weighted {
+        id: &index.id,
+        ahp: index.ahp.as_ref(),
+        allow_inconsistent: index.ahp_allow_inconsistent.unwrap_or(false),
+        weighting: index.weighting.as_ref(),
+    })
+    .chain(groups.iter().map(|g| {
+        let g = g.get_ref();
+        Weighted {
+            id: &g.id,
+            ahp: g.ahp.as_ref(),
+            allow_inconsistent: g.ahp_allow_inconsistent.unwrap_or(false),
+            weighting: g.weighting.as_ref(),
+        }
+    }))
+    .collect();
+    let consistency = ahp(check, &weighted, &mut nodes, &declared)?;
+    let pca = pca_groups(check, &weighted, &nodes)?;
     Some(Framework {
         nodes,
         indicators: indicator_positions,
@@ -111,6 +129,14 @@ struct Declared {
     own_methods: HashMap<String, (bool, bool)>,
     /// Nodes with an explicit weight key.
     explicit_weight: Vec<String>,
+}
+
+/// A node that may weight its children by an AHP matrix or a PCA: the index or a group.
+struct Weighted<'a> {
+    id: &'a Spanned<String>,
+    ahp: Option<&'a Spanned<Vec<Vec<f64>>>>,
+    allow_inconsistent: bool,
+    weighting: Option<&'a Spanned<String>>,
 }
 
 /// The links of the checked tree, by position in the pending list.
@@ -473,14 +499,13 @@ fn assemble(
 /// consistency ratio of each group.
 fn ahp(
     check: &mut Checker,
-    groups: &[Spanned<crate::spec::raw::RawGroup>],
+    weighted: &[Weighted],
     nodes: &mut [Node],
     declared: &Declared,
 ) -> Option<BTreeMap<String, f64>> {
     let mut consistency = BTreeMap::new();
-    for g in groups {
-        let g = g.get_ref();
-        let Some(matrix) = &g.ahp else { continue };
+    for g in weighted {
+        let Some(matrix) = g.ahp else { continue };
         let pos = nodes.iter().position(|n| n.id == *g.id.get_ref())?;
         let children = nodes[pos].children.clone();
         if let Some(&c) = children
@@ -505,7 +530,7 @@ fn ahp(
                 return None;
             }
             Ok((weights, cr)) => {
-                if cr > 0.1 && !g.ahp_allow_inconsistent.unwrap_or(false) {
+                if cr > 0.1 && !g.allow_inconsistent {
                     check.at(Code::BadParameter, matrix.span(), format!("ahp of \"{}\": consistency ratio {cr:.3} is above 0.1", g.id.get_ref()), "revise the comparisons, or set ahp_allow_inconsistent = true to accept them");
                     return None;
                 }
@@ -519,16 +544,11 @@ fn ahp(
     Some(consistency)
 }
 
-/// The groups whose children's weights come from a PCA at compute time.
-fn pca_groups(
-    check: &mut Checker,
-    groups: &[Spanned<crate::spec::raw::RawGroup>],
-    nodes: &[Node],
-) -> Option<Vec<String>> {
+/// The groups (or the index) whose children's weights come from a PCA at compute time.
+fn pca_groups(check: &mut Checker, weighted: &[Weighted], nodes: &[Node]) -> Option<Vec<String>> {
     let mut pca = Vec::new();
-    for g in groups {
-        let g = g.get_ref();
-        let Some(w) = &g.weighting else { continue };
+    for g in weighted {
+        let Some(w) = g.weighting else { continue };
         let pos = nodes.iter().position(|n| n.id == *g.id.get_ref())?;
         let all_indicators = nodes[pos]
             .children

@@ -272,7 +272,7 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
     }
     let meta = IndexMeta {
         id: root_id.clone(),
-        version: index.version,
+        version: index.version.clone(),
         name: labels(check, "index name", &index.name),
         description: index
             .description
@@ -341,6 +341,7 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
     let framework = framework(
         check,
         &meta,
+        &index,
         &raw.group,
         &raw.indicator,
         &labels,
