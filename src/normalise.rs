@@ -197,6 +197,7 @@ fn year_bounds(
             | Normalisation::BaseYear { .. }
             | Normalisation::Piecewise { .. }
             | Normalisation::Ampi { .. }
+            | Normalisation::None
             | Normalisation::Reference { .. } => "its bounds cannot be drawn",
         };
         ComputeError {
@@ -227,7 +228,8 @@ pub(crate) fn fit(method: &Normalisation, values: &[f64]) -> Option<Bounds> {
         Normalisation::Target { .. }
         | Normalisation::BaseYear { .. }
         | Normalisation::Piecewise { .. }
-        | Normalisation::Ampi { .. } => Some(Bounds::Fixed { fixed: true }),
+        | Normalisation::Ampi { .. }
+        | Normalisation::None => Some(Bounds::Fixed { fixed: true }),
         Normalisation::MinMax { .. } => {
             let (min, max) = (min(), max());
             (min < max).then_some(Bounds::MinMax { min, max })
@@ -424,6 +426,8 @@ pub(crate) fn score(
             let r = 60.0 * (x - (reference - delta)) / (2.0 * delta);
             if flip { 130.0 - r } else { 70.0 + r }
         }
+        // The parser refuses it with direction = "lower".
+        Normalisation::None => x,
     }))
 }
 

@@ -106,6 +106,18 @@ pub(super) fn build_panel(
             )
         })
         .collect();
+    // Indicators whose formula reads their own column (`Flights / Population` on Flights).
+    let reads_own: Vec<bool> = framework
+        .indicators
+        .iter()
+        .map(|&n| match &framework.nodes[n].kind {
+            NodeKind::Indicator(i) => i.formula.as_ref().is_some_and(|f| {
+                let own = match_key(&framework.nodes[n].id);
+                f.columns().iter().any(|c| match_key(c) == own)
+            }),
+            NodeKind::Group { .. } => false,
+        })
+        .collect();
     // The first record (index + 1) given for each cell, to find duplicates.
     let (n_units, n_ind) = (panel.units.len(), panel.indicators.len());
     let mut seen: Vec<u32> = vec![0; panel.years.len() * n_units * n_ind];
@@ -142,25 +154,31 @@ pub(super) fn build_panel(
             .year_position(r.year)
             .expect("years were collected from these records");
         panel.mark_present(year, unit);
-        let Some(indicator) = indicator_of[r.indicator as usize] else {
-            let name = &gathered.indicators[r.indicator as usize];
-            if let Some(values) = raw_columns.get_mut(&match_key(name)) {
-                let cell = year * n_units + unit;
-                if values[cell].1 != 0 {
-                    let first = &gathered.records[values[cell].1 as usize - 1];
-                    diagnostics.push(
-                        gathered
-                            .at_row(Code::DuplicateRow, r.file, r.row as usize, None, format!(
-                                "duplicated value for region {}, year {}, column \"{name}\" (first given in {} row {})",
-                                panel.units.get(unit).code, r.year, gathered.files[first.file as usize].name, first.row + 1
-                            ))
-                            .hint("keep one row per region, year and column"),
-                    );
-                } else {
-                    values[cell] = (r.value, k as u32 + 1);
-                }
+        // A formula reads the data columns as loaded, indicators' columns included; an
+        // indicator whose formula reads its own column takes its value from the formula only.
+        let name = &gathered.indicators[r.indicator as usize];
+        let to_panel = indicator_of[r.indicator as usize].filter(|&i| !reads_own[i]);
+        if let Some(values) = raw_columns.get_mut(&match_key(name)) {
+            let cell = year * n_units + unit;
+            if values[cell].1 == 0 {
+                values[cell] = (r.value, k as u32 + 1);
+            } else if to_panel.is_none() {
+                let first = &gathered.records[values[cell].1 as usize - 1];
+                diagnostics.push(
+                    gathered
+                        .at_row(Code::DuplicateRow, r.file, r.row as usize, None, format!(
+                            "duplicated value for region {}, year {}, column \"{name}\" (first given in {} row {})",
+                            panel.units.get(unit).code, r.year, gathered.files[first.file as usize].name, first.row + 1
+                        ))
+                        .hint("keep one row per region, year and column"),
+                );
                 continue;
             }
+            if to_panel.is_none() {
+                continue;
+            }
+        }
+        let Some(indicator) = to_panel else {
             let entry = unknown_indicators.entry(r.indicator).or_insert_with(|| {
                 let ids = framework.indicators.iter().map(|&n| framework.nodes[n].id.as_str());
                 let hint = match crate::diagnostic::nearest(name, ids) {

@@ -57,12 +57,12 @@ pub(super) fn derive(
                             Code::NotANumber,
                             file.clone(),
                             format!(
-                                "the formula of \"{id}\" meets a {message} for region {}, year {}",
+                                "the formula of \"{id}\" cannot be computed for region {}, year {}: {message}",
                                 panel.units.get(u).code,
                                 panel.years[y]
                             ),
                         )
-                        .hint("check the denominator column for that region and year"),
+                        .hint("check the formula's columns for that region and year, or guard the case with if(condition, then, else)"),
                     ),
                 }
             }

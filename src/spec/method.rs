@@ -116,6 +116,8 @@ kinds! {
         Piecewise = "piecewise" ["breakpoints"],
         /// Istat's AMPI rescaling around a reference.
         Ampi = "ampi" ["reference", "delta"],
+        /// The value as it is (a formula can be the score).
+        None = "none" [],
     }
 }
 
@@ -266,6 +268,9 @@ pub enum Normalisation {
     /// Istat's AMPI rescaling around a reference: `70 + 60 (x - (ref - delta)) / (2 delta)`,
     /// so the reference maps to 100 (`130 - ...` when lower is better).
     Ampi { reference: f64, delta: f64 },
+    /// The value as it is, e.g. a formula that is already a score. Only for indicators where
+    /// higher is better: there is no scale to flip.
+    None,
 }
 
 /// How a group combines its children's scores (weights rescaled to sum to 1).
@@ -422,6 +427,7 @@ impl Normalisation {
             Normalisation::BaseYear { .. } => NormalisationKind::BaseYear,
             Normalisation::Piecewise { .. } => NormalisationKind::Piecewise,
             Normalisation::Ampi { .. } => NormalisationKind::Ampi,
+            Normalisation::None => NormalisationKind::None,
         }
     }
 
@@ -442,7 +448,8 @@ impl Normalisation {
             | Normalisation::Target { .. }
             | Normalisation::BaseYear { .. }
             | Normalisation::Piecewise { .. }
-            | Normalisation::Ampi { .. } => false,
+            | Normalisation::Ampi { .. }
+            | Normalisation::None => false,
         }
     }
 
@@ -465,7 +472,8 @@ impl Normalisation {
             Normalisation::Reference { .. } | Normalisation::BaseYear { .. } => Some(0.0),
             Normalisation::Goalposts { cap: false, .. }
             | Normalisation::ZScore { .. }
-            | Normalisation::Ampi { .. } => None,
+            | Normalisation::Ampi { .. }
+            | Normalisation::None => None,
         }
     }
 
@@ -506,6 +514,7 @@ impl Normalisation {
             Normalisation::Ampi { reference, delta } => {
                 format!("AMPI rescaling around {reference} ± {delta}")
             }
+            Normalisation::None => "none (the value as it is)".into(),
         }
     }
 }
@@ -595,6 +604,6 @@ mod tests {
         check::<TreatmentKind>();
         check::<NormalisationKind>();
         check::<AggregationKind>();
-        assert_eq!(NormalisationKind::ALL.len(), 13);
+        assert_eq!(NormalisationKind::ALL.len(), 14);
     }
 }

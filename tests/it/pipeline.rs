@@ -336,7 +336,7 @@ formula = "offences / child_population * 10000"
         .to_string();
     assert!(
         err.contains(
-            "the formula of \"offence_rate\" meets a division by zero for region A, year 2024"
+            "the formula of \"offence_rate\" cannot be computed for region A, year 2024: division of 30 by zero"
         ),
         "{err}"
     );
@@ -484,5 +484,88 @@ fn the_index_takes_the_keys_of_a_group() {
     assert!(
         e.contains("weighting \"pca\" of \"tiny\" cannot apply"),
         "{e}"
+    );
+}
+
+/// A formula reads the data columns as loaded: a column that is also an indicator
+/// (Population), and the indicator's own column (Flights / Population, as COINr denominates).
+/// And the air-quality score of a published regional index with normalisation "none", so the
+/// formula is the score. By hand: Flights A 100 / 50 = 2, B 30 / 10 = 3; Population stays
+/// 50 and 10; air quality A (x = 30) 1 - 30/100 = 0.7, B (x = 100) 0.5 e^-1.
+#[test]
+fn formulas_read_the_columns_as_loaded() {
+    let dir = crate::common::scratch("formula-columns");
+    let text = r#"
+[index]
+id = "f"
+version = "1"
+languages = ["en"]
+scale = [0, 100]
+name = { en = "F" }
+[units]
+from_data = true
+[defaults]
+pooling = "each-year"
+normalisation = { method = "min-max" }
+aggregation = { method = "arithmetic" }
+[[indicator]]
+id = "Flights"
+parent = "f"
+name = { en = "Flights per inhabitant" }
+unit = "flights"
+direction = "higher"
+source = "test"
+formula = "Flights / Population"
+[[indicator]]
+id = "Population"
+parent = "f"
+name = { en = "Population" }
+unit = "people"
+direction = "higher"
+source = "test"
+[[indicator]]
+id = "air"
+parent = "f"
+name = { en = "Air quality" }
+unit = "score"
+direction = "higher"
+source = "test"
+formula = "if(air_pollution_index <= 50, 1 - air_pollution_index / 100, 0.5 * exp(-(air_pollution_index - 50) / 50))"
+normalisation = { method = "none" }
+"#;
+    let spec_path = dir.join("f.toml");
+    let data = dir.join("data.csv");
+    std::fs::write(
+        &data,
+        "region,year,Flights,Population,air_pollution_index\nA,2024,100,50,30\nB,2024,30,10,100\n",
+    )
+    .unwrap();
+    let r = run(spec::parse_str(text, &spec_path).unwrap(), &[&data]).unwrap();
+    let raw = |region: &str, i: usize| r.panel.get(0, r.panel.units.find(region).unwrap(), i);
+    assert_eq!((raw("A", 0), raw("B", 0)), (Some(2.0), Some(3.0)));
+    assert_eq!((raw("A", 1), raw("B", 1)), (Some(50.0), Some(10.0)));
+    close(score(&r, "air", "A", 2024), 0.7);
+    close(score(&r, "air", "B", 2024), 0.5 * (-1f64).exp());
+    // A value outside a function's domain names the indicator, region and year.
+    let ln = text.replace(
+        "formula = \"if(",
+        "formula = \"ln(air_pollution_index - 30) + if(",
+    );
+    let err = run(spec::parse_str(&ln, &spec_path).unwrap(), &[&data])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("the formula of \"air\" cannot be computed for region A, year 2024: ln of 0"),
+        "{err}"
+    );
+    // "none" keeps values as they are: a lower-is-better indicator is refused.
+    let lower = text.replace(
+        "direction = \"higher\"\nsource = \"test\"\nformula = \"if(",
+        "direction = \"lower\"\nsource = \"test\"\nformula = \"if(",
+    );
+    let err = spec::parse_str(&lower, &spec_path).unwrap_err().to_string();
+    assert!(
+        err.contains("normalisation \"none\" keeps its values"),
+        "{err}"
     );
 }

@@ -633,7 +633,7 @@ fn the_shipped_schema_is_what_cwi_schema_prints() {
     assert_eq!(schema["required"], serde_json::json!(["index", "defaults"]));
     let methods = &schema["properties"]["defaults"]["properties"]["normalisation"]["properties"]["method"]
         ["enum"];
-    assert_eq!(methods.as_array().unwrap().len(), 13);
+    assert_eq!(methods.as_array().unwrap().len(), 14);
     assert_eq!(methods[0], "min-max");
 }
 

@@ -207,6 +207,19 @@ fn pending_indicator(
             None
         }
     };
+    // "none" keeps the value as it is: there is no scale to flip for lower-is-better.
+    let norm = match (norm, direction) {
+        (Some(Normalisation::None), Some(Direction::Lower)) => {
+            check.at(
+                Code::BadParameter,
+                i.direction.span(),
+                format!("indicator \"{id}\" is lower-is-better, but normalisation \"none\" keeps its values as they are"),
+                "write the formula so that higher is better (e.g. 100 - x) with direction = \"higher\", or choose a normalisation",
+            );
+            None
+        }
+        (norm, _) => norm,
+    };
     let valid = match &i.valid {
         None => Some(None),
         Some(v) => match v.get_ref().as_slice() {

@@ -152,6 +152,7 @@ pub(super) fn normalisation(
             })
         }
         NormalisationKind::Rank => Some(Normalisation::Rank),
+        NormalisationKind::None => Some(Normalisation::None),
         NormalisationKind::Borda => Some(Normalisation::Borda),
         NormalisationKind::PercentileRank => Some(Normalisation::PercentileRank {
             range: range_param(check, &raw.range, scale)?,
