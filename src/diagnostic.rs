@@ -68,7 +68,8 @@ pub enum Code {
     OutOfRange,
     /// E108: a number whose decimal or thousands separators can be read two ways.
     AmbiguousNumber,
-    /// W109: a region the spec does not know (its rows are skipped).
+    /// E109: a region the spec does not know (rows meant to be skipped, such as national
+    /// totals, are declared in [data] ignore_regions).
     UnknownRegion,
     /// W110: an indicator the spec does not have (its rows are skipped).
     UnknownIndicator,
@@ -85,10 +86,12 @@ pub enum Code {
     /// E116: a standard error or sample size that cannot be (negative, zero, or a sample size
     /// for an indicator that is not a share).
     BadSampleSize,
+    /// W117: rows of a region declared in [data] ignore_regions, skipped.
+    IgnoredRegion,
 }
 
 impl Code {
-    pub const ALL: [Code; 33] = [
+    pub const ALL: [Code; 34] = [
         Code::Syntax,
         Code::UnknownKey,
         Code::DuplicateId,
@@ -122,6 +125,7 @@ impl Code {
         Code::Encoding,
         Code::NoMatchingRows,
         Code::BadSampleSize,
+        Code::IgnoredRegion,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -151,7 +155,7 @@ impl Code {
             Code::EmptyKey => "E106",
             Code::OutOfRange => "E107",
             Code::AmbiguousNumber => "E108",
-            Code::UnknownRegion => "W109",
+            Code::UnknownRegion => "E109",
             Code::UnknownIndicator => "W110",
             Code::NoData => "W111",
             Code::LowCoverage => "W112",
@@ -159,6 +163,7 @@ impl Code {
             Code::Encoding => "E114",
             Code::NoMatchingRows => "E115",
             Code::BadSampleSize => "E116",
+            Code::IgnoredRegion => "W117",
         }
     }
 

@@ -87,14 +87,43 @@ impl Units {
     }
 }
 
-/// The form spellings are compared in: trimmed, lower case, inner whitespace (including
-/// no-break spaces) collapsed to one space.
+/// The key spellings are matched by: Unicode NFC (so a `й` written as `и` and a combining
+/// breve, as macOS tools and some databases write it, is `й`), case folded, Latin letters that
+/// look like Cyrillic ones folded onto them (UTS #39 confusables, for the letters of Kazakh and
+/// Russian: `Aктюбинская` with a Latin A is `Актюбинская`), whitespace collapsed.
 pub fn match_key(spelling: &str) -> String {
-    spelling
+    use unicode_normalization::UnicodeNormalization;
+    let folded: String = spelling.nfc().collect::<String>().to_lowercase();
+    folded
         .split_whitespace()
+        .map(|word| word.chars().map(skeleton).collect::<String>())
         .collect::<Vec<_>>()
         .join(" ")
-        .to_lowercase()
+}
+
+/// The Cyrillic letter a lower-case Latin letter is confusable with, in either case (`t` and
+/// `т`, because `T` looks like `Т`; `h` and `н`, because `H` looks like `Н`). The map is one to
+/// one, so Latin spellings that differ stay different; letters without a look-alike are kept.
+fn skeleton(c: char) -> char {
+    match c {
+        'a' => 'а',
+        'b' => 'в',
+        'c' => 'с',
+        'e' => 'е',
+        'h' => 'н',
+        'i' => 'і',
+        'k' => 'к',
+        'm' => 'м',
+        'o' => 'о',
+        'p' => 'р',
+        't' => 'т',
+        'x' => 'х',
+        'y' => 'у',
+        // Latin schwa and barred o, as Kazakh ә and ө are sometimes typed.
+        'ə' => 'ә',
+        'ɵ' => 'ө',
+        other => other,
+    }
 }
 
 #[cfg(test)]
@@ -137,5 +166,27 @@ mod tests {
         let clash = units.push(unit("KZ-75", "Almaty", &[])).unwrap_err();
         assert_eq!(clash.first, "KZ-19");
         assert_eq!(clash.second, "KZ-75");
+    }
+
+    /// NFD `й` (и + combining breve U+0306) and a Latin look-alike A in a Cyrillic name match
+    /// the spec's spelling; Latin transliterations still match whatever their case.
+    #[test]
+    fn spellings_match_after_nfc_and_confusable_folding() {
+        let mut units = Units::default();
+        units
+            .push(unit("KZ-15", "Актюбинская область", &["Aktobe"]))
+            .unwrap();
+        units.push(unit("KZ-10", "область Абай", &[])).unwrap();
+        assert_eq!(units.find("Aктюбинская область"), Some(0));
+        assert_eq!(units.find("AКТЮБИНСКАЯ ОБЛАСТЬ"), Some(0));
+        assert_eq!(units.find("AKTOBE"), Some(0));
+        assert_eq!(units.find("область Аба\u{0438}\u{0306}"), Some(1));
+        assert_eq!(units.find("область Aбай"), Some(1));
+        let nfd = "\u{0438}\u{0306}";
+        assert_eq!(match_key(nfd), "й");
+        // Two units spelt alike once folded are a clash.
+        let mut clash = Units::default();
+        clash.push(unit("A", "Kok", &[])).unwrap();
+        assert!(clash.push(unit("B", "Кок", &[])).is_err());
     }
 }

@@ -89,6 +89,14 @@ pub(super) fn build_panel(
     let mut panel = Panel::new(units, years.into_iter().collect(), ids);
 
     let mut unknown_regions: BTreeMap<u32, (usize, Diagnostic)> = BTreeMap::new();
+    let ignored: Vec<String> = spec
+        .data
+        .ignore_regions
+        .iter()
+        .map(|s| match_key(s))
+        .collect();
+    // Skipped rows by the ignored region they name, however spelt.
+    let mut ignored_rows: BTreeMap<String, (usize, Diagnostic)> = BTreeMap::new();
     let mut unknown_indicators: BTreeMap<u32, (usize, Diagnostic)> = BTreeMap::new();
     // Raw columns that derived indicators' formulas read: (value, first record + 1) per cell.
     let mut raw_columns: HashMap<String, Vec<(Option<f64>, u32)>> = framework
@@ -131,10 +139,27 @@ pub(super) fn build_panel(
         };
         let Some(unit) = unit_of[r.region as usize] else {
             let spelling = &gathered.regions[r.region as usize].0;
+            let key = match_key(spelling);
+            if ignored.contains(&key) {
+                let entry = ignored_rows.entry(key).or_insert_with(|| {
+                    let d = gathered
+                        .at_row(
+                            Code::IgnoredRegion,
+                            r.file,
+                            r.row as usize,
+                            Some(spec.data.region_column.as_str()),
+                            format!("region \"{spelling}\" is in [data] ignore_regions"),
+                        )
+                        .hint("remove it from ignore_regions to have its rows refused instead");
+                    (0, d)
+                });
+                entry.0 += 1;
+                continue;
+            }
             let entry = unknown_regions.entry(r.region).or_insert_with(|| {
                 let hint = match nearest_unit(&panel.units, spelling) {
-                    Some(s) => format!("did you mean {s}? add the spelling to that unit's aliases"),
-                    None => "add the unit to the spec, or the spelling as an alias of one".into(),
+                    Some(s) => format!("did you mean {s}? add the spelling to that unit's aliases, or list it in [data] ignore_regions to skip its rows"),
+                    None => "add the unit to the spec, the spelling as an alias of one, or list it in [data] ignore_regions to skip its rows".into(),
                 };
                 let d = gathered
                     .at_row(
@@ -255,6 +280,7 @@ pub(super) fn build_panel(
     derive(spec, &mut panel, &raw_columns, &mut with_data, diagnostics);
     for (rows, mut d) in unknown_regions
         .into_values()
+        .chain(ignored_rows.into_values())
         .chain(unknown_indicators.into_values())
     {
         d.message = format!("{} ({rows} row(s) skipped)", d.message);
@@ -266,7 +292,12 @@ pub(super) fn build_panel(
         .filter_map(|f| f.data.clone())
         .collect();
     if panel.years.is_empty() {
-        if !gathered.files.is_empty() && diagnostics.iter().all(|d| !d.is_error()) {
+        // Unknown regions are errors of their own; nothing else went wrong: say the whole.
+        if !gathered.files.is_empty()
+            && diagnostics
+                .iter()
+                .all(|d| !d.is_error() || d.code == Code::UnknownRegion)
+        {
             diagnostics.push(
                 Diagnostic::new(Code::NoMatchingRows, all_files(), "no row of the data matches a unit of the spec")
                     .hint("check the region column: values must be unit codes, names or aliases from the spec"),

@@ -183,6 +183,9 @@ pub struct DataLayout {
     pub name_column: Option<String>,
     /// Columns of wide files that are neither indicators nor keys.
     pub ignore_columns: Vec<String>,
+    /// Region spellings whose rows are skipped and reported (national totals, cities outside
+    /// the index); any other unknown region is an error.
+    pub ignore_regions: Vec<String>,
     /// Cell contents that mean "no value" (the empty cell always does).
     pub missing_values: Vec<String>,
     pub decimal: DecimalMark,

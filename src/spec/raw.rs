@@ -180,6 +180,8 @@ pub struct RawData {
     #[serde(default)]
     pub ignore_columns: Vec<String>,
     #[serde(default)]
+    pub ignore_regions: Vec<Spanned<String>>,
+    #[serde(default)]
     pub missing_values: Vec<String>,
     #[serde(default)]
     pub decimal: Option<Spanned<String>>,

@@ -245,6 +245,7 @@ pub fn json_schema() -> Value {
                     "value_column": { "type": "string" },
                     "name_column": { "type": "string" },
                     "ignore_columns": { "type": "array", "items": { "type": "string" } },
+                    "ignore_regions": { "type": "array", "items": { "type": "string" }, "description": "region spellings whose rows are skipped and reported (national totals, cities outside the index); any other unknown region is an error" },
                     "missing_values": { "type": "array", "items": { "type": "string" } },
                     "decimal": { "type": "string", "enum": ["auto", ".", ","] },
                     "encoding": { "type": "string", "enum": ["auto", "utf-8", "windows-1251"] },

@@ -317,20 +317,69 @@ fn data_errors_name_the_row_line_and_column() {
 #[test]
 fn unknown_regions_and_indicators_are_reported_not_guessed() {
     let tiny = fs::read_to_string(root().join("tests/fixtures/tiny.csv")).unwrap();
-    let extra = format!("{tiny}Nortth,2024,reading,7\nR1,2024,happiness,3\n");
-    let (o, _, out) = broken_data("unknown", &extra);
+    // An unknown indicator is a warning: its rows are skipped and reported.
+    let extra = format!("{tiny}R1,2024,happiness,3\n");
+    let (o, _, _) = broken_data("unknown-indicator", &extra);
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");
-    assert!(err.contains("unknown region \"Nortth\""), "{err}");
-    assert!(err.contains("did you mean North (R1)"), "{err}");
     assert!(
         err.contains("indicator \"happiness\" is not in the spec"),
         "{err}"
     );
+    // An unknown region is an error, with the nearest spelling: the report must not come out
+    // with a region's data missing.
+    let extra = format!("{tiny}Nortth,2024,reading,7\n");
+    let (o, _, out) = broken_data("unknown-region", &extra);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("E109"), "{err}");
+    assert!(err.contains("unknown region \"Nortth\""), "{err}");
+    assert!(err.contains("did you mean North (R1)"), "{err}");
+    assert!(!out.join("manifest.json").exists());
+}
+
+/// Rows of regions declared in [data] ignore_regions (a national total) are skipped and
+/// reported with their count, in the warnings and the manifest; a spelling that is a unit of
+/// the index cannot be ignored.
+#[test]
+fn declared_regions_are_skipped_and_reported() {
+    let dir = scratch("cli-ignore");
+    let tiny = fs::read_to_string(root().join("tests/fixtures/tiny.toml")).unwrap();
+    let spec = dir.join("tiny.toml");
+    fs::write(
+        &spec,
+        format!("{tiny}\n[data]\nignore_regions = [\"Республика Казахстан\"]\n"),
+    )
+    .unwrap();
+    let data = dir.join("data.csv");
+    fs::write(
+        &data,
+        fs::read_to_string(root().join("tests/fixtures/tiny.csv")).unwrap()
+            + "Республика Казахстан,2024,reading,4\nРЕСПУБЛИКА  КАЗАХСТАН,2024,mortality,20\n",
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let o = compute(&spec, &[&data], &out);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("W117"), "{err}");
+    assert!(err.contains("(2 row(s) skipped)"), "{err}");
     let manifest = fs::read_to_string(out.join("manifest.json")).unwrap();
     assert!(
-        manifest.contains("unknown region \\\"Nortth\\\""),
+        manifest.contains("is in [data] ignore_regions (2 row(s) skipped)"),
         "{manifest}"
+    );
+    fs::write(
+        &spec,
+        format!("{tiny}\n[data]\nignore_regions = [\"South\"]\n"),
+    )
+    .unwrap();
+    let o = compute(&spec, &[&data], &out);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("ignore_regions lists \"South\", which is unit R2"),
+        "{err}"
     );
 }
 

@@ -365,7 +365,7 @@ fn every_data_problem_code_is_reported_at_its_row_and_column() {
             Some("value"),
         ),
         (
-            "W109",
+            "E109",
             "data.csv",
             format!("{tiny}Nortth,2024,reading,7\n").into_bytes(),
             Some(13),
@@ -425,16 +425,16 @@ fn every_data_problem_code_is_reported_at_its_row_and_column() {
         assert_eq!(p["field"].as_str(), field, "{code}: {p}");
         assert!(!p["hint"].as_str().unwrap().is_empty(), "{code}: no hint");
     }
-    // W109 suggests the nearest region.
+    // E109 suggests the nearest region.
     let run = validate(
-        "W109-hint",
+        "E109-hint",
         &spec,
         Some(format!("{tiny}Nortth,2024,reading,7\n").as_bytes()),
         "data.csv",
         &[],
     );
     assert!(
-        run.find("W109")["hint"]
+        run.find("E109")["hint"]
             .as_str()
             .unwrap()
             .contains("North (R1)")

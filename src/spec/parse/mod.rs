@@ -315,7 +315,25 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
     }
 
     let units = units(check, &raw.units, &raw.unit, &languages, path, &labels);
-    let data = data_layout(check, raw.data.unwrap_or_default());
+    let raw_data = raw.data.unwrap_or_default();
+    if let Some(Some(units)) = &units {
+        for spelling in &raw_data.ignore_regions {
+            if let Some(u) = units.find(spelling.get_ref()) {
+                let spelling_span = spelling.span();
+                let spelling = spelling.get_ref();
+                check.at(
+                    Code::BadParameter,
+                    spelling_span,
+                    format!(
+                        "[data] ignore_regions lists \"{spelling}\", which is unit {} of the index",
+                        units.get(u).code
+                    ),
+                    "list only regions outside the index (national totals, other cities)",
+                );
+            }
+        }
+    }
+    let data = data_layout(check, raw_data);
     let validation = validation(check, raw.validation.unwrap_or_default());
     let uncertainty = raw
         .uncertainty
@@ -477,6 +495,11 @@ fn data_layout(check: &mut Checker, raw: crate::spec::raw::RawData) -> DataLayou
         value_column: raw.value_column.unwrap_or_else(|| "value".into()),
         name_column: raw.name_column,
         ignore_columns: raw.ignore_columns,
+        ignore_regions: raw
+            .ignore_regions
+            .into_iter()
+            .map(Spanned::into_inner)
+            .collect(),
         missing_values: raw.missing_values,
         decimal,
         encoding,
