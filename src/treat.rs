@@ -8,7 +8,7 @@ use crate::error::ComputeError;
 use crate::named::Named;
 use crate::panel::Panel;
 use crate::recipe::Recipe;
-use crate::spec::{Impute, Treatment};
+use crate::spec::{Impute, LogForm, OutlierRule, Treatment};
 use crate::stats::{kurtosis, mean, median, skewness};
 
 /// One changed cell.
@@ -152,9 +152,9 @@ pub fn treat(recipe: &Recipe, panel: &Panel) -> Result<Option<(Panel, Log)>, Com
                     Some((x.iter().map(|v| v.sqrt()).collect(), "sqrt".into()))
                 }
                 Treatment::Winsorise { points } => {
-                    Some((winsorise(&x, points as usize, false).0, "winsorised".into()))
+                    Some((winsorise(&x, points as usize, None).0, "winsorised".into()))
                 }
-                Treatment::Jrc { points } => jrc(&x, points as usize),
+                Treatment::Jrc { points, log, rule } => jrc(&x, points as usize, log, rule),
             };
             if let Some((values, how)) = treated {
                 for (k, &u) in units.iter().enumerate() {
@@ -170,27 +170,26 @@ pub fn treat(recipe: &Recipe, panel: &Panel) -> Result<Option<(Panel, Log)>, Com
     Ok(Some((out, log)))
 }
 
-/// Skewness and kurtosis beyond which an indicator needs treatment (JRC rule).
-pub const SKEW_LIMIT: f64 = 2.0;
-pub const KURTOSIS_LIMIT: f64 = 3.5;
-
-/// Whether an indicator with this skewness and kurtosis needs treatment by the JRC rule.
+/// Whether an indicator with this skewness and kurtosis needs treatment by the JRC rule with
+/// COINr's thresholds (|skewness| 2, kurtosis 3.5), as the audit flags outliers.
 pub fn needs_treatment(skewness: Option<f64>, kurtosis: Option<f64>) -> bool {
-    matches!((skewness, kurtosis), (Some(s), Some(k)) if s.abs() > SKEW_LIMIT && k > KURTOSIS_LIMIT)
+    OutlierRule::default().fails(skewness, kurtosis)
 }
 
-/// Whether values fail the JRC rule.
-fn fails_rule(x: &[f64]) -> bool {
-    needs_treatment(skewness(x), kurtosis(x))
+/// Whether values fail the rule.
+fn fails_rule(x: &[f64], rule: OutlierRule) -> bool {
+    rule.fails(skewness(x), kurtosis(x))
 }
 
 /// Replaces the most extreme value on the side of the skew by the next one, `points` times
-/// (stopping early when `until_ok` and the rule passes). Returns the values and whether the
-/// rule passes at the end.
-fn winsorise(x: &[f64], points: usize, until_ok: bool) -> (Vec<f64>, bool) {
+/// (stopping early when `until` is a rule that passes). Returns the values and whether the
+/// rule (the default one without `until`) passes at the end.
+fn winsorise(x: &[f64], points: usize, until: Option<OutlierRule>) -> (Vec<f64>, bool) {
     let mut v = x.to_vec();
     for _ in 0..points {
-        if until_ok && !fails_rule(&v) {
+        if let Some(rule) = until
+            && !fails_rule(&v, rule)
+        {
             return (v, true);
         }
         let high = skewness(&v).is_none_or(|s| s >= 0.0);
@@ -213,17 +212,17 @@ fn winsorise(x: &[f64], points: usize, until_ok: bool) -> (Vec<f64>, bool) {
             *e = next;
         }
     }
-    let ok = !fails_rule(&v);
+    let ok = !fails_rule(&v, until.unwrap_or_default());
     (v, ok)
 }
 
-/// The JRC rule: winsorise up to `points` values; if the rule still fails, log-transform the
-/// original values instead.
-fn jrc(x: &[f64], points: usize) -> Option<(Vec<f64>, String)> {
-    if !fails_rule(x) {
+/// The JRC rule: winsorise up to `points` values; if the rule still fails, a log of the
+/// original values instead, in the chosen form.
+fn jrc(x: &[f64], points: usize, log: LogForm, rule: OutlierRule) -> Option<(Vec<f64>, String)> {
+    if !fails_rule(x, rule) {
         return None;
     }
-    let (w, ok) = winsorise(x, points, true);
+    let (w, ok) = winsorise(x, points, Some(rule));
     if ok {
         return Some((w, "winsorised (JRC rule)".into()));
     }
@@ -235,15 +234,18 @@ fn jrc(x: &[f64], points: usize) -> Option<(Vec<f64>, String)> {
     let positive = skewness(x).is_none_or(|s| s >= 0.0);
     let logged = x
         .iter()
-        .map(|&v| {
-            if positive {
-                (v - min + 1.0).ln()
-            } else {
-                -(max - v + 1.0).ln()
-            }
+        .map(|&v| match log {
+            LogForm::CoinTool if positive => (v - min + 1.0).ln(),
+            LogForm::CoinTool => -(max - v + 1.0).ln(),
+            // COINr's log_CT; its shift keeps the minimum's log finite.
+            LogForm::Coinr => (v - min + 0.01 * (max - min)).ln(),
         })
         .collect();
-    Some((logged, "log-transformed (JRC rule)".into()))
+    let how = match log {
+        LogForm::CoinTool => "log-transformed (JRC rule)",
+        LogForm::Coinr => "log-transformed (JRC rule, COINr's ln(x - min + 0.01 (max - min)))",
+    };
+    Some((logged, how.into()))
 }
 
 #[cfg(test)]
@@ -255,8 +257,8 @@ mod tests {
     #[test]
     fn one_outlier_is_winsorised() {
         let x: Vec<f64> = (1..=9).map(f64::from).chain([100.0]).collect();
-        assert!(fails_rule(&x));
-        let (v, how) = jrc(&x, 5).unwrap();
+        assert!(fails_rule(&x, OutlierRule::default()));
+        let (v, how) = jrc(&x, 5, LogForm::CoinTool, OutlierRule::default()).unwrap();
         assert_eq!(how, "winsorised (JRC rule)");
         assert_eq!(v[9], 9.0);
         assert_eq!(&v[..9], &x[..9]);
@@ -268,9 +270,9 @@ mod tests {
         let x: Vec<f64> = (0..20)
             .map(|k| if k < 13 { 1.0 } else { 10f64.powi(k - 12) })
             .collect();
-        assert!(fails_rule(&x));
+        assert!(fails_rule(&x, OutlierRule::default()));
         // One winsorisation (1e7 -> 1e6) leaves skewness 2.86 and kurtosis 6.93: still failing.
-        let (v, how) = jrc(&x, 1).unwrap();
+        let (v, how) = jrc(&x, 1, LogForm::CoinTool, OutlierRule::default()).unwrap();
         assert_eq!(how, "log-transformed (JRC rule)");
         assert_eq!(v[0], 0.0); // ln(1 - 1 + 1)
         assert!((v[19] - (1e7f64).ln()).abs() < 1e-9); // ln(1e7 - 1 + 1)
@@ -278,6 +280,42 @@ mod tests {
 
     #[test]
     fn well_behaved_values_are_left_alone() {
-        assert_eq!(jrc(&[1.0, 2.0, 3.0, 4.0, 5.0], 5), None);
+        assert_eq!(
+            jrc(
+                &[1.0, 2.0, 3.0, 4.0, 5.0],
+                5,
+                LogForm::CoinTool,
+                OutlierRule::default()
+            ),
+            None
+        );
+    }
+
+    /// COINr's log of the same heavy tail (min 1, max 1e7): ln(x - 1 + 0.01 (1e7 - 1)), so the
+    /// minimum maps to ln(99999.99) = 11.512925365 and the maximum to ln(1e7 - 1 + 99999.99).
+    #[test]
+    fn coinr_log_shifts_by_a_hundredth_of_the_range() {
+        let x: Vec<f64> = (0..20)
+            .map(|k| if k < 13 { 1.0 } else { 10f64.powi(k - 12) })
+            .collect();
+        let (v, how) = jrc(&x, 1, LogForm::Coinr, OutlierRule::default()).unwrap();
+        assert!(how.contains("COINr"));
+        assert!((v[0] - 99_999.99f64.ln()).abs() < 1e-9);
+        assert!((v[19] - (1e7 - 1.0 + 99_999.99f64).ln()).abs() < 1e-9);
+    }
+
+    /// Thresholds are parameters: 1..9, 100 (skewness 3.12, kurtosis 9.80) passes a rule with
+    /// kurtosis 10; at exactly the thresholds the rule fails, as COINr's (it passes only
+    /// below either).
+    #[test]
+    fn thresholds_are_parameters() {
+        let x: Vec<f64> = (1..=9).map(f64::from).chain([100.0]).collect();
+        let lenient = OutlierRule {
+            skewness: 2.0,
+            kurtosis: 10.0,
+        };
+        assert_eq!(jrc(&x, 5, LogForm::CoinTool, lenient), None);
+        assert!(OutlierRule::default().fails(Some(2.0), Some(3.5)));
+        assert!(!OutlierRule::default().fails(Some(1.99), Some(3.5)));
     }
 }

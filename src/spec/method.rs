@@ -77,7 +77,7 @@ kinds! {
         /// No treatment.
         None = "none" [],
         /// Winsorise until the JRC rule passes, else take logs.
-        Jrc = "jrc" ["points"],
+        Jrc = "jrc" ["points", "log_form", "skewness", "kurtosis"],
         /// Winsorise a fixed number of values.
         Winsorise = "winsorise" ["points"],
         /// Natural log.
@@ -203,14 +203,19 @@ pub enum Impute {
 }
 
 /// Outlier treatment (OECD/JRC Handbook; COINr's rule). Serialised like `Impute`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub enum Treatment {
     #[default]
     None,
-    /// When |skewness| > 2 and kurtosis > 3.5: winsorise up to `points` values, stopping as
-    /// soon as the rule passes; if it still fails, ln(x - min + 1) of the original values
-    /// (-ln(max - x + 1) for a negative skew).
-    Jrc { points: u32 },
+    /// The JRC rule: an indicator needs treatment when |skewness| >= `rule.skewness` and
+    /// kurtosis >= `rule.kurtosis` (2 and 3.5); winsorise up to `points` values on the side of
+    /// the skew, stopping as soon as the rule passes; if it still fails, a log of the original
+    /// values in the chosen form.
+    Jrc {
+        points: u32,
+        log: LogForm,
+        rule: OutlierRule,
+    },
     /// Winsorise exactly `points` values on the side of the skew.
     Winsorise { points: u32 },
     /// Natural log (values must be positive).
@@ -305,6 +310,59 @@ pub enum Aggregation {
     Copeland,
 }
 
+/// The log a JRC treatment falls back on when winsorising does not pass the rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LogForm {
+    /// The COIN Tool's: ln(x - min + 1), and -ln(max - x + 1) for a negative skew.
+    #[default]
+    CoinTool,
+    /// COINr's `log_CT`: ln(x - min + 0.01 (max - min)), whatever the sign of the skew.
+    Coinr,
+}
+
+impl Named for LogForm {
+    const ALL: &'static [Self] = &[LogForm::CoinTool, LogForm::Coinr];
+
+    fn name(&self) -> &'static str {
+        match self {
+            LogForm::CoinTool => "coin-tool",
+            LogForm::Coinr => "coinr",
+        }
+    }
+
+    fn about(&self) -> &'static str {
+        match self {
+            LogForm::CoinTool => "ln(x - min + 1), and -ln(max - x + 1) for a negative skew",
+            LogForm::Coinr => "ln(x - min + 0.01 (max - min)), as COINr",
+        }
+    }
+}
+
+/// The thresholds of the JRC rule (COINr's defaults: |skewness| 2, kurtosis 3.5).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct OutlierRule {
+    pub skewness: f64,
+    pub kurtosis: f64,
+}
+
+impl Default for OutlierRule {
+    fn default() -> Self {
+        OutlierRule {
+            skewness: 2.0,
+            kurtosis: 3.5,
+        }
+    }
+}
+
+impl OutlierRule {
+    /// Whether an indicator with this skewness and (excess) kurtosis needs treatment: it
+    /// passes when |skewness| < the threshold or kurtosis < the threshold (COINr).
+    pub fn fails(&self, skewness: Option<f64>, kurtosis: Option<f64>) -> bool {
+        matches!((skewness, kurtosis), (Some(s), Some(k)) if s.abs() >= self.skewness && k >= self.kurtosis)
+    }
+}
+
 /// A method as its spelling, or as `{ method = spelling, parameter = value }`.
 fn serialize_method<S: serde::Serializer>(
     s: S,
@@ -340,13 +398,24 @@ impl Serialize for Impute {
 
 impl Serialize for Treatment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let parameter = match self {
-            Treatment::Jrc { points } | Treatment::Winsorise { points } => {
-                Some(("points", *points))
+        use serde::ser::SerializeMap;
+        match self {
+            Treatment::Jrc { points, log, rule } => {
+                let mut map = s.serialize_map(Some(5))?;
+                map.serialize_entry("method", self.kind().name())?;
+                map.serialize_entry("points", points)?;
+                map.serialize_entry("log_form", log.name())?;
+                map.serialize_entry("skewness", &rule.skewness)?;
+                map.serialize_entry("kurtosis", &rule.kurtosis)?;
+                map.end()
             }
-            Treatment::None | Treatment::Log | Treatment::Sqrt => None,
-        };
-        serialize_method(s, self.kind().name(), parameter)
+            Treatment::Winsorise { points } => {
+                serialize_method(s, self.kind().name(), Some(("points", *points)))
+            }
+            Treatment::None | Treatment::Log | Treatment::Sqrt => {
+                serialize_method(s, self.kind().name(), None)
+            }
+        }
     }
 }
 
@@ -375,7 +444,11 @@ impl TreatmentKind {
     pub fn with_defaults(self) -> Treatment {
         match self {
             TreatmentKind::None => Treatment::None,
-            TreatmentKind::Jrc => Treatment::Jrc { points: JRC_POINTS },
+            TreatmentKind::Jrc => Treatment::Jrc {
+                points: JRC_POINTS,
+                log: LogForm::CoinTool,
+                rule: OutlierRule::default(),
+            },
             TreatmentKind::Winsorise => Treatment::Winsorise {
                 points: WINSORISE_POINTS,
             },

@@ -21,8 +21,8 @@ pub use crate::labels::Labels;
 use crate::units::Units;
 
 pub use method::{
-    Aggregation, AggregationKind, Impute, ImputeKind, Normalisation, NormalisationKind, Treatment,
-    TreatmentKind, Weighting,
+    Aggregation, AggregationKind, Impute, ImputeKind, LogForm, Normalisation, NormalisationKind,
+    OutlierRule, Treatment, TreatmentKind, Weighting,
 };
 pub use parse::{SpecError, parse_str};
 

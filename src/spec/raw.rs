@@ -132,6 +132,12 @@ pub struct RawMethod {
     pub points: Option<Spanned<i64>>,
     #[serde(default)]
     pub p: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub log_form: Option<Spanned<String>>,
+    #[serde(default)]
+    pub skewness: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub kurtosis: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -335,6 +341,9 @@ impl RawMethod {
             years: None,
             points: None,
             p: None,
+            log_form: None,
+            skewness: None,
+            kurtosis: None,
         }
     }
 }

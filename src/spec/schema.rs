@@ -50,6 +50,9 @@ fn method(kind: &str, names: &[&str]) -> Value {
             "delta": { "type": "number", "exclusiveMinimum": 0, "description": "ampi: half the width of the goalposts around the reference" },
             "years": { "type": "integer", "minimum": 1, "description": "carry: how many years a value may be carried" },
             "points": { "type": "integer", "minimum": 1, "description": "jrc, winsorise: how many values may be winsorised" },
+            "log_form": { "type": "string", "enum": ["coin-tool", "coinr"], "description": "jrc: the log when winsorising fails: coin-tool ln(x - min + 1) (default), coinr ln(x - min + 0.01 (max - min))" },
+            "skewness": { "type": "number", "exclusiveMinimum": 0, "description": "jrc: the |skewness| at or above which (with the kurtosis) values are treated (default 2)" },
+            "kurtosis": { "type": "number", "exclusiveMinimum": 0, "description": "jrc: the kurtosis at or above which (with the skewness) values are treated (default 3.5)" },
             "p": { "type": "number", "description": "power: the exponent of the generalised mean" }
         }
     })

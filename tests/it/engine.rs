@@ -138,6 +138,7 @@ fn every_method_family_is_reproduced_by_a_replication_with_nothing_varied() {
     }
     for m in [
         r#"{ method = "jrc", points = 3 }"#,
+        r#"{ method = "jrc", points = 1, log_form = "coinr", skewness = 1, kurtosis = 1 }"#,
         r#"{ method = "winsorise", points = 2 }"#,
         r#"{ method = "sqrt" }"#,
     ] {

@@ -558,6 +558,16 @@ normalisation = { method = "none" }
         err.contains("the formula of \"air\" cannot be computed for region A, year 2024: ln of 0"),
         "{err}"
     );
+    // A JRC treatment's parameters are checked where they are written.
+    let bad = text.replace(
+        "normalisation = { method = \"none\" }",
+        "normalisation = { method = \"none\" }\ntreatment = { method = \"jrc\", log_form = \"natural\" }",
+    );
+    let err = spec::parse_str(&bad, &spec_path).unwrap_err().to_string();
+    assert!(
+        err.contains("unknown log_form \"natural\"") && err.contains("coin-tool, coinr"),
+        "{err}"
+    );
     // "none" keeps values as they are: a lower-is-better indicator is refused.
     let lower = text.replace(
         "direction = \"higher\"\nsource = \"test\"\nformula = \"if(",

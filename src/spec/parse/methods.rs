@@ -5,7 +5,7 @@ use super::*;
 
 /// Reports every parameter of `raw` that `method` does not take.
 pub(super) fn only_params(check: &mut Checker, raw: &RawMethod, method: &str, allowed: &[&str]) {
-    let given: [(&str, Option<Range<usize>>); 17] = [
+    let given: [(&str, Option<Range<usize>>); 20] = [
         ("years", raw.years.as_ref().map(Spanned::span)),
         ("points", raw.points.as_ref().map(Spanned::span)),
         ("offset", raw.offset.as_ref().map(Spanned::span)),
@@ -23,6 +23,9 @@ pub(super) fn only_params(check: &mut Checker, raw: &RawMethod, method: &str, al
         ("hi", raw.hi.as_ref().map(Spanned::span)),
         ("log", raw.log.as_ref().map(Spanned::span)),
         ("cap", raw.cap.as_ref().map(Spanned::span)),
+        ("log_form", raw.log_form.as_ref().map(Spanned::span)),
+        ("skewness", raw.skewness.as_ref().map(Spanned::span)),
+        ("kurtosis", raw.kurtosis.as_ref().map(Spanned::span)),
     ];
     for (key, span) in given {
         if let Some(span) = span
@@ -330,6 +333,21 @@ pub(super) fn treatment(check: &mut Checker, spanned: &Spanned<RawMethod>) -> Op
                 "points",
                 crate::spec::method::JRC_POINTS,
             )?,
+            log: log_form(check, &raw.log_form)?,
+            rule: OutlierRule {
+                skewness: threshold(
+                    check,
+                    &raw.skewness,
+                    "skewness",
+                    OutlierRule::default().skewness,
+                )?,
+                kurtosis: threshold(
+                    check,
+                    &raw.kurtosis,
+                    "kurtosis",
+                    OutlierRule::default().kurtosis,
+                )?,
+            },
         },
         TreatmentKind::Winsorise => Treatment::Winsorise {
             points: count_param(
@@ -441,4 +459,43 @@ pub(super) fn missing_rule(
         min_share: share,
         share_of,
     })
+}
+
+/// The log a JRC treatment falls back on: `coin-tool` (default) or `coinr`.
+fn log_form(check: &mut Checker, raw: &Option<Spanned<String>>) -> Option<LogForm> {
+    let Some(f) = raw else {
+        return Some(LogForm::default());
+    };
+    let form = LogForm::from_name(f.get_ref());
+    if form.is_none() {
+        check.at(
+            Code::BadParameter,
+            f.span(),
+            format!("unknown log_form \"{}\"", f.get_ref()),
+            format!("use one of: {}", LogForm::names().join(", ")),
+        );
+    }
+    form
+}
+
+/// A threshold of the JRC rule: a positive number, `default` when not given.
+fn threshold(
+    check: &mut Checker,
+    raw: &Option<Spanned<f64>>,
+    name: &str,
+    default: f64,
+) -> Option<f64> {
+    match raw {
+        None => Some(default),
+        Some(v) if v.get_ref().is_finite() && *v.get_ref() > 0.0 => Some(*v.get_ref()),
+        Some(v) => {
+            check.at(
+                Code::BadParameter,
+                v.span(),
+                format!("{name} must be a positive number, not {}", v.get_ref()),
+                format!("e.g. {name} = {default}"),
+            );
+            None
+        }
+    }
 }

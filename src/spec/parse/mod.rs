@@ -9,9 +9,9 @@ use toml::Spanned;
 
 use super::{
     Aggregation, AggregationKind, DataLayout, DecimalMark, Direction, Framework, Impute,
-    ImputeKind, IndexMeta, Indicator, Labels, MissingRule, Node, NodeKind, Normalisation,
-    NormalisationKind, Pooling, ShareOf, Spec, TextEncoding, Treatment, TreatmentKind, Uncertainty,
-    Validation,
+    ImputeKind, IndexMeta, Indicator, Labels, LogForm, MissingRule, Node, NodeKind, Normalisation,
+    NormalisationKind, OutlierRule, Pooling, ShareOf, Spec, TextEncoding, Treatment, TreatmentKind,
+    Uncertainty, Validation,
 };
 use crate::diagnostic::{Code, Diagnostic, list};
 use crate::diagnostic::{line_col, nearest};
