@@ -5,8 +5,8 @@
 //! the same stages on it (COINr's `Regen`: the index itself, perturbed).
 
 use crate::spec::{
-    Aggregation, Direction, Framework, Impute, MissingRule, NodeKind, Normalisation, Pooling, Spec,
-    Treatment, Weighting,
+    Aggregation, Direction, Framework, Impute, MissingRule, NodeKind, Normalisation, Pooling,
+    Screening, Spec, Treatment, Weighting,
 };
 
 /// How one indicator is computed.
@@ -30,6 +30,8 @@ pub struct GroupRecipe {
 pub struct Recipe {
     /// Which years normalisation draws its bounds from.
     pub pooling: Pooling,
+    /// Region-years left out for too few indicator values.
+    pub screening: Option<Screening>,
     /// Per indicator column (the panel's order).
     pub indicators: Vec<IndicatorRecipe>,
     /// Per node (framework order): `None` for an indicator.
@@ -76,6 +78,7 @@ impl Recipe {
             .collect();
         Recipe {
             pooling: spec.pooling,
+            screening: spec.screening,
             indicators,
             groups,
             weights: fw.nodes.iter().map(|n| n.weight).collect(),

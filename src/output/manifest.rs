@@ -25,6 +25,9 @@ struct Manifest<'a> {
     units: Vec<&'a str>,
     framework: Vec<NodeEntry<'a>>,
     missing_values: Vec<MissingCount>,
+    /// Region-years left out by screening (listed only when the spec screens).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    screened: &'a [crate::treat::Screened],
     /// Cells filled by imputation, and cells changed by outlier treatment.
     imputed: &'a [crate::treat::Change],
     treated: &'a [crate::treat::Change],
@@ -156,6 +159,7 @@ pub fn render(results: &Results, lang: &str, outputs: &[&str]) -> Result<Vec<u8>
         units: panel.units.iter().map(|u| u.code.as_str()).collect(),
         framework,
         missing_values: panel.missing_counts(),
+        screened: &results.log.screened,
         imputed: &results.log.imputed,
         boundaries: results.boundaries,
         carried: &results.carried,

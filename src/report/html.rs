@@ -397,6 +397,16 @@ fn quality(h: &mut String, ctx: &Context, page: &Page) {
         w.treated,
         count(&r.log.treated)
     );
+    let screened: Vec<String> = r
+        .log
+        .screened
+        .iter()
+        .filter(|s| s.year == year)
+        .map(|s| format!("{} ({:.0}%)", escape(&s.region), 100.0 * s.share))
+        .collect();
+    if !screened.is_empty() {
+        let _ = write!(h, "<p>{}: {}.</p>", w.screened, screened.join(", "));
+    }
     for c in r
         .log
         .imputed

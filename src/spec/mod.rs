@@ -48,6 +48,8 @@ pub struct Spec {
     pub pooling: Pooling,
     /// A base year that score and rank changes are also reported against.
     pub base_year: Option<i32>,
+    /// Regions left out of a year for too few indicator values, from `[defaults] screening`.
+    pub screening: Option<Screening>,
     /// Regions split or merged, for series on today's or on the old boundaries.
     pub boundary_changes: Vec<BoundaryChange>,
     /// The units the index ranks, or `None` when they are taken from the data.
@@ -123,6 +125,40 @@ pub struct BoundaryChange {
     pub from: Vec<String>,
     pub into: Vec<String>,
     pub weights: Vec<f64>,
+}
+
+/// Screening of units by data availability (COINr's `Screen`): a region whose share of
+/// indicator values in a year is below `min_share` is left out of that year.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Screening {
+    pub min_share: f64,
+    pub when: ScreenWhen,
+}
+
+/// Whether screening counts the values as loaded or after imputation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ScreenWhen {
+    BeforeImputation,
+    AfterImputation,
+}
+
+impl crate::named::Named for ScreenWhen {
+    const ALL: &'static [Self] = &[ScreenWhen::BeforeImputation, ScreenWhen::AfterImputation];
+
+    fn name(&self) -> &'static str {
+        match self {
+            ScreenWhen::BeforeImputation => "before-imputation",
+            ScreenWhen::AfterImputation => "after-imputation",
+        }
+    }
+
+    fn about(&self) -> &'static str {
+        match self {
+            ScreenWhen::BeforeImputation => "Count the values as loaded",
+            ScreenWhen::AfterImputation => "Count the values after imputation",
+        }
+    }
 }
 
 /// Thresholds of the data checks, from `[validation]`.

@@ -75,6 +75,16 @@ pub struct RawDefaults {
     pub aggregation: Spanned<RawMethod>,
     #[serde(default)]
     pub missing: Option<Spanned<RawMissing>>,
+    #[serde(default)]
+    pub screening: Option<Spanned<RawScreening>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScreening {
+    pub min_share: Spanned<f64>,
+    #[serde(default)]
+    pub when: Option<Spanned<String>>,
 }
 
 /// One level of the framework tree; the position in the `[[level]]` list is the depth.

@@ -153,6 +153,16 @@ pub fn json_schema() -> Value {
                     "imputation": method("imputation", &imputations),
                     "treatment": method("treatment", &treatments),
                     "aggregation": method("aggregation", &aggregations),
+                    "screening": {
+                        "type": "object",
+                        "description": "leave out a region-year whose share of indicator values is below min_share (COINr's Screen)",
+                        "required": ["min_share"],
+                        "additionalProperties": false,
+                        "properties": {
+                            "min_share": { "type": "number", "exclusiveMinimum": 0, "maximum": 1 },
+                            "when": { "type": "string", "enum": ["before-imputation", "after-imputation"] }
+                        }
+                    },
                     "missing": missing()
                 }
             },

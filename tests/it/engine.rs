@@ -191,6 +191,21 @@ fn every_method_family_is_reproduced_by_a_replication_with_nothing_varied() {
             }),
         ));
     }
+    // Screening before and after imputation.
+    variants.push((
+        "screening before imputation".into(),
+        Box::new(set_default("screening", r#"{ min_share = 0.95 }"#)),
+    ));
+    variants.push((
+        "screening after imputation".into(),
+        Box::new(|spec: &mut toml::Table| {
+            set_default(
+                "screening",
+                r#"{ min_share = 0.95, when = "after-imputation" }"#,
+            )(spec);
+            set_default("imputation", r#"{ method = "carry", years = 1 }"#)(spec);
+        }),
+    ));
     // Weightings: PCA and an AHP matrix on groups of indicators.
     variants.push((
         "weighting pca".into(),

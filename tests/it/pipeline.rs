@@ -579,3 +579,61 @@ normalisation = { method = "none" }
         "{err}"
     );
 }
+
+/// Screening (COINr's Screen). tiny, with an arithmetic index: R3 has 3 of the 4 indicators
+/// (enrolment missing), a share of 0.75 below 0.8, so it is left out of 2024 before
+/// imputation. By hand, min-max over R1 and R2 only: vaccination 100, 0; mortality (lower)
+/// 100, 0; enrolment 0, 100; reading 100, 0; health (1:3) 100, 0; education 50, 50; index
+/// (mean) 75, 25. After a mean imputation R3 has every indicator: screening after it keeps R3.
+#[test]
+fn screening_leaves_out_region_years_with_too_few_values() {
+    let dir = crate::common::scratch("screening");
+    let base = std::fs::read_to_string(root().join("tests/fixtures/tiny.toml"))
+        .unwrap()
+        .replace(
+            "aggregation = { method = \"geometric\" }",
+            "aggregation = { method = \"arithmetic\" }",
+        );
+    let path = dir.join("tiny.toml");
+    let with = |defaults: &str| {
+        std::fs::write(
+            &path,
+            base.replace("[defaults]\n", &format!("[defaults]\n{defaults}\n")),
+        )
+        .unwrap();
+        run(
+            spec::load(&path).unwrap(),
+            &[root().join("tests/fixtures/tiny.csv")],
+        )
+        .unwrap()
+    };
+    let r = with("screening = { min_share = 0.8 }");
+    close(score(&r, "tiny", "R1", 2024), 75.0);
+    close(score(&r, "tiny", "R2", 2024), 25.0);
+    assert_eq!(score(&r, "tiny", "R3", 2024), None);
+    assert_eq!(rank(&r, "tiny", "R3", 2024), None);
+    assert_eq!(r.log.screened.len(), 1);
+    assert_eq!(
+        (r.log.screened[0].region.as_str(), r.log.screened[0].share),
+        ("R3", 0.75)
+    );
+    let r = with(
+        "screening = { min_share = 0.8, when = \"after-imputation\" }\nimputation = { method = \"mean\" }",
+    );
+    assert!(r.log.screened.is_empty());
+    assert!(score(&r, "tiny", "R3", 2024).is_some());
+    // A share outside (0, 1] is refused at its place.
+    std::fs::write(
+        &path,
+        base.replace(
+            "[defaults]\n",
+            "[defaults]\nscreening = { min_share = 1.5 }\n",
+        ),
+    )
+    .unwrap();
+    let e = spec::load(&path).unwrap_err().to_string();
+    assert!(
+        e.contains("screening.min_share must be in (0, 1], not 1.5"),
+        "{e}"
+    );
+}

@@ -292,6 +292,10 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
         .map(|n| normalisation(check, n, scale));
     let default_agg = aggregation(check, &defaults.aggregation);
     let base_year = defaults.base_year;
+    let screening = defaults
+        .screening
+        .as_ref()
+        .map(|s| screening(check, s.get_ref()));
     let boundary_changes = boundary_changes(check, &raw.boundary_change);
     let default_missing = match &defaults.missing {
         Some(m) => missing_rule(check, m),
@@ -381,6 +385,7 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
         index: meta,
         pooling: pooling?,
         base_year,
+        screening: screening.unwrap_or(Some(None))?,
         boundary_changes: boundary_changes?,
         units: units?,
         data,
@@ -395,6 +400,44 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
             .collect(),
         spans,
     })
+}
+
+/// `[defaults] screening = { min_share = 0.9, when = "before-imputation" }`: `Some(None)` is
+/// impossible here; `None` means refused (already reported).
+fn screening(
+    check: &mut Checker,
+    raw: &crate::spec::raw::RawScreening,
+) -> Option<Option<crate::spec::Screening>> {
+    use crate::spec::{ScreenWhen, Screening};
+    let share = *raw.min_share.get_ref();
+    if !(share.is_finite() && share > 0.0 && share <= 1.0) {
+        check.at(
+            Code::BadParameter,
+            raw.min_share.span(),
+            format!("screening.min_share must be in (0, 1], not {share}"),
+            "e.g. min_share = 0.9 leaves out a region-year with less than 90% of the indicators",
+        );
+        return None;
+    }
+    let when = match &raw.when {
+        None => ScreenWhen::BeforeImputation,
+        Some(w) => match ScreenWhen::from_name(w.get_ref()) {
+            Some(when) => when,
+            None => {
+                check.at(
+                    Code::UnknownMethod,
+                    w.span(),
+                    format!("unknown screening.when \"{}\"", w.get_ref()),
+                    format!("use one of: {}", ScreenWhen::names().join(", ")),
+                );
+                return None;
+            }
+        },
+    };
+    Some(Some(Screening {
+        min_share: share,
+        when,
+    }))
 }
 
 const ID_HINT: &str = "ids use letters, digits, '_', '-' and '.', and start with a letter or digit";
