@@ -14,6 +14,9 @@ pub struct Scores {
     n_years: usize,
     n_units: usize,
     values: Vec<Option<f64>>,
+    /// Region-years (year, unit) where a mean met a score it cannot take, under a lenient
+    /// recipe (a replication); `compute` stops instead.
+    pub failed: Vec<(usize, usize)>,
 }
 
 impl Scores {
@@ -41,6 +44,7 @@ pub fn aggregate(
         n_years,
         n_units,
         values: vec![None; nodes.len() * n_years * n_units],
+        failed: Vec::new(),
     };
     let present: Vec<Vec<usize>> = (0..n_years).map(|y| panel.present_units(y)).collect();
     for (column, &node) in fw.indicators.iter().enumerate() {
@@ -64,18 +68,27 @@ pub fn aggregate(
             for &u in units {
                 rows.extend(children.iter().map(|&c| scores.get(c, y, u)));
             }
-            let values = group(aggregation, missing, &weights, &rows).map_err(|(row, child, value)| ComputeError {
-                message: format!(
-                    "the geometric mean of \"{}\" meets {value} from \"{}\" (region {}, year {})",
-                    nodes[node].id,
-                    nodes[children[child]].id,
-                    panel.units.get(units[row]).code,
-                    panel.years[y]
-                ),
-                hint: "a geometric mean needs positive scores: normalise onto a range above zero (e.g. range = [1, 100]) or aggregate this group with \"arithmetic\"".into(),
-            })?;
+            let values = group(aggregation, missing, &weights, &rows);
             for (&u, v) in units.iter().zip(values) {
-                scores.set(node, y, u, v);
+                match v {
+                    Ok(v) => scores.set(node, y, u, v),
+                    // A replication counts the region-year as failed and goes on.
+                    Err(_) if recipe.lenient => {
+                        scores.set(node, y, u, None);
+                        scores.failed.push((y, u));
+                    }
+                    Err((child, value)) => return Err(ComputeError {
+                        message: format!(
+                            "\"{}\" ({}) meets {value} from \"{}\" (region {}, year {})",
+                            nodes[node].id,
+                            aggregation.describe(),
+                            nodes[children[child]].id,
+                            panel.units.get(u).code,
+                            panel.years[y]
+                        ),
+                        hint: "this mean needs positive scores: normalise onto a range above zero (e.g. range = [1, 100]) or aggregate this group with \"arithmetic\"".into(),
+                    }),
+                }
             }
         }
     }
@@ -84,23 +97,22 @@ pub fn aggregate(
 
 /// One group's scores in one year: `rows` holds each present region's children scores, one
 /// row after the other, each in the order of `weights`. Methods that compare regions use every
-/// row at once; the others combine each row on its own under the missing-data rule.
-/// `Err((row, child, value))` names a score a mean needing positive values cannot take.
+/// row at once; the others combine each row on its own under the missing-data rule. A row's
+/// `Err((child, value))` names a score a mean needing positive values cannot take.
 pub fn group(
     aggregation: Aggregation,
     rule: MissingRule,
     weights: &[f64],
     rows: &[Option<f64>],
-) -> Result<Vec<Option<f64>>, (usize, usize, f64)> {
+) -> Vec<Result<Option<f64>, (usize, f64)>> {
     let rows = rows.chunks(weights.len().max(1));
     match aggregation {
         Aggregation::RankMean | Aggregation::Copeland => {
             let rows: Vec<&[Option<f64>]> = rows.collect();
-            Ok(across_regions(
-                aggregation == Aggregation::Copeland,
-                weights,
-                &rows,
-            ))
+            across_regions(aggregation == Aggregation::Copeland, weights, &rows)
+                .into_iter()
+                .map(Ok)
+                .collect()
         }
         Aggregation::Arithmetic
         | Aggregation::Geometric
@@ -110,8 +122,7 @@ pub fn group(
         | Aggregation::Minimum
         | Aggregation::Sum
         | Aggregation::Mpi => rows
-            .enumerate()
-            .map(|(r, row)| combine(aggregation, rule, weights, row).map_err(|(c, v)| (r, c, v)))
+            .map(|row| combine(aggregation, rule, weights, row))
             .collect(),
     }
 }

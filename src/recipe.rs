@@ -43,6 +43,9 @@ pub struct Recipe {
     /// Per node: a factor the weighting stage multiplies its weight by (1 in the spec's
     /// recipe; a replication's perturbation, or 0 to leave an indicator out).
     pub multipliers: Vec<f64>,
+    /// Whether a mean meeting a score it cannot take leaves the region-year failed (a
+    /// replication, as COINr counts it) instead of stopping the run (`compute`).
+    pub lenient: bool,
 }
 
 impl Recipe {
@@ -83,6 +86,7 @@ impl Recipe {
             groups,
             weights: fw.nodes.iter().map(|n| n.weight).collect(),
             multipliers: vec![1.0; fw.nodes.len()],
+            lenient: false,
             pca: fw
                 .pca
                 .iter()

@@ -19,7 +19,9 @@ use cwi::uncertainty::monte_carlo;
 /// of survey values (from the standard errors or sample sizes given with the data). Every
 /// replication runs the same stages as compute, with its choices substituted. Seeded and
 /// reproducible for any number of threads (RAYON_NUM_THREADS). Writes uncertainty/ranks.csv (per region and year: nominal
-/// rank, median rank, 5th and 95th percentile, mean absolute rank shift), uncertainty/uncertainty.json
+/// rank, median rank, 5th and 95th percentile, mean absolute rank shift, replications ranked
+/// and failed, a failure being a geometric or harmonic mean meeting a score of 0 or below),
+/// uncertainty/uncertainty.json
 /// and charts/rank-intervals-YEAR.svg and .png.
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -57,6 +57,7 @@ pub fn uncertainty_files(
         "p95_rank",
         "mean_abs_rank_shift",
         "replications_ranked",
+        "replications_failed",
     ])
     .map_err(fail)?;
     for r in &mc.ranks {
@@ -69,6 +70,7 @@ pub fn uncertainty_files(
             r.p95.to_string(),
             r.mean_abs_shift.to_string(),
             r.ranked.to_string(),
+            r.failed.to_string(),
         ])
         .map_err(fail)?;
     }

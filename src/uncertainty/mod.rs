@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::pipeline::Results;
 use crate::spec::{Aggregation, NodeKind, Normalisation, Uncertainty};
-use model::{Choice, Model};
+use model::{Choice, Model, Run};
 
 pub const RNG: &str = "ChaCha8 (rand_chacha 0.9): seed = the declared seed, stream = replication";
 
@@ -74,10 +74,6 @@ pub enum Factor {
     Sampling,
 }
 
-fn lowest(n: &Normalisation) -> Option<f64> {
-    n.lowest_score()
-}
-
 /// The settings checked against the results, and the factors they make vary.
 pub fn factors(
     settings: &Uncertainty,
@@ -85,33 +81,40 @@ pub fn factors(
     results: &Results,
 ) -> Result<Vec<Factor>, UncertaintyError> {
     check_settings(settings)?;
+    // Means that need positive scores (geometric, harmonic, power means with p < 0) are
+    // checked against the scores the normalisations actually give on the data (COINr's
+    // standard design, min-max onto [1, 100] or z-scores with mean 10 and sd 2, passes); a
+    // replication whose draws still bring such a mean to 0 or below counts as failed for
+    // that region and year.
     let fw = &results.spec.framework;
-    let spec_geometric = fw.nodes.iter().any(
+    let spec_positive = fw.nodes.iter().any(
         |n| matches!(&n.kind, NodeKind::Group { aggregation, .. } if aggregation.needs_positive()),
     );
-    let spec_norms: Vec<Normalisation> = fw
-        .indicators
+    let alternative_positive = settings
+        .aggregations
         .iter()
-        .filter_map(|&n| match &fw.nodes[n].kind {
-            NodeKind::Indicator(i) => Some(i.normalisation.clone()),
-            _ => None,
-        })
-        .collect();
-    let touches_zero = |ns: &[Normalisation]| ns.iter().any(|n| lowest(n).is_none_or(|l| l <= 0.0));
-    if settings.aggregations.contains(&Aggregation::Geometric)
-        && settings.normalisations.is_empty()
-        && touches_zero(&spec_norms)
-    {
-        return Err(UncertaintyError::GeometricZero(
-            "the geometric aggregation alternative needs positive scores, but the spec's normalisations can give 0: add normalisation alternatives onto a range above zero, e.g. { method = \"min-max\", range = [1, 100] }".into(),
-        ));
+        .any(Aggregation::needs_positive);
+    let check = |n: Option<&Normalisation>| -> Result<(), UncertaintyError> {
+        let what = n.map_or("the spec's normalisations".to_string(), |n| {
+            format!("the normalisation alternative {}", n.describe())
+        });
+        match model.lowest_score(n) {
+            Ok(Some(low)) if low <= 0.0 => Err(UncertaintyError::GeometricZero(format!(
+                "the scores of {what} reach {low} on the data, and a mean that needs positive scores (geometric, harmonic) is used: normalise onto a range above zero (e.g. {{ method = \"min-max\", range = [1, 100] }}) or drop that mean"
+            ))),
+            Ok(_) => Ok(()),
+            Err(e) => Err(UncertaintyError::GeometricZero(format!(
+                "{what} cannot be computed on the data: {e}"
+            ))),
+        }
+    };
+    if alternative_positive && settings.normalisations.is_empty() {
+        check(None)?;
     }
-    if (spec_geometric || settings.aggregations.contains(&Aggregation::Geometric))
-        && touches_zero(&settings.normalisations)
-    {
-        return Err(UncertaintyError::GeometricZero(
-            "a normalisation alternative can give 0 or less, and a geometric mean is used: normalise onto a range above zero (e.g. min-max with range = [1, 100]) or drop the geometric alternative".into(),
-        ));
+    if spec_positive || alternative_positive {
+        for n in &settings.normalisations {
+            check(Some(n))?;
+        }
     }
     let mut out = Vec::new();
     if settings.weights > 0.0 {
@@ -222,6 +225,9 @@ pub struct RankSummary {
     pub mean_abs_shift: f64,
     /// Replications in which the region had a rank.
     pub ranked: usize,
+    /// Replications in which a mean met a score it cannot take for the region (e.g. a
+    /// geometric mean meeting 0), which therefore had no rank.
+    pub failed: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -245,7 +251,7 @@ pub fn monte_carlo(
     let nominal_choice = model.nominal();
     let nominal = nominal_ranks(results);
     let n_ind = results.panel.indicators.len();
-    let runs: Vec<Result<Vec<u32>, UncertaintyError>> = (0..settings.replications)
+    let runs: Vec<Result<Run, UncertaintyError>> = (0..settings.replications)
         .into_par_iter()
         .map(|r| {
             let mut rng = ChaCha8Rng::seed_from_u64(settings.seed);
@@ -271,7 +277,7 @@ pub fn monte_carlo(
         let (y, u) = (o / n_units, o % n_units);
         let mut got: Vec<f64> = runs
             .iter()
-            .map(|r| r[o])
+            .map(|r| r.ranks[o])
             .filter(|&r| r > 0)
             .map(f64::from)
             .collect();
@@ -297,6 +303,7 @@ pub fn monte_carlo(
             p95: q(0.95),
             mean_abs_shift: shift,
             ranked: got.len(),
+            failed: runs.iter().filter(|r| r.failed[o]).count(),
         });
     }
     Ok(MonteCarlo {
@@ -351,7 +358,7 @@ pub fn sensitivity(
     let n_ind = results.panel.indicators.len();
     let (a, b) = sobol::design(n, d, settings.seed as u32);
     // Rows: A, B, then AB_k for each factor k.
-    let runs: Vec<Result<Vec<u32>, UncertaintyError>> = (0..n * (d + 2))
+    let runs: Vec<Result<Run, UncertaintyError>> = (0..n * (d + 2))
         .into_par_iter()
         .map(|row| {
             let (block, j) = (row / n, row % n);
@@ -372,7 +379,10 @@ pub fn sensitivity(
             ranks
         })
         .collect();
-    let runs = runs.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let runs: Vec<Vec<u32>> = runs
+        .into_iter()
+        .map(|r| r.map(|r| r.ranks))
+        .collect::<Result<_, _>>()?;
     let panel = &results.panel;
     let n_units = panel.units.len();
     let outputs: Vec<usize> = (0..nominal.len()).filter(|&o| nominal[o] > 0).collect();

@@ -126,6 +126,8 @@ impl<'a> Model<'a> {
             recipe.set_treatment(t);
         }
         recipe.multipliers.clone_from(&choice.weights);
+        // A mean meeting a score it cannot take fails that region-year, as COINr counts it.
+        recipe.lenient = true;
         if let Some(e) = choice.exclude {
             recipe.multipliers[fw.indicators[e]] = 0.0;
         }
@@ -160,15 +162,68 @@ impl<'a> Model<'a> {
         Ok(stages(&self.results.spec.framework, &recipe, &values)?.scores)
     }
 
-    /// Ranks of the index for every year and unit ([year][unit], 0 = no rank).
-    pub fn ranks(&self, choice: &Choice) -> Result<Vec<u32>, ComputeError> {
+    /// Ranks of the index for every year and unit ([year][unit], 0 = no rank), and which
+    /// region-years failed (a mean met a score it cannot take): those take no rank, and the
+    /// other regions are ranked without them.
+    pub fn ranks(&self, choice: &Choice) -> Result<Run, ComputeError> {
         let scores = self.scores(choice)?;
         let panel = &self.results.panel;
-        Ok(rank_node(&scores, 0, panel.years.len(), panel.units.len())
-            .into_iter()
-            .map(|r| r.unwrap_or(0))
-            .collect())
+        let (ny, nu) = (panel.years.len(), panel.units.len());
+        let mut failed = vec![false; ny * nu];
+        for &(y, u) in &scores.failed {
+            failed[y * nu + u] = true;
+        }
+        let ranks = if scores.failed.is_empty() {
+            rank_node(&scores, 0, ny, nu)
+        } else {
+            let mut out = Vec::with_capacity(ny * nu);
+            for y in 0..ny {
+                let column: Vec<Option<f64>> = (0..nu)
+                    .map(|u| scores.get(0, y, u).filter(|_| !failed[y * nu + u]))
+                    .collect();
+                out.extend(crate::rank::rank(&column));
+            }
+            out
+        };
+        Ok(Run {
+            ranks: ranks.into_iter().map(|r| r.unwrap_or(0)).collect(),
+            failed,
+        })
     }
+
+    /// The lowest score a normalisation (the spec's own with `None`) gives on the loaded
+    /// values, imputed and treated as the spec says, if any.
+    pub fn lowest_score(
+        &self,
+        normalisation: Option<&Normalisation>,
+    ) -> Result<Option<f64>, ComputeError> {
+        let mut recipe = self.nominal.clone();
+        if let Some(n) = normalisation {
+            recipe.set_normalisation(n);
+        }
+        let panel = &self.results.panel;
+        let treated = crate::treat::treat(&recipe, panel)?;
+        let values = treated.as_ref().map_or(panel, |(t, _)| t);
+        let normalised = crate::normalise::normalise(&recipe, values)?;
+        let mut lowest: Option<f64> = None;
+        for y in 0..values.years.len() {
+            for u in values.present_units(y) {
+                for i in 0..values.indicators.len() {
+                    if let Some(v) = normalised.get(y, u, i) {
+                        lowest = Some(lowest.map_or(v, |l| l.min(v)));
+                    }
+                }
+            }
+        }
+        Ok(lowest)
+    }
+}
+
+/// One replication's ranks ([year][unit], 0 = no rank) and failed region-years.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    pub ranks: Vec<u32>,
+    pub failed: Vec<bool>,
 }
 
 /// A standard normal draw (Box-Muller).

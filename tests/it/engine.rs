@@ -55,7 +55,7 @@ fn nominal_reproduces_compute(r: &Results, what: &str) {
     for y in 0..n_years {
         for u in 0..n_units {
             assert_eq!(
-                ranks[y * n_units + u],
+                ranks.ranks[y * n_units + u],
                 r.rank(0, y, u).unwrap_or(0),
                 "{what}"
             );
@@ -334,4 +334,30 @@ fn an_imputation_alternative_imputes_the_loaded_values() {
     assert_eq!(with(spec::Impute::Carry { years: 1 }), None);
     assert_eq!(with(spec::Impute::None), None);
     assert!(close(with(spec::Impute::Median)));
+}
+
+/// A replication in which a mean meets a score it cannot take fails those region-years (no
+/// rank, counted) instead of stopping: tiny's min-max scores reach 0 in every region (R1
+/// enrolment, R2 mortality, R3 vaccination), so a geometric mean everywhere fails all three.
+/// `compute` with the same choice stops, naming the node, region and year.
+#[test]
+fn a_mean_meeting_zero_fails_the_region_year_in_a_replication() {
+    let r = results(
+        &root().join("tests/fixtures/tiny.toml"),
+        &["tests/fixtures/tiny.csv"],
+    );
+    let model = Model::new(&r);
+    let choice = Choice {
+        aggregation: Some(spec::Aggregation::Geometric),
+        ..model.nominal()
+    };
+    let run = model.ranks(&choice).unwrap();
+    assert_eq!(run.ranks, vec![0, 0, 0]);
+    assert_eq!(run.failed, vec![true, true, true]);
+    let mut recipe = model.recipe(&choice);
+    recipe.lenient = false;
+    let e = cwi::pipeline::stages(&r.spec.framework, &recipe, &r.panel)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("(geometric) meets 0"), "{e}");
 }

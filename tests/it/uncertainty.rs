@@ -188,7 +188,7 @@ fn bad_settings_are_refused_before_any_work() {
     let (code, err) = run(&["--aggregations", "arithmetic,geometric"]);
     assert_eq!(code, Some(1));
     assert!(
-        err.contains("geometric aggregation alternative needs positive scores"),
+        err.contains("the scores of the spec's normalisations reach 0 on the data"),
         "{err}"
     );
     let (code, _) = run(&["--aggregations", "harmonic"]);
@@ -314,4 +314,58 @@ fn a_replication_that_cannot_be_computed_stops_the_analysis() {
     );
     assert!(stderr.contains("natural log"), "{stderr}");
     assert!(!out.join("out").exists(), "nothing is written");
+}
+
+/// COINr's standard design runs: min-max onto [1, 100] or z-scores with mean 10 and sd 2, each
+/// with arithmetic or geometric means; the positivity of the geometric mean is checked on the
+/// scores the alternatives give on the data (all above 0 here), and every replication ranks
+/// every region.
+#[test]
+fn coinr_standard_design_runs() {
+    let out = scratch("unc-coinr");
+    let spec = out.join("kz.toml");
+    let text = fs::read_to_string(root().join("indicators/kz-cwi.toml"))
+        .unwrap()
+        .replace(
+            "imputations = [\"none\", \"mean\", \"median\"]",
+            "normalisations = [{ method = \"min-max\", range = [1, 100] }, { method = \"z-score\", mean = 10, sd = 2 }]\naggregations = [\"arithmetic\", \"geometric\"]",
+        );
+    fs::write(&spec, text).unwrap();
+    fs::copy(
+        root().join("indicators/kz-regions.csv"),
+        out.join("kz-regions.csv"),
+    )
+    .unwrap();
+    ok(&[
+        "uncertainty",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--data",
+        "data-samples/kz/statistics.csv",
+        "data-samples/kz/surveys.csv",
+        "--out",
+        out.join("out").to_str().unwrap(),
+        "--replications",
+        "60",
+        "--no-sampling",
+        "--quiet",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(out.join("out/uncertainty/uncertainty.json")).unwrap(),
+    )
+    .unwrap();
+    let factors: Vec<&str> = json["factors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert!(factors.contains(&"normalisation") && factors.contains(&"aggregation"));
+    for r in json["ranks"].as_array().unwrap() {
+        assert_eq!(
+            (r["ranked"].as_u64(), r["failed"].as_u64()),
+            (Some(60), Some(0)),
+            "{r}"
+        );
+    }
 }
