@@ -17,6 +17,9 @@ pub enum Error {
     Explain(#[from] cwi::explain::ExplainError),
     #[error(transparent)]
     Uncertainty(#[from] cwi::uncertainty::UncertaintyError),
+    /// A command-line argument that cannot be read.
+    #[error("{0}")]
+    Arguments(String),
     /// Writing to standard output failed (a closed pipe ends the command quietly instead).
     #[error("cannot write to standard output: {0}")]
     Stdout(std::io::Error),

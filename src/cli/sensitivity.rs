@@ -37,7 +37,7 @@ pub fn run(args: Args) -> Result<(), Error> {
     let spec = args.inputs.spec()?;
     let mut settings = args
         .choices
-        .apply(spec.uncertainty.clone(), spec.index.scale);
+        .apply(spec.uncertainty.clone(), spec.index.scale)?;
     if let Some(n) = args.samples {
         settings.samples = n;
     }

@@ -8,7 +8,7 @@ use cwi::output::analysis::uncertainty_files;
 use cwi::output::{language, write_atomically};
 use cwi::report::year_position;
 use cwi::spec::Weighting;
-use cwi::spec::{Aggregation, ImputeKind, Normalisation, TreatmentKind, Uncertainty};
+use cwi::spec::{MethodArg, Uncertainty};
 use cwi::uncertainty::monte_carlo;
 
 /// Monte Carlo uncertainty analysis of the ranks.
@@ -55,22 +55,27 @@ pub struct Choices {
     /// Perturb every weight by up to this fraction (0.25 = +/-25%; at most 1).
     #[arg(long, value_name = "FRACTION")]
     pub weights: Option<f64>,
-    /// Alternative normalisations (min-max onto the index scale, z-score with mean 0 and sd 1).
-    #[arg(long, value_enum, value_delimiter = ',', num_args = 1..)]
-    pub normalisations: Vec<NormalisationName>,
-    /// Alternative aggregations.
-    #[arg(long, value_enum, value_delimiter = ',', num_args = 1..)]
-    pub aggregations: Vec<AggregationName>,
+    /// Alternative normalisations for every indicator: a method's name, or its name with the
+    /// parameters of the spec's method table in parentheses, separated by commas or given as
+    /// several values: min-max (onto the index scale), 'min-max(range = [1, 100])',
+    /// 'z-score(mean = 10, sd = 2)', rank, 'goalposts(lo = 0, hi = 100)', ...
+    #[arg(long, value_name = "METHOD", num_args = 1..)]
+    pub normalisations: Vec<String>,
+    /// Alternative aggregations for every group, written the same way: arithmetic, geometric,
+    /// 'geometric(offset = 1)', harmonic, 'power(p = 2)', minimum, sum, mpi, rank-mean, copeland.
+    #[arg(long, value_name = "METHOD", num_args = 1..)]
+    pub aggregations: Vec<String>,
     /// Alternative weightings of every group.
     #[arg(long, value_parser = super::named::<Weighting>(), value_delimiter = ',', num_args = 1..)]
     pub weightings: Vec<Weighting>,
-    /// Alternative imputations of missing values for every indicator (carry: 1 year; other
-    /// parameters in the spec's [uncertainty] table).
-    #[arg(long, value_parser = super::named::<ImputeKind>(), value_delimiter = ',', num_args = 1..)]
-    pub imputations: Vec<ImputeKind>,
-    /// Alternative outlier treatments for every indicator (jrc: up to 5 points, winsorise: 1).
-    #[arg(long, value_parser = super::named::<TreatmentKind>(), value_delimiter = ',', num_args = 1..)]
-    pub treatments: Vec<TreatmentKind>,
+    /// Alternative imputations for every indicator, written the same way: none, mean, median,
+    /// group-mean, group-median, interpolate, carry (1 year), 'carry(years = 2)'.
+    #[arg(long, value_name = "METHOD", num_args = 1..)]
+    pub imputations: Vec<String>,
+    /// Alternative outlier treatments for every indicator, written the same way: none, jrc (up
+    /// to 5 points), 'jrc(points = 3, log_form = "coinr")', winsorise (1 point), log, sqrt.
+    #[arg(long, value_name = "METHOD", num_args = 1..)]
+    pub treatments: Vec<String>,
     /// Leave one indicator out (or none) at random.
     #[arg(long)]
     pub exclude_one: bool,
@@ -79,21 +84,10 @@ pub struct Choices {
     pub no_sampling: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum NormalisationName {
-    MinMax,
-    ZScore,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum AggregationName {
-    Arithmetic,
-    Geometric,
-}
-
 impl Choices {
-    /// The spec's settings with these overrides.
-    pub fn apply(&self, mut s: Uncertainty, scale: (f64, f64)) -> Uncertainty {
+    /// The spec's settings with these overrides; `Err` names an alternative that cannot be
+    /// read.
+    pub fn apply(&self, mut s: Uncertainty, scale: (f64, f64)) -> Result<Uncertainty, Error> {
         if let Some(seed) = self.seed {
             s.seed = seed;
         }
@@ -101,47 +95,66 @@ impl Choices {
             s.weights = w;
         }
         if !self.normalisations.is_empty() {
-            s.normalisations = self
-                .normalisations
-                .iter()
-                .map(|n| match n {
-                    NormalisationName::MinMax => Normalisation::MinMax { range: scale },
-                    NormalisationName::ZScore => Normalisation::ZScore { mean: 0.0, sd: 1.0 },
-                })
-                .collect();
+            s.normalisations = methods(&self.normalisations, |m| m.normalisation(scale))?;
         }
         if !self.aggregations.is_empty() {
-            s.aggregations = self
-                .aggregations
-                .iter()
-                .map(|a| match a {
-                    AggregationName::Arithmetic => Aggregation::Arithmetic,
-                    AggregationName::Geometric => Aggregation::Geometric,
-                })
-                .collect();
+            s.aggregations = methods(&self.aggregations, |m| m.aggregation())?;
         }
         if !self.weightings.is_empty() {
             s.weightings = self.weightings.clone();
         }
         if !self.imputations.is_empty() {
-            s.imputations = self.imputations.iter().map(|k| k.with_defaults()).collect();
+            s.imputations = methods(&self.imputations, |m| m.imputation())?;
         }
         if !self.treatments.is_empty() {
-            s.treatments = self.treatments.iter().map(|k| k.with_defaults()).collect();
+            s.treatments = methods(&self.treatments, |m| m.treatment())?;
         }
         s.exclude_one |= self.exclude_one;
         if self.no_sampling {
             s.sampling = false;
         }
-        s
+        Ok(s)
     }
+}
+
+/// Every method of the values, each split at the commas outside parentheses and brackets.
+fn methods<T>(
+    values: &[String],
+    read: impl Fn(&MethodArg) -> Result<T, String>,
+) -> Result<Vec<T>, Error> {
+    let mut out = Vec::new();
+    for value in values {
+        let balanced = value.matches(['(', '[']).count() == value.matches([')', ']']).count();
+        if !balanced {
+            return Err(Error::Arguments(format!(
+                "\"{value}\": a ( or [ without its ) or ], or the other way round"
+            )));
+        }
+        let mut depth = 0i32;
+        let mut start = 0;
+        for (k, c) in value.char_indices().chain([(value.len(), ',')]) {
+            match c {
+                '(' | '[' => depth += 1,
+                ')' | ']' => depth -= 1,
+                ',' if depth == 0 => {
+                    let one = value[start..k].trim();
+                    if !one.is_empty() {
+                        out.push(read(&MethodArg(one)).map_err(Error::Arguments)?);
+                    }
+                    start = k + 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(out)
 }
 
 pub fn run(args: Args) -> Result<(), Error> {
     let spec = args.inputs.spec()?;
     let mut settings = args
         .choices
-        .apply(spec.uncertainty.clone(), spec.index.scale);
+        .apply(spec.uncertainty.clone(), spec.index.scale)?;
     if let Some(r) = args.replications {
         settings.replications = r;
     }

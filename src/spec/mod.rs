@@ -24,7 +24,7 @@ pub use method::{
     Aggregation, AggregationKind, Impute, ImputeKind, LogForm, Normalisation, NormalisationKind,
     OutlierRule, Treatment, TreatmentKind, Weighting,
 };
-pub use parse::{SpecError, parse_str};
+pub use parse::{MethodArg, SpecError, parse_str};
 
 /// Reads and validates a spec file. Relative paths inside it (a units table) are resolved
 /// against the spec's own directory.

@@ -191,8 +191,12 @@ fn bad_settings_are_refused_before_any_work() {
         err.contains("the scores of the spec's normalisations reach 0 on the data"),
         "{err}"
     );
-    let (code, _) = run(&["--aggregations", "harmonic"]);
-    assert_eq!(code, Some(2), "clap refuses an undefined alternative");
+    let (code, err) = run(&["--aggregations", "median-of-means"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains("unknown aggregation method \"median-of-means\""),
+        "{err}"
+    );
     assert!(!out.join("uncertainty").exists());
     // An undefined alternative in the spec is a spec error at its line.
     let spec = out.join("spec.toml");
@@ -367,5 +371,75 @@ fn coinr_standard_design_runs() {
             (Some(60), Some(0)),
             "{r}"
         );
+    }
+}
+
+/// Command-line alternatives take parameters as the spec's method tables do; one that cannot
+/// be read is refused before any work, with the spec's own message.
+#[test]
+fn command_line_alternatives_take_parameters() {
+    let out = scratch("unc-cli-params");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "uncertainty",
+            "--spec",
+            "indicators/kz-cwi.toml",
+            "--data",
+            "data-samples/kz/statistics.csv",
+            "data-samples/kz/surveys.csv",
+            "--out",
+            out.to_str().unwrap(),
+            "--replications",
+            "20",
+            "--no-sampling",
+            "--quiet",
+        ];
+        args.extend_from_slice(extra);
+        cwi(&args)
+    };
+    let o = run(&[
+        "--normalisations",
+        "min-max(range = [1, 100]), z-score(mean = 10, sd = 2)",
+        "--aggregations",
+        "arithmetic,geometric",
+        "--imputations",
+        "none",
+        "carry(years = 2)",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let json: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(out.join("uncertainty/uncertainty.json")).unwrap(),
+    )
+    .unwrap();
+    let settings = &json["settings"];
+    assert_eq!(
+        settings["normalisations"][0]["range"],
+        serde_json::json!([1.0, 100.0])
+    );
+    assert_eq!(
+        (
+            settings["normalisations"][1]["mean"].as_f64(),
+            settings["normalisations"][1]["sd"].as_f64()
+        ),
+        (Some(10.0), Some(2.0))
+    );
+    assert_eq!(settings["imputations"][1]["years"], 2);
+    for (bad, message) in [
+        (
+            "z-score(mean = 10, sd = -2)",
+            "z-score sd must be a positive number",
+        ),
+        ("geometric(offset = 1", "without its )"),
+        ("power", "the power mean needs its exponent p"),
+    ] {
+        let flag = if bad.starts_with("z-score") {
+            "--normalisations"
+        } else {
+            "--aggregations"
+        };
+        let o = run(&[flag, bad]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{bad}: {err}");
+        assert!(err.contains(message), "{bad}: {err}");
     }
 }

@@ -499,3 +499,76 @@ fn threshold(
         }
     }
 }
+
+/// A method written on a command line: its name alone, or the name with the parameters of the
+/// spec's method table in parentheses, e.g. `z-score(mean = 10, sd = 2)` or
+/// `min-max(range = [1, 100])`; checked by the spec's own checks.
+pub struct MethodArg<'a>(pub &'a str);
+
+impl MethodArg<'_> {
+    /// The method as a spec table, checked by `parse`; `Err` is the first problem, with its
+    /// hint.
+    fn with<T>(
+        &self,
+        parse: impl FnOnce(&mut Checker, &Spanned<RawMethod>) -> Option<T>,
+    ) -> Result<T, String> {
+        let text = self.0.trim();
+        let (name, params) = match text.split_once('(') {
+            Some((name, rest)) => match rest.trim_end().strip_suffix(')') {
+                Some(params) => (name.trim(), params.trim()),
+                None => return Err(format!("\"{text}\": a ( without its )")),
+            },
+            None => (text, ""),
+        };
+        let valid_name = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !valid_name {
+            return Err(format!("\"{text}\" is not a method name"));
+        }
+        let doc = if params.is_empty() {
+            format!("m = {{ method = \"{name}\" }}")
+        } else {
+            format!("m = {{ method = \"{name}\", {params} }}")
+        };
+        #[derive(serde::Deserialize)]
+        struct One {
+            m: Spanned<RawMethod>,
+        }
+        let one: One = toml::from_str(&doc).map_err(|e| {
+            format!(
+                "\"{text}\": {}; write parameters as in the spec, e.g. z-score(mean = 10, sd = 2)",
+                e.message()
+            )
+        })?;
+        let mut check = Checker {
+            file: Path::new("the command line"),
+            text: &doc,
+            problems: Vec::new(),
+        };
+        let parsed = parse(&mut check, &one.m);
+        match (parsed, check.problems.first()) {
+            (Some(m), None) => Ok(m),
+            (_, Some(d)) if d.hint.is_empty() => Err(format!("\"{text}\": {}", d.message)),
+            (_, Some(d)) => Err(format!("\"{text}\": {} ({})", d.message, d.hint)),
+            (None, None) => Err(format!("\"{text}\" cannot be read")),
+        }
+    }
+
+    pub fn normalisation(&self, scale: (f64, f64)) -> Result<Normalisation, String> {
+        self.with(|check, m| normalisation(check, m, scale))
+    }
+
+    pub fn aggregation(&self) -> Result<Aggregation, String> {
+        self.with(aggregation)
+    }
+
+    pub fn imputation(&self) -> Result<Impute, String> {
+        self.with(impute)
+    }
+
+    pub fn treatment(&self) -> Result<Treatment, String> {
+        self.with(treatment)
+    }
+}

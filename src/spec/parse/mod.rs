@@ -24,6 +24,7 @@ mod methods;
 mod units;
 
 use framework::{FrameworkDefaults, framework};
+pub use methods::MethodArg;
 use methods::*;
 use units::*;
 
