@@ -32,6 +32,28 @@ pub struct Screened {
     pub share: f64,
 }
 
+impl Change {
+    /// The change of indicator column `i` for unit `u` in year position `y`.
+    fn of(
+        panel: &Panel,
+        i: usize,
+        y: usize,
+        u: usize,
+        before: Option<f64>,
+        after: f64,
+        how: String,
+    ) -> Change {
+        Change {
+            indicator: panel.indicators[i].clone(),
+            year: panel.years[y],
+            region: panel.units.get(u).code.clone(),
+            before,
+            after,
+            how,
+        }
+    }
+}
+
 /// The treated panel and the log of what changed.
 #[derive(Debug, Clone, Default)]
 pub struct Log {
@@ -70,15 +92,7 @@ pub fn treat(recipe: &Recipe, panel: &Panel) -> Result<Option<(Panel, Log)>, Com
         screen(&mut out, s, &mut log);
     }
     for (i, &(impute, _)) in methods.iter().enumerate() {
-        let id = &panel.indicators[i];
-        let change = |y: usize, u: usize, before: Option<f64>, after: f64, how: String| Change {
-            indicator: id.clone(),
-            year: panel.years[y],
-            region: panel.units.get(u).code.clone(),
-            before,
-            after,
-            how,
-        };
+        let change = |y, u, before, after, how| Change::of(panel, i, y, u, before, after, how);
         // Imputation, from the raw values only (an imputed value never feeds another), of the
         // regions screening kept.
         for y in 0..ny {
@@ -143,14 +157,7 @@ pub fn treat(recipe: &Recipe, panel: &Panel) -> Result<Option<(Panel, Log)>, Com
     }
     for (i, &(_, treatment)) in methods.iter().enumerate() {
         let id = &panel.indicators[i];
-        let change = |y: usize, u: usize, before: Option<f64>, after: f64, how: String| Change {
-            indicator: id.clone(),
-            year: panel.years[y],
-            region: panel.units.get(u).code.clone(),
-            before,
-            after,
-            how,
-        };
+        let change = |y, u, before, after, how| Change::of(panel, i, y, u, before, after, how);
         if treatment == Treatment::None {
             continue;
         }
