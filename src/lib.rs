@@ -15,6 +15,7 @@ pub mod digest;
 pub mod error;
 pub mod explain;
 pub mod formula;
+pub mod import;
 pub mod labels;
 pub mod load;
 pub mod named;

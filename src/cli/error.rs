@@ -17,6 +17,8 @@ pub enum Error {
     Explain(#[from] cwi::explain::ExplainError),
     #[error(transparent)]
     Uncertainty(#[from] cwi::uncertainty::UncertaintyError),
+    #[error(transparent)]
+    Import(#[from] cwi::import::ImportError),
     /// A command-line argument that cannot be read.
     #[error("{0}")]
     Arguments(String),

@@ -6,6 +6,7 @@ mod compare;
 mod compute;
 mod error;
 mod explain;
+mod import;
 mod inputs;
 mod progress;
 mod report;
@@ -45,6 +46,7 @@ enum Command {
     Audit(audit::Args),
     Uncertainty(uncertainty::Args),
     Sensitivity(sensitivity::Args),
+    Import(import::Args),
 }
 
 /// Runs the command line; errors go to stderr with exit status 1.
@@ -57,6 +59,7 @@ pub fn main() -> ExitCode {
         Command::Audit(args) => audit::run(args).map(|()| ExitCode::SUCCESS),
         Command::Uncertainty(args) => uncertainty::run(args).map(|()| ExitCode::SUCCESS),
         Command::Sensitivity(args) => sensitivity::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Import(args) => import::run(args).map(|()| ExitCode::SUCCESS),
         Command::Validate(args) => validate::run(args),
         Command::Compare(args) => compare::run(args),
         Command::Schema(args) => schema::run(args).map(|()| ExitCode::SUCCESS),

@@ -51,6 +51,45 @@ impl DataError {
     }
 }
 
+/// A file's cells as text, by column: the header, and per data row each cell (`None` when
+/// empty), with the file line of each data row, for tools that read tables other than data
+/// (`cwi import`).
+pub struct Sheet {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Option<String>>>,
+    /// The file line (or sheet row) of each data row.
+    pub lines: Vec<Option<usize>>,
+}
+
+/// Reads a CSV, Parquet or Excel file (first sheet) as text cells.
+pub fn read_sheet(path: &Path) -> Result<Sheet, Diagnostic> {
+    let (table, _) = read::open(path, crate::spec::TextEncoding::Auto, None).map_err(
+        |(code, message, hint)| {
+            Diagnostic::new(code, path.display().to_string(), message).hint(hint)
+        },
+    )?;
+    let rows = (0..table.height)
+        .map(|r| {
+            table
+                .data
+                .iter()
+                .map(|c| {
+                    c.text(r)
+                        .map(|t| t.trim().to_string())
+                        .filter(|t| !t.is_empty())
+                })
+                .collect()
+        })
+        .collect();
+    Ok(Sheet {
+        columns: table.columns.clone(),
+        rows,
+        lines: (0..table.height)
+            .map(|r| table.line_offset.map(|o| o + r + 1))
+            .collect(),
+    })
+}
+
 /// Loads and merges the data files; refuses on any error. Warnings stay in the panel's report.
 pub fn load(spec: &Spec, paths: &[impl AsRef<Path>]) -> Result<Panel, DataError> {
     let (panel, diagnostics) = check(spec, paths);

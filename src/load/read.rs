@@ -96,45 +96,7 @@ pub(super) fn read_file(
     let refuse = |(code, message, hint): text::Refusal| {
         vec![Diagnostic::new(code, name.clone(), message).hint(hint)]
     };
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            return refuse((
-                Code::UnreadableFile,
-                format!("cannot read the file: {e}"),
-                "check the path given with --data".into(),
-            ));
-        }
-    };
-    let sha256 = crate::digest::sha256_hex(&bytes);
-    let extension = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_lowercase)
-        .unwrap_or_default();
-    let table = match extension.as_str() {
-        "csv" | "txt" | "tsv" => text::decode(&bytes, layout.encoding)
-            .and_then(|t| text::read_csv(&t, extension == "tsv")),
-        "parquet" | "pq" => ParquetReader::new(Cursor::new(bytes))
-            .finish()
-            .and_then(|df| table::from_frame(&df, None))
-            .map_err(|e| {
-                (
-                    Code::UnreadableFile,
-                    format!("not a readable Parquet file: {e}"),
-                    "check that the file is a complete Parquet export".into(),
-                )
-            }),
-        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => {
-            excel::read_sheet(bytes, layout.sheet.as_deref())
-        }
-        other => Err((
-            Code::UnreadableFile,
-            format!("unsupported file type \".{other}\""),
-            "give data as .csv, .tsv, .parquet or .xlsx".into(),
-        )),
-    };
-    let table = match table {
+    let (table, sha256) = match open(path, layout.encoding, layout.sheet.as_deref()) {
         Ok(t) => t,
         Err(r) => return refuse(r),
     };
@@ -378,4 +340,48 @@ pub(super) fn read_table(
         rows: t.height,
     });
     problems
+}
+
+/// Reads a data file of any supported format into a table of cells, and the SHA-256 of its
+/// bytes.
+pub(super) fn open(
+    path: &Path,
+    encoding: crate::spec::TextEncoding,
+    sheet: Option<&str>,
+) -> Result<(Table, String), text::Refusal> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        (
+            Code::UnreadableFile,
+            format!("cannot read the file: {e}"),
+            "check the path".to_string(),
+        )
+    })?;
+    let sha256 = crate::digest::sha256_hex(&bytes);
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_lowercase)
+        .unwrap_or_default();
+    let table = match extension.as_str() {
+        "csv" | "txt" | "tsv" => {
+            text::decode(&bytes, encoding).and_then(|t| text::read_csv(&t, extension == "tsv"))
+        }
+        "parquet" | "pq" => ParquetReader::new(Cursor::new(bytes))
+            .finish()
+            .and_then(|df| table::from_frame(&df, None))
+            .map_err(|e| {
+                (
+                    Code::UnreadableFile,
+                    format!("not a readable Parquet file: {e}"),
+                    "check that the file is a complete Parquet export".into(),
+                )
+            }),
+        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => excel::read_sheet(bytes, sheet),
+        other => Err((
+            Code::UnreadableFile,
+            format!("unsupported file type \".{other}\""),
+            "give data as .csv, .tsv, .parquet or .xlsx".into(),
+        )),
+    }?;
+    Ok((table, sha256))
 }

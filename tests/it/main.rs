@@ -7,6 +7,7 @@ mod common;
 mod engine;
 mod exports;
 mod golden;
+mod import;
 mod pipeline;
 mod report;
 mod reproductions;

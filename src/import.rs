@@ -1,0 +1,437 @@
+//! Importing an index kept in another tool's tables. COINr (the JRC's R package) keeps an
+//! index as two tables: `iData`, a row per unit (`uCode`, `uName`, group columns, `Time`,
+//! denominator and indicator columns, `NA` for missing), and `iMeta`, a row per column and
+//! aggregate (`iCode`, `iName`, `Level`, `Direction`, `Weight`, `Unit`, `Target`,
+//! `Denominator`, `Parent`, `Type`). `coinr` writes a spec and a data file from them such that
+//! `cwi compute` reproduces COINr's build with COINr's defaults.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::path::Path;
+
+use crate::diagnostic::{Code, Diagnostic, list};
+use crate::load::{Sheet, read_sheet};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{}", list("the import", problems, 50))]
+    Invalid { problems: Vec<Diagnostic> },
+}
+
+/// The spec and the data file written from COINr's tables.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Imported {
+    pub spec: String,
+    pub data: String,
+}
+
+/// One iMeta row.
+struct Meta {
+    code: String,
+    name: String,
+    level: i64,
+    direction: i64,
+    weight: f64,
+    unit: String,
+    denominator: Option<String>,
+    parent: Option<String>,
+    kind: String,
+    line: Option<usize>,
+}
+
+/// Reads COINr's iData and iMeta (CSV or Excel) into a spec and a wide data file. `year` is
+/// the year of every row when iData has no `Time` column.
+pub fn coinr(idata: &Path, imeta: &Path, year: Option<i32>) -> Result<Imported, ImportError> {
+    let one = |d: Diagnostic| ImportError::Invalid { problems: vec![d] };
+    let meta_sheet = read_sheet(imeta).map_err(one)?;
+    let data_sheet = read_sheet(idata).map_err(one)?;
+    let mut problems = Vec::new();
+    let metas = read_meta(imeta, &meta_sheet, &mut problems);
+    if !problems.is_empty() {
+        return Err(ImportError::Invalid { problems });
+    }
+    let index = check_tree(imeta, &metas, &mut problems);
+    let data = read_data(idata, &data_sheet, &metas, year, &mut problems);
+    match (index, data, problems.is_empty()) {
+        (Some(index), Some(data), true) => Ok(Imported {
+            spec: write_spec(&metas, index, &data),
+            data: data.csv,
+        }),
+        _ => Err(ImportError::Invalid { problems }),
+    }
+}
+
+fn column(sheet: &Sheet, name: &str) -> Option<usize> {
+    sheet.columns.iter().position(|c| c.trim() == name)
+}
+
+fn read_meta(file: &Path, sheet: &Sheet, problems: &mut Vec<Diagnostic>) -> Vec<Meta> {
+    let at = |line: Option<usize>, message: String, hint: &str| {
+        let d = Diagnostic::new(Code::BadParameter, file.display().to_string(), message).hint(hint);
+        match line {
+            Some(l) => d.at(l, 1),
+            None => d,
+        }
+    };
+    let required = ["iCode", "Level", "Type"];
+    let mut cols = HashMap::new();
+    for name in required {
+        match column(sheet, name) {
+            Some(c) => {
+                cols.insert(name, c);
+            }
+            None => problems.push(at(
+                Some(1),
+                format!("iMeta has no \"{name}\" column"),
+                "iMeta needs iCode, Level, Type, and for indicators and aggregates Parent, Direction and Weight",
+            )),
+        }
+    }
+    if !problems.is_empty() {
+        return Vec::new();
+    }
+    let optional = |name: &str| column(sheet, name);
+    let (name_c, dir_c, weight_c, unit_c, den_c, parent_c) = (
+        optional("iName"),
+        optional("Direction"),
+        optional("Weight"),
+        optional("Unit"),
+        optional("Denominator"),
+        optional("Parent"),
+    );
+    let mut out = Vec::new();
+    for (r, row) in sheet.rows.iter().enumerate() {
+        let line = sheet.lines[r];
+        let cell = |c: Option<usize>| c.and_then(|c| row.get(c).cloned().flatten());
+        let Some(code) = cell(Some(cols["iCode"])) else {
+            problems.push(at(
+                line,
+                "a row without iCode".into(),
+                "give every row its iCode",
+            ));
+            continue;
+        };
+        let number = |c: Option<usize>, default: Option<f64>| -> Option<f64> {
+            match cell(c) {
+                None => default,
+                Some(t) => t.parse::<f64>().ok().filter(|v| v.is_finite()),
+            }
+        };
+        let kind = cell(Some(cols["Type"])).unwrap_or_default();
+        let in_tree = matches!(kind.as_str(), "Indicator" | "Aggregate");
+        // Only indicators and aggregates sit in the tree and have a level.
+        let level = number(Some(cols["Level"]), (!in_tree).then_some(0.0));
+        let Some(level) = level.filter(|l| l.fract() == 0.0) else {
+            problems.push(at(
+                line,
+                format!("\"{code}\": Level is not a whole number"),
+                "Level is 1 for indicators and counts up to the index",
+            ));
+            continue;
+        };
+        let direction = number(dir_c, Some(1.0));
+        let weight = number(weight_c, Some(1.0));
+        let (Some(direction), Some(weight)) = (direction, weight) else {
+            problems.push(at(
+                line,
+                format!("\"{code}\": Direction or Weight is not a number"),
+                "Direction is 1 or -1; Weight a number >= 0",
+            ));
+            continue;
+        };
+        if in_tree && (!matches!(direction as i64, 1 | -1) || weight < 0.0) {
+            problems.push(at(
+                line,
+                format!("\"{code}\": Direction must be 1 or -1 and Weight >= 0"),
+                "Direction is 1 (higher is better) or -1 (lower is better)",
+            ));
+            continue;
+        }
+        if !matches!(
+            kind.as_str(),
+            "Indicator" | "Aggregate" | "Group" | "Denominator" | "Other"
+        ) {
+            problems.push(at(
+                line,
+                format!("\"{code}\": unknown Type \"{kind}\""),
+                "Type is Indicator, Aggregate, Group, Denominator or Other",
+            ));
+            continue;
+        }
+        out.push(Meta {
+            name: cell(name_c).unwrap_or_else(|| code.clone()),
+            code,
+            level: level as i64,
+            direction: direction as i64,
+            weight,
+            unit: cell(unit_c).unwrap_or_default(),
+            denominator: cell(den_c),
+            parent: cell(parent_c),
+            kind,
+            line,
+        });
+    }
+    out
+}
+
+/// The index (the one aggregate of the highest level); every indicator's and aggregate's
+/// parent an aggregate of a higher level, so that parents cannot form a cycle.
+fn check_tree(file: &Path, metas: &[Meta], problems: &mut Vec<Diagnostic>) -> Option<usize> {
+    let at = |m: &Meta, message: String, hint: &str| {
+        let d = Diagnostic::new(Code::MissingNode, file.display().to_string(), message).hint(hint);
+        match m.line {
+            Some(l) => d.at(l, 1),
+            None => d,
+        }
+    };
+    let aggregates: Vec<usize> = (0..metas.len())
+        .filter(|&k| metas[k].kind == "Aggregate")
+        .collect();
+    let top = aggregates.iter().map(|&k| metas[k].level).max()?;
+    let tops: Vec<usize> = aggregates
+        .iter()
+        .copied()
+        .filter(|&k| metas[k].level == top)
+        .collect();
+    if tops.len() != 1 {
+        problems.push(Diagnostic::new(
+            Code::MissingNode,
+            file.display().to_string(),
+            format!(
+                "iMeta has {} aggregates at the highest level {top}; the index is one",
+                tops.len()
+            ),
+        ));
+        return None;
+    }
+    let index = tops[0];
+    for m in metas
+        .iter()
+        .filter(|m| matches!(m.kind.as_str(), "Indicator" | "Aggregate"))
+    {
+        if std::ptr::eq(m, &metas[index]) {
+            continue;
+        }
+        let parent = m
+            .parent
+            .as_ref()
+            .and_then(|p| metas.iter().find(|q| q.kind == "Aggregate" && &q.code == p));
+        match parent {
+            None => problems.push(at(
+                m,
+                format!(
+                    "\"{}\" has Parent \"{}\", which is no aggregate of iMeta",
+                    m.code,
+                    m.parent.as_deref().unwrap_or("")
+                ),
+                "the Parent of an indicator or aggregate is the iCode of an Aggregate row",
+            )),
+            Some(p) if p.level <= m.level => problems.push(at(
+                m,
+                format!(
+                    "\"{}\" (Level {}) has Parent \"{}\" (Level {}): parents must be of a higher level, or they form a cycle",
+                    m.code, m.level, p.code, p.level
+                ),
+                "Level is 1 for indicators and counts up to the index",
+            )),
+            Some(_) => {}
+        }
+    }
+    Some(index)
+}
+
+/// The data file, and what the spec needs to know of it.
+struct Data {
+    csv: String,
+    /// The group column each unit's group comes from (the first Group column), if any.
+    group: Option<String>,
+    units: Vec<(String, String, Option<String>)>,
+}
+
+fn read_data(
+    file: &Path,
+    sheet: &Sheet,
+    metas: &[Meta],
+    year: Option<i32>,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Data> {
+    let name = file.display().to_string();
+    let Some(code_c) = column(sheet, "uCode") else {
+        problems.push(
+            Diagnostic::new(Code::MissingColumn, name, "iData has no \"uCode\" column")
+                .at(1, 1)
+                .hint("iData has a row per unit: uCode, uName, Time, then the columns iMeta describes"),
+        );
+        return None;
+    };
+    let (name_c, time_c) = (column(sheet, "uName"), column(sheet, "Time"));
+    if time_c.is_none() && year.is_none() {
+        problems.push(
+            Diagnostic::new(Code::MissingColumn, name, "iData has no \"Time\" column")
+                .at(1, 1)
+                .hint("give the year of the data with --year"),
+        );
+        return None;
+    }
+    // Every other column is described in iMeta.
+    let described: BTreeMap<&str, &Meta> = metas.iter().map(|m| (m.code.as_str(), m)).collect();
+    let mut written = Vec::new();
+    for (c, col) in sheet.columns.iter().enumerate() {
+        if c == code_c || Some(c) == name_c || Some(c) == time_c {
+            continue;
+        }
+        match described.get(col.trim()) {
+            None => problems.push(
+                Diagnostic::new(
+                    Code::UnknownKey,
+                    name.clone(),
+                    format!("iData column \"{col}\" is not described in iMeta"),
+                )
+                .at(1, c + 1)
+                .hint("add a row for it to iMeta (Type Indicator, Denominator, Group or Other), or remove the column"),
+            ),
+            Some(m) if matches!(m.kind.as_str(), "Indicator" | "Denominator") => {
+                written.push(c)
+            }
+            Some(_) => {}
+        }
+    }
+    let group = metas
+        .iter()
+        .find(|m| m.kind == "Group")
+        .map(|m| m.code.clone());
+    let group_c = group.as_deref().and_then(|g| column(sheet, g));
+    let mut csv = String::from("uCode,Time");
+    for &c in &written {
+        let _ = write!(csv, ",{}", sheet.columns[c].trim());
+    }
+    csv.push('\n');
+    let mut units = Vec::new();
+    for (r, row) in sheet.rows.iter().enumerate() {
+        let Some(code) = row[code_c].clone() else {
+            problems.push(
+                Diagnostic::new(Code::EmptyKey, name.clone(), "a row without uCode")
+                    .at(sheet.lines[r].unwrap_or(r + 2), code_c + 1),
+            );
+            continue;
+        };
+        let t = match time_c {
+            Some(c) => row[c].clone().unwrap_or_default(),
+            None => year.map(|y| y.to_string()).unwrap_or_default(),
+        };
+        let _ = write!(csv, "{},{t}", quote(&code));
+        for &c in &written {
+            let v = row[c].as_deref().filter(|v| *v != "NA").unwrap_or("");
+            let _ = write!(csv, ",{}", quote(v));
+        }
+        csv.push('\n');
+        if !units
+            .iter()
+            .any(|(u, _, _): &(String, String, Option<String>)| *u == code)
+        {
+            let uname = name_c
+                .and_then(|c| row[c].clone())
+                .unwrap_or_else(|| code.clone());
+            units.push((code, uname, group_c.and_then(|c| row[c].clone())));
+        }
+    }
+    Some(Data { csv, group, units })
+}
+
+/// A CSV field, quoted when it must be.
+fn quote(field: &str) -> String {
+    if field.contains([',', '"', '\n']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field.to_string()
+    }
+}
+
+/// A TOML string.
+fn s(text: &str) -> String {
+    toml::Value::String(text.to_string()).to_string()
+}
+
+fn write_spec(metas: &[Meta], index: usize, data: &Data) -> String {
+    let top = &metas[index];
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
+        "# Imported from COINr's iData and iMeta by `cwi import coinr`. The settings below are\n# COINr's defaults, each beside the COINr step it stands for: change them to match your build.\n"
+    );
+    let _ = writeln!(
+        t,
+        "[index]\nid = {}\nversion = \"imported from COINr\"\nlanguages = [\"en\"]\nscale = [0, 100]\nname = {{ en = {} }}\n",
+        s(&top.code),
+        s(&top.name)
+    );
+    for (code, name, group) in &data.units {
+        let _ = write!(
+            t,
+            "[[unit]]\ncode = {}\nname = {{ en = {} }}\n",
+            s(code),
+            s(name)
+        );
+        if let Some(g) = group {
+            let _ = writeln!(t, "group = {}", s(g));
+        }
+        t.push('\n');
+    }
+    let _ = writeln!(
+        t,
+        "[data]\nregion_column = \"uCode\"\nyear_column = \"Time\"\n"
+    );
+    let imputation = if data.group.is_some() {
+        format!(
+            "# COINr Impute, by the mean of the unit's group (iData column {}).\nimputation = {{ method = \"group-mean\" }}",
+            s(data.group.as_deref().unwrap_or(""))
+        )
+    } else {
+        "# COINr Impute, by the indicator's mean (iData has no group column).\nimputation = { method = \"mean\" }".to_string()
+    };
+    let _ = writeln!(
+        t,
+        "[defaults]\n# COINr builds each time point on its own.\npooling = \"each-year\"\n# COINr Screen: units with less than 90% of the indicators' values are left out.\nscreening = {{ min_share = 0.9 }}\n{imputation}\n# COINr Treat: winsorise up to 5 points, else COINr's log, ln(x - min + 0.01 (max - min)).\ntreatment = {{ method = \"jrc\", points = 5, log_form = \"coinr\" }}\n# COINr Normalise: min-max onto [0, 100].\nnormalisation = {{ method = \"min-max\", range = [0, 100] }}\n# COINr Aggregate: weighted arithmetic means of the children available.\naggregation = {{ method = \"arithmetic\" }}\nmissing = {{ min_share = 1e-9 }}\n"
+    );
+    // Aggregates from the top down, so that every parent is declared before its children.
+    let mut aggregates: Vec<&Meta> = metas
+        .iter()
+        .filter(|m| m.kind == "Aggregate" && !std::ptr::eq(*m, top))
+        .collect();
+    aggregates.sort_by_key(|m| -m.level);
+    for m in aggregates {
+        let _ = writeln!(
+            t,
+            "[[group]]\nid = {}\nparent = {}\nweight = {}\nname = {{ en = {} }}\n",
+            s(&m.code),
+            s(m.parent.as_deref().unwrap_or("")),
+            m.weight,
+            s(&m.name)
+        );
+    }
+    for m in metas.iter().filter(|m| m.kind == "Indicator") {
+        let _ = write!(
+            t,
+            "[[indicator]]\nid = {}\nparent = {}\nweight = {}\nname = {{ en = {} }}\nunit = {}\ndirection = {}\nsource = \"COINr iData\"\n",
+            s(&m.code),
+            s(m.parent.as_deref().unwrap_or("")),
+            m.weight,
+            s(&m.name),
+            s(&m.unit),
+            if m.direction == -1 {
+                "\"lower\""
+            } else {
+                "\"higher\""
+            }
+        );
+        if let Some(d) = &m.denominator {
+            let _ = writeln!(
+                t,
+                "# COINr Denominate: the indicator's column divided by its denominator.\nformula = {}",
+                s(&format!("{} / {}", m.code, d))
+            );
+        }
+        t.push('\n');
+    }
+    t
+}

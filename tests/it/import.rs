@@ -1,0 +1,142 @@
+//! `cwi import coinr`: COINr's iData and iMeta as a spec and data that reproduce COINr's build
+//! with its defaults, against scores computed independently by
+//! tests/fixtures/coinr/expected.py (plain Python; its output is expected.csv).
+
+use std::collections::HashMap;
+use std::fs;
+
+use crate::common::{cwi, root, scratch};
+
+fn import(dir: &std::path::Path, idata: &str, imeta: &str) -> std::process::Output {
+    cwi(&[
+        "import",
+        "coinr",
+        "--idata",
+        idata,
+        "--imeta",
+        imeta,
+        "--out",
+        dir.to_str().unwrap(),
+    ])
+}
+
+#[test]
+fn a_coinr_index_computes_as_coinr_builds_it() {
+    let dir = scratch("import-coinr");
+    let o = import(
+        &dir.join("imported"),
+        "tests/fixtures/coinr/iData.csv",
+        "tests/fixtures/coinr/iMeta.csv",
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let spec = fs::read_to_string(dir.join("imported/spec.toml")).unwrap();
+    // Every COINr step is named beside the setting that stands for it.
+    for step in [
+        "Screen",
+        "Impute",
+        "Treat",
+        "Normalise",
+        "Aggregate",
+        "Denominate",
+    ] {
+        assert!(spec.contains(&format!("COINr {step}")), "{step}");
+    }
+    let out = dir.join("out");
+    let o = cwi(&[
+        "compute",
+        "--spec",
+        dir.join("imported/spec.toml").to_str().unwrap(),
+        "--data",
+        dir.join("imported/data.csv").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let scores: HashMap<(String, String), String> = fs::read_to_string(out.join("scores.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            ((f[1].to_string(), f[3].to_string()), f[7].to_string())
+        })
+        .collect();
+    let expected = fs::read_to_string(root().join("tests/fixtures/coinr/expected.csv")).unwrap();
+    let mut compared = 0;
+    for line in expected.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        for (k, node) in ["A1", "A2", "Index"].iter().enumerate() {
+            let want: f64 = f[k + 1].parse().unwrap();
+            let got: f64 = scores[&(f[0].to_string(), node.to_string())]
+                .parse()
+                .unwrap();
+            assert!(
+                (got - want).abs() < 1e-9,
+                "{} {node}: {got} against {want}",
+                f[0]
+            );
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 15);
+    // U5 has 8 of the 10 indicators: screened out at 90%, and listed.
+    assert_eq!(scores[&("U5".to_string(), "Index".to_string())], "");
+    let manifest = fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(manifest.contains("\"screened\""), "{manifest}");
+}
+
+#[test]
+fn broken_coinr_tables_are_refused_where_they_break() {
+    let dir = scratch("import-broken");
+    let meta = fs::read_to_string(root().join("tests/fixtures/coinr/iMeta.csv")).unwrap();
+    let data = "tests/fixtures/coinr/iData.csv";
+    let case = |name: &str, meta_text: String, idata: Option<String>| {
+        let m = dir.join(format!("{name}-iMeta.csv"));
+        fs::write(&m, meta_text).unwrap();
+        let d = match idata {
+            Some(text) => {
+                let d = dir.join(format!("{name}-iData.csv"));
+                fs::write(&d, text).unwrap();
+                d
+            }
+            None => root().join(data),
+        };
+        let o = import(&dir.join(name), d.to_str().unwrap(), m.to_str().unwrap());
+        assert_eq!(o.status.code(), Some(1), "{name}");
+        assert!(!dir.join(name).exists(), "{name}: nothing written");
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    // A parent that names nothing, at its line.
+    let err = case(
+        "no-parent",
+        meta.replace(
+            "i5,Indicator 5,1,1,1,score,,,A1",
+            "i5,Indicator 5,1,1,1,score,,,A9",
+        ),
+        None,
+    );
+    assert!(
+        err.contains("iMeta.csv:6:1") && err.contains("\"i5\" has Parent \"A9\""),
+        "{err}"
+    );
+    // Parents of a lower level form a cycle.
+    let err = case(
+        "cycle",
+        meta.replace("A1,Pillar A1,2,1,1,,,,Index", "A1,Pillar A1,2,1,1,,,,A2")
+            .replace("A2,Pillar A2,2,1,2,,,,Index", "A2,Pillar A2,2,1,2,,,,A1"),
+        None,
+    );
+    assert!(err.contains("parents must be of a higher level"), "{err}");
+    // An iData column iMeta does not describe.
+    let idata: String = fs::read_to_string(root().join(data))
+        .unwrap()
+        .lines()
+        .enumerate()
+        .map(|(k, l)| format!("{l},{}\n", if k == 0 { "extra" } else { "1" }))
+        .collect();
+    let err = case("undescribed", meta.clone(), Some(idata));
+    assert!(
+        err.contains("iData column \"extra\" is not described in iMeta"),
+        "{err}"
+    );
+}
