@@ -140,3 +140,50 @@ fn broken_coinr_tables_are_refused_where_they_break() {
         "{err}"
     );
 }
+
+/// The same tables as Excel workbooks import to the same spec and data.
+#[test]
+fn excel_tables_import_like_csv() {
+    let dir = scratch("import-excel");
+    let workbook = |csv_path: &str, out: &std::path::Path| {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        let text = fs::read_to_string(root().join(csv_path)).unwrap();
+        for (r, line) in text.lines().enumerate() {
+            for (c, cell) in line.split(',').enumerate() {
+                let (r, c) = (r as u32, c as u16);
+                match cell.parse::<f64>() {
+                    Ok(v) => sheet.write_number(r, c, v).map(|_| ()).unwrap(),
+                    Err(_) if cell.is_empty() => {}
+                    Err(_) => sheet.write_string(r, c, cell).map(|_| ()).unwrap(),
+                }
+            }
+        }
+        book.save(out).unwrap();
+    };
+    workbook("tests/fixtures/coinr/iData.csv", &dir.join("iData.xlsx"));
+    workbook("tests/fixtures/coinr/iMeta.csv", &dir.join("iMeta.xlsx"));
+    let from_excel = import(
+        &dir.join("excel"),
+        dir.join("iData.xlsx").to_str().unwrap(),
+        dir.join("iMeta.xlsx").to_str().unwrap(),
+    );
+    assert!(
+        from_excel.status.success(),
+        "{}",
+        String::from_utf8_lossy(&from_excel.stderr)
+    );
+    let from_csv = import(
+        &dir.join("csv"),
+        "tests/fixtures/coinr/iData.csv",
+        "tests/fixtures/coinr/iMeta.csv",
+    );
+    assert!(from_csv.status.success());
+    for file in ["spec.toml", "data.csv"] {
+        assert_eq!(
+            fs::read_to_string(dir.join("excel").join(file)).unwrap(),
+            fs::read_to_string(dir.join("csv").join(file)).unwrap(),
+            "{file}"
+        );
+    }
+}
