@@ -393,6 +393,14 @@ fn write_spec(metas: &[Meta], index: usize, data: &Data) -> String {
         t,
         "[defaults]\n# COINr builds each time point on its own.\npooling = \"each-year\"\n# COINr Screen: units with less than 90% of the indicators' values are left out.\nscreening = {{ min_share = 0.9 }}\n{imputation}\n# COINr Treat: winsorise up to 5 points, else COINr's log, ln(x - min + 0.01 (max - min)).\ntreatment = {{ method = \"jrc\", points = 5, log_form = \"coinr\" }}\n# COINr Normalise: min-max onto [0, 100].\nnormalisation = {{ method = \"min-max\", range = [0, 100] }}\n# COINr Aggregate: weighted arithmetic means of the children available.\naggregation = {{ method = \"arithmetic\" }}\nmissing = {{ min_share = 1e-9 }}\n"
     );
+    // COINr's levels, by depth from the index (depth 0 is COINr's highest level).
+    for level in (1..=top.level).rev() {
+        let _ = writeln!(
+            t,
+            "[[level]]\nname = {{ en = {} }}\n",
+            s(&format!("Level {level}"))
+        );
+    }
     // Aggregates from the top down, so that every parent is declared before its children.
     let mut aggregates: Vec<&Meta> = metas
         .iter()

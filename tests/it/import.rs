@@ -30,6 +30,11 @@ fn a_coinr_index_computes_as_coinr_builds_it() {
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let spec = fs::read_to_string(dir.join("imported/spec.toml")).unwrap();
+    // COINr's levels are named by their number, from the index down.
+    assert!(
+        spec.contains("[[level]]\nname = { en = \"Level 3\" }"),
+        "{spec}"
+    );
     // Every COINr step is named beside the setting that stands for it.
     for step in [
         "Screen",
