@@ -9,7 +9,7 @@ use cwi::output::{language, write_atomically};
 use cwi::report::year_position;
 use cwi::spec::Weighting;
 use cwi::spec::{MethodArg, Uncertainty};
-use cwi::uncertainty::monte_carlo;
+use cwi::uncertainty::{Partial, Shard, merge as merge_shards, monte_carlo, monte_carlo_shard};
 
 /// Monte Carlo uncertainty analysis of the ranks.
 ///
@@ -44,6 +44,23 @@ pub struct Args {
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
+    /// Run only shard K of N of the replications (those r with r mod N = K - 1, with the same
+    /// seed streams as a single run) and write uncertainty/shard-K-of-N.json, for `cwi merge`
+    /// to combine into the outputs of a single run.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<Shard>,
+}
+
+/// `cwi merge`: the shards of `cwi uncertainty --shard K/N`, every one of them, combined into
+/// the outputs of a single run, byte for byte. Give the same spec, data and options as the
+/// shards were run with; shards of another run, a missing shard or one given twice are refused.
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    #[command(flatten)]
+    args: Args,
+    /// The shards' files (uncertainty/shard-K-of-N.json).
+    #[arg(long, value_name = "FILE", num_args = 1.., required = true)]
+    shards: Vec<PathBuf>,
 }
 
 /// Options that override the spec's [uncertainty] table (shared with `cwi sensitivity`).
@@ -150,7 +167,9 @@ fn methods<T>(
     Ok(out)
 }
 
-pub fn run(args: Args) -> Result<(), Error> {
+/// The spec, the settings with the options applied, and the results, or the refusal of bad
+/// settings before anything is loaded.
+fn prepare(args: &Args) -> Result<(Uncertainty, cwi::pipeline::Results), Error> {
     let spec = args.inputs.spec()?;
     let mut settings = args
         .choices
@@ -160,13 +179,60 @@ pub fn run(args: Args) -> Result<(), Error> {
     }
     // Refuse bad settings before loading anything.
     cwi::uncertainty::check_settings(&settings)?;
-    let results = args.inputs.compute(spec)?;
+    Ok((settings, args.inputs.compute(spec)?))
+}
+
+pub fn run(args: Args) -> Result<(), Error> {
+    let (settings, results) = prepare(&args)?;
     let lang = language(&results, args.lang.as_deref())?;
+    if let Some(shard) = args.shard {
+        let progress = Progress::new(args.quiet, settings.replications.div_ceil(shard.n) as u64);
+        let partial = monte_carlo_shard(&results, &settings, shard, &|| {
+            progress.step("replications")
+        })?;
+        progress.finish();
+        let mut json = serde_json::to_vec(&partial).expect("a partial result serialises");
+        json.push(b'\n');
+        let name = format!("uncertainty/shard-{}-of-{}.json", shard.k, shard.n);
+        write_atomically(&args.out, &[(name.clone(), json)])?;
+        if !args.quiet {
+            eprintln!("wrote {} to {}", name, args.out.display());
+        }
+        return Ok(());
+    }
     let progress = Progress::new(args.quiet, settings.replications as u64);
     let mc = monte_carlo(&results, &settings, &|| progress.step("replications"))?;
     progress.finish();
+    write(&args, &results, &mc, &lang)
+}
+
+pub fn merge(m: MergeArgs) -> Result<(), Error> {
+    let (settings, results) = prepare(&m.args)?;
+    let lang = language(&results, m.args.lang.as_deref())?;
+    let mut partials = Vec::new();
+    for file in &m.shards {
+        let text = std::fs::read(file)
+            .map_err(|e| Error::Arguments(format!("cannot read shard {}: {e}", file.display())))?;
+        partials.push(serde_json::from_slice::<Partial>(&text).map_err(|e| {
+            Error::Arguments(format!(
+                "{} is not a shard of cwi uncertainty: {e}",
+                file.display()
+            ))
+        })?);
+    }
+    let mc = merge_shards(&results, &settings, &partials)?;
+    write(&m.args, &results, &mc, &lang)
+}
+
+/// The outputs of an analysis: the rank table, the JSON and the chart.
+fn write(
+    args: &Args,
+    results: &cwi::pipeline::Results,
+    mc: &cwi::uncertainty::MonteCarlo,
+    lang: &str,
+) -> Result<(), Error> {
     let year = year_position(&results.panel, args.year)?;
-    let files = uncertainty_files(&results, &mc, year, &lang)?;
+    let files = uncertainty_files(results, mc, year, lang)?;
     write_atomically(&args.out, &files)?;
     if !args.quiet {
         eprintln!(

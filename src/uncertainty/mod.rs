@@ -31,6 +31,8 @@ pub enum UncertaintyError {
     Perturbation(f64),
     #[error("{0}")]
     GeometricZero(String),
+    #[error("cannot merge the shards: {0}")]
+    Shards(String),
     #[error(
         "nothing varies: declare weights, alternative weightings, normalisations, aggregations, imputations or treatments, exclude_one, or give standard errors with the data"
     )]
@@ -240,18 +242,87 @@ pub struct MonteCarlo {
     pub ranks: Vec<RankSummary>,
 }
 
+/// A share of the Monte Carlo replications, for running an analysis on several machines:
+/// shard `k` of `n` runs the replications r with r mod n = k - 1, with the same seed streams as
+/// a single run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub k: usize,
+    pub n: usize,
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Shard, String> {
+        let bad = || format!("\"{text}\" is not a shard: write K/N with 1 <= K <= N, e.g. 3/8");
+        let (k, n) = text.split_once('/').ok_or_else(bad)?;
+        let (k, n): (usize, usize) = (
+            k.trim().parse().map_err(|_| bad())?,
+            n.trim().parse().map_err(|_| bad())?,
+        );
+        (1 <= k && k <= n).then_some(Shard { k, n }).ok_or_else(bad)
+    }
+}
+
+/// What a shard computed: per region and year, how often each rank came out and how often
+/// the region-year failed. Partials of every shard merge into exactly the single run's result.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct Partial {
+    /// The spec, the data and the settings the shard ran on: shards of another run are refused.
+    pub fingerprint: String,
+    pub shard: usize,
+    pub shards: usize,
+    /// Per output ([year][unit]): counts of ranks 1, 2, ..., one per unit.
+    pub histograms: Vec<Vec<u32>>,
+    pub failed: Vec<u32>,
+}
+
+/// The fingerprint of an analysis: the spec's and the data files' SHA-256 and the settings.
+fn fingerprint(results: &Results, settings: &Uncertainty) -> String {
+    let files: Vec<&str> = results
+        .panel
+        .report
+        .files
+        .iter()
+        .map(|f| f.sha256.as_str())
+        .collect();
+    let text = format!(
+        "{}|{}|{:?}|{}",
+        results.spec.sha256,
+        files.join(","),
+        results.boundaries,
+        serde_json::to_string(settings).expect("settings serialise")
+    );
+    crate::digest::sha256_hex(text.as_bytes())
+}
+
 /// The Monte Carlo uncertainty analysis. `tick` is called once per finished replication.
 pub fn monte_carlo(
     results: &Results,
     settings: &Uncertainty,
     tick: &(dyn Fn() + Sync),
 ) -> Result<MonteCarlo, UncertaintyError> {
+    let all = Shard { k: 1, n: 1 };
+    let partial = monte_carlo_shard(results, settings, all, tick)?;
+    summarise(results, settings, &partial)
+}
+
+/// The replications of one shard, as a partial result.
+pub fn monte_carlo_shard(
+    results: &Results,
+    settings: &Uncertainty,
+    shard: Shard,
+    tick: &(dyn Fn() + Sync),
+) -> Result<Partial, UncertaintyError> {
     let model = Model::new(results);
     let factors = factors(settings, &model, results)?;
     let nominal_choice = model.nominal();
-    let nominal = nominal_ranks(results);
     let n_ind = results.panel.indicators.len();
-    let runs: Vec<Result<Run, UncertaintyError>> = (0..settings.replications)
+    let mine: Vec<usize> = (shard.k - 1..settings.replications)
+        .step_by(shard.n)
+        .collect();
+    let runs: Vec<Result<Run, UncertaintyError>> = mine
         .into_par_iter()
         .map(|r| {
             let mut rng = ChaCha8Rng::seed_from_u64(settings.seed);
@@ -267,6 +338,97 @@ pub fn monte_carlo(
         .collect();
     // The first failure in replication order, whatever the threads finished first.
     let runs = runs.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let (n_out, n_units) = (
+        results.panel.years.len() * results.panel.units.len(),
+        results.panel.units.len(),
+    );
+    let mut histograms = vec![vec![0u32; n_units]; n_out];
+    let mut failed_count = vec![0u32; n_out];
+    for run in &runs {
+        for o in 0..n_out {
+            if run.ranks[o] > 0 {
+                histograms[o][run.ranks[o] as usize - 1] += 1;
+            }
+            failed_count[o] += u32::from(run.failed[o]);
+        }
+    }
+    Ok(Partial {
+        fingerprint: fingerprint(results, settings),
+        shard: shard.k,
+        shards: shard.n,
+        histograms,
+        failed: failed_count,
+    })
+}
+
+/// Merges the partial results of every shard of one analysis into its result, exactly as a
+/// single run gives it. A missing or duplicated shard, or a shard of another analysis, is
+/// refused.
+pub fn merge(
+    results: &Results,
+    settings: &Uncertainty,
+    partials: &[Partial],
+) -> Result<MonteCarlo, UncertaintyError> {
+    check_settings(settings)?;
+    let expected = fingerprint(results, settings);
+    let Some(first) = partials.first() else {
+        return Err(UncertaintyError::Shards("no shard given".into()));
+    };
+    let n = first.shards;
+    let mut seen = vec![false; n];
+    for p in partials {
+        if p.fingerprint != expected {
+            return Err(UncertaintyError::Shards(format!(
+                "shard {}/{} was run on another spec, other data or other settings than these",
+                p.shard, p.shards
+            )));
+        }
+        if p.shards != n || p.shard == 0 || p.shard > n {
+            return Err(UncertaintyError::Shards(format!(
+                "shard {}/{} does not belong to a run in {n} shards",
+                p.shard, p.shards
+            )));
+        }
+        if std::mem::replace(&mut seen[p.shard - 1], true) {
+            return Err(UncertaintyError::Shards(format!(
+                "shard {}/{n} is given twice",
+                p.shard
+            )));
+        }
+    }
+    let missing: Vec<String> = (1..=n)
+        .filter(|k| !seen[k - 1])
+        .map(|k| format!("{k}/{n}"))
+        .collect();
+    if !missing.is_empty() {
+        return Err(UncertaintyError::Shards(format!(
+            "shard(s) {} missing",
+            missing.join(", ")
+        )));
+    }
+    let mut total = first.clone();
+    for p in &partials[1..] {
+        for (h, ph) in total.histograms.iter_mut().zip(&p.histograms) {
+            for (a, b) in h.iter_mut().zip(ph) {
+                *a += b;
+            }
+        }
+        for (a, b) in total.failed.iter_mut().zip(&p.failed) {
+            *a += b;
+        }
+    }
+    summarise(results, settings, &total)
+}
+
+/// The rank statistics of every region and year from the counts of every replication.
+fn summarise(
+    results: &Results,
+    settings: &Uncertainty,
+    all: &Partial,
+) -> Result<MonteCarlo, UncertaintyError> {
+    let model = Model::new(results);
+    let factors = factors(settings, &model, results)?;
+    let nominal = nominal_ranks(results);
     let panel = &results.panel;
     let n_units = panel.units.len();
     let mut ranks = Vec::new();
@@ -275,13 +437,12 @@ pub fn monte_carlo(
             continue;
         }
         let (y, u) = (o / n_units, o % n_units);
-        let mut got: Vec<f64> = runs
+        // The ranks in ascending order, as the counts give them.
+        let got: Vec<f64> = all.histograms[o]
             .iter()
-            .map(|r| r.ranks[o])
-            .filter(|&r| r > 0)
-            .map(f64::from)
+            .enumerate()
+            .flat_map(|(r, &count)| std::iter::repeat_n(f64::from(r as u32 + 1), count as usize))
             .collect();
-        got.sort_by(f64::total_cmp);
         let shift = if got.is_empty() {
             0.0
         } else {
@@ -303,7 +464,7 @@ pub fn monte_carlo(
             p95: q(0.95),
             mean_abs_shift: shift,
             ranked: got.len(),
-            failed: runs.iter().filter(|r| r.failed[o]).count(),
+            failed: all.failed[o] as usize,
         });
     }
     Ok(MonteCarlo {

@@ -443,3 +443,68 @@ fn command_line_alternatives_take_parameters() {
         assert!(err.contains(message), "{bad}: {err}");
     }
 }
+
+/// Four shards merged give a single run's outputs byte for byte; a missing shard, one given
+/// twice, or shards of other settings are refused, and nothing is written.
+#[test]
+fn shards_merge_into_a_single_run() {
+    let out = scratch("unc-shards");
+    let run = |extra: &[&str], dir: &str| {
+        let dir = out.join(dir);
+        let mut args = vec!["uncertainty", "--replications", "57", "--quiet"];
+        args.extend_from_slice(&KZ);
+        args.extend(["--out", dir.to_str().unwrap()]);
+        args.extend_from_slice(extra);
+        let o = cwi(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    run(&[], "single");
+    let mut shards = Vec::new();
+    for k in 1..=4 {
+        let shard = format!("{k}/4");
+        run(&["--shard", &shard], &format!("s{k}"));
+        shards.push(
+            out.join(format!("s{k}/uncertainty/shard-{k}-of-4.json"))
+                .to_str()
+                .unwrap()
+                .to_string(),
+        );
+    }
+    let merge = |shards: &[&str], replications: &str, dir: &str| {
+        let dir = out.join(dir);
+        let mut args = vec!["merge", "--replications", replications, "--quiet"];
+        args.extend_from_slice(&KZ);
+        args.extend(["--out", dir.to_str().unwrap(), "--shards"]);
+        args.extend_from_slice(shards);
+        cwi(&args)
+    };
+    let all: Vec<&str> = shards.iter().map(String::as_str).collect();
+    let o = merge(&all, "57", "merged");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for file in [
+        "uncertainty/ranks.csv",
+        "uncertainty/uncertainty.json",
+        "charts/rank-intervals-2024.svg",
+    ] {
+        assert_eq!(
+            fs::read(out.join("single").join(file)).unwrap(),
+            fs::read(out.join("merged").join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    for (shards, replications, message) in [
+        (vec![all[0], all[1], all[2]], "57", "shard(s) 4/4 missing"),
+        (
+            vec![all[0], all[1], all[1], all[2], all[3]],
+            "57",
+            "shard 2/4 is given twice",
+        ),
+        (all.clone(), "58", "other settings"),
+    ] {
+        let o = merge(&shards, replications, "refused");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{err}");
+        assert!(err.contains(message), "{err}");
+        assert!(!out.join("refused").exists());
+    }
+}
