@@ -8,6 +8,7 @@ mod error;
 mod explain;
 mod import;
 mod inputs;
+mod merge;
 mod progress;
 mod report;
 mod schema;
@@ -47,7 +48,7 @@ enum Command {
     Uncertainty(uncertainty::Args),
     Sensitivity(sensitivity::Args),
     Import(import::Args),
-    Merge(uncertainty::MergeArgs),
+    Merge(merge::Args),
 }
 
 /// Runs the command line; errors go to stderr with exit status 1.
@@ -61,7 +62,7 @@ pub fn main() -> ExitCode {
         Command::Uncertainty(args) => uncertainty::run(args).map(|()| ExitCode::SUCCESS),
         Command::Sensitivity(args) => sensitivity::run(args).map(|()| ExitCode::SUCCESS),
         Command::Import(args) => import::run(args).map(|()| ExitCode::SUCCESS),
-        Command::Merge(args) => uncertainty::merge(args).map(|()| ExitCode::SUCCESS),
+        Command::Merge(args) => merge::run(args).map(|()| ExitCode::SUCCESS),
         Command::Validate(args) => validate::run(args),
         Command::Compare(args) => compare::run(args),
         Command::Schema(args) => schema::run(args).map(|()| ExitCode::SUCCESS),

@@ -31,6 +31,10 @@ pub struct Args {
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
+    /// Run only shard K of N of the model runs (the design's rows r with r mod N = K - 1) and
+    /// write sensitivity/shard-K-of-N.json, for `cwi merge`.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<cwi::uncertainty::Shard>,
 }
 
 pub fn run(args: Args) -> Result<(), Error> {
@@ -44,17 +48,40 @@ pub fn run(args: Args) -> Result<(), Error> {
     cwi::uncertainty::check_settings(&settings)?;
     let results = args.inputs.compute(spec)?;
     let progress = Progress::new(args.quiet, 0);
+    if let Some(shard) = args.shard {
+        let partial = cwi::uncertainty::sensitivity_shard(&results, &settings, shard, &|| {
+            progress.step("model runs")
+        })?;
+        progress.finish();
+        let mut json = serde_json::to_vec(&partial).expect("a partial result serialises");
+        json.push(b'\n');
+        let name = format!("sensitivity/shard-{}-of-{}.json", shard.k, shard.n);
+        write_atomically(&args.out, &[(name.clone(), json)])?;
+        if !args.quiet {
+            eprintln!("wrote {name} to {}", args.out.display());
+        }
+        return Ok(());
+    }
     let s = sensitivity(&results, &settings, &|| progress.step("model runs"))?;
     progress.finish();
-    let files = sensitivity_files(&s)?;
-    write_atomically(&args.out, &files)?;
-    if !args.quiet {
+    write(&args.out, args.quiet, &s)
+}
+
+/// The sensitivity tables.
+pub(super) fn write(
+    out: &std::path::Path,
+    quiet: bool,
+    s: &cwi::uncertainty::Sensitivity,
+) -> Result<(), Error> {
+    let files = sensitivity_files(s)?;
+    write_atomically(out, &files)?;
+    if !quiet {
         eprintln!(
             "{} base samples, {} runs, {} bootstrap resamples per interval; wrote {}",
             s.samples,
             s.model_runs,
             RESAMPLES,
-            args.out.display()
+            out.display()
         );
     }
     Ok(())

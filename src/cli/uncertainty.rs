@@ -1,6 +1,6 @@
 //! `cwi uncertainty`: how far each rank moves when the uncertain choices vary.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::error::Error;
 use super::progress::Progress;
@@ -9,7 +9,7 @@ use cwi::output::{language, write_atomically};
 use cwi::report::year_position;
 use cwi::spec::Weighting;
 use cwi::spec::{MethodArg, Uncertainty};
-use cwi::uncertainty::{Partial, Shard, merge as merge_shards, monte_carlo, monte_carlo_shard};
+use cwi::uncertainty::{Shard, monte_carlo, monte_carlo_shard};
 
 /// Monte Carlo uncertainty analysis of the ranks.
 ///
@@ -49,18 +49,6 @@ pub struct Args {
     /// to combine into the outputs of a single run.
     #[arg(long, value_name = "K/N")]
     shard: Option<Shard>,
-}
-
-/// `cwi merge`: the shards of `cwi uncertainty --shard K/N`, every one of them, combined into
-/// the outputs of a single run, byte for byte. Give the same spec, data and options as the
-/// shards were run with; shards of another run, a missing shard or one given twice are refused.
-#[derive(Debug, clap::Args)]
-pub struct MergeArgs {
-    #[command(flatten)]
-    args: Args,
-    /// The shards' files (uncertainty/shard-K-of-N.json).
-    #[arg(long, value_name = "FILE", num_args = 1.., required = true)]
-    shards: Vec<PathBuf>,
 }
 
 /// Options that override the spec's [uncertainty] table (shared with `cwi sensitivity`).
@@ -203,44 +191,28 @@ pub fn run(args: Args) -> Result<(), Error> {
     let progress = Progress::new(args.quiet, settings.replications as u64);
     let mc = monte_carlo(&results, &settings, &|| progress.step("replications"))?;
     progress.finish();
-    write(&args, &results, &mc, &lang)
+    write(&args.out, args.year, args.quiet, &results, &mc, &lang)
 }
 
-pub fn merge(m: MergeArgs) -> Result<(), Error> {
-    let (settings, results) = prepare(&m.args)?;
-    let lang = language(&results, m.args.lang.as_deref())?;
-    let mut partials = Vec::new();
-    for file in &m.shards {
-        let text = std::fs::read(file)
-            .map_err(|e| Error::Arguments(format!("cannot read shard {}: {e}", file.display())))?;
-        partials.push(serde_json::from_slice::<Partial>(&text).map_err(|e| {
-            Error::Arguments(format!(
-                "{} is not a shard of cwi uncertainty: {e}",
-                file.display()
-            ))
-        })?);
-    }
-    let mc = merge_shards(&results, &settings, &partials)?;
-    write(&m.args, &results, &mc, &lang)
-}
-
-/// The outputs of an analysis: the rank table, the JSON and the chart.
-fn write(
-    args: &Args,
+/// The outputs of an analysis: the rank table, the JSON and the chart of `year`.
+pub(super) fn write(
+    out: &Path,
+    year: Option<i32>,
+    quiet: bool,
     results: &cwi::pipeline::Results,
     mc: &cwi::uncertainty::MonteCarlo,
     lang: &str,
 ) -> Result<(), Error> {
-    let year = year_position(&results.panel, args.year)?;
+    let year = year_position(&results.panel, year)?;
     let files = uncertainty_files(results, mc, year, lang)?;
-    write_atomically(&args.out, &files)?;
-    if !args.quiet {
+    write_atomically(out, &files)?;
+    if !quiet {
         eprintln!(
             "{} replications over {:?}; wrote {} file(s) to {}",
             mc.replications,
             mc.factors,
             files.len(),
-            args.out.display()
+            out.display()
         );
     }
     Ok(())

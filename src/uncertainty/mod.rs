@@ -269,6 +269,8 @@ impl std::str::FromStr for Shard {
 /// the region-year failed. Partials of every shard merge into exactly the single run's result.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Partial {
+    /// `uncertainty`.
+    pub analysis: String,
     /// The spec, the data and the settings the shard ran on: shards of another run are refused.
     pub fingerprint: String,
     pub shard: usize,
@@ -353,6 +355,7 @@ pub fn monte_carlo_shard(
         }
     }
     Ok(Partial {
+        analysis: "uncertainty".into(),
         fingerprint: fingerprint(results, settings),
         shard: shard.k,
         shards: shard.n,
@@ -370,42 +373,12 @@ pub fn merge(
     partials: &[Partial],
 ) -> Result<MonteCarlo, UncertaintyError> {
     check_settings(settings)?;
-    let expected = fingerprint(results, settings);
-    let Some(first) = partials.first() else {
-        return Err(UncertaintyError::Shards("no shard given".into()));
-    };
-    let n = first.shards;
-    let mut seen = vec![false; n];
-    for p in partials {
-        if p.fingerprint != expected {
-            return Err(UncertaintyError::Shards(format!(
-                "shard {}/{} was run on another spec, other data or other settings than these",
-                p.shard, p.shards
-            )));
-        }
-        if p.shards != n || p.shard == 0 || p.shard > n {
-            return Err(UncertaintyError::Shards(format!(
-                "shard {}/{} does not belong to a run in {n} shards",
-                p.shard, p.shards
-            )));
-        }
-        if std::mem::replace(&mut seen[p.shard - 1], true) {
-            return Err(UncertaintyError::Shards(format!(
-                "shard {}/{n} is given twice",
-                p.shard
-            )));
-        }
-    }
-    let missing: Vec<String> = (1..=n)
-        .filter(|k| !seen[k - 1])
-        .map(|k| format!("{k}/{n}"))
+    let shards: Vec<(&str, usize, usize)> = partials
+        .iter()
+        .map(|p| (p.fingerprint.as_str(), p.shard, p.shards))
         .collect();
-    if !missing.is_empty() {
-        return Err(UncertaintyError::Shards(format!(
-            "shard(s) {} missing",
-            missing.join(", ")
-        )));
-    }
+    check_shards(&fingerprint(results, settings), &shards)?;
+    let first = &partials[0];
     let mut total = first.clone();
     for p in &partials[1..] {
         for (h, ph) in total.histograms.iter_mut().zip(&p.histograms) {
@@ -418,6 +391,44 @@ pub fn merge(
         }
     }
     summarise(results, settings, &total)
+}
+
+/// Every shard of one run, each once: (fingerprint, shard, shards) of each, against the
+/// fingerprint of this run.
+fn check_shards(expected: &str, partials: &[(&str, usize, usize)]) -> Result<(), UncertaintyError> {
+    let Some(&(_, _, n)) = partials.first() else {
+        return Err(UncertaintyError::Shards("no shard given".into()));
+    };
+    let mut seen = vec![false; n];
+    for &(fingerprint, k, shards) in partials {
+        if fingerprint != expected {
+            return Err(UncertaintyError::Shards(format!(
+                "shard {k}/{shards} was run on another spec, other data or other settings than these"
+            )));
+        }
+        if shards != n || k == 0 || k > n {
+            return Err(UncertaintyError::Shards(format!(
+                "shard {k}/{shards} does not belong to a run in {n} shards"
+            )));
+        }
+        if std::mem::replace(&mut seen[k - 1], true) {
+            return Err(UncertaintyError::Shards(format!(
+                "shard {k}/{n} is given twice"
+            )));
+        }
+    }
+    let missing: Vec<String> = (1..=n)
+        .filter(|k| !seen[k - 1])
+        .map(|k| format!("{k}/{n}"))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(UncertaintyError::Shards(format!(
+            "shard(s) {} missing",
+            missing.join(", ")
+        )))
+    }
 }
 
 /// The rank statistics of every region and year from the counts of every replication.
@@ -507,6 +518,30 @@ pub fn sensitivity(
     settings: &Uncertainty,
     tick: &(dyn Fn() + Sync),
 ) -> Result<Sensitivity, UncertaintyError> {
+    let partial = sensitivity_shard(results, settings, Shard { k: 1, n: 1 }, tick)?;
+    let runs = partial.runs.into_iter().map(|(_, r)| r).collect();
+    sensitivity_indices(results, settings, runs)
+}
+
+/// The model runs of one shard of a sensitivity analysis (rows r of the A, B and AB design
+/// with r mod n = k - 1), with the rank of every region and year in each.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct SensitivityPartial {
+    /// `sensitivity`.
+    pub analysis: String,
+    pub fingerprint: String,
+    pub shard: usize,
+    pub shards: usize,
+    /// (row of the design, ranks [year][unit]).
+    pub runs: Vec<(usize, Vec<u32>)>,
+}
+
+pub fn sensitivity_shard(
+    results: &Results,
+    settings: &Uncertainty,
+    shard: Shard,
+    tick: &(dyn Fn() + Sync),
+) -> Result<SensitivityPartial, UncertaintyError> {
     let model = Model::new(results);
     let factors = factors(settings, &model, results)?;
     if factors.is_empty() {
@@ -515,11 +550,11 @@ pub fn sensitivity(
     let d = factors.len();
     let n = settings.samples;
     let nominal_choice = model.nominal();
-    let nominal = nominal_ranks(results);
     let n_ind = results.panel.indicators.len();
     let (a, b) = sobol::design(n, d, settings.seed as u32);
+    let mine: Vec<usize> = (shard.k - 1..n * (d + 2)).step_by(shard.n).collect();
     // Rows: A, B, then AB_k for each factor k.
-    let runs: Vec<Result<Run, UncertaintyError>> = (0..n * (d + 2))
+    let runs: Vec<Result<(usize, Vec<u32>), UncertaintyError>> = mine
         .into_par_iter()
         .map(|row| {
             let (block, j) = (row / n, row % n);
@@ -535,15 +570,65 @@ pub fn sensitivity(
             let c = choice(&u, &factors, settings, &nominal_choice, n_ind);
             let ranks = model
                 .ranks(&c)
+                .map(|r| (row, r.ranks))
                 .map_err(|e| failed(format!("model run {}", row + 1), &c, results, e));
             tick();
             ranks
         })
         .collect();
-    let runs: Vec<Vec<u32>> = runs
-        .into_iter()
-        .map(|r| r.map(|r| r.ranks))
-        .collect::<Result<_, _>>()?;
+    Ok(SensitivityPartial {
+        analysis: "sensitivity".into(),
+        fingerprint: fingerprint(results, settings),
+        shard: shard.k,
+        shards: shard.n,
+        runs: runs.into_iter().collect::<Result<_, _>>()?,
+    })
+}
+
+/// Merges every shard of one sensitivity analysis into its result, exactly as a single run.
+pub fn merge_sensitivity(
+    results: &Results,
+    settings: &Uncertainty,
+    partials: &[SensitivityPartial],
+) -> Result<Sensitivity, UncertaintyError> {
+    check_settings(settings)?;
+    let shards: Vec<(&str, usize, usize)> = partials
+        .iter()
+        .map(|p| (p.fingerprint.as_str(), p.shard, p.shards))
+        .collect();
+    check_shards(&fingerprint(results, settings), &shards)?;
+    let mut runs: Vec<(usize, Vec<u32>)> = partials.iter().flat_map(|p| p.runs.clone()).collect();
+    runs.sort_by_key(|r| r.0);
+    if runs.iter().enumerate().any(|(k, r)| r.0 != k) {
+        return Err(UncertaintyError::Shards(
+            "the shards' model runs do not add up to the design".into(),
+        ));
+    }
+    sensitivity_indices(
+        results,
+        settings,
+        runs.into_iter().map(|(_, r)| r).collect(),
+    )
+}
+
+/// The indices from every model run's ranks, in the design's row order.
+fn sensitivity_indices(
+    results: &Results,
+    settings: &Uncertainty,
+    runs: Vec<Vec<u32>>,
+) -> Result<Sensitivity, UncertaintyError> {
+    let model = Model::new(results);
+    let factors = factors(settings, &model, results)?;
+    let d = factors.len();
+    let n = settings.samples;
+    if runs.len() != n * (d + 2) {
+        return Err(UncertaintyError::Shards(format!(
+            "{} model runs where the design has {}",
+            runs.len(),
+            n * (d + 2)
+        )));
+    }
+    let nominal = nominal_ranks(results);
     let panel = &results.panel;
     let n_units = panel.units.len();
     let outputs: Vec<usize> = (0..nominal.len()).filter(|&o| nominal[o] > 0).collect();

@@ -508,3 +508,41 @@ fn shards_merge_into_a_single_run() {
         assert!(!out.join("refused").exists());
     }
 }
+
+/// The sensitivity analysis in 3 shards merges into a single run's tables byte for byte.
+#[test]
+fn sensitivity_shards_merge_into_a_single_run() {
+    let out = scratch("sens-shards");
+    let run = |extra: &[&str], dir: &str| {
+        let dir = out.join(dir);
+        let mut args = vec!["sensitivity", "--samples", "16", "--quiet"];
+        args.extend_from_slice(&KZ);
+        args.extend(["--out", dir.to_str().unwrap()]);
+        args.extend_from_slice(extra);
+        let o = cwi(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    run(&[], "single");
+    let mut shards = Vec::new();
+    for k in 1..=3 {
+        run(&["--shard", &format!("{k}/3")], &format!("s{k}"));
+        shards.push(format!(
+            "{}/s{k}/sensitivity/shard-{k}-of-3.json",
+            out.display()
+        ));
+    }
+    let mut args = vec!["merge", "--samples", "16", "--quiet"];
+    args.extend_from_slice(&KZ);
+    let merged = out.join("merged");
+    args.extend(["--out", merged.to_str().unwrap(), "--shards"]);
+    args.extend(shards.iter().map(String::as_str));
+    let o = cwi(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for file in ["sensitivity/indices.csv", "sensitivity/sensitivity.json"] {
+        assert_eq!(
+            fs::read(out.join("single").join(file)).unwrap(),
+            fs::read(merged.join(file)).unwrap(),
+            "{file}"
+        );
+    }
+}
