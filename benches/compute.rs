@@ -23,7 +23,7 @@ fn kz_sample(c: &mut Criterion) {
             let spec = spec::load(&spec_path).unwrap();
             let results = run(spec, &data).unwrap();
             let mut sink = Vec::new();
-            for format in Format::ALL {
+            for format in [Format::Csv, Format::Json] {
                 format
                     .write(&results, "kk", Default::default(), &mut sink)
                     .unwrap();

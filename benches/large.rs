@@ -83,7 +83,8 @@ fn cwi_job(spec: &Path, data: &Path, out: &Path) -> usize {
     let spec = cwi::spec::load(spec).unwrap();
     let results = cwi::pipeline::run(spec, &[data]).unwrap();
     let mut staged = cwi::output::Staged::new(out).unwrap();
-    cwi::output::stage_outputs(&mut staged, &results, "en", Default::default()).unwrap();
+    let formats = cwi::output::Format::defaults(&results);
+    cwi::output::stage_outputs(&mut staged, &results, "en", Default::default(), &formats).unwrap();
     staged.commit().unwrap()
 }
 

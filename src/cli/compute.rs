@@ -28,13 +28,22 @@ pub struct Args {
     /// UTF-8 with BOM, as a Russian-locale Excel expects).
     #[arg(long, value_parser = super::named::<cwi::output::CsvStyle>(), default_value = "standard")]
     csv: cwi::output::CsvStyle,
+    /// Formats of the score table, separated by commas (the manifest is always written).
+    /// Default: csv and json, or parquet alone for a panel of more than 1,000,000 score rows.
+    #[arg(long, value_parser = super::named::<cwi::output::Format>(), value_delimiter = ',', num_args = 1..)]
+    formats: Vec<cwi::output::Format>,
 }
 
 pub fn run(args: Args) -> Result<(), Error> {
     let results = args.inputs.results()?;
     let lang = language(&results, args.lang.as_deref())?;
     let mut staged = Staged::new(&args.out)?;
-    stage_outputs(&mut staged, &results, &lang, args.csv)?;
+    let formats = if args.formats.is_empty() {
+        cwi::output::Format::defaults(&results)
+    } else {
+        args.formats.clone()
+    };
+    stage_outputs(&mut staged, &results, &lang, args.csv, &formats)?;
     let written = staged.commit()?;
     eprintln!(
         "wrote {} file(s) to {}: {} regions, years {:?}, {} nodes",

@@ -36,6 +36,10 @@ pub struct Args {
     /// scores.csv style: standard, or excel (semicolon, decimal comma, UTF-8 with BOM).
     #[arg(long, value_parser = super::named::<CsvStyle>(), default_value = "standard")]
     csv: CsvStyle,
+    /// Formats of the score table, separated by commas (the manifest is always written).
+    /// Default: csv and json, or parquet alone for a panel of more than 1,000,000 score rows.
+    #[arg(long, value_parser = super::named::<cwi::output::Format>(), value_delimiter = ',', num_args = 1..)]
+    formats: Vec<cwi::output::Format>,
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
@@ -58,7 +62,12 @@ pub fn run(args: Args) -> Result<(), Error> {
     let lang = language(&results, args.lang.as_deref())?;
     let ctx = Context::new(&results, &lang, args.year, args.node.as_deref())?;
     let mut staged = Staged::new(&args.out)?;
-    let manifest = stage_outputs(&mut staged, &results, &lang, args.csv)?;
+    let formats = if args.formats.is_empty() {
+        cwi::output::Format::defaults(&results)
+    } else {
+        args.formats.clone()
+    };
+    let manifest = stage_outputs(&mut staged, &results, &lang, args.csv, &formats)?;
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     if args.format.contains(&ReportFormat::Html) {
         progress.step("drawing the charts");

@@ -8,6 +8,7 @@ pub mod analysis;
 mod csv;
 mod json;
 pub mod manifest;
+mod parquet;
 
 use std::fs;
 use std::io::{BufWriter, Write};
@@ -25,15 +26,55 @@ pub enum Format {
     Csv,
     /// `scores.json`: the same rows as an array of objects, with index metadata.
     Json,
+    /// `scores.parquet`: the same rows with typed columns.
+    Parquet,
 }
 
-impl Format {
-    pub const ALL: [Format; 2] = [Format::Csv, Format::Json];
+impl crate::named::Named for Format {
+    const ALL: &'static [Self] = &[Format::Csv, Format::Json, Format::Parquet];
 
+    fn name(&self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Parquet => "parquet",
+        }
+    }
+
+    fn about(&self) -> &'static str {
+        match self {
+            Format::Csv => "scores.csv: one row per year, region and node",
+            Format::Json => "scores.json: the same rows as JSON objects, with index metadata",
+            Format::Parquet => {
+                "scores.parquet: the same rows with typed columns, for polars, DuckDB, Spark, pandas"
+            }
+        }
+    }
+}
+
+/// Score rows above which the score table is written only as Parquet unless formats are asked
+/// for: a panel of millions of rows must not write gigabytes of text nobody asked for.
+pub const LARGE: usize = 1_000_000;
+
+impl Format {
     pub fn file_name(self) -> &'static str {
         match self {
             Format::Csv => "scores.csv",
             Format::Json => "scores.json",
+            Format::Parquet => "scores.parquet",
+        }
+    }
+
+    /// The formats written when none are asked for: CSV and JSON, or Parquet alone for a
+    /// panel of more than `LARGE` score rows.
+    pub fn defaults(results: &Results) -> Vec<Format> {
+        let rows = results.panel.years.len()
+            * results.panel.units.len()
+            * results.spec.framework.nodes.len();
+        if rows > LARGE {
+            vec![Format::Parquet]
+        } else {
+            vec![Format::Csv, Format::Json]
         }
     }
 
@@ -48,6 +89,7 @@ impl Format {
         match self {
             Format::Csv => csv::write(results, lang, style, out),
             Format::Json => json::write(results, lang, out),
+            Format::Parquet => parquet::write(results, lang, out),
         }
     }
 }
@@ -227,22 +269,25 @@ impl crate::named::Named for CsvStyle {
     }
 }
 
-/// The names of the files `stage_outputs` writes.
-pub const OUTPUTS: [&str; 3] = ["scores.csv", "scores.json", "manifest.json"];
-
-/// Stages the score table in every format and the manifest; returns the manifest's text.
+/// Stages the score table in each of `formats` and the manifest; returns the manifest's text.
 pub fn stage_outputs(
     staged: &mut Staged,
     results: &Results,
     lang: &str,
     style: CsvStyle,
+    formats: &[Format],
 ) -> Result<String, OutputError> {
-    for format in Format::ALL {
+    for &format in formats {
         staged.write(format.file_name(), |out| {
             format.write(results, lang, style, out)
         })?;
     }
-    let manifest = manifest::render(results, lang, &OUTPUTS)?;
+    let outputs: Vec<&str> = formats
+        .iter()
+        .map(|f| f.file_name())
+        .chain(["manifest.json"])
+        .collect();
+    let manifest = manifest::render(results, lang, &outputs)?;
     staged.write("manifest.json", |out| out.write_all(&manifest))?;
     Ok(String::from_utf8_lossy(&manifest).into_owned())
 }

@@ -178,3 +178,47 @@ fn a_row_with_fewer_fields_than_the_header_is_refused_at_its_line() {
         "{out}"
     );
 }
+
+/// The score table as Parquet: typed columns (integer year, level and rank, float score) with
+/// the same rows and values as scores.csv; only the formats asked for are written, and the
+/// manifest lists them.
+#[test]
+fn scores_as_parquet_have_typed_columns_and_the_csv_values() {
+    use polars::prelude::*;
+    let dir = scratch("exports-parquet");
+    let o = cwi(&[
+        "compute",
+        "--spec",
+        "tests/fixtures/tiny.toml",
+        "--data",
+        "tests/fixtures/tiny.csv",
+        "--out",
+        dir.to_str().unwrap(),
+        "--formats",
+        "parquet,csv",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!dir.join("scores.json").exists());
+    let manifest = fs::read_to_string(dir.join("manifest.json")).unwrap();
+    assert!(manifest.contains("\"scores.parquet\"") && !manifest.contains("\"scores.json\""));
+    let file = std::fs::File::open(dir.join("scores.parquet")).unwrap();
+    let frame = ParquetReader::new(file).finish().unwrap();
+    let dtype = |c: &str| frame.column(c).unwrap().dtype().clone();
+    assert_eq!(dtype("year"), DataType::Int32);
+    assert_eq!(dtype("level"), DataType::UInt32);
+    assert_eq!(dtype("rank"), DataType::UInt32);
+    assert_eq!(dtype("score"), DataType::Float64);
+    assert_eq!(dtype("region_code"), DataType::String);
+    let csv = fs::read_to_string(dir.join("scores.csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(frame.height(), lines.len());
+    let score = frame.column("score").unwrap().f64().unwrap().clone();
+    let rank = frame.column("rank").unwrap().u32().unwrap().clone();
+    let node = frame.column("node_id").unwrap().str().unwrap().clone();
+    for (k, line) in lines.iter().enumerate() {
+        let f: Vec<&str> = line.split(',').collect();
+        assert_eq!(node.get(k), Some(f[3]));
+        assert_eq!(score.get(k), f[7].parse::<f64>().ok(), "row {k}");
+        assert_eq!(rank.get(k), f[8].parse::<u32>().ok(), "row {k}");
+    }
+}
