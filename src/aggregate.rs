@@ -106,24 +106,15 @@ pub fn group(
     rows: &[Option<f64>],
 ) -> Vec<Result<Option<f64>, (usize, f64)>> {
     let rows = rows.chunks(weights.len().max(1));
-    match aggregation {
-        Aggregation::RankMean | Aggregation::Copeland => {
-            let rows: Vec<&[Option<f64>]> = rows.collect();
-            across_regions(aggregation == Aggregation::Copeland, weights, &rows)
-                .into_iter()
-                .map(Ok)
-                .collect()
-        }
-        Aggregation::Arithmetic
-        | Aggregation::Geometric
-        | Aggregation::ShiftedGeometric { .. }
-        | Aggregation::Harmonic
-        | Aggregation::Power { .. }
-        | Aggregation::Minimum
-        | Aggregation::Sum
-        | Aggregation::Mpi => rows
-            .map(|row| combine(aggregation, rule, weights, row))
-            .collect(),
+    if aggregation.across_regions() {
+        let rows: Vec<&[Option<f64>]> = rows.collect();
+        across_regions(aggregation == Aggregation::Copeland, weights, &rows)
+            .into_iter()
+            .map(Ok)
+            .collect()
+    } else {
+        rows.map(|row| combine(aggregation, rule, weights, row))
+            .collect()
     }
 }
 

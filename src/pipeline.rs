@@ -38,11 +38,6 @@ pub struct Results {
 }
 
 impl Results {
-    /// The values that were normalised: treated if the spec treats, else as loaded.
-    pub fn values(&self) -> &Panel {
-        self.treated.as_ref().unwrap_or(&self.panel)
-    }
-
     pub fn rank(&self, node: usize, year: usize, unit: usize) -> Option<u32> {
         let (n_years, n_units) = (self.panel.years.len(), self.panel.units.len());
         self.ranks[(node * n_years + year) * n_units + unit]

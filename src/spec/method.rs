@@ -424,40 +424,6 @@ pub const CARRY_YEARS: u32 = 1;
 pub const JRC_POINTS: u32 = 5;
 pub const WINSORISE_POINTS: u32 = 1;
 
-impl ImputeKind {
-    /// The method with its parameters at their defaults.
-    pub fn with_defaults(self) -> Impute {
-        match self {
-            ImputeKind::None => Impute::None,
-            ImputeKind::Mean => Impute::Mean,
-            ImputeKind::Median => Impute::Median,
-            ImputeKind::GroupMean => Impute::GroupMean,
-            ImputeKind::GroupMedian => Impute::GroupMedian,
-            ImputeKind::Interpolate => Impute::Interpolate,
-            ImputeKind::Carry => Impute::Carry { years: CARRY_YEARS },
-        }
-    }
-}
-
-impl TreatmentKind {
-    /// The method with its parameters at their defaults.
-    pub fn with_defaults(self) -> Treatment {
-        match self {
-            TreatmentKind::None => Treatment::None,
-            TreatmentKind::Jrc => Treatment::Jrc {
-                points: JRC_POINTS,
-                log: LogForm::CoinTool,
-                rule: OutlierRule::default(),
-            },
-            TreatmentKind::Winsorise => Treatment::Winsorise {
-                points: WINSORISE_POINTS,
-            },
-            TreatmentKind::Log => Treatment::Log,
-            TreatmentKind::Sqrt => Treatment::Sqrt,
-        }
-    }
-}
-
 impl Impute {
     pub fn kind(&self) -> ImputeKind {
         match self {

@@ -305,9 +305,26 @@ pub fn monte_carlo(
     settings: &Uncertainty,
     tick: &(dyn Fn() + Sync),
 ) -> Result<MonteCarlo, UncertaintyError> {
+    let prepared = prepare(results, settings)?;
     let all = Shard { k: 1, n: 1 };
-    let partial = monte_carlo_shard(results, settings, all, tick)?;
-    summarise(results, settings, &partial)
+    let partial = replications(results, settings, &prepared, all, tick)?;
+    summarise(results, settings, &prepared.factors, &partial)
+}
+
+/// The index prepared for repeated evaluation, and the factors the settings make vary (the
+/// settings checked once).
+struct Prepared<'a> {
+    model: Model<'a>,
+    factors: Vec<Factor>,
+}
+
+fn prepare<'a>(
+    results: &'a Results,
+    settings: &Uncertainty,
+) -> Result<Prepared<'a>, UncertaintyError> {
+    let model = Model::new(results);
+    let factors = factors(settings, &model, results)?;
+    Ok(Prepared { model, factors })
 }
 
 /// The replications of one shard, as a partial result.
@@ -317,8 +334,18 @@ pub fn monte_carlo_shard(
     shard: Shard,
     tick: &(dyn Fn() + Sync),
 ) -> Result<Partial, UncertaintyError> {
-    let model = Model::new(results);
-    let factors = factors(settings, &model, results)?;
+    let prepared = prepare(results, settings)?;
+    replications(results, settings, &prepared, shard, tick)
+}
+
+fn replications(
+    results: &Results,
+    settings: &Uncertainty,
+    prepared: &Prepared,
+    shard: Shard,
+    tick: &(dyn Fn() + Sync),
+) -> Result<Partial, UncertaintyError> {
+    let (model, factors) = (&prepared.model, &prepared.factors);
     let nominal_choice = model.nominal();
     let n_ind = results.panel.indicators.len();
     let mine: Vec<usize> = (shard.k - 1..settings.replications)
@@ -390,7 +417,8 @@ pub fn merge(
             *a += b;
         }
     }
-    summarise(results, settings, &total)
+    let prepared = prepare(results, settings)?;
+    summarise(results, settings, &prepared.factors, &total)
 }
 
 /// Every shard of one run, each once: (fingerprint, shard, shards) of each, against the
@@ -435,10 +463,9 @@ fn check_shards(expected: &str, partials: &[(&str, usize, usize)]) -> Result<(),
 fn summarise(
     results: &Results,
     settings: &Uncertainty,
+    factors: &[Factor],
     all: &Partial,
 ) -> Result<MonteCarlo, UncertaintyError> {
-    let model = Model::new(results);
-    let factors = factors(settings, &model, results)?;
     let nominal = nominal_ranks(results);
     let panel = &results.panel;
     let n_units = panel.units.len();
@@ -482,7 +509,7 @@ fn summarise(
         replications: settings.replications,
         seed: settings.seed,
         rng: RNG,
-        factors,
+        factors: factors.to_vec(),
         settings: settings.clone(),
         ranks,
     })
@@ -518,9 +545,10 @@ pub fn sensitivity(
     settings: &Uncertainty,
     tick: &(dyn Fn() + Sync),
 ) -> Result<Sensitivity, UncertaintyError> {
-    let partial = sensitivity_shard(results, settings, Shard { k: 1, n: 1 }, tick)?;
+    let prepared = prepare(results, settings)?;
+    let partial = design_runs(results, settings, &prepared, Shard { k: 1, n: 1 }, tick)?;
     let runs = partial.runs.into_iter().map(|(_, r)| r).collect();
-    sensitivity_indices(results, settings, runs)
+    sensitivity_indices(results, settings, &prepared.factors, runs)
 }
 
 /// The model runs of one shard of a sensitivity analysis (rows r of the A, B and AB design
@@ -542,8 +570,18 @@ pub fn sensitivity_shard(
     shard: Shard,
     tick: &(dyn Fn() + Sync),
 ) -> Result<SensitivityPartial, UncertaintyError> {
-    let model = Model::new(results);
-    let factors = factors(settings, &model, results)?;
+    let prepared = prepare(results, settings)?;
+    design_runs(results, settings, &prepared, shard, tick)
+}
+
+fn design_runs(
+    results: &Results,
+    settings: &Uncertainty,
+    prepared: &Prepared,
+    shard: Shard,
+    tick: &(dyn Fn() + Sync),
+) -> Result<SensitivityPartial, UncertaintyError> {
+    let (model, factors) = (&prepared.model, &prepared.factors);
     if factors.is_empty() {
         return Err(UncertaintyError::NoFactors);
     }
@@ -604,9 +642,11 @@ pub fn merge_sensitivity(
             "the shards' model runs do not add up to the design".into(),
         ));
     }
+    let prepared = prepare(results, settings)?;
     sensitivity_indices(
         results,
         settings,
+        &prepared.factors,
         runs.into_iter().map(|(_, r)| r).collect(),
     )
 }
@@ -615,10 +655,9 @@ pub fn merge_sensitivity(
 fn sensitivity_indices(
     results: &Results,
     settings: &Uncertainty,
+    factors: &[Factor],
     runs: Vec<Vec<u32>>,
 ) -> Result<Sensitivity, UncertaintyError> {
-    let model = Model::new(results);
-    let factors = factors(settings, &model, results)?;
     let d = factors.len();
     let n = settings.samples;
     if runs.len() != n * (d + 2) {
@@ -684,7 +723,7 @@ fn sensitivity_indices(
         samples: n,
         model_runs: n * (d + 2),
         seed: settings.seed,
-        factors,
+        factors: factors.to_vec(),
         settings: settings.clone(),
         rows: rows.into_iter().flatten().collect(),
     })
