@@ -1,14 +1,20 @@
 //! A large synthetic panel: 3,000 regions x 200 indicators x 20 years (12 million rows of long
-//! CSV), made by a seeded generator on first run into target/bench-data/. Compares what polars
-//! alone takes to read the file with cwi's whole job: load (with every check) + compute +
-//! write all outputs.
+//! CSV, 275 MB), made by a seeded generator on first run into target/bench-data/, with the same
+//! panel as Parquet. Measured side by side in one run:
+//!
+//! - polars alone reading the CSV, and cwi's whole job on it (load with every check, compute,
+//!   write the outputs) writing Parquet (the default at this size) and writing CSV;
+//! - polars alone reading the Parquet file, and cwi's whole job on it writing Parquet.
 //!
 //!     cargo bench --bench large
+//!
+//! Peak memory is not measured by criterion: see docs/performance.md for the command.
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use cwi::output::Format;
 use polars::prelude::*;
 
 const REGIONS: usize = 3000;
@@ -32,6 +38,7 @@ pub fn large_panel() -> (PathBuf, PathBuf) {
     if spec.exists() && data.exists() {
         return (spec, data);
     }
+    let _ = std::fs::remove_file(dir.join("large.parquet"));
     std::fs::create_dir_all(&dir).unwrap();
     let mut s = String::from(
         "[index]\nid = \"large\"\nversion = \"1\"\nlanguages = [\"en\"]\nscale = [0, 100]\nname = { en = \"Large synthetic index\" }\n\n[units]\nfrom_data = true\n\n[defaults]\npooling = \"each-year\"\nnormalisation = { method = \"min-max\" }\naggregation = { method = \"arithmetic\" }\nmissing = { min_share = 0.5 }\n\n",
@@ -70,6 +77,25 @@ pub fn large_panel() -> (PathBuf, PathBuf) {
     (spec, data)
 }
 
+/// The same panel as Parquet (typed: text region and indicator, integer year, float value),
+/// written once from the CSV.
+pub fn large_parquet(csv: &Path) -> PathBuf {
+    let path = csv.with_extension("parquet");
+    if !path.exists() {
+        let mut frame = polars_read(csv);
+        ParquetWriter::new(std::fs::File::create(&path).unwrap())
+            .finish(&mut frame)
+            .unwrap();
+    }
+    path
+}
+
+fn polars_read_parquet(data: &Path) -> DataFrame {
+    ParquetReader::new(std::fs::File::open(data).unwrap())
+        .finish()
+        .unwrap()
+}
+
 fn polars_read(data: &Path) -> DataFrame {
     CsvReadOptions::default()
         .with_has_header(true)
@@ -79,11 +105,12 @@ fn polars_read(data: &Path) -> DataFrame {
         .unwrap()
 }
 
-fn cwi_job(spec: &Path, data: &Path, out: &Path) -> usize {
+/// `cwi compute` as the command runs it: `formats` `None` for the defaults.
+fn cwi_job(spec: &Path, data: &Path, out: &Path, formats: Option<&[Format]>) -> usize {
     let spec = cwi::spec::load(spec).unwrap();
     let results = cwi::pipeline::run(spec, &[data]).unwrap();
     let mut staged = cwi::output::Staged::new(out).unwrap();
-    let formats = cwi::output::Format::defaults(&results);
+    let formats = formats.map_or_else(|| Format::defaults(&results), <[Format]>::to_vec);
     cwi::output::stage_outputs(&mut staged, &results, "en", Default::default(), &formats).unwrap();
     staged.commit().unwrap()
 }
@@ -93,11 +120,21 @@ fn large(c: &mut Criterion) {
     let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data/out");
     let mut group = c.benchmark_group("large panel 3000 x 200 x 20");
     group.sample_size(10);
-    group.bench_function("polars read only", |b| {
+    let parquet = large_parquet(&data);
+    group.bench_function("polars read CSV", |b| {
         b.iter(|| polars_read(&data).height())
     });
-    group.bench_function("cwi load + compute + write", |b| {
-        b.iter(|| cwi_job(&spec, &data, &out))
+    group.bench_function("cwi CSV in, Parquet out (default)", |b| {
+        b.iter(|| cwi_job(&spec, &data, &out, None))
+    });
+    group.bench_function("cwi CSV in, CSV out", |b| {
+        b.iter(|| cwi_job(&spec, &data, &out, Some(&[Format::Csv])))
+    });
+    group.bench_function("polars read Parquet", |b| {
+        b.iter(|| polars_read_parquet(&parquet).height())
+    });
+    group.bench_function("cwi Parquet in, Parquet out", |b| {
+        b.iter(|| cwi_job(&spec, &parquet, &out, None))
     });
     group.finish();
 }

@@ -28,6 +28,7 @@ pub mod recipe;
 pub mod report;
 pub mod spec;
 pub mod stats;
+pub mod timing;
 pub mod treat;
 pub mod uncertainty;
 pub mod units;

@@ -77,11 +77,23 @@ pub fn compute_on(
     };
     let recipe = Recipe::of(&spec);
     let computed = stages(&spec.framework, &recipe, &panel)?;
+    crate::timing::mark("stages");
     let (n_years, n_units) = (panel.years.len(), panel.units.len());
-    let mut ranks = Vec::with_capacity(spec.framework.nodes.len() * n_years * n_units);
-    for node in 0..spec.framework.nodes.len() {
-        ranks.extend(rank_node(&computed.scores, node, n_years, n_units));
-    }
+    // Nodes are ranked in parallel; each node's ranks go in their place, whatever the order
+    // the threads finish in.
+    // (A small panel is ranked on this thread: starting threads would cost more.)
+    let ranks: Vec<Option<u32>> = {
+        use rayon::prelude::*;
+        let nodes = 0..spec.framework.nodes.len();
+        let one = |node| rank_node(&computed.scores, node, n_years, n_units);
+        let per_node: Vec<Vec<Option<u32>>> = if nodes.len() * n_years * n_units < 1 << 16 {
+            nodes.map(one).collect()
+        } else {
+            nodes.into_par_iter().map(one).collect()
+        };
+        per_node.concat()
+    };
+    crate::timing::mark("ranks");
     Ok(Results {
         spec,
         panel,

@@ -45,6 +45,7 @@ pub fn run(args: Args) -> Result<(), Error> {
     };
     stage_outputs(&mut staged, &results, &lang, args.csv, &formats)?;
     let written = staged.commit()?;
+    cwi::timing::mark("commit");
     eprintln!(
         "wrote {} file(s) to {}: {} regions, years {:?}, {} nodes",
         written,

@@ -26,6 +26,7 @@ impl Inputs {
     /// The validated spec; its warnings go to stderr.
     pub fn spec(&self) -> Result<Spec, Error> {
         let spec = spec::load(&self.spec)?;
+        cwi::timing::mark("spec");
         for warning in &spec.warnings {
             eprintln!("{warning}");
         }

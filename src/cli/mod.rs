@@ -53,6 +53,7 @@ enum Command {
 
 /// Runs the command line; errors go to stderr with exit status 1.
 pub fn main() -> ExitCode {
+    cwi::timing::mark("start");
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Compute(args) => compute::run(args).map(|()| ExitCode::SUCCESS),

@@ -3,7 +3,7 @@
 
 use super::checks::spec_level_checks;
 use super::derived::derive;
-use super::read::{Gathered, Record};
+use super::read::{Gathered, Sampling};
 use super::*;
 
 /// Matches regions and indicators, checks duplicates, valid ranges, coverage and years, and
@@ -126,6 +126,12 @@ pub(super) fn build_panel(
             NodeKind::Group { .. } => false,
         })
         .collect();
+    // The raw column a formula reads, per indicator name as spelled in the files.
+    let raw_key: Vec<Option<String>> = gathered
+        .indicators
+        .iter()
+        .map(|name| Some(match_key(name)).filter(|k| raw_columns.contains_key(k)))
+        .collect();
     // The first record (index + 1) given for each cell, to find duplicates.
     let (n_units, n_ind) = (panel.units.len(), panel.indicators.len());
     let mut seen: Vec<u32> = vec![0; panel.years.len() * n_units * n_ind];
@@ -183,10 +189,14 @@ pub(super) fn build_panel(
         // indicator whose formula reads its own column takes its value from the formula only.
         let name = &gathered.indicators[r.indicator as usize];
         let to_panel = indicator_of[r.indicator as usize].filter(|&i| !reads_own[i]);
-        if let Some(values) = raw_columns.get_mut(&match_key(name)) {
+        let value = r.value();
+        if let Some(values) = raw_key[r.indicator as usize]
+            .as_ref()
+            .and_then(|key| raw_columns.get_mut(key))
+        {
             let cell = year * n_units + unit;
             if values[cell].1 == 0 {
-                values[cell] = (r.value, k as u32 + 1);
+                values[cell] = (value, k as u32 + 1);
             } else if to_panel.is_none() {
                 let first = &gathered.records[values[cell].1 as usize - 1];
                 diagnostics.push(
@@ -242,7 +252,7 @@ pub(super) fn build_panel(
         }
         seen[cell] = k as u32 + 1;
         if let (Some(v), NodeKind::Indicator(ind)) = (
-            r.value,
+            value,
             &framework.nodes[framework.indicators[indicator]].kind,
         ) && let Some((lo, hi)) = ind.valid
             && !(lo..=hi).contains(&v)
@@ -260,15 +270,21 @@ pub(super) fn build_panel(
             );
         }
         with_data[indicator] = true;
-        panel.set(year, unit, indicator, r.value);
+        panel.set(year, unit, indicator, value);
+        let sampling = gathered
+            .sampling
+            .get(&(k as u32))
+            .copied()
+            .unwrap_or_default();
         match sampling_error(
-            r,
+            value,
+            sampling,
             &framework.nodes[framework.indicators[indicator]].kind,
             id,
         ) {
             Ok(se) => panel.set_se(year, unit, indicator, se),
             Err((code, message, hint)) => {
-                let field = if r.se.is_some() { "se" } else { "n" };
+                let field = if sampling.se.is_some() { "se" } else { "n" };
                 diagnostics.push(
                     gathered
                         .at_row(code, r.file, r.row as usize, Some(field), message)
@@ -312,11 +328,12 @@ pub(super) fn build_panel(
 /// The standard error of a record's value: given, or from a sample size for a share
 /// (se = sqrt(p (S - p) / n), S = 100 for a percentage, 1 for a proportion).
 pub(super) fn sampling_error(
-    r: &Record,
+    value: Option<f64>,
+    sampling: Sampling,
     kind: &NodeKind,
     id: &str,
 ) -> Result<Option<f64>, number::Refusal> {
-    if let Some(se) = r.se {
+    if let Some(se) = sampling.se {
         if !(se.is_finite() && se >= 0.0) {
             return Err((
                 Code::BadSampleSize,
@@ -326,7 +343,7 @@ pub(super) fn sampling_error(
         }
         return Ok(Some(se));
     }
-    let (Some(n), Some(p)) = (r.n, r.value) else {
+    let (Some(n), Some(p)) = (sampling.n, value) else {
         return Ok(None);
     };
     if !(n.is_finite() && n >= 1.0) {

@@ -72,6 +72,7 @@ pub fn read_sheet(bytes: Vec<u8>, sheet: Option<&str>) -> Result<Table, Refusal>
         }
     }
     Ok(Table {
+        votes: (0, 0),
         columns,
         data: data.into_iter().map(Column::Cells).collect(),
         height: body.len(),

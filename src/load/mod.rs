@@ -34,7 +34,7 @@ pub use number::parse as parse_number;
 
 /// Decodes a text file as loading does (UTF-8 with or without BOM, or Windows-1251 Cyrillic).
 pub fn decode_text(bytes: &[u8]) -> Result<String, (Code, String, String)> {
-    text::decode(bytes, crate::spec::TextEncoding::Auto)
+    text::decode(bytes, crate::spec::TextEncoding::Auto).map(std::borrow::Cow::into_owned)
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -63,7 +63,7 @@ pub struct Sheet {
 
 /// Reads a CSV, Parquet or Excel file (first sheet) as text cells.
 pub fn read_sheet(path: &Path) -> Result<Sheet, Diagnostic> {
-    let (table, _) = read::open(path, crate::spec::TextEncoding::Auto, None).map_err(
+    let (table, _) = read::open(path, crate::spec::TextEncoding::Auto, None, None).map_err(
         |(code, message, hint)| {
             Diagnostic::new(code, path.display().to_string(), message).hint(hint)
         },
@@ -116,7 +116,9 @@ pub fn check(spec: &Spec, paths: &[impl AsRef<Path>]) -> (Option<Panel>, Vec<Dia
             &spec.data,
             &mut gathered,
         ));
+        crate::timing::mark("read file");
     }
     let panel = build_panel(spec, gathered, &mut diagnostics);
+    crate::timing::mark("build panel");
     (panel, diagnostics)
 }

@@ -3,30 +3,69 @@
 
 use super::*;
 
+/// A fast hash for the short names looked up once per cell (FxHash's multiply-rotate; the
+/// keys come from the user's own files, so resistance to crafted collisions is not needed).
+#[derive(Default, Clone, Copy)]
+pub(super) struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let word = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub(super) type Fast = std::hash::BuildHasherDefault<FxHasher>;
+
 /// One value read from a file, keys still as spelled there.
+/// Kept small (32 bytes): a panel of millions of values holds one per cell while loading.
 pub(super) struct Record {
+    /// The value; NaN when the cell is empty (a value read is always finite).
+    value: f64,
     pub(super) region: u32,
     pub(super) year: i32,
     pub(super) indicator: u32,
-    pub(super) value: Option<f64>,
-    /// Sampling error, given directly or as a sample size (column `se` / `n` in long files,
-    /// `<indicator>_se` / `<indicator>_n` in wide ones).
+    pub(super) row: u32,
+    pub(super) file: u16,
+}
+
+impl Record {
+    pub(super) fn value(&self) -> Option<f64> {
+        Some(self.value).filter(|v| !v.is_nan())
+    }
+}
+
+/// Sampling error of a record, given directly or as a sample size (column `se` / `n` in long
+/// files, `<indicator>_se` / `<indicator>_n` in wide ones).
+#[derive(Clone, Copy, Default)]
+pub(super) struct Sampling {
     pub(super) se: Option<f64>,
     pub(super) n: Option<f64>,
-    pub(super) file: u16,
-    pub(super) row: u32,
 }
 
 /// What all files gave, before regions are matched.
 #[derive(Default)]
 pub(super) struct Gathered {
     pub(super) records: Vec<Record>,
+    /// The sampling errors given, by record.
+    pub(super) sampling: HashMap<u32, Sampling>,
     /// Distinct region spellings, with the unit name from `name_column` if any.
     pub(super) regions: Vec<(String, Option<String>)>,
-    pub(super) region_ids: HashMap<String, u32>,
+    pub(super) region_ids: HashMap<String, u32, Fast>,
     /// Distinct indicator names as spelled in the files.
     pub(super) indicators: Vec<String>,
-    pub(super) indicator_ids: HashMap<String, u32>,
+    pub(super) indicator_ids: HashMap<String, u32, Fast>,
     /// Per file read: name, line offset, value column of long files.
     pub(super) files: Vec<FileInfo>,
 }
@@ -40,6 +79,16 @@ pub(super) struct FileInfo {
 }
 
 impl Gathered {
+    fn push(&mut self, record: Record, value: Option<f64>, sampling: Sampling) {
+        if sampling.se.is_some() || sampling.n.is_some() {
+            self.sampling.insert(self.records.len() as u32, sampling);
+        }
+        self.records.push(Record {
+            value: value.unwrap_or(f64::NAN),
+            ..record
+        });
+    }
+
     pub(super) fn region(&mut self, spelling: &str, name: Option<&str>) -> u32 {
         if let Some(&id) = self.region_ids.get(spelling) {
             return id;
@@ -96,7 +145,7 @@ pub(super) fn read_file(
     let refuse = |(code, message, hint): text::Refusal| {
         vec![Diagnostic::new(code, name.clone(), message).hint(hint)]
     };
-    let (table, sha256) = match open(path, layout.encoding, layout.sheet.as_deref()) {
+    let (table, sha256) = match open(path, layout.encoding, layout.sheet.as_deref(), Some(layout)) {
         Ok(t) => t,
         Err(r) => return refuse(r),
     };
@@ -112,34 +161,70 @@ pub(super) fn read_table(
     sha256: String,
 ) -> Vec<Diagnostic> {
     let name = gathered.files[file_no as usize].name.clone();
-    let find = |wanted: &str| {
-        t.columns
-            .iter()
-            .position(|c| c.eq_ignore_ascii_case(wanted))
+    let roles = match table::roles(&t.columns, layout) {
+        Ok(roles) => roles,
+        Err((wanted, role)) => {
+            return vec![Diagnostic::new(Code::MissingColumn, name.clone(), format!("no \"{wanted}\" column (the {role})"))
+                .hint(format!(
+                    "the header has: {}; name the column in the spec's [data] section ({role}_column = \"...\")",
+                    t.columns.join(", ")
+                ))];
+        }
     };
-    let missing_column = |wanted: &str, role: &str| {
-        vec![Diagnostic::new(Code::MissingColumn, name.clone(), format!("no \"{wanted}\" column (the {role})"))
-            .hint(format!(
-                "the header has: {}; name the column in the spec's [data] section ({role}_column = \"...\")",
-                t.columns.join(", ")
-            ))]
-    };
-    let Some(region_col) = find(&layout.region_column) else {
-        return missing_column(&layout.region_column, "region");
-    };
-    let Some(year_col) = find(&layout.year_column) else {
-        return missing_column(&layout.year_column, "year");
-    };
-    let name_col = layout.name_column.as_deref().and_then(find);
-    let long = find(&layout.indicator_column).zip(find(&layout.value_column));
+    let (region_col, year_col, name_col, long) = (roles.region, roles.year, roles.name, roles.long);
+    // A column the layout reads must hold numbers or text (a Parquet list or struct does not).
+    let mut used: Vec<usize> = vec![region_col, year_col];
+    used.extend(name_col);
+    used.extend(long.map(|(i, _)| i));
+    for &c in &roles.values {
+        used.push(c);
+        let (se, n) = table::error_columns(&t.columns, long.is_some(), c);
+        used.extend(se);
+        used.extend(n);
+    }
+    let unreadable: Vec<Diagnostic> = used
+        .iter()
+        .filter_map(|&c| match &t.data[c] {
+            Column::Other(dtype) => {
+                let mut d = Diagnostic::new(
+                    Code::UnreadableFile,
+                    name.clone(),
+                    format!("column \"{}\" holds {dtype}, which is neither numbers nor text", t.columns[c]),
+                )
+                .hint("write the column as numbers (values) or text (keys), or list it in [data] ignore_columns");
+                d.field = Some(t.columns[c].clone());
+                Some(d)
+            }
+            _ => None,
+        })
+        .collect();
+    if !unreadable.is_empty() {
+        return unreadable;
+    }
     let mut problems = Vec::new();
     let first_record = gathered.records.len();
 
     // Keys of every row: unit spelling and year.
     let mut row_keys: Vec<Option<(u32, i32)>> = Vec::with_capacity(t.height);
+    // Rows of one region and year usually follow each other: the previous row's key is
+    // reused when its cells are spelled the same, so names are looked up once per run.
+    let mut previous: Option<(String, String, u32, i32)> = None;
+    let mut regions = t.data[region_col].texts();
+    let mut years = t.data[year_col].texts();
+    let mut names = name_col.map(|c| t.data[c].texts());
     for row in 0..t.height {
-        let region = t.data[region_col].text(row);
+        let region = regions.next().flatten();
         let region = region.as_deref().map(str::trim).unwrap_or("");
+        let year_cell = years.next().flatten();
+        let unit_name = names.as_mut().and_then(|n| n.next().flatten());
+        if name_col.is_none()
+            && let (Some((r, y, region_id, year)), Some(year_text)) = (&previous, &year_cell)
+            && r == region
+            && y == year_text.as_ref()
+        {
+            row_keys.push(Some((*region_id, *year)));
+            continue;
+        }
         if region.is_empty() {
             problems.push(
                 gathered
@@ -155,8 +240,7 @@ pub(super) fn read_table(
             row_keys.push(None);
             continue;
         }
-        let year_text = t.data[year_col].text(row);
-        let year_text = year_text.as_deref().map(str::trim).unwrap_or("");
+        let year_text = year_cell.as_deref().map(str::trim).unwrap_or("");
         let Ok(year) = year_text.parse::<i32>() else {
             problems.push(
                 gathered
@@ -172,37 +256,21 @@ pub(super) fn read_table(
             row_keys.push(None);
             continue;
         };
-        let unit_name = name_col
-            .and_then(|c| t.data[c].text(row))
-            .map(|n| n.trim().to_string());
-        row_keys.push(Some((gathered.region(region, unit_name.as_deref()), year)));
+        let unit_name = unit_name.map(|n| n.trim().to_string());
+        let region_id = gathered.region(region, unit_name.as_deref());
+        row_keys.push(Some((region_id, year)));
+        if let Some(cell) = &year_cell {
+            previous = Some((region.to_string(), cell.to_string(), region_id, year));
+        }
     }
 
     // Columns of sampling errors: `se` and `n` in long files; `<column>_se` and `<column>_n`
     // beside a value column in wide ones.
-    let error_cols = |col: usize| -> (Option<usize>, Option<usize>) {
-        match long {
-            Some(_) => (find("se"), find("n")),
-            None => (
-                find(&format!("{}_se", t.columns[col])),
-                find(&format!("{}_n", t.columns[col])),
-            ),
-        }
-    };
-    let value_cols: Vec<usize> = match long {
-        Some((_, v)) => vec![v],
-        None => {
-            let mut skip: Vec<usize> = vec![region_col, year_col];
-            skip.extend(name_col);
-            skip.extend(layout.ignore_columns.iter().filter_map(|c| find(c)));
-            for c in 0..t.columns.len() {
-                let (se, n) = error_cols(c);
-                skip.extend(se);
-                skip.extend(n);
-            }
-            (0..t.columns.len()).filter(|c| !skip.contains(c)).collect()
-        }
-    };
+    let value_cols = roles.values;
+    let error_cols: HashMap<usize, (Option<usize>, Option<usize>)> = value_cols
+        .iter()
+        .map(|&c| (c, table::error_columns(&t.columns, long.is_some(), c)))
+        .collect();
     // A standard error or sample size cell: a number or empty.
     let error_cell = |col: Option<usize>,
                       row: usize|
@@ -217,9 +285,13 @@ pub(super) fn read_table(
         };
         v.map_err(|e| (c, e))
     };
-    // The file's decimal mark: declared, or decided by the cells that show one.
-    let (mut points, mut commas) = (0, 0);
+    // The file's decimal mark: declared, or decided by the cells that show one (those polars
+    // typed from text included).
+    let (mut points, mut commas) = t.votes;
     for &c in &value_cols {
+        if matches!(t.data[c], Column::Number(_)) {
+            continue;
+        }
         for row in 0..t.height {
             match t.data[c].written(row).map(number::vote) {
                 Some(number::Vote::Point) => points += 1,
@@ -252,19 +324,27 @@ pub(super) fn read_table(
 
     // A value with its standard error and sample size; `Err` names the column refused.
     let read_cell =
-        |row: usize,
-         col: usize|
-         -> Result<(Option<f64>, Option<f64>, Option<f64>), (usize, number::Refusal)> {
-            let (se_col, n_col) = error_cols(col);
+        |row: usize, col: usize| -> Result<(Option<f64>, Sampling), (usize, number::Refusal)> {
+            let (se_col, n_col) = error_cols[&col];
             let se = error_cell(se_col, row)?;
             let n = error_cell(n_col, row)?;
             let v = value(&t.data[col], row).map_err(|e| (col, e))?;
-            Ok((v, se, n))
+            Ok((v, Sampling { se, n }))
         };
     let layout_kind = if let Some((ind_col, val_col)) = long {
+        // The previous row's indicator, reused when spelled the same.
+        let mut previous: Option<(String, u32)> = None;
+        let mut indicators = t.data[ind_col].texts();
+        // Typed values without sampling errors are read in order; others cell by cell.
+        let mut typed = match error_cols[&val_col] {
+            (None, None) => t.data[val_col].numbers(),
+            _ => None,
+        };
+        gathered.records.reserve(t.height);
         for (row, key) in row_keys.iter().enumerate() {
+            let indicator = indicators.next().flatten();
+            let typed_value = typed.as_mut().and_then(|v| v.next());
             let Some((region, year)) = *key else { continue };
-            let indicator = t.data[ind_col].text(row);
             let indicator = indicator.as_deref().map(str::trim).unwrap_or("");
             if indicator.is_empty() {
                 problems.push(
@@ -280,19 +360,33 @@ pub(super) fn read_table(
                 );
                 continue;
             }
-            match read_cell(row, val_col) {
-                Ok((value, se, n)) => {
-                    let indicator = gathered.indicator(indicator);
-                    gathered.records.push(Record {
-                        region,
-                        year,
-                        indicator,
+            let cell = match typed_value {
+                Some(Some(v)) if v.is_finite() => Ok((Some(v), Sampling::default())),
+                Some(None) => Ok((None, Sampling::default())),
+                _ => read_cell(row, val_col),
+            };
+            match cell {
+                Ok((value, sampling)) => {
+                    let indicator = match &previous {
+                        Some((spelling, id)) if spelling == indicator => *id,
+                        _ => {
+                            let id = gathered.indicator(indicator);
+                            previous = Some((indicator.to_string(), id));
+                            id
+                        }
+                    };
+                    gathered.push(
+                        Record {
+                            value: f64::NAN,
+                            region,
+                            year,
+                            indicator,
+                            file: file_no,
+                            row: row as u32,
+                        },
                         value,
-                        se,
-                        n,
-                        file: file_no,
-                        row: row as u32,
-                    });
+                        sampling,
+                    );
                 }
                 Err((c, (code, message, hint))) => problems.push(
                     gathered
@@ -304,21 +398,24 @@ pub(super) fn read_table(
         gathered.files[file_no as usize].value_column = Some(t.columns[val_col].clone());
         Layout::Long
     } else {
+        gathered.records.reserve(t.height * value_cols.len());
         for &col in &value_cols {
             let indicator = gathered.indicator(&t.columns[col]);
             for (row, key) in row_keys.iter().enumerate() {
                 let Some((region, year)) = *key else { continue };
                 match read_cell(row, col) {
-                    Ok((value, se, n)) => gathered.records.push(Record {
-                        region,
-                        year,
-                        indicator,
+                    Ok((value, sampling)) => gathered.push(
+                        Record {
+                            value: f64::NAN,
+                            region,
+                            year,
+                            indicator,
+                            file: file_no,
+                            row: row as u32,
+                        },
                         value,
-                        se,
-                        n,
-                        file: file_no,
-                        row: row as u32,
-                    }),
+                        sampling,
+                    ),
                     Err((c, (code, message, hint))) => problems.push(
                         gathered
                             .at_row(code, file_no, row, Some(&t.columns[c]), message)
@@ -331,6 +428,9 @@ pub(super) fn read_table(
     };
     if !problems.is_empty() {
         gathered.records.truncate(first_record);
+        gathered
+            .sampling
+            .retain(|&k, _| (k as usize) < first_record);
         return problems;
     }
     gathered.files[file_no as usize].data = Some(DataFile {
@@ -342,12 +442,16 @@ pub(super) fn read_table(
     problems
 }
 
+/// Files smaller than this are read on one thread.
+pub(super) const PARALLEL_BYTES: usize = 1 << 22;
+
 /// Reads a data file of any supported format into a table of cells, and the SHA-256 of its
 /// bytes.
 pub(super) fn open(
     path: &Path,
     encoding: crate::spec::TextEncoding,
     sheet: Option<&str>,
+    layout: Option<&DataLayout>,
 ) -> Result<(Table, String), text::Refusal> {
     let bytes = std::fs::read(path).map_err(|e| {
         (
@@ -356,16 +460,33 @@ pub(super) fn open(
             "check the path".to_string(),
         )
     })?;
-    let sha256 = crate::digest::sha256_hex(&bytes);
+    // The file's digest for the manifest is taken while a large file is parsed; a small one
+    // is not worth starting threads for.
+    let digest = || crate::digest::sha256_hex(&bytes);
+    let parsed = || parse(path, bytes.as_slice(), encoding, sheet, layout);
+    let (sha256, table) = if bytes.len() < PARALLEL_BYTES {
+        (digest(), parsed())
+    } else {
+        rayon::join(digest, parsed)
+    };
+    Ok((table?, sha256))
+}
+
+fn parse(
+    path: &Path,
+    bytes: &[u8],
+    encoding: crate::spec::TextEncoding,
+    sheet: Option<&str>,
+    layout: Option<&DataLayout>,
+) -> Result<Table, text::Refusal> {
     let extension = path
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_lowercase)
         .unwrap_or_default();
     let table = match extension.as_str() {
-        "csv" | "txt" | "tsv" => {
-            text::decode(&bytes, encoding).and_then(|t| text::read_csv(&t, extension == "tsv"))
-        }
+        "csv" | "txt" | "tsv" => text::decode(bytes, encoding)
+            .and_then(|t| text::read_csv(&t, extension == "tsv", layout)),
         "parquet" | "pq" => ParquetReader::new(Cursor::new(bytes))
             .finish()
             .and_then(|df| table::from_frame(&df, None))
@@ -376,12 +497,12 @@ pub(super) fn open(
                     "check that the file is a complete Parquet export".into(),
                 )
             }),
-        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => excel::read_sheet(bytes, sheet),
+        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => excel::read_sheet(bytes.to_vec(), sheet),
         other => Err((
             Code::UnreadableFile,
             format!("unsupported file type \".{other}\""),
             "give data as .csv, .tsv, .parquet or .xlsx".into(),
         )),
     }?;
-    Ok((table, sha256))
+    Ok(table)
 }

@@ -11,6 +11,80 @@ pub struct Table {
     pub height: usize,
     /// Data row r (0-based) is on line (or sheet row) `line_offset + r + 1`; `None` for Parquet.
     pub line_offset: Option<usize>,
+    /// Decimal-mark votes (points, commas) of the value cells that polars typed from text: the
+    /// file's mark is decided from every written cell, typed or not.
+    pub votes: (usize, usize),
+}
+
+/// Where the columns the layout names are (names compared ignoring ASCII case).
+pub struct Roles {
+    pub region: usize,
+    pub year: usize,
+    pub name: Option<usize>,
+    /// Long files: the indicator and value columns.
+    pub long: Option<(usize, usize)>,
+    /// The columns holding values: the value column of a long file; in a wide file every
+    /// column but the keys, the ignored ones and the sampling errors.
+    pub values: Vec<usize>,
+}
+
+pub fn find(columns: &[String], wanted: &str) -> Option<usize> {
+    columns
+        .iter()
+        .position(|c| c.trim().eq_ignore_ascii_case(wanted))
+}
+
+/// The standard-error and sample-size columns of value column `col`: `se` and `n` in long
+/// files, `<column>_se` and `<column>_n` in wide ones.
+pub fn error_columns(columns: &[String], long: bool, col: usize) -> (Option<usize>, Option<usize>) {
+    if long {
+        (find(columns, "se"), find(columns, "n"))
+    } else {
+        let name = columns[col].trim();
+        (
+            find(columns, &format!("{name}_se")),
+            find(columns, &format!("{name}_n")),
+        )
+    }
+}
+
+/// The columns' roles; `Err` names the missing key column and its role.
+pub fn roles(
+    columns: &[String],
+    layout: &crate::spec::DataLayout,
+) -> Result<Roles, (String, &'static str)> {
+    let region = find(columns, &layout.region_column)
+        .ok_or_else(|| (layout.region_column.clone(), "region"))?;
+    let year =
+        find(columns, &layout.year_column).ok_or_else(|| (layout.year_column.clone(), "year"))?;
+    let name = layout.name_column.as_deref().and_then(|n| find(columns, n));
+    let long = find(columns, &layout.indicator_column).zip(find(columns, &layout.value_column));
+    let values = match long {
+        Some((_, v)) => vec![v],
+        None => {
+            let mut skip: Vec<usize> = vec![region, year];
+            skip.extend(name);
+            skip.extend(
+                layout
+                    .ignore_columns
+                    .iter()
+                    .filter_map(|c| find(columns, c)),
+            );
+            for c in 0..columns.len() {
+                let (se, n) = error_columns(columns, false, c);
+                skip.extend(se);
+                skip.extend(n);
+            }
+            (0..columns.len()).filter(|c| !skip.contains(c)).collect()
+        }
+    };
+    Ok(Roles {
+        region,
+        year,
+        name,
+        long,
+        values,
+    })
 }
 
 /// One column: text to parse (CSV), typed numbers (Parquet), or mixed cells (Excel).
@@ -18,6 +92,9 @@ pub enum Column {
     Text(StringChunked),
     Number(Float64Chunked),
     Cells(Vec<Cell>),
+    /// A column of a type that is neither numbers nor text (a Parquet list or struct), named
+    /// by its type: an error if the layout reads it, left alone otherwise.
+    Other(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +110,7 @@ impl Column {
         match self {
             Column::Text(c) => c.get(row).map(Cow::Borrowed),
             Column::Number(c) => c.get(row).map(|v| Cow::Owned(number_text(v))),
+            Column::Other(_) => None,
             Column::Cells(cells) => match cells.get(row)? {
                 Cell::Empty => None,
                 Cell::Text(t) => Some(Cow::Borrowed(t)),
@@ -41,11 +119,34 @@ impl Column {
         }
     }
 
+    /// Every key cell as `text` gives it, in row order (sequential reading is much cheaper
+    /// than cell by cell for polars' columns).
+    pub fn texts(&self) -> Box<dyn Iterator<Item = Option<Cow<'_, str>>> + '_> {
+        match self {
+            Column::Text(c) => Box::new(c.iter().map(|t| t.map(Cow::Borrowed))),
+            Column::Number(c) => Box::new(c.iter().map(|v| v.map(|v| Cow::Owned(number_text(v))))),
+            Column::Other(_) => Box::new(std::iter::empty()),
+            Column::Cells(cells) => Box::new(cells.iter().map(|cell| match cell {
+                Cell::Empty => None,
+                Cell::Text(t) => Some(Cow::Borrowed(t.as_str())),
+                Cell::Number(v) => Some(Cow::Owned(number_text(*v))),
+            })),
+        }
+    }
+
+    /// A column of typed numbers in row order; `None` for columns with text to parse.
+    pub fn numbers(&self) -> Option<impl Iterator<Item = Option<f64>> + '_> {
+        match self {
+            Column::Number(c) => Some(c.iter()),
+            _ => None,
+        }
+    }
+
     /// A cell written as text, which must be parsed (numbers typed by the format are not).
     pub fn written(&self, row: usize) -> Option<&str> {
         match self {
             Column::Text(c) => c.get(row),
-            Column::Number(_) => None,
+            Column::Number(_) | Column::Other(_) => None,
             Column::Cells(cells) => match cells.get(row)? {
                 Cell::Text(t) => Some(t),
                 _ => None,
@@ -56,7 +157,7 @@ impl Column {
     /// A number typed by the format (Parquet, an Excel number cell).
     pub fn typed(&self, row: usize) -> Option<f64> {
         match self {
-            Column::Text(_) => None,
+            Column::Text(_) | Column::Other(_) => None,
             Column::Number(c) => c.get(row),
             Column::Cells(cells) => match cells.get(row)? {
                 Cell::Number(v) => Some(*v),
@@ -81,7 +182,11 @@ pub fn from_frame(frame: &DataFrame, line_offset: Option<usize>) -> PolarsResult
         data.push(if column.dtype().is_primitive_numeric() {
             Column::Number(column.cast(&DataType::Float64)?.f64()?.clone())
         } else {
-            Column::Text(column.cast(&DataType::String)?.str()?.clone())
+            match column.cast(&DataType::String) {
+                Ok(text) => Column::Text(text.str()?.clone()),
+                // Lists, structs: refused where the layout uses the column.
+                Err(_) => Column::Other(column.dtype().to_string()),
+            }
         });
     }
     Ok(Table {
@@ -93,5 +198,6 @@ pub fn from_frame(frame: &DataFrame, line_offset: Option<usize>) -> PolarsResult
         data,
         height: frame.height(),
         line_offset,
+        votes: (0, 0),
     })
 }

@@ -1,13 +1,17 @@
 //! Text exports: encoding (UTF-8 with or without BOM, Windows-1251), comment lines, the
 //! separator (comma, semicolon or tab), then polars reads the CSV, every cell as text.
 
+use std::borrow::Cow;
 use std::io::Cursor;
+use std::sync::Arc;
 
 use polars::prelude::*;
+use rayon::prelude::*;
 
-use super::table::{Table, from_frame};
+use super::number;
+use super::table::{Table, from_frame, roles};
 use crate::diagnostic::Code;
-use crate::spec::TextEncoding;
+use crate::spec::{DataLayout, DecimalMark, TextEncoding};
 
 /// Why a file cannot be read: code, message, hint.
 pub type Refusal = (Code, String, String);
@@ -17,7 +21,7 @@ const MAX_HEADER: usize = 1 << 20;
 
 /// Decodes a text file. UTF-8 is taken when valid; otherwise, under `Auto`, Windows-1251 when
 /// nearly all non-ASCII characters it gives are Cyrillic (as in Kazakh and Russian exports).
-pub fn decode(bytes: &[u8], declared: TextEncoding) -> Result<String, Refusal> {
+pub fn decode(bytes: &[u8], declared: TextEncoding) -> Result<Cow<'_, str>, Refusal> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().take(1 << 16).any(|&b| b == 0) {
         return Err((
@@ -33,9 +37,9 @@ pub fn decode(bytes: &[u8], declared: TextEncoding) -> Result<String, Refusal> {
             .into_owned()
     };
     match declared {
-        TextEncoding::Windows1251 => Ok(windows_1251()),
+        TextEncoding::Windows1251 => Ok(Cow::Owned(windows_1251())),
         TextEncoding::Utf8 | TextEncoding::Auto => match std::str::from_utf8(bytes) {
-            Ok(text) => Ok(text.to_string()),
+            Ok(text) => Ok(Cow::Borrowed(text)),
             Err(e) => {
                 let line = bytes[..e.valid_up_to()]
                     .iter()
@@ -45,7 +49,7 @@ pub fn decode(bytes: &[u8], declared: TextEncoding) -> Result<String, Refusal> {
                 if declared == TextEncoding::Auto {
                     let text = windows_1251();
                     if reads_as_cyrillic(&text) {
-                        return Ok(text);
+                        return Ok(Cow::Owned(text));
                     }
                 }
                 Err((
@@ -125,7 +129,13 @@ fn split_count(line: &str, sep: char) -> usize {
 }
 
 /// Reads decoded CSV text. Comment lines (`#`) and blank lines before the header are skipped.
-pub fn read_csv(text: &str, tab: bool) -> Result<Table, Refusal> {
+///
+/// Clean value columns are read at polars speed: one parallel pass over the rows checks their
+/// lengths and finds which value columns hold only plain numbers (`-12.5`, `3e-4`, empty), and
+/// polars parses and types those while reading. The others (decimal commas, markers, spaces,
+/// anything else) stay text for the cell-by-cell path, which refuses a bad cell at its row and
+/// column. A column is typed only where that reads every cell as the cell-by-cell path would.
+pub fn read_csv(text: &str, tab: bool, layout: Option<&DataLayout>) -> Result<Table, Refusal> {
     let mut start = 0;
     let mut skipped = 0;
     for line in text.split_inclusive('\n') {
@@ -164,64 +174,338 @@ pub fn read_csv(text: &str, tab: bool) -> Result<Table, Refusal> {
         .filter(|l| !l.trim().is_empty())
         .collect();
     let sep = separator(header, &first, tab)?;
-    let ragged = |(line, what): (usize, String)| {
-        (
+    let names = header_fields(header, sep);
+    // The value columns polars may type: none when a declared decimal comma or a numeric
+    // missing-value marker (`-999`) means every cell must be read one by one.
+    let declared = layout.map_or(DecimalMark::Auto, |l| l.decimal);
+    let mut candidates = vec![false; names.len()];
+    if let Some(layout) = layout
+        && declared != DecimalMark::Comma
+        && !layout
+            .missing_values
+            .iter()
+            .any(|m| m.trim().parse::<f64>().is_ok())
+        && let Ok(roles) = roles(&names, layout)
+    {
+        for c in roles.values {
+            candidates[c] = true;
+        }
+    }
+    // polars reads a row with fewer fields than the header as missing values: a truncated
+    // line would lose data without a word. Every row's length is checked first.
+    let scan = scan(body.as_bytes(), sep, names.len(), &candidates);
+    if let Some((line, what)) = scan.problem {
+        return Err((
             Code::UnreadableFile,
             format!("line {}: {what}", line + skipped),
             "every row needs as many fields as the header; quote cells that contain the separator"
                 .to_string(),
+        ));
+    }
+    let typed = scan.typed(declared);
+    let failed = |e: PolarsError| {
+        (
+            Code::UnreadableFile,
+            format!("not a readable CSV file: {e}"),
+            "check that the export is complete".to_string(),
         )
     };
-    // polars reads a row with fewer fields than the header as missing values: a truncated
-    // line would lose data without a word. Every row's length is checked first.
-    if let Some(problem) = locate_csv_problem(body.as_bytes(), sep) {
-        return Err(ragged(problem));
-    }
-    let frame = CsvReadOptions::default()
-        .with_has_header(true)
-        .with_infer_schema_length(Some(0))
-        .map_parse_options(|o| o.with_separator(sep))
-        .into_reader_with_file_handle(Cursor::new(body.as_bytes()))
-        .finish()
-        .map_err(|e| {
-            (
-                Code::UnreadableFile,
-                format!("not a readable CSV file: {e}"),
-                "check that the export is complete".into(),
-            )
-        })?;
-    // Data row r (0-based) sits on line skipped + 1 (header) + r + 1.
-    from_frame(&frame, Some(skipped + 1)).map_err(|e| {
+    let columns_failed = |e: PolarsError| {
         (
             Code::UnreadableFile,
             format!("cannot read the columns: {e}"),
             String::new(),
         )
+    };
+    // Data row r (0-based) sits on line skipped + 1 (header) + r + 1.
+    let line_offset = Some(skipped + 1);
+    if typed.contains(&true) {
+        let dtypes: Vec<DataType> = typed
+            .iter()
+            .map(|&t| {
+                if t {
+                    DataType::Float64
+                } else {
+                    DataType::String
+                }
+            })
+            .collect();
+        // A plain number beyond the range of f64 (1e999) reads as infinite: then the whole
+        // file goes the cell-by-cell way, which refuses it where it is.
+        if let Ok(frame) = read_frame(body, sep, Some(dtypes))
+            && frame.width() == names.len()
+            && typed
+                .iter()
+                .zip(frame.columns())
+                .all(|(&t, col)| !t || col.f64().is_ok_and(all_finite))
+        {
+            let mut table = from_frame(&frame, line_offset).map_err(columns_failed)?;
+            // The typed cells' say in the file's decimal mark (they show no comma).
+            let points = typed.iter().zip(&scan.columns).any(|(&t, c)| t && c.point);
+            table.votes = (usize::from(points), 0);
+            return Ok(table);
+        }
+    }
+    let frame = read_frame(body, sep, None).map_err(failed)?;
+    from_frame(&frame, line_offset).map_err(columns_failed)
+}
+
+/// The header's fields as the CSV format splits them.
+fn header_fields(header: &str, sep: u8) -> Vec<String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(sep)
+        .has_headers(false)
+        .from_reader(header.as_bytes());
+    match reader.records().next() {
+        Some(Ok(record)) => record.iter().map(|f| f.trim().to_string()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn read_frame(body: &str, sep: u8, dtypes: Option<Vec<DataType>>) -> PolarsResult<DataFrame> {
+    CsvReadOptions::default()
+        .with_has_header(true)
+        .with_infer_schema_length(Some(0))
+        .with_dtype_overwrite(dtypes.map(Arc::new))
+        .map_parse_options(|o| o.with_separator(sep))
+        .into_reader_with_file_handle(Cursor::new(body.as_bytes()))
+        .finish()
+}
+
+fn all_finite(column: &Float64Chunked) -> bool {
+    column.downcast_iter().all(|a| {
+        a.values().iter().all(|v| v.is_finite()) || a.iter().flatten().all(|v| v.is_finite())
     })
 }
 
-/// Finds where CSV text breaks the format (polars says what, not where): the line, counted
-/// from the header as line 1, and what is wrong there.
-fn locate_csv_problem(body: &[u8], separator: u8) -> Option<(usize, String)> {
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(separator)
-        .has_headers(true)
-        .from_reader(body);
-    for record in reader.records() {
-        if let Err(e) = record {
-            let line = e.position().map_or(1, |p| p.line() as usize);
-            let what = match e.kind() {
-                csv::ErrorKind::UnequalLengths {
-                    expected_len, len, ..
-                } => format!(
-                    "{len} field(s) where the header has {expected_len} (an unclosed quote or a stray separator?)"
-                ),
-                _ => e.to_string(),
-            };
-            return Some((line, what));
+/// A plain number: optional sign, digits, optionally a point and digits, optionally an
+/// exponent of at most four digits; or an empty cell. Exactly the cells that polars and the
+/// cell-by-cell path read to the same value when the decimal mark is a point.
+fn plain(cell: &[u8]) -> bool {
+    let digits = |i: &mut usize| {
+        let from = *i;
+        while *i < cell.len() && cell[*i].is_ascii_digit() {
+            *i += 1;
+        }
+        *i - from
+    };
+    if cell.is_empty() {
+        return true;
+    }
+    let mut i = usize::from(matches!(cell[0], b'+' | b'-'));
+    if digits(&mut i) == 0 {
+        return false;
+    }
+    if cell.get(i) == Some(&b'.') {
+        i += 1;
+        if digits(&mut i) == 0 {
+            return false;
         }
     }
-    None
+    if matches!(cell.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(cell.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if !(1..=4).contains(&digits(&mut i)) {
+            return false;
+        }
+    }
+    i == cell.len()
+}
+
+/// The vote of a plain number with a point, as `number::vote` gives it: a point, unless it
+/// could be one group of thousands (`12.345`, not `0.345`, `1234.5` or `1.5e3`).
+fn plain_votes_point(cell: &[u8]) -> bool {
+    let body = cell
+        .strip_prefix(b"-")
+        .or_else(|| cell.strip_prefix(b"+"))
+        .unwrap_or(cell);
+    if body.iter().any(|&b| b == b'e' || b == b'E') {
+        return true;
+    }
+    let at = body.iter().position(|&b| b == b'.').unwrap_or(body.len());
+    let (int, frac) = (&body[..at], &body[(at + 1).min(body.len())..]);
+    !(frac.len() == 3 && int.len() <= 3 && int.first() != Some(&b'0'))
+}
+
+/// What the pass over the raw rows found: the first row whose field count differs from the
+/// header's (line from the header as line 1, and what), whether any value cell votes for a
+/// decimal comma, and per column what its cells are.
+#[derive(Default)]
+struct Scan {
+    problem: Option<(usize, String)>,
+    comma: bool,
+    columns: Vec<ColumnScan>,
+}
+
+#[derive(Default, Clone, Copy)]
+struct ColumnScan {
+    /// A value column, whose cells are looked at.
+    looked: bool,
+    /// A cell that is not a plain number.
+    unclean: bool,
+    /// A cell with a point.
+    dot: bool,
+    /// A cell that shows the point as its decimal mark.
+    point: bool,
+}
+
+impl Scan {
+    fn look(&mut self, column: usize, cell: &[u8]) {
+        let c = &mut self.columns[column];
+        if plain(cell) {
+            if !c.point && cell.contains(&b'.') {
+                c.dot = true;
+                c.point = plain_votes_point(cell);
+            }
+            return;
+        }
+        c.unclean = true;
+        if !self.comma && cell.iter().any(|&b| b == b'.' || b == b',') {
+            match number::vote(std::str::from_utf8(cell).unwrap_or("")) {
+                number::Vote::Comma => self.comma = true,
+                number::Vote::Point => c.point = true,
+                number::Vote::None => c.dot |= cell.contains(&b'.'),
+            }
+        }
+    }
+
+    fn merge(&mut self, other: &Scan) {
+        self.comma |= other.comma;
+        for (a, b) in self.columns.iter_mut().zip(&other.columns) {
+            a.unclean |= b.unclean;
+            a.dot |= b.dot;
+            a.point |= b.point;
+        }
+    }
+
+    /// The columns polars types: plain numbers throughout, in a file whose decimal mark is
+    /// the point (declared, or shown by a cell and no cell showing a comma), or without any
+    /// point (whole numbers read the same under any mark).
+    fn typed(&self, declared: DecimalMark) -> Vec<bool> {
+        let point = self.columns.iter().any(|c| c.point);
+        self.columns
+            .iter()
+            .map(|c| {
+                c.looked
+                    && !c.unclean
+                    && (declared == DecimalMark::Point || !c.dot || (!self.comma && point))
+            })
+            .collect()
+    }
+}
+
+fn unequal(len: usize, expected: usize) -> String {
+    format!(
+        "{len} field(s) where the header has {expected} (an unclosed quote or a stray separator?)"
+    )
+}
+
+/// Checks every row's length and looks at the candidate columns' cells. A file without
+/// quotes is split on newlines and scanned in parallel; one with quotes is read by the CSV
+/// format's rules, in order.
+fn scan(body: &[u8], sep: u8, fields: usize, candidates: &[bool]) -> Scan {
+    let fresh = || Scan {
+        problem: None,
+        comma: false,
+        columns: candidates
+            .iter()
+            .map(|&c| ColumnScan {
+                looked: c,
+                ..ColumnScan::default()
+            })
+            .collect(),
+    };
+    if body.contains(&b'"') {
+        let mut found = fresh();
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(sep)
+            .has_headers(true)
+            .from_reader(body);
+        let mut record = csv::ByteRecord::new();
+        loop {
+            match reader.read_byte_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {
+                    for (k, cell) in record.iter().enumerate() {
+                        if candidates.get(k).copied().unwrap_or(false) {
+                            found.look(k, cell);
+                        }
+                    }
+                }
+                Err(e) => {
+                    let line = e.position().map_or(1, |p| p.line() as usize);
+                    let what = match e.kind() {
+                        csv::ErrorKind::UnequalLengths {
+                            expected_len, len, ..
+                        } => unequal(*len as usize, *expected_len as usize),
+                        _ => e.to_string(),
+                    };
+                    found.problem = Some((line, what));
+                    break;
+                }
+            }
+        }
+        return found;
+    }
+    // Chunks of whole lines, each scanned on its own; the first problem in file order wins.
+    let n_chunks = (body.len() / super::read::PARALLEL_BYTES).clamp(1, 256);
+    let mut bounds = vec![0];
+    for k in 1..n_chunks {
+        let from = (body.len() * k / n_chunks).max(*bounds.last().unwrap_or(&0));
+        match body[from..].iter().position(|&b| b == b'\n') {
+            Some(at) => bounds.push(from + at + 1),
+            None => break,
+        }
+    }
+    bounds.push(body.len());
+    bounds.dedup();
+    let one = |(k, w): (usize, &[usize])| {
+        let mut found = fresh();
+        let mut lines = 0;
+        for line in body[w[0]..w[1]].split(|&b| b == b'\n') {
+            lines += 1;
+            if k == 0 && lines == 1 {
+                continue; // the header
+            }
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            if line.is_empty() {
+                continue;
+            }
+            if found.problem.is_none() {
+                let len = line.iter().filter(|&&b| b == sep).count() + 1;
+                if len != fields {
+                    found.problem = Some((lines, unequal(len, fields)));
+                }
+            }
+            for (c, cell) in line.split(|&b| b == sep).enumerate() {
+                if candidates.get(c).copied().unwrap_or(false) {
+                    found.look(c, cell);
+                }
+            }
+        }
+        // `split` gives one piece more than there are newlines.
+        (found, lines - 1)
+    };
+    // A small file is scanned on this thread.
+    let chunks: Vec<(Scan, usize)> = if bounds.len() <= 2 {
+        bounds.windows(2).enumerate().map(one).collect()
+    } else {
+        bounds.par_windows(2).enumerate().map(one).collect()
+    };
+    let mut total = fresh();
+    let mut before = 0;
+    for (found, lines) in chunks {
+        if total.problem.is_none()
+            && let Some((line, what)) = &found.problem
+        {
+            total.problem = Some((before + line, what.clone()));
+        }
+        total.merge(&found);
+        before += lines;
+    }
+    total
 }
 
 #[cfg(test)]
@@ -251,5 +535,176 @@ mod tests {
         assert_eq!(separator("region\tyear", &[], false).unwrap(), b'\t');
         // "a,b;c,d" splits in 3 on commas and 2 on semicolons: commas win.
         assert_eq!(separator("a,b;c,d", &[], false).unwrap(), b',');
+    }
+
+    fn layout() -> DataLayout {
+        DataLayout {
+            region_column: "region".into(),
+            year_column: "year".into(),
+            indicator_column: "indicator".into(),
+            value_column: "value".into(),
+            name_column: None,
+            ignore_columns: vec![],
+            ignore_regions: vec![],
+            missing_values: vec![],
+            decimal: DecimalMark::Auto,
+            encoding: TextEncoding::Auto,
+            sheet: None,
+        }
+    }
+
+    fn typed(table: &Table) -> Vec<bool> {
+        table
+            .data
+            .iter()
+            .map(|c| matches!(c, crate::load::table::Column::Number(_)))
+            .collect()
+    }
+
+    #[test]
+    fn clean_value_columns_are_typed_by_polars_and_keys_stay_text() {
+        // Region codes with leading zeros and years stay text; the indicator columns of a wide
+        // file are typed, and the point shown by 0.5 is kept as the file's vote.
+        let t = read_csv(
+            "region,year,a,b\n011,2024,0.5,12\n012,2024,1.25,-3e2\n",
+            false,
+            Some(&layout()),
+        )
+        .unwrap();
+        assert_eq!(typed(&t), [false, false, true, true]);
+        assert_eq!(t.votes, (1, 0));
+        assert_eq!(t.data[0].text(0).as_deref(), Some("011"));
+        assert_eq!(t.data[3].typed(1), Some(-300.0));
+        // Without a layout (cwi import reads sheets as text) nothing is typed.
+        let t = read_csv("region,year,a\n1,2024,0.5\n", false, None).unwrap();
+        assert_eq!(typed(&t), [false, false, false]);
+    }
+
+    #[test]
+    fn cells_polars_would_read_differently_stay_on_the_cell_path() {
+        // Every decimal cell could be thousands (12.345): left to the cell path, which
+        // refuses them as ambiguous, as it always did.
+        let t = read_csv(
+            "region,year,a\nA,2024,12.345\nB,2024,1.500\n",
+            false,
+            Some(&layout()),
+        )
+        .unwrap();
+        assert_eq!(typed(&t), [false, false, false]);
+        // A decimal-comma file, a missing-value marker, a number with a space or NaN: the
+        // column stays text; a clean column beside them is still typed.
+        let t = read_csv(
+            "region;year;a;b;c;d\nA;2024;1,5;..;7;nan\nB;2024;2,5;3.25;8;1\n",
+            false,
+            Some(&layout()),
+        )
+        .unwrap();
+        assert_eq!(t.votes, (0, 0));
+        assert_eq!(typed(&t), [false, false, false, false, true, false]);
+        // A file whose cells vote for the comma: a castable column with points is not
+        // typed (the cell path reads 1.234 there as thousands).
+        let t = read_csv(
+            "region;year;a;b\nA;2024;1,5;1.234\nB;2024;2,5;x\nC;2024;3,5;1\n",
+            false,
+            Some(&layout()),
+        )
+        .unwrap();
+        assert_eq!(typed(&t), [false, false, false, false]);
+        // A marker that is a number keeps every column text.
+        let mut with_marker = layout();
+        with_marker.missing_values = vec!["-999".into()];
+        let t = read_csv(
+            "region,year,a\nA,2024,-999\nB,2024,0.5\n",
+            false,
+            Some(&with_marker),
+        )
+        .unwrap();
+        assert_eq!(typed(&t), [false, false, false]);
+    }
+
+    #[test]
+    fn short_and_long_rows_are_refused_at_their_line_with_or_without_quotes() {
+        let line = |text: &str| match read_csv(text, false, Some(&layout())) {
+            Err(e) => e.1,
+            Ok(_) => panic!("read"),
+        };
+        // Comment line 1, header line 2, data lines 3 and 4.
+        assert_eq!(
+            line("# note\nregion,year,a\nA,2024,1\nB,2024\n"),
+            "line 4: 2 field(s) where the header has 3 (an unclosed quote or a stray separator?)"
+        );
+        assert_eq!(
+            line("region,year,a\n\"A\",2024,1\nB,2024,1,9\n"),
+            "line 3: 4 field(s) where the header has 3 (an unclosed quote or a stray separator?)"
+        );
+        // Across the parallel chunks of a large file (4 MiB each), the first bad line wins.
+        let mut big = String::from("region,year,a\n");
+        for k in 0..400_000 {
+            big.push_str(&format!("R{k},2024,{k}.5\n"));
+        }
+        big.push_str("S,2024\n");
+        for k in 0..400_000 {
+            big.push_str(&format!("T{k},2024\n"));
+        }
+        assert!(big.len() > 3 << 22);
+        assert_eq!(
+            line(&big),
+            "line 400002: 2 field(s) where the header has 3 (an unclosed quote or a stray separator?)"
+        );
+    }
+
+    #[test]
+    fn plain_numbers_vote_and_read_as_the_cell_path_reads_them() {
+        let cells = [
+            "12.345",
+            "0.345",
+            "1234.5",
+            "1.5e3",
+            "-12.345",
+            "+12.345",
+            "100.000",
+            "12.34",
+            "012.345",
+            "7",
+            "-0",
+            "1e-4",
+            "3E+03",
+            "99999.999",
+            "1.2345",
+        ];
+        for cell in cells {
+            assert!(plain(cell.as_bytes()), "{cell}");
+            // Only cells with a point are asked for their vote.
+            assert_eq!(
+                cell.contains('.') && plain_votes_point(cell.as_bytes()),
+                number::vote(cell) == number::Vote::Point,
+                "{cell}"
+            );
+            // With the point as the file's mark, the cell path and Rust's (correctly rounded)
+            // parse agree; polars' parser rounds correctly too.
+            assert_eq!(
+                number::parse(cell, DecimalMark::Point, false, &[]).unwrap(),
+                Some(cell.parse::<f64>().unwrap()),
+                "{cell}"
+            );
+        }
+        for cell in [
+            " 1",
+            "1 ",
+            "1,5",
+            ".5",
+            "5.",
+            "1e",
+            "1e12345",
+            "--1",
+            "\u{2212}1",
+            "nan",
+            "inf",
+            "1.2.3",
+            "..",
+            "0x10",
+        ] {
+            assert!(!plain(cell.as_bytes()), "{cell}");
+        }
     }
 }

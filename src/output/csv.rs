@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use super::{CsvStyle, for_each_row, number};
+use super::{CsvStyle, for_each_row};
 use crate::pipeline::Results;
 
 pub const HEADER: [&str; 14] = [
@@ -36,41 +36,85 @@ pub fn write(
             (b';', true)
         }
     };
-    let number = |v: f64| {
-        let text = number(v);
-        if decimal_comma {
-            text.replace('.', ",")
-        } else {
-            text
-        }
-    };
     let mut w = csv::WriterBuilder::new()
         .delimiter(delimiter)
         .from_writer(out);
     w.write_record(HEADER)?;
-    let mut year = String::new();
+    // The numbers of a row are formatted into one reused buffer: no allocation per cell.
+    let mut text = String::with_capacity(128);
+    let mut ends = [0usize; 7];
     for_each_row(results, lang, &mut |r| {
-        year.clear();
-        year.push_str(&r.year.to_string());
-        let score = r.score.map(number).unwrap_or_default();
-        let rank = r.rank.map(|k| k.to_string()).unwrap_or_default();
+        use std::fmt::Write as _;
+        text.clear();
+        let numbers = [r.score, r.score_change, r.score_change_base];
+        let whole = [
+            Some(i64::from(r.year)),
+            Some(r.level as i64),
+            r.rank.map(i64::from),
+            r.rank_change,
+            r.rank_change_base,
+        ];
+        // ends: year, level, rank, rank_change, rank_change_base, then the three floats.
+        let mut k = 0;
+        for v in whole {
+            if let Some(v) = v {
+                let _ = write!(text, "{v}");
+            }
+            ends[k] = text.len();
+            k += 1;
+            if k == 3 {
+                break;
+            }
+        }
+        let mut float_ends = [0usize; 3];
+        for (j, v) in numbers.iter().enumerate() {
+            if let Some(v) = v {
+                let from = text.len();
+                // As `output::number` writes it: the shortest decimal that reads back.
+                let _ = write!(text, "{v}");
+                if decimal_comma {
+                    // Safe on ASCII digits: the point becomes a comma in place.
+                    let replaced = text[from..].replace('.', ",");
+                    text.truncate(from);
+                    text.push_str(&replaced);
+                }
+            }
+            float_ends[j] = text.len();
+        }
+        for v in &whole[3..] {
+            if let Some(v) = v {
+                let _ = write!(text, "{v}");
+            }
+            ends[k] = text.len();
+            k += 1;
+        }
+        let cut = |from: usize, to: usize| &text[from..to];
+        let (year, level, rank) = (
+            cut(0, ends[0]),
+            cut(ends[0], ends[1]),
+            cut(ends[1], ends[2]),
+        );
+        let (score, score_change, score_change_base) = (
+            cut(ends[2], float_ends[0]),
+            cut(float_ends[0], float_ends[1]),
+            cut(float_ends[1], float_ends[2]),
+        );
+        let (rank_change, rank_change_base) = (cut(float_ends[2], ends[3]), cut(ends[3], ends[4]));
         w.write_record([
-            year.as_str(),
+            year,
             r.region_code,
             r.region_name,
             r.node_id,
             r.node_name,
-            &r.level.to_string(),
+            level,
             r.kind,
-            &score,
-            &rank,
+            score,
+            rank,
             r.flag,
-            &r.score_change.map(number).unwrap_or_default(),
-            &r.rank_change.map(|k| k.to_string()).unwrap_or_default(),
-            &r.score_change_base.map(number).unwrap_or_default(),
-            &r.rank_change_base
-                .map(|k| k.to_string())
-                .unwrap_or_default(),
+            score_change,
+            rank_change,
+            score_change_base,
+            rank_change_base,
         ])
         .map_err(std::io::Error::other)
     })?;

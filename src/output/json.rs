@@ -19,10 +19,14 @@ pub fn write(results: &Results, lang: &str, out: &mut dyn Write) -> std::io::Res
     out.write_all(head[..head.len() - 1].as_bytes())?;
     out.write_all(b",\"scores\":[")?;
     let mut first = true;
+    // Each row is serialised into one buffer and written in one call.
+    let mut row = Vec::with_capacity(1024);
     for_each_row(results, lang, &mut |r| {
-        out.write_all(if first { b"\n" } else { b",\n" })?;
+        row.clear();
+        row.extend_from_slice(if first { b"\n" } else { b",\n" });
         first = false;
-        serde_json::to_writer(&mut *out, r).map_err(std::io::Error::other)
+        serde_json::to_writer(&mut row, r).map_err(std::io::Error::other)?;
+        out.write_all(&row)
     })?;
     out.write_all(b"\n]}\n")
 }

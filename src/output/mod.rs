@@ -140,10 +140,10 @@ pub struct ScoreRow<'a> {
 
 /// Calls `each` for every row of the score table: year, then node in framework order, then
 /// region in registry order; only regions present in the data that year.
-pub fn for_each_row(
-    results: &Results,
+pub fn for_each_row<'a>(
+    results: &'a Results,
     lang: &str,
-    each: &mut dyn FnMut(&ScoreRow) -> std::io::Result<()>,
+    each: &mut dyn FnMut(&ScoreRow<'a>) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     let (spec, panel) = (&results.spec, &results.panel);
     // Changed cells [year][unit][indicator]: bit 1 imputed, bit 2 treated.
@@ -277,20 +277,33 @@ pub fn stage_outputs(
     style: CsvStyle,
     formats: &[Format],
 ) -> Result<String, OutputError> {
-    for &format in formats {
-        staged.write(format.file_name(), |out| {
-            format.write(results, lang, style, out)
-        })?;
-    }
     let outputs: Vec<&str> = formats
         .iter()
         .map(|f| f.file_name())
         .chain(["manifest.json"])
         .collect();
     let manifest = manifest::render(results, lang, &outputs)?;
-    staged.write("manifest.json", |out| out.write_all(&manifest))?;
+    // The score tables and the manifest are written at the same time, each into its own file.
+    let mut jobs: Vec<(&str, Job)> = formats
+        .iter()
+        .map(|&format| {
+            let job: Job =
+                Box::new(move |out: &mut dyn Write| format.write(results, lang, style, out));
+            (format.file_name(), job)
+        })
+        .collect();
+    let bytes = &manifest;
+    jobs.push((
+        "manifest.json",
+        Box::new(move |out: &mut dyn Write| out.write_all(bytes)),
+    ));
+    staged.write_each(jobs)?;
+    crate::timing::mark("outputs");
     Ok(String::from_utf8_lossy(&manifest).into_owned())
 }
+
+/// Writes one file's body.
+pub type Job<'a> = Box<dyn FnOnce(&mut dyn Write) -> std::io::Result<()> + Send + 'a>;
 
 /// Files written to temporary names in the output directory, renamed into place by `commit`;
 /// dropped without a commit, they are removed and nothing in the directory changes.
@@ -311,6 +324,47 @@ impl Staged {
             files: Vec::new(),
             committed: false,
         })
+    }
+
+    /// Writes several files at once, each on its own thread (a few files: no pool needed);
+    /// the first error (in the order given) is returned, and every file stays staged so that
+    /// a failure removes them all.
+    pub fn write_each(&mut self, jobs: Vec<(&str, Job<'_>)>) -> Result<(), OutputError> {
+        let dir = &self.dir;
+        let one = |(name, body): (&str, Job<'_>)| {
+            let mut one = Staged {
+                dir: dir.clone(),
+                files: Vec::new(),
+                committed: false,
+            };
+            let result = one.write(name, body);
+            let staged = one.files.pop();
+            // Handed over to `self`, which removes it unless committed.
+            one.committed = true;
+            (staged, result)
+        };
+        let done: Vec<(Option<(PathBuf, PathBuf)>, Result<(), OutputError>)> =
+            std::thread::scope(|s| {
+                let handles: Vec<_> = jobs
+                    .into_iter()
+                    .map(|job| s.spawn(move || one(job)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join()
+                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                    })
+                    .collect()
+            });
+        let mut first = Ok(());
+        for (staged, result) in done {
+            self.files.extend(staged);
+            if first.is_ok() {
+                first = result;
+            }
+        }
+        first
     }
 
     /// Writes one file (a path relative to the directory) through `body`.

@@ -222,3 +222,130 @@ fn scores_as_parquet_have_typed_columns_and_the_csv_values() {
         assert_eq!(rank.get(k), f[8].parse::<u32>().ok(), "row {k}");
     }
 }
+
+/// The scores as written in `scores.csv`, computed by the library with or without a numeric
+/// missing-value marker in `[data]` (which keeps every cell on the cell-by-cell path).
+fn scores_through(spec: &str, data: &[&str], cell_by_cell: bool) -> Vec<u8> {
+    let mut spec = cwi::spec::load(std::path::Path::new(spec)).unwrap();
+    if cell_by_cell {
+        spec.data.missing_values.push("-999".into());
+    }
+    let results = cwi::pipeline::run(spec, data).unwrap();
+    let lang = results.spec.index.languages[0].clone();
+    let mut out = Vec::new();
+    cwi::output::Format::Csv
+        .write(&results, &lang, Default::default(), &mut out)
+        .unwrap();
+    out
+}
+
+/// Clean value columns are parsed by polars, in parallel; every shipped sample (long and
+/// wide, with markers and sample sizes) gives the same scores, byte for byte, as when every
+/// cell is parsed one by one.
+#[test]
+fn columns_typed_by_polars_give_the_scores_of_the_cell_path() {
+    for (spec, data) in [
+        (
+            "indicators/kz-cwi.toml",
+            vec![
+                "data-samples/kz/statistics.csv",
+                "data-samples/kz/surveys.csv",
+            ],
+        ),
+        (
+            "indicators/hdi.toml",
+            vec!["data-samples/hdi/hdi-components-2021-2022.csv"],
+        ),
+        (
+            "indicators/kids-count.toml",
+            vec!["data-samples/kids-count/states-2023-2024.csv"],
+        ),
+        ("tests/fixtures/tiny.toml", vec!["tests/fixtures/tiny.csv"]),
+    ] {
+        assert_eq!(
+            scores_through(spec, &data, false),
+            scores_through(spec, &data, true),
+            "{spec}"
+        );
+    }
+}
+
+/// Parquet input is read as typed columns: the clean fixture as Parquet gives the CSV's
+/// scores; a value column of text is parsed cell by cell and refused at its row and column;
+/// a column of another type (a list) is refused with the file and column.
+#[test]
+fn parquet_input_is_read_by_type_and_wrong_columns_are_located() {
+    use polars::prelude::*;
+    let dir = scratch("exports-parquet-input");
+    let clean = dir.join("clean.csv");
+    fs::write(&clean, CLEAN).unwrap();
+    let expected = compute(&clean, &dir.join("out-csv"));
+    let rows: Vec<Vec<&str>> = CLEAN
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    let region: Vec<&str> = rows.iter().map(|r| r[0]).collect();
+    let year: Vec<i32> = rows.iter().map(|r| r[1].parse().unwrap()).collect();
+    let indicator: Vec<&str> = rows.iter().map(|r| r[2]).collect();
+    let value: Vec<Option<f64>> = rows.iter().map(|r| r[3].parse().ok()).collect();
+    let write = |name: &str, value: polars::prelude::Column| {
+        let mut frame = DataFrame::new_infer_height(vec![
+            Column::new("region".into(), region.clone()),
+            Column::new("year".into(), year.clone()),
+            Column::new("indicator".into(), indicator.clone()),
+            value,
+        ])
+        .unwrap();
+        let path = dir.join(name);
+        ParquetWriter::new(fs::File::create(&path).unwrap())
+            .finish(&mut frame)
+            .unwrap();
+        path
+    };
+    let typed = write("typed.parquet", Column::new("value".into(), value.clone()));
+    assert_eq!(compute(&typed, &dir.join("out-parquet")), expected);
+
+    let validate = |path: &Path| {
+        let o = cwi(&[
+            "validate",
+            "tests/fixtures/tiny.toml",
+            "--format",
+            "json",
+            "--data",
+            path.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(1));
+        // One JSON object per line; the first error.
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .find(|d| d["severity"] == "error")
+            .unwrap()
+    };
+    let mut text: Vec<Option<String>> = value.iter().map(|v| v.map(|v| v.to_string())).collect();
+    text[4] = Some("high".into());
+    let problem = validate(&write("text.parquet", Column::new("value".into(), text)));
+    let report = &problem;
+    assert_eq!(problem["code"], "E103", "{report}");
+    assert_eq!(problem["row"], 5, "{report}");
+    assert_eq!(problem["field"], "value", "{report}");
+
+    let lists: Vec<Series> = value
+        .iter()
+        .map(|v| Series::new("".into(), [v.unwrap_or(0.0)]))
+        .collect();
+    let list = write("list.parquet", Column::new("value".into(), lists));
+    let problem = validate(&list);
+    let report = &problem;
+    assert_eq!(problem["code"], "E101", "{report}");
+    assert_eq!(problem["field"], "value", "{report}");
+    assert!(
+        problem["file"].as_str().unwrap().ends_with("list.parquet"),
+        "{report}"
+    );
+    assert!(
+        problem["message"].as_str().unwrap().contains("list[f64]"),
+        "{report}"
+    );
+}

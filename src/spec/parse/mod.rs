@@ -141,7 +141,9 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Spec, SpecError> {
             problems: check.problems,
         });
     }
-    let raw: RawSpec = match toml::from_str(text) {
+    // The document parsed above is deserialised as it is: the text is parsed once.
+    let raw: RawSpec = match serde::Deserialize::deserialize(toml::de::Deserializer::from(document))
+    {
         Ok(raw) => raw,
         Err(e) => {
             check.at(
