@@ -24,6 +24,8 @@ pub struct Args {
     /// Output directory; created if needed.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    #[command(flatten)]
+    formats: super::TableFormats,
     /// Year of the correlation chart (default: the latest).
     #[arg(long, value_name = "YEAR")]
     year: Option<i32>,
@@ -37,7 +39,7 @@ pub fn run(args: Args) -> Result<(), Error> {
     let lang = language(&results, args.lang.as_deref())?;
     let year = year_position(&results.panel, args.year)?;
     let result = audit(&results);
-    let files = audit_files(&results, &result, year, &lang)?;
+    let files = audit_files(&results, &result, year, &lang, &args.formats.list)?;
     write_atomically(&args.out, &files)?;
     let flagged = result
         .correlations

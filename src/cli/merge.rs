@@ -19,6 +19,8 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     #[command(flatten)]
+    formats: super::TableFormats,
+    #[command(flatten)]
     choices: Choices,
     /// Number of replications (uncertainty).
     #[arg(long, value_name = "N")]
@@ -77,7 +79,15 @@ pub fn run(args: Args) -> Result<(), Error> {
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             let mc = merge(&results, &settings, &partials)?;
-            super::uncertainty::write(&args.out, args.year, args.quiet, &results, &mc, &lang)
+            super::uncertainty::write(
+                &args.out,
+                &args.formats.list,
+                args.year,
+                args.quiet,
+                &results,
+                &mc,
+                &lang,
+            )
         }
         Some("sensitivity") => {
             let partials = texts
@@ -88,7 +98,7 @@ pub fn run(args: Args) -> Result<(), Error> {
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             let s = merge_sensitivity(&results, &settings, &partials)?;
-            super::sensitivity::write(&args.out, args.quiet, &s)
+            super::sensitivity::write(&args.out, &args.formats.list, args.quiet, &s)
         }
         _ => Err(not_a_shard(texts[0].0, "no \"analysis\" field".into())),
     }

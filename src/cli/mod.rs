@@ -120,3 +120,12 @@ impl<T: Named + Send + Sync> TypedValueParser for NamedParser<T> {
         ))
     }
 }
+
+/// `--formats` of the analyses' tables.
+#[derive(Debug, Clone, clap::Args)]
+pub struct TableFormats {
+    /// Formats of the analysis's tables, separated by commas: csv, json (the analysis's JSON
+    /// document), parquet (typed columns). The charts are always written.
+    #[arg(long = "formats", value_parser = named::<cwi::output::Format>(), value_delimiter = ',', num_args = 1.., default_value = "csv,json", hide_possible_values = true)]
+    pub list: Vec<cwi::output::Format>,
+}

@@ -24,6 +24,8 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     #[command(flatten)]
+    formats: super::TableFormats,
+    #[command(flatten)]
     choices: Choices,
     /// Base samples N.
     #[arg(long, value_name = "N")]
@@ -64,16 +66,17 @@ pub fn run(args: Args) -> Result<(), Error> {
     }
     let s = sensitivity(&results, &settings, &|| progress.step("model runs"))?;
     progress.finish();
-    write(&args.out, args.quiet, &s)
+    write(&args.out, &args.formats.list, args.quiet, &s)
 }
 
 /// The sensitivity tables.
 pub(super) fn write(
     out: &std::path::Path,
+    formats: &[cwi::output::Format],
     quiet: bool,
     s: &cwi::uncertainty::Sensitivity,
 ) -> Result<(), Error> {
-    let files = sensitivity_files(s)?;
+    let files = sensitivity_files(s, formats)?;
     write_atomically(out, &files)?;
     if !quiet {
         eprintln!(

@@ -31,6 +31,8 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     #[command(flatten)]
+    formats: super::TableFormats,
+    #[command(flatten)]
     choices: Choices,
     /// Number of replications.
     #[arg(long, value_name = "N")]
@@ -191,12 +193,21 @@ pub fn run(args: Args) -> Result<(), Error> {
     let progress = Progress::new(args.quiet, settings.replications as u64);
     let mc = monte_carlo(&results, &settings, &|| progress.step("replications"))?;
     progress.finish();
-    write(&args.out, args.year, args.quiet, &results, &mc, &lang)
+    write(
+        &args.out,
+        &args.formats.list,
+        args.year,
+        args.quiet,
+        &results,
+        &mc,
+        &lang,
+    )
 }
 
 /// The outputs of an analysis: the rank table, the JSON and the chart of `year`.
 pub(super) fn write(
     out: &Path,
+    formats: &[cwi::output::Format],
     year: Option<i32>,
     quiet: bool,
     results: &cwi::pipeline::Results,
@@ -204,7 +215,7 @@ pub(super) fn write(
     lang: &str,
 ) -> Result<(), Error> {
     let year = year_position(&results.panel, year)?;
-    let files = uncertainty_files(results, mc, year, lang)?;
+    let files = uncertainty_files(results, mc, year, lang, formats)?;
     write_atomically(out, &files)?;
     if !quiet {
         eprintln!(

@@ -9,7 +9,8 @@ use crate::report::correlation_chart;
 use crate::report::i18n::words;
 use crate::uncertainty::{MonteCarlo, Sensitivity};
 
-use super::OutputError;
+use super::table::{Table, Values};
+use super::{Format, OutputError};
 
 /// A file to write: its path in the output directory and its bytes.
 pub type File = (String, Vec<u8>);
@@ -20,11 +21,9 @@ pub fn audit_files(
     audit: &Audit,
     year: usize,
     lang: &str,
+    formats: &[Format],
 ) -> Result<Vec<File>, OutputError> {
-    let mut files = audit_tables(audit).map_err(|e| OutputError::Render {
-        what: "the audit tables".into(),
-        message: e.to_string(),
-    })?;
+    let mut files = audit_tables(audit, formats)?;
     let chart = correlation_chart(results, year, lang, words(lang).correlations).render()?;
     let name = format!("charts/correlations-{}", results.panel.years[year]);
     files.push((format!("{name}.svg"), chart.svg.into_bytes()));
@@ -39,44 +38,35 @@ pub fn uncertainty_files(
     mc: &MonteCarlo,
     year: usize,
     lang: &str,
+    formats: &[Format],
 ) -> Result<Vec<File>, OutputError> {
     let panel = &results.panel;
     let year = panel.years[year];
     let words = words(lang);
-    let mut csv = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| OutputError::Render {
-        what: "uncertainty/ranks.csv".into(),
-        message: e.to_string(),
+    let int = |f: &dyn Fn(&crate::uncertainty::RankSummary) -> i64| {
+        Values::Int(mc.ranks.iter().map(|r| Some(f(r))).collect())
     };
-    csv.write_record([
-        "year",
-        "region_code",
-        "nominal_rank",
-        "median_rank",
-        "p05_rank",
-        "p95_rank",
-        "mean_abs_rank_shift",
-        "replications_ranked",
-        "replications_failed",
-    ])
-    .map_err(fail)?;
-    for r in &mc.ranks {
-        csv.write_record([
-            r.year.to_string(),
-            r.region.clone(),
-            r.nominal.to_string(),
-            r.median.to_string(),
-            r.p05.to_string(),
-            r.p95.to_string(),
-            r.mean_abs_shift.to_string(),
-            r.ranked.to_string(),
-            r.failed.to_string(),
-        ])
-        .map_err(fail)?;
-    }
-    let csv = csv
-        .into_inner()
-        .map_err(|e| fail(csv::Error::from(e.into_error())))?;
+    let float = |f: &dyn Fn(&crate::uncertainty::RankSummary) -> f64| {
+        Values::Float(mc.ranks.iter().map(|r| Some(f(r))).collect())
+    };
+    let table = Table {
+        name: "uncertainty/ranks",
+        columns: vec![
+            ("year", int(&|r| i64::from(r.year))),
+            (
+                "region_code",
+                Values::Text(mc.ranks.iter().map(|r| r.region.clone()).collect()),
+            ),
+            ("nominal_rank", int(&|r| i64::from(r.nominal))),
+            ("median_rank", float(&|r| r.median)),
+            ("p05_rank", float(&|r| r.p05)),
+            ("p95_rank", float(&|r| r.p95)),
+            ("mean_abs_rank_shift", float(&|r| r.mean_abs_shift)),
+            ("replications_ranked", int(&|r| r.ranked as i64)),
+            ("replications_failed", int(&|r| r.failed as i64)),
+        ],
+    };
+    let mut files = table.files(formats)?;
     let mut json = serde_json::to_vec_pretty(&mc).map_err(|e| OutputError::Render {
         what: "uncertainty.json".into(),
         message: e.to_string(),
@@ -119,175 +109,212 @@ pub fn uncertainty_files(
         nominal_label: format!("{} (nominal)", words.rank),
     })
     .render()?;
-    let files = vec![
-        ("uncertainty/ranks.csv".to_string(), csv),
-        ("uncertainty/uncertainty.json".to_string(), json),
-        (
-            format!("charts/rank-intervals-{year}.svg"),
-            chart.svg.into_bytes(),
-        ),
-        (format!("charts/rank-intervals-{year}.png"), chart.png),
-    ];
+    if formats.contains(&Format::Json) {
+        files.push(("uncertainty/uncertainty.json".to_string(), json));
+    }
+    files.push((
+        format!("charts/rank-intervals-{year}.svg"),
+        chart.svg.into_bytes(),
+    ));
+    files.push((format!("charts/rank-intervals-{year}.png"), chart.png));
     Ok(files)
 }
 
 /// The sensitivity indices as CSV and JSON.
-pub fn sensitivity_files(s: &Sensitivity) -> Result<Vec<File>, OutputError> {
-    let fail = |e: csv::Error| OutputError::Render {
-        what: "sensitivity/indices.csv".into(),
-        message: e.to_string(),
+pub fn sensitivity_files(s: &Sensitivity, formats: &[Format]) -> Result<Vec<File>, OutputError> {
+    let float = |f: &dyn Fn(&crate::uncertainty::SensitivityRow) -> f64| {
+        Values::Float(s.rows.iter().map(|r| Some(f(r))).collect())
     };
-    let mut csv = csv::Writer::from_writer(Vec::new());
-    csv.write_record([
-        "year",
-        "region_code",
-        "factor",
-        "first_order",
-        "first_order_low",
-        "first_order_high",
-        "total_effect",
-        "total_effect_low",
-        "total_effect_high",
-    ])
-    .map_err(fail)?;
-    for r in &s.rows {
-        let factor = serde_json::to_value(r.factor)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
-        csv.write_record([
-            if r.region == "all" {
-                String::new()
-            } else {
-                r.year.to_string()
-            },
-            r.region.clone(),
-            factor,
-            r.first_order.value.to_string(),
-            r.first_order.low.to_string(),
-            r.first_order.high.to_string(),
-            r.total_effect.value.to_string(),
-            r.total_effect.low.to_string(),
-            r.total_effect.high.to_string(),
-        ])
-        .map_err(fail)?;
-    }
-    let csv = csv
-        .into_inner()
-        .map_err(|e| fail(csv::Error::from(e.into_error())))?;
+    let table = Table {
+        name: "sensitivity/indices",
+        columns: vec![
+            (
+                "year",
+                // The indices over all regions and years have no year.
+                Values::Int(
+                    s.rows
+                        .iter()
+                        .map(|r| (r.region != "all").then_some(i64::from(r.year)))
+                        .collect(),
+                ),
+            ),
+            (
+                "region_code",
+                Values::Text(s.rows.iter().map(|r| r.region.clone()).collect()),
+            ),
+            (
+                "factor",
+                Values::Text(
+                    s.rows
+                        .iter()
+                        .map(|r| {
+                            serde_json::to_value(r.factor)
+                                .ok()
+                                .and_then(|v| v.as_str().map(str::to_string))
+                                .unwrap_or_default()
+                        })
+                        .collect(),
+                ),
+            ),
+            ("first_order", float(&|r| r.first_order.value)),
+            ("first_order_low", float(&|r| r.first_order.low)),
+            ("first_order_high", float(&|r| r.first_order.high)),
+            ("total_effect", float(&|r| r.total_effect.value)),
+            ("total_effect_low", float(&|r| r.total_effect.low)),
+            ("total_effect_high", float(&|r| r.total_effect.high)),
+        ],
+    };
+    let mut files = table.files(formats)?;
     let mut json = serde_json::to_vec_pretty(&s).map_err(|e| OutputError::Render {
         what: "sensitivity.json".into(),
         message: e.to_string(),
     })?;
     json.push(b'\n');
-    let files = vec![
-        ("sensitivity/indices.csv".to_string(), csv),
-        ("sensitivity/sensitivity.json".to_string(), json),
-    ];
+    if formats.contains(&Format::Json) {
+        files.push(("sensitivity/sensitivity.json".to_string(), json));
+    }
     Ok(files)
 }
 
-/// The audit's tables as CSV files and one JSON document, ready to write.
-fn audit_tables(audit: &Audit) -> Result<Vec<(String, Vec<u8>)>, csv::Error> {
-    let f = |v: Option<f64>| v.map_or(String::new(), |v| v.to_string());
+/// The audit's tables in the formats asked for, and its JSON document.
+fn audit_tables(audit: &Audit, formats: &[Format]) -> Result<Vec<File>, OutputError> {
     let join = |v: &[f64]| {
         v.iter()
             .map(|x| x.to_string())
             .collect::<Vec<_>>()
             .join(";")
     };
-    let mut stats = csv::Writer::from_writer(Vec::new());
-    stats.write_record([
-        "indicator",
-        "year",
-        "availability",
-        "n",
-        "mean",
-        "sd",
-        "min",
-        "max",
-        "skewness",
-        "kurtosis",
-        "outlier",
-    ])?;
-    for s in &audit.statistics {
-        stats.write_record([
-            s.indicator.clone(),
-            s.year.to_string(),
-            s.availability.to_string(),
-            s.n.to_string(),
-            f(s.mean),
-            f(s.sd),
-            f(s.min),
-            f(s.max),
-            f(s.skewness),
-            f(s.kurtosis),
-            s.outlier.to_string(),
-        ])?;
+    let st = &audit.statistics;
+    let stats = Table {
+        name: "audit/statistics",
+        columns: vec![
+            (
+                "indicator",
+                Values::Text(st.iter().map(|s| s.indicator.clone()).collect()),
+            ),
+            (
+                "year",
+                Values::Int(st.iter().map(|s| Some(i64::from(s.year))).collect()),
+            ),
+            (
+                "availability",
+                Values::Float(st.iter().map(|s| Some(s.availability)).collect()),
+            ),
+            (
+                "n",
+                Values::Int(st.iter().map(|s| Some(s.n as i64)).collect()),
+            ),
+            ("mean", Values::Float(st.iter().map(|s| s.mean).collect())),
+            ("sd", Values::Float(st.iter().map(|s| s.sd).collect())),
+            ("min", Values::Float(st.iter().map(|s| s.min).collect())),
+            ("max", Values::Float(st.iter().map(|s| s.max).collect())),
+            (
+                "skewness",
+                Values::Float(st.iter().map(|s| s.skewness).collect()),
+            ),
+            (
+                "kurtosis",
+                Values::Float(st.iter().map(|s| s.kurtosis).collect()),
+            ),
+            (
+                "outlier",
+                Values::Bool(st.iter().map(|s| s.outlier).collect()),
+            ),
+        ],
+    };
+    let co = &audit.correlations;
+    let correlations = Table {
+        name: "audit/correlations",
+        columns: vec![
+            (
+                "year",
+                Values::Int(co.iter().map(|c| Some(i64::from(c.year))).collect()),
+            ),
+            (
+                "group",
+                Values::Text(co.iter().map(|c| c.group.clone()).collect()),
+            ),
+            ("a", Values::Text(co.iter().map(|c| c.a.clone()).collect())),
+            ("b", Values::Text(co.iter().map(|c| c.b.clone()).collect())),
+            (
+                "relation",
+                Values::Text(co.iter().map(|c| c.relation.to_string()).collect()),
+            ),
+            (
+                "n",
+                Values::Int(co.iter().map(|c| Some(c.n as i64)).collect()),
+            ),
+            (
+                "pearson",
+                Values::Float(co.iter().map(|c| c.pearson).collect()),
+            ),
+            (
+                "spearman",
+                Values::Float(co.iter().map(|c| c.spearman).collect()),
+            ),
+            (
+                "p_value",
+                Values::Float(co.iter().map(|c| c.p_value).collect()),
+            ),
+            (
+                "negative",
+                Values::Bool(co.iter().map(|c| c.negative).collect()),
+            ),
+            ("weak", Values::Bool(co.iter().map(|c| c.weak).collect())),
+            (
+                "redundant",
+                Values::Bool(co.iter().map(|c| c.redundant).collect()),
+            ),
+        ],
+    };
+    let gr = &audit.groups;
+    let groups = Table {
+        name: "audit/groups",
+        columns: vec![
+            (
+                "year",
+                Values::Int(gr.iter().map(|g| Some(i64::from(g.year))).collect()),
+            ),
+            (
+                "group",
+                Values::Text(gr.iter().map(|g| g.group.clone()).collect()),
+            ),
+            (
+                "children",
+                Values::Text(gr.iter().map(|g| g.children.join(";")).collect()),
+            ),
+            (
+                "n",
+                Values::Int(gr.iter().map(|g| Some(g.n as i64)).collect()),
+            ),
+            (
+                "cronbach_alpha",
+                Values::Float(gr.iter().map(|g| g.cronbach_alpha).collect()),
+            ),
+            (
+                "first_share",
+                Values::Float(gr.iter().map(|g| g.first_share).collect()),
+            ),
+            (
+                "eigenvalues",
+                Values::Text(gr.iter().map(|g| join(&g.eigenvalues)).collect()),
+            ),
+            (
+                "loadings",
+                Values::Text(gr.iter().map(|g| join(&g.loadings)).collect()),
+            ),
+        ],
+    };
+    let mut files = stats.files(formats)?;
+    files.extend(correlations.files(formats)?);
+    files.extend(groups.files(formats)?);
+    if formats.contains(&Format::Json) {
+        let mut json = serde_json::to_vec_pretty(audit).map_err(|e| OutputError::Render {
+            what: "audit/audit.json".into(),
+            message: e.to_string(),
+        })?;
+        json.push(b'\n');
+        files.push(("audit/audit.json".into(), json));
     }
-    let mut corr = csv::Writer::from_writer(Vec::new());
-    corr.write_record([
-        "year",
-        "group",
-        "a",
-        "b",
-        "relation",
-        "n",
-        "pearson",
-        "spearman",
-        "p_value",
-        "negative",
-        "weak",
-        "redundant",
-    ])?;
-    for c in &audit.correlations {
-        corr.write_record([
-            c.year.to_string(),
-            c.group.clone(),
-            c.a.clone(),
-            c.b.clone(),
-            c.relation.to_string(),
-            c.n.to_string(),
-            f(c.pearson),
-            f(c.spearman),
-            f(c.p_value),
-            c.negative.to_string(),
-            c.weak.to_string(),
-            c.redundant.to_string(),
-        ])?;
-    }
-    let mut groups = csv::Writer::from_writer(Vec::new());
-    groups.write_record([
-        "year",
-        "group",
-        "children",
-        "n",
-        "cronbach_alpha",
-        "first_share",
-        "eigenvalues",
-        "loadings",
-    ])?;
-    for g in &audit.groups {
-        groups.write_record([
-            g.year.to_string(),
-            g.group.clone(),
-            g.children.join(";"),
-            g.n.to_string(),
-            f(g.cronbach_alpha),
-            f(g.first_share),
-            join(&g.eigenvalues),
-            join(&g.loadings),
-        ])?;
-    }
-    let inner =
-        |w: csv::Writer<Vec<u8>>| w.into_inner().map_err(|e| csv::Error::from(e.into_error()));
-    let mut json =
-        serde_json::to_vec_pretty(audit).map_err(|e| csv::Error::from(std::io::Error::other(e)))?;
-    json.push(b'\n');
-    Ok(vec![
-        ("audit/statistics.csv".into(), inner(stats)?),
-        ("audit/correlations.csv".into(), inner(corr)?),
-        ("audit/groups.csv".into(), inner(groups)?),
-        ("audit/audit.json".into(), json),
-    ])
+    Ok(files)
 }

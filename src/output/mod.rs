@@ -9,6 +9,7 @@ mod csv;
 mod json;
 pub mod manifest;
 mod parquet;
+pub mod table;
 
 use std::fs;
 use std::io::{BufWriter, Write};

@@ -546,3 +546,89 @@ fn sensitivity_shards_merge_into_a_single_run() {
         );
     }
 }
+
+/// The analyses' tables in the formats asked for: with `--formats parquet` the rank
+/// intervals are a typed Parquet table (and no CSV or JSON is written); with nothing
+/// perturbed its ranks are the nominal ranks of scores.csv. The audit's tables as Parquet
+/// hold the values of its CSV tables.
+#[test]
+fn analysis_tables_as_parquet_are_typed_and_hold_the_values() {
+    use polars::prelude::*;
+    let out = scratch("unc-parquet");
+    let o = out.to_str().unwrap();
+    let mut args = vec!["compute", "--out", o];
+    args.extend_from_slice(&HDI);
+    ok(&args);
+    let mut args = vec![
+        "uncertainty",
+        "--out",
+        o,
+        "--replications",
+        "20",
+        "--weights",
+        "0",
+        "--quiet",
+        "--formats",
+        "parquet",
+    ];
+    args.extend_from_slice(&HDI);
+    ok(&args);
+    assert!(!out.join("uncertainty/ranks.csv").exists());
+    assert!(!out.join("uncertainty/uncertainty.json").exists());
+    let read = |path: &std::path::Path| {
+        ParquetReader::new(fs::File::open(path).unwrap())
+            .finish()
+            .unwrap()
+    };
+    let ranks = read(&out.join("uncertainty/ranks.parquet"));
+    assert_eq!(ranks.column("year").unwrap().dtype(), &DataType::Int64);
+    assert_eq!(
+        ranks.column("median_rank").unwrap().dtype(),
+        &DataType::Float64
+    );
+    let nominal: HashMap<(i64, String), f64> = fs::read_to_string(out.join("scores.csv"))
+        .unwrap()
+        .lines()
+        .filter(|l| l.contains(",hdi,Human"))
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (
+                (f[0].parse().unwrap(), f[1].to_string()),
+                f[f.len() - 6].parse().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(ranks.height(), nominal.len());
+    let (year, region) = (
+        ranks.column("year").unwrap().i64().unwrap(),
+        ranks.column("region_code").unwrap().str().unwrap(),
+    );
+    let (median, p95) = (
+        ranks.column("median_rank").unwrap().f64().unwrap(),
+        ranks.column("p95_rank").unwrap().f64().unwrap(),
+    );
+    for k in 0..ranks.height() {
+        let rank = nominal[&(year.get(k).unwrap(), region.get(k).unwrap().to_string())];
+        assert_eq!(
+            (median.get(k), p95.get(k)),
+            (Some(rank), Some(rank)),
+            "row {k}"
+        );
+    }
+
+    let mut args = vec!["audit", "--out", o, "--formats", "csv,parquet"];
+    args.extend_from_slice(&HDI);
+    ok(&args);
+    assert!(!out.join("audit/audit.json").exists());
+    let stats = read(&out.join("audit/statistics.parquet"));
+    let csv = fs::read_to_string(out.join("audit/statistics.csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(stats.height(), lines.len());
+    let mean = stats.column("mean").unwrap().f64().unwrap();
+    let outlier = stats.column("outlier").unwrap().bool().unwrap();
+    for (k, line) in lines.iter().enumerate() {
+        let f: Vec<&str> = line.split(',').collect();
+        assert_eq!(mean.get(k), f[4].parse::<f64>().ok(), "row {k}");
+        assert_eq!(outlier.get(k), Some(f[10] == "true"), "row {k}");
+    }
+}
