@@ -62,7 +62,7 @@ fn coinr_sized() -> (PathBuf, PathBuf) {
     let (spec, data) = (dir.join("spec.toml"), dir.join("data.csv"));
     std::fs::create_dir_all(&dir).unwrap();
     let mut s = String::from(
-        "[index]\nid = \"index\"\nversion = \"1\"\nlanguages = [\"en\"]\nscale = [0, 100]\nname = { en = \"COINr-sized synthetic index\" }\n\n[units]\nfrom_data = true\n\n[defaults]\nnormalisation = { method = \"min-max\" }\naggregation = { method = \"arithmetic\" }\nmissing = { min_share = 0.5 }\n\n",
+        "[index]\nid = \"index\"\nversion = \"1\"\nlanguages = [\"en\"]\nscale = [0, 100]\nname = { en = \"COINr-sized synthetic index\" }\n\n[units]\nfrom_data = true\n\n[defaults]\npooling = \"each-year\"\nnormalisation = { method = \"min-max\" }\naggregation = { method = \"arithmetic\" }\nmissing = { min_share = 0.5 }\n\n",
     );
     for sub in 0..2 {
         s.push_str(&format!(

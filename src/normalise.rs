@@ -44,8 +44,15 @@ pub enum Bounds {
     Reference { region: f64 },
     /// Nothing drawn from the data (target, piecewise, AMPI, base year).
     Fixed { fixed: bool },
-    /// Mean and sample standard deviation of the pooled values.
-    ZScore { mean: f64, sd: f64 },
+    /// Mean and sample standard deviation of the pooled values; `mean_lo` carries the bits of
+    /// the mean below `mean`'s last (see `stats::mean_parts`), so that values like 1e9 + small
+    /// spreads are scored without cancellation.
+    ZScore {
+        mean: f64,
+        sd: f64,
+        #[serde(skip)]
+        mean_lo: f64,
+    },
     /// Fixed goalposts (raw scale, before any log).
     Goalposts { lo: f64, hi: f64 },
     /// No value to draw bounds from in this year: every score is missing.
@@ -235,11 +242,11 @@ pub(crate) fn fit(method: &Normalisation, values: &[f64]) -> Option<Bounds> {
             (min < max).then_some(Bounds::MinMax { min, max })
         }
         Normalisation::ZScore { .. } => {
-            let n = values.len() as f64;
-            let mean = values.iter().sum::<f64>() / n;
-            // Sample standard deviation (n - 1), as R's sd() and COINr use.
-            let sd = (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
-            (values.len() >= 2 && sd > 0.0).then_some(Bounds::ZScore { mean, sd })
+            // Sample standard deviation (n - 1), as R's sd() and COINr use; accurate for
+            // values like 1e9 + small spreads.
+            let (_, sd) = crate::stats::mean_sd(values);
+            let (mean, mean_lo) = crate::stats::mean_parts(values);
+            (values.len() >= 2 && sd > 0.0).then_some(Bounds::ZScore { mean, sd, mean_lo })
         }
         Normalisation::Rank | Normalisation::PercentileRank { .. } | Normalisation::Borda => {
             (values.len() >= 2).then_some(Bounds::Pool { n: values.len() })
@@ -325,10 +332,15 @@ pub(crate) fn score(
             onto(*range, if flip { 1.0 - frac } else { frac })
         }
         Normalisation::ZScore { mean, sd } => {
-            let Bounds::ZScore { mean: m, sd: s } = bounds else {
+            let Bounds::ZScore {
+                mean: m,
+                sd: s,
+                mean_lo,
+            } = bounds
+            else {
                 return mismatch();
             };
-            let z = (x - m) / s;
+            let z = ((x - m) - mean_lo) / s;
             mean + sd * if flip { -z } else { z }
         }
         Normalisation::Goalposts {
@@ -648,7 +660,11 @@ mod tests {
             mean: 100.0,
             sd: 10.0,
         };
-        let b = Bounds::ZScore { mean: 5.0, sd: 2.0 };
+        let b = Bounds::ZScore {
+            mean: 5.0,
+            sd: 2.0,
+            mean_lo: 0.0,
+        };
         assert_eq!(
             score(&indicator(z.clone(), Direction::Higher), b, 8.0, &NONE),
             Ok(Some(115.0))

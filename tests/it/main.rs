@@ -1,5 +1,6 @@
 //! The end-to-end tests, as modules of one test crate so that polars links once.
 
+mod accuracy;
 mod analysis;
 mod architecture;
 mod cli;
