@@ -40,7 +40,7 @@ pub fn run(args: Args) -> Result<(), Error> {
     let year = year_position(&results.panel, args.year)?;
     let result = audit(&results);
     let files = audit_files(&results, &result, year, &lang, &args.formats.list)?;
-    write_atomically(&args.out, &files)?;
+    super::report_cleaned(&write_atomically(&args.out, &files)?);
     let flagged = result
         .correlations
         .iter()

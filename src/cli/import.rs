@@ -48,7 +48,7 @@ pub fn run(args: Args) -> Result<(), Error> {
         ("spec.toml".to_string(), imported.spec.into_bytes()),
         ("data.csv".to_string(), imported.data.into_bytes()),
     ];
-    write_atomically(&a.out, &files)?;
+    super::report_cleaned(&write_atomically(&a.out, &files)?);
     eprintln!(
         "wrote spec.toml and data.csv to {}; compute with: cwi compute --spec {} --data {} --out OUT",
         a.out.display(),

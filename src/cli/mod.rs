@@ -129,3 +129,13 @@ pub struct TableFormats {
     #[arg(long = "formats", value_parser = named::<cwi::output::Format>(), value_delimiter = ',', num_args = 1.., default_value = "csv,json", hide_possible_values = true)]
     pub list: Vec<cwi::output::Format>,
 }
+
+/// Says which temporary files of an interrupted run were removed from the output directory.
+pub(crate) fn report_cleaned(cleaned: &[std::path::PathBuf]) {
+    for path in cleaned {
+        eprintln!(
+            "note: removed {}, a temporary file left by an interrupted run",
+            path.display()
+        );
+    }
+}

@@ -62,6 +62,7 @@ pub fn run(args: Args) -> Result<(), Error> {
     let lang = language(&results, args.lang.as_deref())?;
     let ctx = Context::new(&results, &lang, args.year, args.node.as_deref())?;
     let mut staged = Staged::new(&args.out)?;
+    super::report_cleaned(staged.cleaned());
     let formats = if args.formats.is_empty() {
         cwi::output::Format::defaults(&results)
     } else {

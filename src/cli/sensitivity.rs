@@ -58,7 +58,7 @@ pub fn run(args: Args) -> Result<(), Error> {
         let mut json = serde_json::to_vec(&partial).expect("a partial result serialises");
         json.push(b'\n');
         let name = format!("sensitivity/shard-{}-of-{}.json", shard.k, shard.n);
-        write_atomically(&args.out, &[(name.clone(), json)])?;
+        super::report_cleaned(&write_atomically(&args.out, &[(name.clone(), json)])?);
         if !args.quiet {
             eprintln!("wrote {name} to {}", args.out.display());
         }
@@ -77,7 +77,7 @@ pub(super) fn write(
     s: &cwi::uncertainty::Sensitivity,
 ) -> Result<(), Error> {
     let files = sensitivity_files(s, formats)?;
-    write_atomically(out, &files)?;
+    super::report_cleaned(&write_atomically(out, &files)?);
     if !quiet {
         eprintln!(
             "{} base samples, {} runs, {} bootstrap resamples per interval; wrote {}",

@@ -184,7 +184,7 @@ pub fn run(args: Args) -> Result<(), Error> {
         let mut json = serde_json::to_vec(&partial).expect("a partial result serialises");
         json.push(b'\n');
         let name = format!("uncertainty/shard-{}-of-{}.json", shard.k, shard.n);
-        write_atomically(&args.out, &[(name.clone(), json)])?;
+        super::report_cleaned(&write_atomically(&args.out, &[(name.clone(), json)])?);
         if !args.quiet {
             eprintln!("wrote {} to {}", name, args.out.display());
         }
@@ -216,7 +216,7 @@ pub(super) fn write(
 ) -> Result<(), Error> {
     let year = year_position(&results.panel, year)?;
     let files = uncertainty_files(results, mc, year, lang, formats)?;
-    write_atomically(out, &files)?;
+    super::report_cleaned(&write_atomically(out, &files)?);
     if !quiet {
         eprintln!(
             "{} replications over {:?}; wrote {} file(s) to {}",

@@ -102,6 +102,8 @@ pub enum OutputError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("{} is being written by another cwi run (it holds {}); wait for it to finish, or write to another directory", dir.display(), dir.join(LOCK).display())]
+    Busy { dir: PathBuf },
     #[error("cannot render {what}: {message}")]
     Render { what: String, message: String },
     #[error("{0}")]
@@ -308,23 +310,91 @@ pub type Job<'a> = Box<dyn FnOnce(&mut dyn Write) -> std::io::Result<()> + Send 
 
 /// Files written to temporary names in the output directory, renamed into place by `commit`;
 /// dropped without a commit, they are removed and nothing in the directory changes.
+///
+/// A run holds an exclusive lock on `DIR/.cwi.lock` from `new` to the end: a second run
+/// writing to the same directory at the same time is refused (`OutputError::Busy`) instead of
+/// mixing its files with the first's. Holding the lock, `new` removes the temporary files a
+/// killed run left behind (`.NAME.PID.tmp`), and lists them in `cleaned`.
 pub struct Staged {
     dir: PathBuf,
     files: Vec<(PathBuf, PathBuf)>,
     committed: bool,
+    /// The open, locked lock file; `None` for the helpers of `write_each`.
+    _lock: Option<fs::File>,
+    cleaned: Vec<PathBuf>,
+}
+
+/// The lock file in an output directory.
+pub const LOCK: &str = ".cwi.lock";
+
+/// Whether a file name is one of `Staged`'s temporaries: `.NAME.PID.tmp`.
+fn is_temporary(name: &str) -> bool {
+    let Some(body) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) else {
+        return false;
+    };
+    body.rsplit_once('.').is_some_and(|(file, pid)| {
+        !file.is_empty() && !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
+/// Temporaries in `dir` and its subdirectories (charts/, audit/, ...), two levels deep.
+fn temporaries(dir: &Path, depth: usize, found: &mut Vec<PathBuf>) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() && depth > 0 {
+            temporaries(&path, depth - 1, found);
+        } else if kind.is_file() && entry.file_name().to_str().is_some_and(is_temporary) {
+            found.push(path);
+        }
+    }
 }
 
 impl Staged {
     pub fn new(dir: &Path) -> Result<Staged, OutputError> {
-        fs::create_dir_all(dir).map_err(|source| OutputError::Write {
-            path: dir.to_path_buf(),
+        let fail = |path: &Path, source| OutputError::Write {
+            path: path.to_path_buf(),
             source,
-        })?;
+        };
+        fs::create_dir_all(dir).map_err(|e| fail(dir, e))?;
+        let lock_path = dir.join(LOCK);
+        let lock = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| fail(&lock_path, e))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                return Err(OutputError::Busy {
+                    dir: dir.to_path_buf(),
+                });
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(fail(&lock_path, e)),
+        }
+        // Holding the lock, no other run is writing here: any temporary is a killed run's.
+        let mut cleaned = Vec::new();
+        temporaries(dir, 2, &mut cleaned);
+        cleaned.retain(|t| fs::remove_file(t).is_ok());
+        cleaned.sort();
         Ok(Staged {
             dir: dir.to_path_buf(),
             files: Vec::new(),
             committed: false,
+            _lock: Some(lock),
+            cleaned,
         })
+    }
+
+    /// The temporary files of an interrupted run that `new` removed.
+    pub fn cleaned(&self) -> &[PathBuf] {
+        &self.cleaned
     }
 
     /// Writes several files at once, each on its own thread (a few files: no pool needed);
@@ -337,6 +407,8 @@ impl Staged {
                 dir: dir.clone(),
                 files: Vec::new(),
                 committed: false,
+                _lock: None,
+                cleaned: Vec::new(),
             };
             let result = one.write(name, body);
             let staged = one.files.pop();
@@ -388,10 +460,10 @@ impl Staged {
         fs::create_dir_all(&parent).map_err(|e| fail(&parent, e))?;
         let file = fs::File::create(&tmp).map_err(|e| fail(&tmp, e))?;
         self.files.push((tmp.clone(), target));
-        let mut out = BufWriter::with_capacity(1 << 20, file);
+        let mut out = BufWriter::with_capacity(1 << 20, Disk { file });
         body(&mut out)
             .and_then(|_| out.flush())
-            .and_then(|_| out.get_ref().sync_all())
+            .and_then(|_| out.get_ref().file.sync_all())
             .map_err(|e| fail(&tmp, e))
     }
 
@@ -424,16 +496,61 @@ impl Drop for Staged {
     }
 }
 
-/// Writes in-memory files atomically as a set (see `Staged`).
+/// Writes in-memory files atomically as a set (see `Staged`); returns the temporaries of an
+/// interrupted run that were removed.
 pub fn write_atomically<S: AsRef<str>>(
     dir: &Path,
     files: &[(S, Vec<u8>)],
-) -> Result<(), OutputError> {
+) -> Result<Vec<PathBuf>, OutputError> {
     let mut staged = Staged::new(dir)?;
     for (name, bytes) in files {
         staged.write(name.as_ref(), |out| out.write_all(bytes))?;
     }
-    staged.commit().map(|_| ())
+    let cleaned = staged.cleaned().to_vec();
+    staged.commit()?;
+    Ok(cleaned)
+}
+
+/// An output file. With the environment variable `CWI_FAULT_DISK_FULL_AFTER=N` (a fault
+/// injection for the tests and for trying a deployment) every write fails as a full disk
+/// does once the run has written N bytes in all.
+struct Disk {
+    file: fs::File,
+}
+
+static FAULT_BUDGET: std::sync::OnceLock<Option<std::sync::atomic::AtomicU64>> =
+    std::sync::OnceLock::new();
+
+impl Write for Disk {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let budget = FAULT_BUDGET.get_or_init(|| {
+            std::env::var("CWI_FAULT_DISK_FULL_AFTER")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .map(std::sync::atomic::AtomicU64::new)
+        });
+        if let Some(left) = budget {
+            let n = buf.len() as u64;
+            let before = left
+                .fetch_update(
+                    std::sync::atomic::Ordering::SeqCst,
+                    std::sync::atomic::Ordering::SeqCst,
+                    |l| Some(l.saturating_sub(n)),
+                )
+                .unwrap_or(0);
+            if before < n {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::StorageFull,
+                    "No space left on device (injected by CWI_FAULT_DISK_FULL_AFTER)",
+                ));
+            }
+        }
+        self.file.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
 }
 
 /// Formats a score for text outputs: the shortest decimal that reads back as the same f64,
@@ -468,6 +585,7 @@ mod tests {
         let names: Vec<_> = fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n != LOCK)
             .collect();
         assert_eq!(names.len(), 2, "{names:?}");
         fs::remove_dir_all(&dir).unwrap();

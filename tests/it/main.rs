@@ -7,6 +7,7 @@ mod cli;
 mod common;
 mod engine;
 mod exports;
+mod faults;
 mod golden;
 mod import;
 mod pipeline;
