@@ -94,13 +94,19 @@ pub struct FormulaError {
     pub message: String,
 }
 
-/// Deepest nesting a formula may have: far beyond any real formula, well within the stack.
-const MAX_DEPTH: usize = 200;
+/// Deepest nesting a formula may have: far beyond any real formula, well within the stack
+/// (of a 2 MiB thread, in a debug build).
+pub const MAX_DEPTH: usize = 100;
+
+/// Most binary operations a formula may have: a chain `a + b + ...` makes a tree as deep as it
+/// is long, which evaluating and dropping walk recursively.
+pub const MAX_OPERATIONS: usize = 256;
 
 struct Parser<'a> {
     text: &'a str,
     at: usize,
     depth: usize,
+    operations: usize,
 }
 
 impl Parser<'_> {
@@ -159,6 +165,17 @@ impl Parser<'_> {
         Ok(out)
     }
 
+    /// Counts one binary operation; refuses past `MAX_OPERATIONS`.
+    fn operation(&mut self) -> Result<(), FormulaError> {
+        self.operations += 1;
+        if self.operations > MAX_OPERATIONS {
+            return self.error(format!(
+                "the formula has more than {MAX_OPERATIONS} operations; split it into derived indicators"
+            ));
+        }
+        Ok(())
+    }
+
     /// sum := product (('+' | '-') product)*
     fn sum(&mut self) -> Result<Expr, FormulaError> {
         let mut left = self.product()?;
@@ -169,6 +186,7 @@ impl Parser<'_> {
                 _ => return Ok(left),
             };
             self.at += 1;
+            self.operation()?;
             left = Expr::Binary(op, Box::new(left), Box::new(self.product()?));
         }
     }
@@ -183,6 +201,7 @@ impl Parser<'_> {
                 _ => return Ok(left),
             };
             self.at += 1;
+            self.operation()?;
             left = Expr::Binary(op, Box::new(left), Box::new(self.unary()?));
         }
     }
@@ -311,6 +330,7 @@ pub fn parse(text: &str) -> Result<Expr, FormulaError> {
         text,
         at: 0,
         depth: 0,
+        operations: 0,
     };
     let e = p.comparison()?;
     match p.peek() {

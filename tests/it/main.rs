@@ -8,6 +8,7 @@ mod common;
 mod engine;
 mod exports;
 mod faults;
+mod fuzz;
 mod golden;
 mod import;
 mod pipeline;
