@@ -292,6 +292,32 @@ pub fn list(what: &str, diagnostics: &[Diagnostic], limit: usize) -> String {
 }
 
 /// 1-based line and column (in characters) of a byte offset.
+/// Where each line of a text starts, for finding many offsets' lines in O(log n) each.
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { starts }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset, as `line_col` gives them.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        (line, text[start..offset].chars().count() + 1)
+    }
+}
+
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text[..offset];
@@ -358,6 +384,10 @@ mod tests {
         let text = "a = 1\nназвание = 2\n";
         let offset = text.find('2').unwrap();
         assert_eq!(line_col(text, offset), (2, 12));
+        let index = LineIndex::new(text);
+        for k in (0..=text.len()).filter(|&k| text.is_char_boundary(k)) {
+            assert_eq!(index.line_col(text, k), line_col(text, k), "offset {k}");
+        }
     }
 
     #[test]

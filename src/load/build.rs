@@ -63,16 +63,21 @@ pub(super) fn build_panel(
         .iter()
         .map(|(s, _)| units.find(s))
         .collect();
+    // Indicator columns by id as spelled, then by matching key (first wins, as a scan would).
+    let mut by_id: HashMap<&str, usize> = HashMap::new();
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    for (k, &n) in framework.indicators.iter().enumerate() {
+        by_id.entry(framework.nodes[n].id.as_str()).or_insert(k);
+        by_key.entry(match_key(&framework.nodes[n].id)).or_insert(k);
+    }
     let indicator_of: Vec<Option<usize>> = gathered
         .indicators
         .iter()
         .map(|name| {
-            framework.indicator_column(name).or_else(|| {
-                framework
-                    .indicators
-                    .iter()
-                    .position(|&n| match_key(&framework.nodes[n].id) == match_key(name))
-            })
+            by_id
+                .get(name.as_str())
+                .or_else(|| by_key.get(&match_key(name)))
+                .copied()
         })
         .collect();
     let years: BTreeSet<i32> = gathered

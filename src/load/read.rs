@@ -176,9 +176,8 @@ pub(super) fn read_table(
     let mut used: Vec<usize> = vec![region_col, year_col];
     used.extend(name_col);
     used.extend(long.map(|(i, _)| i));
-    for &c in &roles.values {
-        used.push(c);
-        let (se, n) = table::error_columns(&t.columns, long.is_some(), c);
+    used.extend(&roles.values);
+    for &(se, n) in &roles.errors {
         used.extend(se);
         used.extend(n);
     }
@@ -269,7 +268,8 @@ pub(super) fn read_table(
     let value_cols = roles.values;
     let error_cols: HashMap<usize, (Option<usize>, Option<usize>)> = value_cols
         .iter()
-        .map(|&c| (c, table::error_columns(&t.columns, long.is_some(), c)))
+        .copied()
+        .zip(roles.errors.iter().copied())
         .collect();
     // A standard error or sample size cell: a number or empty.
     let error_cell = |col: Option<usize>,
@@ -442,6 +442,25 @@ pub(super) fn read_table(
     problems
 }
 
+/// Runs a third-party reader that may panic on a corrupt file (polars' Parquet reader does on
+/// some broken metadata, found by fuzzing): a panic becomes an `Err` with its message, and the
+/// default panic message is not printed meanwhile.
+fn quietly<T>(read: impl FnOnce() -> T) -> Result<T, String> {
+    static QUIET: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one_at_a_time = QUIET.lock().unwrap_or_else(|e| e.into_inner());
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read));
+    std::panic::set_hook(previous);
+    result.map_err(|panic| {
+        panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "a panic in the reader".into())
+    })
+}
+
 /// Files smaller than this are read on one thread.
 pub(super) const PARALLEL_BYTES: usize = 1 << 22;
 
@@ -487,17 +506,28 @@ fn parse(
     let table = match extension.as_str() {
         "csv" | "txt" | "tsv" => text::decode(bytes, encoding)
             .and_then(|t| text::read_csv(&t, extension == "tsv", layout)),
-        "parquet" | "pq" => ParquetReader::new(Cursor::new(bytes))
-            .finish()
-            .and_then(|df| table::from_frame(&df, None))
-            .map_err(|e| {
-                (
+        "parquet" | "pq" => quietly(|| {
+            ParquetReader::new(Cursor::new(bytes))
+                .finish()
+                .and_then(|df| table::from_frame(&df, None))
+        })
+        .unwrap_or_else(|panic| Err(polars_err!(ComputeError: "its metadata is corrupt ({panic})")))
+        .map_err(|e| {
+            (
+                Code::UnreadableFile,
+                format!("not a readable Parquet file: {e}"),
+                "check that the file is a complete Parquet export".into(),
+            )
+        }),
+        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => {
+            quietly(|| excel::read_sheet(bytes.to_vec(), sheet)).unwrap_or_else(|panic| {
+                Err((
                     Code::UnreadableFile,
-                    format!("not a readable Parquet file: {e}"),
-                    "check that the file is a complete Parquet export".into(),
-                )
-            }),
-        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => excel::read_sheet(bytes.to_vec(), sheet),
+                    format!("not a readable workbook: its structure is corrupt ({panic})"),
+                    "open it in a spreadsheet program and save it again".into(),
+                ))
+            })
+        }
         other => Err((
             Code::UnreadableFile,
             format!("unsupported file type \".{other}\""),

@@ -26,26 +26,9 @@ pub struct Roles {
     /// The columns holding values: the value column of a long file; in a wide file every
     /// column but the keys, the ignored ones and the sampling errors.
     pub values: Vec<usize>,
-}
-
-pub fn find(columns: &[String], wanted: &str) -> Option<usize> {
-    columns
-        .iter()
-        .position(|c| c.trim().eq_ignore_ascii_case(wanted))
-}
-
-/// The standard-error and sample-size columns of value column `col`: `se` and `n` in long
-/// files, `<column>_se` and `<column>_n` in wide ones.
-pub fn error_columns(columns: &[String], long: bool, col: usize) -> (Option<usize>, Option<usize>) {
-    if long {
-        (find(columns, "se"), find(columns, "n"))
-    } else {
-        let name = columns[col].trim();
-        (
-            find(columns, &format!("{name}_se")),
-            find(columns, &format!("{name}_n")),
-        )
-    }
+    /// Per value column (in the order of `values`), its standard-error and sample-size
+    /// columns: `se` and `n` in long files, `<column>_se` and `<column>_n` in wide ones.
+    pub errors: Vec<(Option<usize>, Option<usize>)>,
 }
 
 /// The columns' roles; `Err` names the missing key column and its role.
@@ -53,32 +36,52 @@ pub fn roles(
     columns: &[String],
     layout: &crate::spec::DataLayout,
 ) -> Result<Roles, (String, &'static str)> {
-    let region = find(columns, &layout.region_column)
-        .ok_or_else(|| (layout.region_column.clone(), "region"))?;
-    let year =
-        find(columns, &layout.year_column).ok_or_else(|| (layout.year_column.clone(), "year"))?;
-    let name = layout.name_column.as_deref().and_then(|n| find(columns, n));
-    let long = find(columns, &layout.indicator_column).zip(find(columns, &layout.value_column));
+    // Column names by their lower-case spelling: each lookup is one hash, not a scan.
+    let mut by_name: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (k, c) in columns.iter().enumerate() {
+        by_name.entry(c.trim().to_ascii_lowercase()).or_insert(k);
+    }
+    let find = |wanted: &str| by_name.get(&wanted.trim().to_ascii_lowercase()).copied();
+    let region =
+        find(&layout.region_column).ok_or_else(|| (layout.region_column.clone(), "region"))?;
+    let year = find(&layout.year_column).ok_or_else(|| (layout.year_column.clone(), "year"))?;
+    let name = layout.name_column.as_deref().and_then(|n| find(n));
+    let long = find(&layout.indicator_column).zip(find(&layout.value_column));
     let values = match long {
         Some((_, v)) => vec![v],
         None => {
-            let mut skip: Vec<usize> = vec![region, year];
-            skip.extend(name);
-            skip.extend(
-                layout
-                    .ignore_columns
-                    .iter()
-                    .filter_map(|c| find(columns, c)),
-            );
-            for c in 0..columns.len() {
-                let (se, n) = error_columns(columns, false, c);
-                skip.extend(se);
-                skip.extend(n);
+            let mut skip = vec![false; columns.len()];
+            let mut skipped = |c: Option<usize>| {
+                if let Some(c) = c {
+                    skip[c] = true;
+                }
+            };
+            skipped(Some(region));
+            skipped(Some(year));
+            skipped(name);
+            for c in &layout.ignore_columns {
+                skipped(find(c));
             }
-            (0..columns.len()).filter(|c| !skip.contains(c)).collect()
+            for c in columns {
+                let c = c.trim();
+                skipped(find(&format!("{c}_se")));
+                skipped(find(&format!("{c}_n")));
+            }
+            (0..columns.len()).filter(|&c| !skip[c]).collect()
         }
     };
+    let errors = values
+        .iter()
+        .map(|&c| match long {
+            Some(_) => (find("se"), find("n")),
+            None => {
+                let name = columns[c].trim();
+                (find(&format!("{name}_se")), find(&format!("{name}_n")))
+            }
+        })
+        .collect();
     Ok(Roles {
+        errors,
         region,
         year,
         name,

@@ -11,6 +11,7 @@ mod faults;
 mod fuzz;
 mod golden;
 mod import;
+mod limits;
 mod pipeline;
 mod report;
 mod reproductions;

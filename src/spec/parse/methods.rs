@@ -546,6 +546,7 @@ impl MethodArg<'_> {
             file: Path::new("the command line"),
             text: &doc,
             problems: Vec::new(),
+            lines: None,
         };
         let parsed = parse(&mut check, &one.m);
         match (parsed, check.problems.first()) {

@@ -14,7 +14,7 @@ use super::{
     Uncertainty, Validation,
 };
 use crate::diagnostic::{Code, Diagnostic, list};
-use crate::diagnostic::{line_col, nearest};
+use crate::diagnostic::{LineIndex, line_col, nearest};
 use crate::named::Named;
 use crate::spec::raw::{RawAlternative, RawLabels, RawMethod, RawMissing, RawSpec, RawUnit};
 use crate::units::{Unit, Units};
@@ -61,6 +61,8 @@ struct Checker<'a> {
     file: &'a Path,
     text: &'a str,
     problems: Vec<Diagnostic>,
+    /// Made on the first located problem.
+    lines: Option<LineIndex>,
 }
 
 impl Checker<'_> {
@@ -71,7 +73,11 @@ impl Checker<'_> {
         message: impl Into<String>,
         hint: impl Into<String>,
     ) {
-        let (line, column) = line_col(self.text, span.start);
+        let text = self.text;
+        let (line, column) = self
+            .lines
+            .get_or_insert_with(|| LineIndex::new(text))
+            .line_col(text, span.start);
         self.problems.push(
             Diagnostic::new(code, self.file.display().to_string(), message)
                 .at(line, column)
@@ -90,6 +96,7 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Spec, SpecError> {
         file: path,
         text,
         problems: Vec::new(),
+        lines: None,
     };
     if text.len() > MAX_SPEC_BYTES {
         check.at(
@@ -397,10 +404,13 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
         validation,
         uncertainty: uncertainty?,
         warnings: Vec::new(),
-        positions: spans
-            .iter()
-            .map(|(id, span)| (id.clone(), line_col(check.text, span.start)))
-            .collect(),
+        positions: {
+            let lines = LineIndex::new(check.text);
+            spans
+                .iter()
+                .map(|(id, span)| (id.clone(), lines.line_col(check.text, span.start)))
+                .collect()
+        },
         spans,
     })
 }
