@@ -88,10 +88,13 @@ pub enum Code {
     BadSampleSize,
     /// W117: rows of a region declared in [data] ignore_regions, skipped.
     IgnoredRegion,
+    /// E118: a collection template whose structure was edited (rows, ids, sheets), or made for
+    /// another spec or spec version.
+    TemplateMismatch,
 }
 
 impl Code {
-    pub const ALL: [Code; 34] = [
+    pub const ALL: [Code; 35] = [
         Code::Syntax,
         Code::UnknownKey,
         Code::DuplicateId,
@@ -126,6 +129,7 @@ impl Code {
         Code::NoMatchingRows,
         Code::BadSampleSize,
         Code::IgnoredRegion,
+        Code::TemplateMismatch,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -164,6 +168,7 @@ impl Code {
             Code::NoMatchingRows => "E115",
             Code::BadSampleSize => "E116",
             Code::IgnoredRegion => "W117",
+            Code::TemplateMismatch => "E118",
         }
     }
 

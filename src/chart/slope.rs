@@ -1,5 +1,5 @@
-//! Rank changes between two years: a slope chart, one line per region from its rank in the first
-//! year to its rank in the second; green when it rose, red when it fell.
+//! Rank changes between two years (or two versions of an index): a slope chart, one line per
+//! region from its first rank to its second; green when it rose, red when it fell.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -10,8 +10,9 @@ use super::{DrawResult, INK, MUTED, clip, line, style, text};
 #[derive(Debug, Clone)]
 pub struct Slope {
     pub title: String,
-    pub from_year: i32,
-    pub to_year: i32,
+    /// The two columns' headings: the years, or the base and the changed index of `cwi diff`.
+    pub from_label: String,
+    pub to_label: String,
     /// Region label, rank in the first year, rank in the second.
     pub items: Vec<(String, Option<u32>, Option<u32>)>,
 }
@@ -47,13 +48,13 @@ impl Slope {
         )?;
         text(
             area,
-            &self.from_year.to_string(),
+            &self.from_label,
             (LEFT, TOP - 22),
             &style(15, INK, HPos::Center, VPos::Center),
         )?;
         text(
             area,
-            &self.to_year.to_string(),
+            &self.to_label,
             (RIGHT, TOP - 22),
             &style(15, INK, HPos::Center, VPos::Center),
         )?;

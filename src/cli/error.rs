@@ -19,6 +19,8 @@ pub enum Error {
     Uncertainty(#[from] cwi::uncertainty::UncertaintyError),
     #[error(transparent)]
     Import(#[from] cwi::import::ImportError),
+    #[error(transparent)]
+    Template(#[from] cwi::template::TemplateError),
     /// A command-line argument that cannot be read.
     #[error("{0}")]
     Arguments(String),

@@ -2,8 +2,10 @@
 //! `--help`) and a `run` that only wires library calls together.
 
 mod audit;
+mod check;
 mod compare;
 mod compute;
+mod diff;
 mod error;
 mod explain;
 mod import;
@@ -13,6 +15,7 @@ mod progress;
 mod report;
 mod schema;
 mod sensitivity;
+mod template;
 mod uncertainty;
 mod validate;
 
@@ -49,6 +52,9 @@ enum Command {
     Sensitivity(sensitivity::Args),
     Import(import::Args),
     Merge(merge::Args),
+    Template(template::Args),
+    Check(check::Args),
+    Diff(diff::Args),
 }
 
 /// Runs the command line; errors go to stderr with exit status 1.
@@ -64,8 +70,11 @@ pub fn main() -> ExitCode {
         Command::Sensitivity(args) => sensitivity::run(args).map(|()| ExitCode::SUCCESS),
         Command::Import(args) => import::run(args).map(|()| ExitCode::SUCCESS),
         Command::Merge(args) => merge::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Template(args) => template::run(args).map(|()| ExitCode::SUCCESS),
         Command::Validate(args) => validate::run(args),
         Command::Compare(args) => compare::run(args),
+        Command::Check(args) => check::run(args),
+        Command::Diff(args) => diff::run(args),
         Command::Schema(args) => schema::run(args).map(|()| ExitCode::SUCCESS),
     };
     match result {

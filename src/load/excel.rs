@@ -1,13 +1,16 @@
 //! Excel workbooks (.xlsx, .xls, .ods) read with calamine: one sheet, the first row that is not
 //! a comment is the header. Number cells stay numbers; text cells are parsed like CSV text.
+//! A workbook made by `cwi template` is recognised by its metadata sheet and its structure
+//! checked before its data sheet is read.
 
 use std::io::Cursor;
 
-use calamine::{Data, Reader, open_workbook_auto_from_rs};
+use calamine::{Data, Range, Reader, open_workbook_auto_from_rs};
 
-use super::table::{Cell, Column, Table};
+use super::table::{Cell, Column, Table, TemplateOrigin};
 use super::text::Refusal;
 use crate::diagnostic::Code;
+use crate::template::layout;
 
 pub fn read_sheet(bytes: Vec<u8>, sheet: Option<&str>) -> Result<Table, Refusal> {
     let unreadable = |e: String| {
@@ -20,6 +23,9 @@ pub fn read_sheet(bytes: Vec<u8>, sheet: Option<&str>) -> Result<Table, Refusal>
     let mut book =
         open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| unreadable(e.to_string()))?;
     let names = book.sheet_names();
+    if names.iter().any(|n| n == layout::META_SHEET) {
+        return read_template(&mut book, &names);
+    }
     let name = match sheet {
         Some(s) => names
             .iter()
@@ -43,6 +49,11 @@ pub fn read_sheet(bytes: Vec<u8>, sheet: Option<&str>) -> Result<Table, Refusal>
     let range = book
         .worksheet_range(&name)
         .map_err(|e| unreadable(e.to_string()))?;
+    table_of(&range, &name)
+}
+
+/// A sheet's cells as a table: the first row that is not a comment is the header.
+fn table_of(range: &Range<Data>, name: &str) -> Result<Table, Refusal> {
     let first_row = range.start().map_or(0, |(r, _)| r as usize);
     let rows: Vec<&[Data]> = range.rows().collect();
     let is_comment = |row: &[Data]| match row.first() {
@@ -78,7 +89,133 @@ pub fn read_sheet(bytes: Vec<u8>, sheet: Option<&str>) -> Result<Table, Refusal>
         height: body.len(),
         // Sheet rows are 1-based; the header sits on row first_row + header_at + 1.
         line_offset: Some(first_row + header_at + 1),
+        template: None,
     })
+}
+
+/// A cwi collection template: its structure checked against what its metadata sheet says it
+/// was made with, cell by cell, then its data sheet read as a long table.
+fn read_template<RS: std::io::Read + std::io::Seek>(
+    book: &mut calamine::Sheets<RS>,
+    names: &[String],
+) -> Result<Table, Refusal> {
+    let edited = |message: String| {
+        (
+            Code::TemplateMismatch,
+            message,
+            "a returned template is read as it was generated: restore it, or copy its values into a new template made with `cwi template`".to_string(),
+        )
+    };
+    let meta_range = book.worksheet_range(layout::META_SHEET).map_err(|e| {
+        edited(format!(
+            "its sheet {} cannot be read: {e}",
+            layout::META_SHEET
+        ))
+    })?;
+    let meta_cells: Vec<Vec<String>> = meta_range
+        .rows()
+        .map(|r| r.iter().map(|c| cell_text(c).trim().to_string()).collect())
+        .collect();
+    let meta = layout::Meta::from_rows(&meta_cells)
+        .map_err(|m| edited(format!("a cwi template whose metadata is damaged: {m}")))?;
+    let sheet = &meta.data_sheet;
+    if !names.iter().any(|n| n == sheet) {
+        return Err(edited(format!(
+            "the data sheet \"{sheet}\" of this cwi template is missing (renamed or deleted); its sheets are: {}",
+            names.join(", ")
+        )));
+    }
+    let range = book
+        .worksheet_range(sheet)
+        .map_err(|e| edited(format!("sheet \"{sheet}\" cannot be read: {e}")))?;
+    let at = |row: u32, col: u16| range.get_value((row, u32::from(col)));
+    let text = |row: u32, col: u16| {
+        at(row, col)
+            .map(|c| cell_text(c).trim().to_string())
+            .unwrap_or_default()
+    };
+    let mut problems: Vec<String> = Vec::new();
+    let header_row = layout::HEADER_ROW - 1;
+    for (k, id) in meta.header.iter().enumerate() {
+        let got = text(header_row, k as u16);
+        if &got != id {
+            problems.push(format!(
+                "sheet \"{sheet}\", cell {}: column \"{}\" where the template has \"{id}\" (a column was inserted, deleted or renamed)",
+                layout::cell_name(header_row, k as u16),
+                layout::short(&got)
+            ));
+        }
+    }
+    let width = meta.header.len() as u16;
+    if problems.is_empty() {
+        let year = meta.year.to_string();
+        for (k, (region, indicator)) in meta.rows.iter().enumerate() {
+            let r = layout::HEADER_ROW + k as u32;
+            for (col, want) in [
+                (layout::Col::Region, region.as_str()),
+                (layout::Col::Year, year.as_str()),
+                (layout::Col::Indicator, indicator.as_str()),
+            ] {
+                let got = text(r, col.index());
+                if got != want {
+                    problems.push(format!(
+                        "sheet \"{sheet}\", cell {}: \"{}\" where the template has \"{want}\" (a row was inserted, deleted, moved or edited)",
+                        layout::cell_name(r, col.index()),
+                        layout::short(&got)
+                    ));
+                    break;
+                }
+            }
+            if problems.len() >= 10 {
+                break;
+            }
+            for col in layout::Col::ALL.into_iter().filter(|c| c.is_input()) {
+                match at(r, col.index()) {
+                    None | Some(Data::Empty | Data::Int(_) | Data::Float(_)) => {}
+                    Some(Data::String(s)) if s.trim().is_empty() => {}
+                    // Text in a value cell is checked by the loader, which knows the declared
+                    // missing-value markers.
+                    Some(Data::String(_)) => {}
+                    Some(other) => problems.push(format!(
+                        "sheet \"{sheet}\", cell {}: {} is not a number",
+                        layout::cell_name(r, col.index()),
+                        layout::short(&cell_text(other))
+                    )),
+                }
+            }
+        }
+        // Anything written below the template's rows or right of its columns.
+        let end = layout::HEADER_ROW + meta.rows.len() as u32;
+        for (row, col, cell) in range.used_cells() {
+            let (row, col) = (
+                row as u32 + range.start().map_or(0, |s| s.0),
+                col as u32 + range.start().map_or(0, |s| s.1),
+            );
+            if (row >= end || col >= u32::from(width)) && !matches!(cell, Data::Empty) {
+                problems.push(format!(
+                    "sheet \"{sheet}\", cell {}: \"{}\" outside the template's rows and columns",
+                    layout::cell_name(row, col.min(u32::from(u16::MAX)) as u16),
+                    layout::short(&cell_text(cell))
+                ));
+                break;
+            }
+        }
+    }
+    if !problems.is_empty() {
+        let more = problems.len();
+        let mut message = problems.into_iter().take(10).collect::<Vec<_>>().join("; ");
+        if more > 10 {
+            message.push_str(&format!("; and {} more", more - 10));
+        }
+        return Err(edited(message));
+    }
+    let mut table = table_of(&range, sheet)?;
+    table.template = Some(TemplateOrigin {
+        spec_id: meta.spec_id,
+        spec_version: meta.spec_version,
+        sheet: sheet.clone(),
+    });
+    Ok(table)
 }
 
 fn cell_text(cell: &Data) -> String {

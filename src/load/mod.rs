@@ -114,6 +114,7 @@ pub fn check(spec: &Spec, paths: &[impl AsRef<Path>]) -> (Option<Panel>, Vec<Dia
             path.as_ref(),
             k as u16,
             &spec.data,
+            &spec.index,
             &mut gathered,
         ));
         crate::timing::mark("read file");

@@ -133,6 +133,7 @@ pub(super) fn read_file(
     path: &Path,
     file_no: u16,
     layout: &DataLayout,
+    index: &crate::spec::IndexMeta,
     gathered: &mut Gathered,
 ) -> Vec<Diagnostic> {
     let name = path.display().to_string();
@@ -150,6 +151,18 @@ pub(super) fn read_file(
         Err(r) => return refuse(r),
     };
     gathered.files[file_no as usize].line_offset = table.line_offset;
+    if let Some(origin) = &table.template
+        && (origin.spec_id != index.id || origin.spec_version != index.version)
+    {
+        return refuse((
+            Code::TemplateMismatch,
+            format!(
+                "a collection template of spec \"{}\" version \"{}\", and the spec is \"{}\" version \"{}\"",
+                origin.spec_id, origin.spec_version, index.id, index.version
+            ),
+            "read it with the spec it was made for, or copy its values into a template made with `cwi template` from this spec".into(),
+        ));
+    }
     read_table(&table, file_no, layout, gathered, sha256)
 }
 
@@ -271,11 +284,35 @@ pub(super) fn read_table(
         .copied()
         .zip(roles.errors.iter().copied())
         .collect();
+    // A collection template's value cells hold numbers: text typed into one (`12,5`, `n/a`)
+    // is refused at its cell rather than read on a guess; declared missing markers pass.
+    let template_text = |c: usize, row: usize, text: &str| -> Option<number::Refusal> {
+        let origin = t.template.as_ref()?;
+        let text = text.trim();
+        if text.is_empty() || layout.missing_values.iter().any(|m| m == text) {
+            return None;
+        }
+        let sheet_row = t.line_offset.unwrap_or(0) + row;
+        Some((
+            Code::NotANumber,
+            format!(
+                "sheet \"{}\", cell {}: \"{text}\" is text, not a number",
+                origin.sheet,
+                crate::template::layout::cell_name(sheet_row as u32, c.min(usize::from(u16::MAX)) as u16)
+            ),
+            "type the number into the cell as a number (no spaces, units or words); leave it empty when there is no value".into(),
+        ))
+    };
     // A standard error or sample size cell: a number or empty.
     let error_cell = |col: Option<usize>,
                       row: usize|
      -> Result<Option<f64>, (usize, number::Refusal)> {
         let Some(c) = col else { return Ok(None) };
+        if let Some(text) = t.data[c].written(row)
+            && let Some(refusal) = template_text(c, row, text)
+        {
+            return Err((c, refusal));
+        }
         let v = match t.data[c].typed(row) {
             Some(v) => Ok(Some(v)),
             None => match t.data[c].written(row) {
@@ -307,7 +344,13 @@ pub(super) fn read_table(
     } else {
         DecimalMark::Comma
     });
-    let value = |col: &Column, row: usize| -> Result<Option<f64>, number::Refusal> {
+    let value = |c: usize, row: usize| -> Result<Option<f64>, number::Refusal> {
+        let col = &t.data[c];
+        if let Some(text) = col.written(row)
+            && let Some(refusal) = template_text(c, row, text)
+        {
+            return Err(refusal);
+        }
         match col.typed(row) {
             Some(v) if v.is_finite() => Ok(Some(v)),
             Some(v) => Err((
@@ -328,7 +371,7 @@ pub(super) fn read_table(
             let (se_col, n_col) = error_cols[&col];
             let se = error_cell(se_col, row)?;
             let n = error_cell(n_col, row)?;
-            let v = value(&t.data[col], row).map_err(|e| (col, e))?;
+            let v = value(col, row).map_err(|e| (col, e))?;
             Ok((v, Sampling { se, n }))
         };
     let layout_kind = if let Some((ind_col, val_col)) = long {

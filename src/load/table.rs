@@ -14,6 +14,17 @@ pub struct Table {
     /// Decimal-mark votes (points, commas) of the value cells that polars typed from text: the
     /// file's mark is decided from every written cell, typed or not.
     pub votes: (usize, usize),
+    /// A collection template: what it was made for, and the data sheet's name. Its value cells
+    /// must hold numbers: text in them is refused, not parsed.
+    pub template: Option<TemplateOrigin>,
+}
+
+/// What a collection template was made for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TemplateOrigin {
+    pub spec_id: String,
+    pub spec_version: String,
+    pub sheet: String,
 }
 
 /// Where the columns the layout names are (names compared ignoring ASCII case).
@@ -202,5 +213,6 @@ pub fn from_frame(frame: &DataFrame, line_offset: Option<usize>) -> PolarsResult
         height: frame.height(),
         line_offset,
         votes: (0, 0),
+        template: None,
     })
 }

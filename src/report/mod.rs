@@ -236,8 +236,8 @@ impl<'a> Context<'a> {
                 format!("slope-{node_id}-{from}-{year}"),
                 Chart::Slope(Slope {
                     title: format!("{node_name} — {}: {from} → {year}", w.rank_changes),
-                    from_year: from,
-                    to_year: year,
+                    from_label: from.to_string(),
+                    to_label: year.to_string(),
                     items: all_units
                         .iter()
                         .map(|&u| {

@@ -168,6 +168,9 @@ pub struct Validation {
     pub min_coverage: Option<f64>,
     /// Fewest regions a year needs; fewer is an error (default 2: min-max needs a spread).
     pub min_units: usize,
+    /// Submission checks: a value that changes by more than this share of the previous year's
+    /// value is flagged for confirmation (per indicator: `max_change`).
+    pub max_change: Option<f64>,
 }
 
 /// Index metadata from `[index]`.
@@ -311,6 +314,13 @@ pub struct Indicator {
     pub unit: String,
     pub direction: Direction,
     pub source: String,
+    /// What exactly is measured, for the people who report it (collection templates).
+    pub definition: Option<Labels>,
+    /// A survey estimate: its standard error or sample size may be given with the value.
+    pub survey: bool,
+    /// A change against the previous year larger than this share of the previous value is
+    /// flagged by the submission checks (overrides `[validation] max_change`).
+    pub max_change: Option<f64>,
     /// Raw values outside this range are errors (e.g. a share above 100).
     pub valid: Option<(f64, f64)>,
     pub normalisation: Normalisation,

@@ -250,6 +250,8 @@ pub struct RawValidation {
     pub min_coverage: Option<Spanned<f64>>,
     #[serde(default)]
     pub min_units: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub max_change: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -283,6 +285,12 @@ pub struct RawIndicator {
     pub unit: String,
     pub direction: Spanned<String>,
     pub source: String,
+    #[serde(default)]
+    pub definition: Option<RawLabels>,
+    #[serde(default)]
+    pub survey: Option<bool>,
+    #[serde(default)]
+    pub max_change: Option<Spanned<f64>>,
     #[serde(default)]
     pub formula: Option<Spanned<String>>,
     #[serde(default)]

@@ -204,7 +204,8 @@ pub fn json_schema() -> Value {
                 "additionalProperties": false,
                 "properties": {
                     "min_coverage": { "type": "number", "minimum": 0, "maximum": 1, "description": "warn when an indicator or region has values for less than this share of cells" },
-                    "min_units": { "type": "integer", "minimum": 1, "description": "fewest regions a year needs (default 2)" }
+                    "min_units": { "type": "integer", "minimum": 1, "description": "fewest regions a year needs (default 2)" },
+                    "max_change": { "type": "number", "exclusiveMinimum": 0, "description": "submission checks flag a value that changes by more than this share of the previous year's value" }
                 }
             },
             "level": {
@@ -290,6 +291,9 @@ pub fn json_schema() -> Value {
                         "unit": { "type": "string" },
                         "direction": { "type": "string", "enum": ["higher", "lower"] },
                         "source": { "type": "string" },
+                        "definition": labels(),
+                        "survey": { "type": "boolean", "description": "a survey estimate: collection templates ask for its standard error and sample size" },
+                        "max_change": { "type": "number", "exclusiveMinimum": 0, "description": "submission checks flag a change against the previous year above this share of the previous value (overrides validation.max_change)" },
                         "formula": { "type": "string", "description": "a derived indicator: arithmetic of raw data columns, e.g. \"offences / child_population * 10000\"" },
                         "valid": pair("valid range of raw values [low, high]; values outside are errors"),
                         "normalisation": method("normalisation", &normalisations),

@@ -122,6 +122,7 @@ fn nist_numacc_sets_to_their_attainable_digits() {
             ("certified mean", m, certified["mean"].unwrap(), mean_digits),
             ("certified sd", s, certified["sd"].unwrap(), sd_digits),
         ] {
+            eprintln!("accuracy: {name} {what}: {:.1} digits", lre(got, reference));
             assert!(
                 lre(got, reference) >= digits,
                 "{name} {what}: {got} against {reference}: {:.1} digits",
@@ -159,6 +160,7 @@ fn higher_moments_and_correlation_without_cancellation() {
                 12.0,
             ),
         ] {
+            eprintln!("accuracy: {name} {what}: {:.1} digits", lre(got, reference));
             assert!(
                 lre(got, reference) >= digits,
                 "{name} {what}: {got} against {reference}: {:.1} digits",
@@ -178,6 +180,7 @@ fn higher_moments_and_correlation_without_cancellation() {
         .parse()
         .unwrap();
     let r = pearson(&skewed, &noisy).unwrap();
+    eprintln!("accuracy: Pearson: {:.1} digits", lre(r, reference));
     assert!(lre(r, reference) >= 13.0, "{r} against {reference}");
 }
 

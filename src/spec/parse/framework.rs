@@ -265,7 +265,17 @@ fn pending_indicator(
             }
         },
     };
-    let indicator = match (direction, norm, valid, imputation, treat, formula) {
+    let max_change = match &i.max_change {
+        None => Some(None),
+        Some(m) => share_above_zero(check, m, &format!("max_change of \"{id}\"")).map(Some),
+    };
+    let definition = i
+        .definition
+        .as_ref()
+        .map(|d| labels(check, &format!("indicator \"{id}\" definition"), d));
+    let indicator = match (
+        direction, norm, valid, imputation, treat, formula, max_change,
+    ) {
         (
             Some(direction),
             Some(normalisation),
@@ -273,11 +283,15 @@ fn pending_indicator(
             Some(imputation),
             Some(treatment),
             Some(formula),
+            Some(max_change),
         ) => Some(Indicator {
             formula,
             unit: i.unit.clone(),
             direction,
             source: i.source.clone(),
+            definition,
+            survey: i.survey.unwrap_or(false),
+            max_change,
             valid,
             normalisation,
             imputation,

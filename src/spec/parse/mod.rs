@@ -682,9 +682,29 @@ fn validation(check: &mut Checker, raw: crate::spec::raw::RawValidation) -> Vali
             2
         }
     };
+    let max_change = raw
+        .max_change
+        .and_then(|m| share_above_zero(check, &m, "validation.max_change"));
     Validation {
         min_coverage,
         min_units,
+        max_change,
+    }
+}
+
+/// A share of a previous value (`max_change`): a finite number above 0 (1 = 100%).
+fn share_above_zero(check: &mut Checker, value: &toml::Spanned<f64>, what: &str) -> Option<f64> {
+    let v = *value.get_ref();
+    if v.is_finite() && v > 0.0 {
+        Some(v)
+    } else {
+        check.at(
+            Code::BadParameter,
+            value.span(),
+            format!("{what} must be a share above 0 (0.3 = 30%), not {v}"),
+            "e.g. max_change = 0.3 to flag values that change by more than 30% from the previous year",
+        );
+        None
     }
 }
 
