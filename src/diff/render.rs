@@ -82,6 +82,7 @@ struct Words {
     /// `{region}`, `{old}`, `{new}`, `{node}`, `{year}`.
     annotation: &'static str,
     over_threshold: &'static str,
+    largest_moves: &'static str,
 }
 
 fn words(lang: &str) -> &'static Words {
@@ -106,6 +107,7 @@ fn words(lang: &str) -> &'static Words {
             unchanged: "{node}, {year}: бірде-бір өңірдің орны өзгерген жоқ",
             annotation: "{region}: {node} бойынша орны {old} -> {new} ({year})",
             over_threshold: "шектен асады",
+            largest_moves: "Ең үлкен жылжулар",
         },
         "ru" => &Words {
             title: "Влияние изменения на индекс",
@@ -127,6 +129,7 @@ fn words(lang: &str) -> &'static Words {
             unchanged: "{node}, {year}: ни один регион не сменил место",
             annotation: "{region}: место по «{node}» {old} -> {new} ({year})",
             over_threshold: "больше порога",
+            largest_moves: "Наибольшие сдвиги",
         },
         _ => &Words {
             title: "Impact of the change on the index",
@@ -148,6 +151,7 @@ fn words(lang: &str) -> &'static Words {
             unchanged: "{node}, {year}: no region changed rank",
             annotation: "{region}: rank on {node} {old} -> {new} ({year})",
             over_threshold: "over the threshold",
+            largest_moves: "Largest moves",
         },
     }
 }
@@ -202,6 +206,27 @@ pub fn headline(d: &Diff, view: &View) -> String {
         .replace("{moved}", &s.moved.to_string())
         .replace("{ranked}", &s.ranked.to_string())
         .replace("{largest}", &s.largest_move.to_string())
+}
+
+/// The regions that moved most on the shown node and year (at most five, largest first).
+fn largest_moves(d: &Diff, view: &View) -> Option<String> {
+    let w = words(view.lang);
+    let mut moved: Vec<&Row> = d
+        .table(view.node, view.year)
+        .into_iter()
+        .filter(|r| r.rank_change.is_some_and(|c| c != 0))
+        .collect();
+    if moved.is_empty() {
+        return None;
+    }
+    // Largest first; equal moves keep the table's order (by new rank).
+    moved.sort_by_key(|r| std::cmp::Reverse(r.rank_change.map_or(0, i64::unsigned_abs)));
+    let list: Vec<String> = moved
+        .iter()
+        .take(5)
+        .map(|r| format!("{} {}", r.region_name, signed(r.rank_change)))
+        .collect();
+    Some(format!("{}: {}", w.largest_moves, list.join(", ")))
 }
 
 fn is_large(r: &Row, threshold: Option<u32>) -> bool {
@@ -395,7 +420,10 @@ pub fn render(d: &Diff, view: &View, format: DiffFormat) -> String {
                 d.new,
                 headline(d, view)
             );
-            for line in added_removed(d, w) {
+            for line in largest_moves(d, view)
+                .into_iter()
+                .chain(added_removed(d, w))
+            {
                 out.push_str(&line);
                 out.push('\n');
             }
@@ -415,10 +443,14 @@ pub fn render(d: &Diff, view: &View, format: DiffFormat) -> String {
                 d.new,
                 headline(d, view)
             );
-            for line in added_removed(d, w) {
+            let lines: Vec<String> = largest_moves(d, view)
+                .into_iter()
+                .chain(added_removed(d, w))
+                .collect();
+            for line in &lines {
                 out.push_str(&format!("- {line}\n"));
             }
-            if !d.nodes_added.is_empty() || !d.nodes_removed.is_empty() {
+            if !lines.is_empty() {
                 out.push('\n');
             }
             let (h, rows) = ranking(d, view);
