@@ -58,16 +58,7 @@ fn inner(args: Args) -> Result<ExitCode, super::error::Error> {
     for warning in &spec.warnings {
         eprintln!("{warning}");
     }
-    let lang = match &args.lang {
-        None => spec.index.languages[0].clone(),
-        Some(l) if spec.index.languages.contains(l) => l.clone(),
-        Some(l) => {
-            return Err(super::error::Error::Arguments(format!(
-                "--lang {l} is not one of the spec's languages ({})",
-                spec.index.languages.join(", ")
-            )));
-        }
-    };
+    let lang = spec.language(args.lang.as_deref())?;
     let (panel, diagnostics) = cwi::load::check(&spec, &args.data);
     if !diagnostics.is_empty() {
         eprint!(

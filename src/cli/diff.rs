@@ -127,16 +127,7 @@ fn inner(args: Args) -> Result<ExitCode, Error> {
     for warning in old_spec.warnings.iter().chain(&new_spec.warnings) {
         eprintln!("{warning}");
     }
-    let lang = match &args.lang {
-        None => new_spec.index.languages[0].clone(),
-        Some(l) if new_spec.index.languages.contains(l) => l.clone(),
-        Some(l) => {
-            return Err(Error::Arguments(format!(
-                "--lang {l} is not one of the spec's languages ({})",
-                new_spec.index.languages.join(", ")
-            )));
-        }
-    };
+    let lang = new_spec.language(args.lang.as_deref())?;
     let base_data = if args.base_data.is_empty() {
         &args.data
     } else {

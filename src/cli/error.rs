@@ -21,6 +21,8 @@ pub enum Error {
     Import(#[from] cwi::import::ImportError),
     #[error(transparent)]
     Template(#[from] cwi::template::TemplateError),
+    #[error(transparent)]
+    Language(#[from] cwi::spec::UnknownLanguage),
     /// A command-line argument that cannot be read.
     #[error("{0}")]
     Arguments(String),

@@ -58,10 +58,7 @@ pub fn run(args: Args) -> Result<(), Error> {
         }
         Some(panel)
     };
-    let lang = args
-        .lang
-        .clone()
-        .unwrap_or_else(|| spec.index.languages[0].clone());
+    let lang = spec.language(args.lang.as_deref())?;
     let made = templates(&Request {
         spec: &spec,
         year: args.year,

@@ -228,15 +228,13 @@ pub fn for_each_row<'a>(
 
 /// Checks that the spec has labels in `lang`; `None` picks its first language.
 pub fn language(results: &Results, lang: Option<&str>) -> Result<String, OutputError> {
-    let languages = &results.spec.index.languages;
-    match lang {
-        None => Ok(languages[0].clone()),
-        Some(l) if languages.iter().any(|x| x == l) => Ok(l.to_string()),
-        Some(l) => Err(OutputError::Language {
-            lang: l.to_string(),
-            available: languages.clone(),
-        }),
-    }
+    results
+        .spec
+        .language(lang)
+        .map_err(|e| OutputError::Language {
+            lang: e.lang,
+            available: e.available,
+        })
 }
 
 /// How `scores.csv` is written.

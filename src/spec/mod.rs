@@ -36,6 +36,30 @@ pub fn load(path: &Path) -> Result<Spec, SpecError> {
     parse_str(&text, path)
 }
 
+/// A language the spec has no labels in.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("language \"{lang}\" has no labels in the spec (it declares {available:?})")]
+pub struct UnknownLanguage {
+    pub lang: String,
+    pub available: Vec<String>,
+}
+
+impl Spec {
+    /// The language outputs are written in: `lang` when the spec has labels in it, its first
+    /// language when `None`.
+    pub fn language(&self, lang: Option<&str>) -> Result<String, UnknownLanguage> {
+        let languages = &self.index.languages;
+        match lang {
+            None => Ok(languages[0].clone()),
+            Some(l) if languages.iter().any(|x| x == l) => Ok(l.to_string()),
+            Some(l) => Err(UnknownLanguage {
+                lang: l.to_string(),
+                available: languages.clone(),
+            }),
+        }
+    }
+}
+
 /// A validated indicator spec.
 #[derive(Debug, Clone)]
 pub struct Spec {

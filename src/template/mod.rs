@@ -62,11 +62,8 @@ pub enum TemplateError {
     NoUnits,
     #[error("unknown region \"{0}\" in --regions: give codes or names of the spec's units")]
     UnknownRegion(String),
-    #[error("language \"{lang}\" is not one of the spec's languages ({})", available.join(", "))]
-    Language {
-        lang: String,
-        available: Vec<String>,
-    },
+    #[error(transparent)]
+    Language(#[from] crate::spec::UnknownLanguage),
     #[error("the spec has no indicator whose data can be collected")]
     NothingToCollect,
     #[error("cannot build the workbook {file}: {message}")]
@@ -181,12 +178,7 @@ fn items(spec: &Spec, lang: &str) -> Vec<Item> {
 /// agencies in the order their first indicator appears).
 pub fn templates(req: &Request) -> Result<Vec<Template>, TemplateError> {
     let spec = req.spec;
-    if !spec.index.languages.iter().any(|l| l == req.lang) {
-        return Err(TemplateError::Language {
-            lang: req.lang.to_string(),
-            available: spec.index.languages.clone(),
-        });
-    }
+    spec.language(Some(req.lang))?;
     let units: &Units = match (&spec.units, req.previous) {
         (Some(u), _) => u,
         (None, Some(p)) => &p.units,
@@ -210,27 +202,18 @@ pub fn templates(req: &Request) -> Result<Vec<Template>, TemplateError> {
     }
     let w = words(req.lang);
     let index_name = spec.index.name.get(req.lang).unwrap_or(&spec.index.id);
-    let mut out = Vec::new();
+    // Each workbook: its file stem, who it is for, and its rows (unit, item).
+    let mut books: Vec<(String, String, Vec<(usize, &Item)>)> = Vec::new();
     match req.by {
         By::Region => {
             for &u in &chosen {
                 let unit = units.get(u);
-                let who = unit.name.get(req.lang).unwrap_or(&unit.code).to_string();
-                let rows: Vec<(usize, &Item)> = items.iter().map(|i| (u, i)).collect();
-                let file_name = format!("{}.xlsx", file_stem(&unit.code));
-                let bytes = workbook(
-                    req,
-                    units,
-                    &rows,
-                    index_name,
-                    &format!("{}: {who}", w.for_region),
-                )
-                .map_err(|e| fail(&file_name, e))?;
-                out.push(Template {
-                    file_name,
-                    rows: rows.len(),
-                    bytes,
-                });
+                let who = unit.name.get(req.lang).unwrap_or(&unit.code);
+                books.push((
+                    file_stem(&unit.code),
+                    format!("{}: {who}", w.for_region),
+                    items.iter().map(|i| (u, i)).collect(),
+                ));
             }
         }
         By::Agency => {
@@ -240,9 +223,8 @@ pub fn templates(req: &Request) -> Result<Vec<Template>, TemplateError> {
                     sources.push(&i.source);
                 }
             }
-            let mut names: Vec<String> = Vec::new();
             for source in sources {
-                let rows: Vec<(usize, &Item)> = chosen
+                let rows = chosen
                     .iter()
                     .flat_map(|&u| {
                         items
@@ -251,31 +233,30 @@ pub fn templates(req: &Request) -> Result<Vec<Template>, TemplateError> {
                             .map(move |i| (u, i))
                     })
                     .collect();
-                let mut stem = file_stem(source);
-                // Two sources that make the same file name get numbered names.
-                let base = stem.clone();
-                let mut k = 2;
-                while names.contains(&stem) {
-                    stem = format!("{base}-{k}");
-                    k += 1;
-                }
-                names.push(stem.clone());
-                let file_name = format!("{stem}.xlsx");
-                let bytes = workbook(
-                    req,
-                    units,
-                    &rows,
-                    index_name,
-                    &format!("{}: {source}", w.for_agency),
-                )
-                .map_err(|e| fail(&file_name, e))?;
-                out.push(Template {
-                    file_name,
-                    rows: rows.len(),
-                    bytes,
-                });
+                books.push((
+                    file_stem(source),
+                    format!("{}: {source}", w.for_agency),
+                    rows,
+                ));
             }
         }
+    }
+    let mut out: Vec<Template> = Vec::new();
+    for (stem, who, rows) in books {
+        // Two names that make the same file name get numbered names.
+        let mut file_name = format!("{stem}.xlsx");
+        let mut k = 2;
+        while out.iter().any(|t| t.file_name == file_name) {
+            file_name = format!("{stem}-{k}.xlsx");
+            k += 1;
+        }
+        let bytes =
+            workbook(req, units, &rows, index_name, &who).map_err(|e| fail(&file_name, e))?;
+        out.push(Template {
+            file_name,
+            rows: rows.len(),
+            bytes,
+        });
     }
     Ok(out)
 }

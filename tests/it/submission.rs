@@ -221,3 +221,50 @@ fn data_errors_stop_the_check_with_their_place() {
     assert!(o.stdout.is_empty());
     let _ = fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_language_the_spec_has_no_labels_in_is_refused_by_check_diff_and_template() {
+    let dir = scratch("check-lang");
+    fs::write(dir.join("mini.toml"), SPEC).unwrap();
+    fs::write(dir.join("data.csv"), DATA).unwrap();
+    let (spec, data) = (dir.join("mini.toml"), dir.join("data.csv"));
+    let (spec, data) = (spec.to_str().unwrap(), data.to_str().unwrap());
+    let out = dir.join("t");
+    for args in [
+        vec!["check", "--spec", spec, "--data", data, "--lang", "de"],
+        vec![
+            "diff",
+            "--spec",
+            spec,
+            "--base-spec",
+            spec,
+            "--data",
+            data,
+            "--lang",
+            "de",
+        ],
+        vec![
+            "template",
+            "--spec",
+            spec,
+            "--year",
+            "2025",
+            "--out",
+            out.to_str().unwrap(),
+            "--lang",
+            "de",
+        ],
+    ] {
+        let o = cwi(&args);
+        assert!(!o.status.success(), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains(
+                "language \"de\" has no labels in the spec (it declares [\"en\", \"ru\"])"
+            ),
+            "{args:?}: {err}"
+        );
+    }
+    assert!(!out.exists(), "nothing written");
+    let _ = fs::remove_dir_all(&dir);
+}
