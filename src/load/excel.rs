@@ -209,6 +209,37 @@ fn read_template<RS: std::io::Read + std::io::Seek>(
         }
         return Err(edited(message));
     }
+    // A formula in a value cell counts only with the value the spreadsheet computed for it:
+    // one saved without a computed value (written by a script, never opened) would read as
+    // an empty cell.
+    if let Ok(formulas) = book.worksheet_formula(sheet) {
+        let start = formulas.start().unwrap_or((0, 0));
+        for (row, col, formula) in formulas.used_cells() {
+            let (row, col) = (row as u32 + start.0, col as u32 + start.1);
+            let input = layout::Col::ALL
+                .iter()
+                .any(|c| c.is_input() && u32::from(c.index()) == col);
+            let empty = match range.get_value((row, col)) {
+                None | Some(Data::Empty) => true,
+                Some(Data::String(s)) => s.trim().is_empty(),
+                _ => false,
+            };
+            if input && row >= layout::HEADER_ROW && !formula.is_empty() && empty {
+                problems.push(format!(
+                    "sheet \"{sheet}\", cell {}: the formula ={} has no computed value",
+                    layout::cell_name(row, col as u16),
+                    layout::short(formula)
+                ));
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err((
+            Code::NotANumber,
+            problems.join("; "),
+            "open the workbook in a spreadsheet program and save it (so the formula is computed), or type the number".into(),
+        ));
+    }
     let mut table = table_of(&range, sheet)?;
     table.template = Some(TemplateOrigin {
         spec_id: meta.spec_id,

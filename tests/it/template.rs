@@ -338,6 +338,8 @@ elif kind == "sheet-renamed":
     ws.title = "Sheet1"
 elif kind == "text-value":
     ws["K5"] = "12,5"
+elif kind == "formula":
+    ws["K6"] = "=40+2"
 elif kind == "row-added":
     ws.cell(ws.max_row + 1, 1).value = "KZ-10"
 wb.save(path)
@@ -362,6 +364,12 @@ fn edited_templates_are_refused_at_their_sheet_and_cell() {
             "sheet \"Данные\", cell K5: \"12,5\" is text",
         ),
         ("row-added", "E118", "sheet \"Данные\", cell A40"),
+        // openpyxl saves a formula without its value, as a script would.
+        (
+            "formula",
+            "E103",
+            "sheet \"Данные\", cell K6: the formula =40+2 has no computed value",
+        ),
     ] {
         let copy = dir.join(format!("{kind}.xlsx"));
         fs::copy(&files[0], &copy).unwrap();
