@@ -4,8 +4,8 @@
 //! them (`CWI_BLESS=1 cargo test golden`) in the commit that explains it.
 //!
 //! What is compared: `scores.csv`, `scores.json`, `manifest.json` without the `cwi_version`
-//! line, `report.html` (its tables and inline charts), every cell of `report.xlsx` as text (the
-//! file itself carries a creation time), the audit's tables, and the uncertainty and
+//! line, `report.html` (its tables and inline charts), every cell of `report.xlsx` and of the
+//! collection templates as text (the report's file carries a creation time), the audit's tables, and the uncertainty and
 //! sensitivity tables for the spec's fixed seed.
 
 use std::collections::BTreeMap;
@@ -94,6 +94,36 @@ fn cases() -> Vec<Case> {
             files: vec!["report.html", "report.xlsx", "scores.csv"],
         });
     }
+    out.push(Case {
+        name: "kz-cwi-template",
+        args: vec![
+            "template",
+            "--spec",
+            "indicators/kz-cwi.toml",
+            "--year",
+            "2025",
+            "--regions",
+            "KZ-10,KZ-71",
+            "--lang",
+            "ru",
+        ],
+        data: kz.clone(),
+        files: vec!["KZ-10.xlsx", "KZ-71.xlsx"],
+    });
+    out.push(Case {
+        name: "kz-cwi-template-agency",
+        args: vec![
+            "template",
+            "--spec",
+            "indicators/kz-cwi.toml",
+            "--year",
+            "2025",
+            "--by",
+            "agency",
+        ],
+        data: kz.clone(),
+        files: vec!["Ministry-of-Health.xlsx", "Ministry-of-Enlightenment.xlsx"],
+    });
     out.push(Case {
         name: "kz-cwi-audit",
         args: vec!["audit", "--spec", "indicators/kz-cwi.toml", "--lang", "en"],
