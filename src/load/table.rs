@@ -203,6 +203,20 @@ pub fn from_frame(frame: &DataFrame, line_offset: Option<usize>) -> PolarsResult
             }
         });
     }
+    // A corrupt Parquet file can give a frame whose columns disagree on their length (polars
+    // checks it only in debug builds; found by fuzzing): every cell read below must exist.
+    let height = frame.height();
+    for (column, cells) in frame.columns().iter().zip(&data) {
+        let len = match cells {
+            Column::Text(c) => c.len(),
+            Column::Number(c) => c.len(),
+            Column::Cells(c) => c.len(),
+            Column::Other(_) => height,
+        };
+        if len != height {
+            polars_bail!(ComputeError: "column \"{}\" has {len} values for {height} rows", column.name());
+        }
+    }
     Ok(Table {
         columns: frame
             .get_column_names()

@@ -5,8 +5,8 @@
 //!
 //! What is compared: `scores.csv`, `scores.json`, `manifest.json` without the `cwi_version`
 //! line, `report.html` (its tables and inline charts), every cell of `report.xlsx` and of the
-//! collection templates as text (the report's file carries a creation time), the audit's tables, and the uncertainty and
-//! sensitivity tables for the spec's fixed seed.
+//! collection templates as text (the report's file carries a creation time), the audit's
+//! tables, and the uncertainty and sensitivity tables for the spec's fixed seed.
 
 use std::collections::BTreeMap;
 use std::fs;
