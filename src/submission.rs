@@ -59,21 +59,6 @@ impl Submissions {
     }
 }
 
-/// Whether a unit exists in a year, given the spec's boundary changes: a unit created by a
-/// change (in `into`, not in `from`) exists from the change's year; a unit merged away (in
-/// `from`, not in `into`) exists before it.
-fn exists(spec: &Spec, code: &str, year: i32) -> bool {
-    spec.boundary_changes.iter().all(|c| {
-        let from = c.from.iter().any(|f| f == code);
-        let into = c.into.iter().any(|i| i == code);
-        match (from, into) {
-            (false, true) => year >= c.year,
-            (true, false) => year < c.year,
-            _ => true,
-        }
-    })
-}
-
 /// Checks the submissions of `year` in `panel` (every unit the spec knows that exists that
 /// year, whether or not it sent anything), names in `lang`.
 pub fn check(spec: &Spec, panel: &Panel, year: i32, lang: &str) -> Submissions {
@@ -83,7 +68,7 @@ pub fn check(spec: &Spec, panel: &Panel, year: i32, lang: &str) -> Submissions {
     let p = panel.year_position(year - 1);
     let mut regions = Vec::new();
     for (u, unit) in panel.units.iter().enumerate() {
-        if !exists(spec, &unit.code, year) {
+        if !spec.unit_exists(&unit.code, year) {
             continue;
         }
         let mut status = RegionStatus {

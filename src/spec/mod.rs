@@ -45,6 +45,21 @@ pub struct UnknownLanguage {
 }
 
 impl Spec {
+    /// Whether a unit exists in a year, given the spec's boundary changes: a unit created by
+    /// a change (in `into`, not in `from`) exists from the change's year; a unit merged away
+    /// (in `from`, not in `into`) exists before it.
+    pub fn unit_exists(&self, code: &str, year: i32) -> bool {
+        self.boundary_changes.iter().all(|c| {
+            let from = c.from.iter().any(|f| f == code);
+            let into = c.into.iter().any(|i| i == code);
+            match (from, into) {
+                (false, true) => year >= c.year,
+                (true, false) => year < c.year,
+                _ => true,
+            }
+        })
+    }
+
     /// The language outputs are written in: `lang` when the spec has labels in it, its first
     /// language when `None`.
     pub fn language(&self, lang: Option<&str>) -> Result<String, UnknownLanguage> {

@@ -62,6 +62,10 @@ pub enum TemplateError {
     NoUnits,
     #[error("unknown region \"{0}\" in --regions: give codes or names of the spec's units")]
     UnknownRegion(String),
+    #[error(
+        "region {region} does not exist in {year}, by the spec's boundary changes: there is nothing to collect from it"
+    )]
+    NotThatYear { region: String, year: i32 },
     #[error(transparent)]
     Language(#[from] crate::spec::UnknownLanguage),
     #[error("the spec has no indicator whose data can be collected")]
@@ -189,12 +193,22 @@ pub fn templates(req: &Request) -> Result<Vec<Template>, TemplateError> {
         let u = units
             .find(r)
             .ok_or_else(|| TemplateError::UnknownRegion(r.clone()))?;
+        let code = &units.get(u).code;
+        if !spec.unit_exists(code, req.year) {
+            return Err(TemplateError::NotThatYear {
+                region: code.clone(),
+                year: req.year,
+            });
+        }
         if !chosen.contains(&u) {
             chosen.push(u);
         }
     }
     if chosen.is_empty() {
-        chosen = (0..units.len()).collect();
+        // Every region that exists that year (after the spec's boundary changes).
+        chosen = (0..units.len())
+            .filter(|&u| spec.unit_exists(&units.get(u).code, req.year))
+            .collect();
     }
     let items = items(spec, req.lang);
     if items.is_empty() {

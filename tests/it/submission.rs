@@ -268,3 +268,30 @@ fn a_language_the_spec_has_no_labels_in_is_refused_by_check_diff_and_template() 
     assert!(!out.exists(), "nothing written");
     let _ = fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn regions_that_did_not_exist_that_year_are_not_asked() {
+    // The Kazakhstan sample's 2021 data are on the 17 regions before the 2022 split.
+    let o = cwi(&[
+        "check",
+        "--spec",
+        "indicators/kz-cwi.toml",
+        "--data",
+        "data-samples/kz/before-2022.csv",
+        "--year",
+        "2021",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let codes: Vec<&str> = v["regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes.len(), 17, "{codes:?}");
+    for absent in ["KZ-10", "KZ-33", "KZ-62"] {
+        assert!(!codes.contains(&absent), "{absent}");
+    }
+}

@@ -404,3 +404,46 @@ fn edited_templates_are_refused_at_their_sheet_and_cell() {
     }
     let _ = fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn templates_follow_the_boundary_changes() {
+    let dir = scratch("template-boundaries");
+    // Before 8 June 2022 Abai (KZ-10), Jetisu (KZ-33) and Ulytau (KZ-62) did not exist: a
+    // collection for 2021 asks the 17 regions of the time.
+    let o = cwi(&[
+        "template",
+        "--spec",
+        "indicators/kz-cwi.toml",
+        "--year",
+        "2021",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut made: Vec<String> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".xlsx"))
+        .collect();
+    made.sort();
+    assert_eq!(made.len(), 17, "{made:?}");
+    for absent in ["KZ-10.xlsx", "KZ-33.xlsx", "KZ-62.xlsx"] {
+        assert!(!made.iter().any(|m| m == absent), "{absent}");
+    }
+    let o = cwi(&[
+        "template",
+        "--spec",
+        "indicators/kz-cwi.toml",
+        "--year",
+        "2021",
+        "--regions",
+        "Abai Region",
+        "--out",
+        dir.join("abai").to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("region KZ-10 does not exist in 2021"), "{err}");
+    assert!(!dir.join("abai").exists());
+    let _ = fs::remove_dir_all(&dir);
+}
