@@ -3,13 +3,16 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use cwi::diagnostic::Code;
 use cwi::output::Staged;
 use cwi::submission::{CheckFormat, check, region_csv, render_text};
 
-/// Check a year's submissions: per region, what is still missing and which values changed
-/// more than the spec allows against the previous year.
+/// Check a year's submissions per region: what is missing, which values to confirm.
 ///
-/// Reads the data as `cwi compute` does (returned collection templates among them) and
+/// Lists, per region, what is still missing in a year and which values changed more than
+/// the spec allows against the previous year. Reads the data as `cwi compute` does
+/// (returned collection templates among them; a year with too few regions to normalise, E113,
+/// and low coverage, W112, are expected while data come in and do not stop the check) and
 /// checks every region the spec knows (every region that exists that year, after boundary
 /// changes), whether it sent anything or not. A value whose change against the previous year
 /// is more than max_change of the previous value (per indicator, or [validation] max_change)
@@ -60,6 +63,12 @@ fn inner(args: Args) -> Result<ExitCode, super::error::Error> {
     }
     let lang = spec.language(args.lang.as_deref())?;
     let (panel, diagnostics) = cwi::load::check(&spec, &args.data);
+    // While the data come in, a year with few regions and low coverage are expected: they are
+    // what this check lists, region by region, and no reason to stop it.
+    let diagnostics: Vec<_> = diagnostics
+        .into_iter()
+        .filter(|d| !matches!(d.code, Code::TooFewUnits | Code::LowCoverage))
+        .collect();
     if !diagnostics.is_empty() {
         eprint!(
             "{}",

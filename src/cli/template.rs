@@ -6,7 +6,7 @@ use super::error::Error;
 use cwi::output::Staged;
 use cwi::template::{By, Request, templates};
 
-/// Generate Excel workbooks for collecting a year's data from the regions or agencies.
+/// Generate Excel workbooks for collecting a year's data from regions or agencies.
 ///
 /// One workbook per region (or, with --by agency, per indicator source): an instructions
 /// sheet, then a row per indicator to report with its id, name, unit, source, definition,

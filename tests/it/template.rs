@@ -447,3 +447,58 @@ fn templates_follow_the_boundary_changes() {
     assert!(!dir.join("abai").exists());
     let _ = fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_check_runs_on_a_collection_under_way() {
+    let dir = scratch("template-check");
+    let files = make_templates(&dir, &["--regions", "KZ-10,KZ-11"]);
+    let check = || {
+        let mut args = vec![
+            "check",
+            "--spec",
+            "indicators/kz-cwi.toml",
+            "--format",
+            "json",
+            "--data",
+        ];
+        args.extend(KZ);
+        let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        args.extend(names);
+        let o = cwi(&args);
+        // Values are missing: exit 1; two regions of 20 is expected while data come in and
+        // does not stop the check (no E113).
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(!String::from_utf8_lossy(&o.stderr).contains("E113"));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["year"], 2025);
+        assert_eq!(v["previous_year"], 2024);
+        let regions = v["regions"].as_array().unwrap().clone();
+        assert_eq!(regions.len(), 20);
+        regions
+            .iter()
+            .map(|r| {
+                (
+                    r["code"].as_str().unwrap().to_string(),
+                    r["reported"].as_u64().unwrap(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    // Returned empty: nothing reported yet.
+    assert!(check().iter().all(|(_, n)| *n == 0));
+    // Abai's office fills its workbook.
+    let csv = dir.join("filled.csv");
+    if python(FILL, &[&csv, &files[0]]).is_none() {
+        return;
+    }
+    let reported = check();
+    assert_eq!(reported[0], ("KZ-10".to_string(), 36));
+    assert!(reported[1..].iter().all(|(_, n)| *n == 0));
+    let _ = fs::remove_dir_all(&dir);
+}
