@@ -51,6 +51,9 @@ pub struct Diff {
     pub years: Vec<i32>,
     pub nodes_added: Vec<String>,
     pub nodes_removed: Vec<String>,
+    /// Regions (codes) in one version's data only.
+    pub regions_added: Vec<String>,
+    pub regions_removed: Vec<String>,
     pub summaries: Vec<NodeSummary>,
     pub rows: Vec<Row>,
 }
@@ -98,6 +101,20 @@ pub fn diff(old: &Results, new: &Results, old_label: &str, new_label: &str, lang
         .iter()
         .filter(|n| fnew.position(&n.id).is_none())
         .map(|n| n.id.clone())
+        .collect();
+    let regions_added = new
+        .panel
+        .units
+        .iter()
+        .filter(|u| old.panel.units.find(&u.code).is_none())
+        .map(|u| u.code.clone())
+        .collect();
+    let regions_removed = old
+        .panel
+        .units
+        .iter()
+        .filter(|u| new.panel.units.find(&u.code).is_none())
+        .map(|u| u.code.clone())
         .collect();
     let years: Vec<i32> = new
         .panel
@@ -185,6 +202,8 @@ pub fn diff(old: &Results, new: &Results, old_label: &str, new_label: &str, lang
         years,
         nodes_added,
         nodes_removed,
+        regions_added,
+        regions_removed,
         summaries,
         rows,
     }

@@ -69,6 +69,8 @@ struct Words {
     spearman: &'static str,
     added: &'static str,
     removed: &'static str,
+    regions_added: &'static str,
+    regions_removed: &'static str,
     region: &'static str,
     old_score: &'static str,
     new_score: &'static str,
@@ -96,6 +98,8 @@ fn words(lang: &str) -> &'static Words {
             spearman: "Спирмен корреляциясы",
             added: "Қосылған түйіндер",
             removed: "Алынған түйіндер",
+            regions_added: "Тек жаңа нұсқадағы өңірлер",
+            regions_removed: "Тек бұрынғы нұсқадағы өңірлер",
             region: "Өңір",
             old_score: "Бұрынғы балл",
             new_score: "Жаңа балл",
@@ -118,6 +122,8 @@ fn words(lang: &str) -> &'static Words {
             spearman: "Корреляция Спирмена",
             added: "Добавленные узлы",
             removed: "Удалённые узлы",
+            regions_added: "Регионы только в новой версии",
+            regions_removed: "Регионы только в прежней версии",
             region: "Регион",
             old_score: "Прежний балл",
             new_score: "Новый балл",
@@ -140,6 +146,8 @@ fn words(lang: &str) -> &'static Words {
             spearman: "Spearman's correlation",
             added: "Nodes added",
             removed: "Nodes removed",
+            regions_added: "Regions in the new version only",
+            regions_removed: "Regions in the base version only",
             region: "Region",
             old_score: "Old score",
             new_score: "New score",
@@ -360,6 +368,20 @@ fn added_removed(d: &Diff, w: &Words) -> Vec<String> {
     }
     if !d.nodes_removed.is_empty() {
         out.push(format!("{}: {}", w.removed, d.nodes_removed.join(", ")));
+    }
+    if !d.regions_added.is_empty() {
+        out.push(format!(
+            "{}: {}",
+            w.regions_added,
+            d.regions_added.join(", ")
+        ));
+    }
+    if !d.regions_removed.is_empty() {
+        out.push(format!(
+            "{}: {}",
+            w.regions_removed,
+            d.regions_removed.join(", ")
+        ));
     }
     out
 }

@@ -265,6 +265,43 @@ fn nodes_added_and_the_same_spec_on_two_data_sets() {
         csv.contains("2024,R3,Three,four,Four,0,55,55,0,1,2,-1\n"),
         "{csv}"
     );
+    // A region in the new data only is named, not left out without a word.
+    fs::write(
+        dir.join("more.csv"),
+        format!("{DATA}R5,Five,2024,50,50,5\n"),
+    )
+    .unwrap();
+    let o = cwi_in(
+        &dir,
+        &[
+            "diff",
+            "--spec",
+            "old.toml",
+            "--base-data",
+            "data.csv",
+            "--data",
+            "more.csv",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["regions_added"], serde_json::json!(["R5"]));
+    assert_eq!(v["regions_removed"], serde_json::json!([]));
+    let o = cwi_in(
+        &dir,
+        &[
+            "diff",
+            "--spec",
+            "old.toml",
+            "--base-data",
+            "more.csv",
+            "--data",
+            "data.csv",
+        ],
+    );
+    assert!(String::from_utf8_lossy(&o.stdout).contains("Regions in the base version only: R5"));
     // Nothing to compare.
     let o = cwi_in(&dir, &["diff", "--spec", "old.toml", "--data", "data.csv"]);
     assert_eq!(o.status.code(), Some(2));
