@@ -118,6 +118,12 @@ pub enum OutputError {
 /// One row of the score table, borrowing from the results.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScoreRow<'a> {
+    /// The region's and the node's positions (in the panel's units and the framework), for
+    /// writers that encode names as codes; not written.
+    #[serde(skip)]
+    pub unit: usize,
+    #[serde(skip)]
+    pub node: usize,
     pub year: i32,
     pub region_code: &'a str,
     pub region_name: &'a str,
@@ -197,6 +203,8 @@ pub fn for_each_row<'a>(
                 let (score_change, rank_change) = change(n, y.checked_sub(1), y, u);
                 let (score_change_base, rank_change_base) = change(n, base, y, u);
                 each(&ScoreRow {
+                    unit: u,
+                    node: n,
                     score_change,
                     rank_change,
                     score_change_base,

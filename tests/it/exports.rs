@@ -208,16 +208,52 @@ fn scores_as_parquet_have_typed_columns_and_the_csv_values() {
     assert_eq!(dtype("level"), DataType::UInt32);
     assert_eq!(dtype("rank"), DataType::UInt32);
     assert_eq!(dtype("score"), DataType::Float64);
-    assert_eq!(dtype("region_code"), DataType::String);
+    // Codes, names, kinds and flags: dictionary-encoded text (polars' Enum).
+    for c in [
+        "region_code",
+        "region_name",
+        "node_id",
+        "node_name",
+        "kind",
+        "flag",
+    ] {
+        assert!(
+            matches!(dtype(c), DataType::Enum(..)),
+            "{c}: {:?}",
+            dtype(c)
+        );
+    }
     let csv = fs::read_to_string(dir.join("scores.csv")).unwrap();
     let lines: Vec<&str> = csv.lines().skip(1).collect();
     assert_eq!(frame.height(), lines.len());
     let score = frame.column("score").unwrap().f64().unwrap().clone();
     let rank = frame.column("rank").unwrap().u32().unwrap().clone();
-    let node = frame.column("node_id").unwrap().str().unwrap().clone();
+    let text = |c: &str| {
+        frame
+            .column(c)
+            .unwrap()
+            .cast(&DataType::String)
+            .unwrap()
+            .str()
+            .unwrap()
+            .clone()
+    };
+    let texts: Vec<(usize, StringChunked)> = [
+        (1, "region_code"),
+        (2, "region_name"),
+        (3, "node_id"),
+        (4, "node_name"),
+        (6, "kind"),
+        (9, "flag"),
+    ]
+    .into_iter()
+    .map(|(k, c)| (k, text(c)))
+    .collect();
     for (k, line) in lines.iter().enumerate() {
         let f: Vec<&str> = line.split(',').collect();
-        assert_eq!(node.get(k), Some(f[3]));
+        for (column, values) in &texts {
+            assert_eq!(values.get(k), Some(f[*column]), "row {k}, column {column}");
+        }
         assert_eq!(score.get(k), f[7].parse::<f64>().ok(), "row {k}");
         assert_eq!(rank.get(k), f[8].parse::<u32>().ok(), "row {k}");
     }
