@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::common::{cwi, scratch};
+use crate::common::{cwi, root, scratch};
 
 /// The tiny fixture with decimals and a thousands value, written the clean way.
 const CLEAN: &str = "region,year,indicator,value
@@ -384,4 +384,43 @@ fn parquet_input_is_read_by_type_and_wrong_columns_are_located() {
         problem["message"].as_str().unwrap().contains("list[f64]"),
         "{report}"
     );
+}
+
+/// A Parquet input whose text columns are dictionary-encoded (categorical, as pandas and
+/// polars write category columns) reads as text: the same scores as the CSV it was made from.
+#[test]
+fn categorical_parquet_columns_read_as_text() {
+    use polars::prelude::*;
+    let dir = scratch("exports-categorical-input");
+    let mut frame = CsvReadOptions::default()
+        .with_has_header(true)
+        .try_into_reader_with_file_path(Some(root().join("tests/fixtures/tiny.csv")))
+        .unwrap()
+        .finish()
+        .unwrap();
+    let categorical = DataType::from_categories(Categories::global());
+    for c in ["region", "indicator"] {
+        let cast = frame.column(c).unwrap().cast(&categorical).unwrap();
+        assert!(matches!(cast.dtype(), DataType::Categorical(..)));
+        frame.replace(c, cast).unwrap();
+    }
+    let parquet = dir.join("tiny.parquet");
+    ParquetWriter::new(std::fs::File::create(&parquet).unwrap())
+        .finish(&mut frame)
+        .unwrap();
+    let scores = |data: &str, out: &str| {
+        let out = dir.join(out);
+        let o = cwi(&[
+            "compute",
+            "--spec",
+            "tests/fixtures/tiny.toml",
+            "--data",
+            data,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        fs::read(out.join("scores.csv")).unwrap()
+    };
+    assert!(scores(parquet.to_str().unwrap(), "p") == scores("tests/fixtures/tiny.csv", "c"));
 }
