@@ -148,3 +148,34 @@ pub(crate) fn report_cleaned(cleaned: &[std::path::PathBuf]) {
         );
     }
 }
+
+/// `--parquet-by-year` writes the Parquet table: refused before any work when `--formats`
+/// leaves Parquet out.
+pub(crate) fn check_parquet_by_year(
+    by_year: bool,
+    asked: &[cwi::output::Format],
+) -> Result<(), Error> {
+    if by_year && !asked.is_empty() && !asked.contains(&cwi::output::Format::Parquet) {
+        return Err(Error::Arguments(
+            "--parquet-by-year writes the Parquet table, and --formats leaves it out: add parquet to --formats".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The score table's formats: those asked for, or the defaults, with Parquet when it is
+/// written by year.
+pub(crate) fn score_formats(
+    results: &cwi::pipeline::Results,
+    asked: &[cwi::output::Format],
+    by_year: bool,
+) -> Vec<cwi::output::Format> {
+    if !asked.is_empty() {
+        return asked.to_vec();
+    }
+    let mut formats = cwi::output::Format::defaults(results);
+    if by_year && !formats.contains(&cwi::output::Format::Parquet) {
+        formats.push(cwi::output::Format::Parquet);
+    }
+    formats
+}

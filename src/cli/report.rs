@@ -40,6 +40,11 @@ pub struct Args {
     /// Default: csv and json, or parquet alone for a panel of more than 1,000,000 score rows.
     #[arg(long, value_parser = super::named::<cwi::output::Format>(), value_delimiter = ',', num_args = 1..)]
     formats: Vec<cwi::output::Format>,
+    /// Write the Parquet table as one file per year, scores/year=YYYY/part-0.parquet (Hive
+    /// partitioning, read as one table by Spark, DuckDB and polars), instead of
+    /// scores.parquet. Implies parquet when --formats is not given.
+    #[arg(long)]
+    parquet_by_year: bool,
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
@@ -54,6 +59,7 @@ enum ReportFormat {
 }
 
 pub fn run(args: Args) -> Result<(), Error> {
+    super::check_parquet_by_year(args.parquet_by_year, &args.formats)?;
     let progress = Progress::new(args.quiet, 4);
     progress.step("reading the spec");
     let spec = args.inputs.spec()?;
@@ -63,12 +69,17 @@ pub fn run(args: Args) -> Result<(), Error> {
     let ctx = Context::new(&results, &lang, args.year, args.node.as_deref())?;
     let mut staged = Staged::new(&args.out)?;
     super::report_cleaned(staged.cleaned());
-    let formats = if args.formats.is_empty() {
-        cwi::output::Format::defaults(&results)
-    } else {
-        args.formats.clone()
-    };
-    let manifest = stage_outputs(&mut staged, &results, &lang, args.csv, &formats)?;
+    let formats = super::score_formats(&results, &args.formats, args.parquet_by_year);
+    let manifest = stage_outputs(
+        &mut staged,
+        &results,
+        &lang,
+        cwi::output::Options {
+            csv: args.csv,
+            parquet_by_year: args.parquet_by_year,
+        },
+        &formats,
+    )?;
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     if args.format.contains(&ReportFormat::Html) {
         progress.step("drawing the charts");

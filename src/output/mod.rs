@@ -154,6 +154,17 @@ pub fn for_each_row<'a>(
     lang: &str,
     each: &mut dyn FnMut(&ScoreRow<'a>) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
+    for_each_row_in(results, lang, 0..results.panel.years.len(), each)
+}
+
+/// `for_each_row` for the years at positions `years` only (changes are still against the
+/// years before them).
+pub fn for_each_row_in<'a>(
+    results: &'a Results,
+    lang: &str,
+    years: std::ops::Range<usize>,
+    each: &mut dyn FnMut(&ScoreRow<'a>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let (spec, panel) = (&results.spec, &results.panel);
     // Changed cells [year][unit][indicator]: bit 1 imputed, bit 2 treated.
     let (nu, ni) = (panel.units.len(), panel.indicators.len());
@@ -190,6 +201,9 @@ pub fn for_each_row<'a>(
         (score, rank)
     };
     for (y, &year) in panel.years.iter().enumerate() {
+        if !years.contains(&y) {
+            continue;
+        }
         let units = panel.present_units(y);
         for (n, node) in spec.framework.nodes.iter().enumerate() {
             let kind = match node.kind {
@@ -278,22 +292,55 @@ impl crate::named::Named for CsvStyle {
     }
 }
 
+/// How the score tables are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Options {
+    pub csv: CsvStyle,
+    /// The Parquet table as one file per year, `scores/year=YYYY/part-0.parquet` (Hive
+    /// partitioning: the year is in the path, not in the file), instead of `scores.parquet`.
+    pub parquet_by_year: bool,
+}
+
+/// A year's file of the Parquet table written by year.
+pub fn partition_name(year: i32) -> String {
+    format!("scores/year={year}/part-0.parquet")
+}
+
 /// Stages the score table in each of `formats` and the manifest; returns the manifest's text.
 pub fn stage_outputs(
     staged: &mut Staged,
     results: &Results,
     lang: &str,
-    style: CsvStyle,
+    options: Options,
     formats: &[Format],
 ) -> Result<String, OutputError> {
-    let outputs: Vec<&str> = formats
+    let by_year = options.parquet_by_year && formats.contains(&Format::Parquet);
+    let partitions: Vec<String> = if by_year {
+        results
+            .panel
+            .years
+            .iter()
+            .map(|&y| partition_name(y))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    // Written as one file, or (Parquet by year) after the others, a year at a time.
+    let whole: Vec<Format> = formats
+        .iter()
+        .copied()
+        .filter(|&f| !(by_year && f == Format::Parquet))
+        .collect();
+    let outputs: Vec<&str> = whole
         .iter()
         .map(|f| f.file_name())
+        .chain(partitions.iter().map(String::as_str))
         .chain(["manifest.json"])
         .collect();
     let manifest = manifest::render(results, lang, &outputs)?;
     // The score tables and the manifest are written at the same time, each into its own file.
-    let mut jobs: Vec<(&str, Job)> = formats
+    let style = options.csv;
+    let mut jobs: Vec<(&str, Job)> = whole
         .iter()
         .map(|&format| {
             let job: Job =
@@ -307,8 +354,43 @@ pub fn stage_outputs(
         Box::new(move |out: &mut dyn Write| out.write_all(bytes)),
     ));
     staged.write_each(jobs)?;
+    // One year in memory at a time.
+    for (y, name) in partitions.iter().enumerate() {
+        staged.write(name, |out| {
+            parquet::write_years(results, lang, y..y + 1, false, out)
+        })?;
+    }
+    if by_year {
+        // A year of an earlier run that this one does not have would still be read by
+        // `scores/**/*.parquet`: removed with the commit, and only then.
+        for stale in partition_files(&staged.dir) {
+            if !partitions.iter().any(|p| staged.dir.join(p) == stale) {
+                staged.obsolete.push(stale);
+            }
+        }
+    }
     crate::timing::mark("outputs");
     Ok(String::from_utf8_lossy(&manifest).into_owned())
+}
+
+/// The Parquet table's year files already in `dir` (`scores/year=*/part-0.parquet`).
+fn partition_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(dir.join("scores")) else {
+        return Vec::new();
+    };
+    let mut out: Vec<PathBuf> = entries
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_str()
+                .and_then(|n| n.strip_prefix("year="))
+                .is_some_and(|y| y.parse::<i32>().is_ok())
+        })
+        .map(|e| e.path().join("part-0.parquet"))
+        .filter(|p| p.is_file())
+        .collect();
+    out.sort();
+    out
 }
 
 /// Writes one file's body.
@@ -324,6 +406,8 @@ pub type Job<'a> = Box<dyn FnOnce(&mut dyn Write) -> std::io::Result<()> + Send 
 pub struct Staged {
     dir: PathBuf,
     files: Vec<(PathBuf, PathBuf)>,
+    /// Files of an earlier run that the new outputs replace, removed after the renames.
+    obsolete: Vec<PathBuf>,
     committed: bool,
     /// The open, locked lock file; `None` for the helpers of `write_each`.
     _lock: Option<fs::File>,
@@ -392,6 +476,7 @@ impl Staged {
         Ok(Staged {
             dir: dir.to_path_buf(),
             files: Vec::new(),
+            obsolete: Vec::new(),
             committed: false,
             _lock: Some(lock),
             cleaned,
@@ -412,6 +497,7 @@ impl Staged {
             let mut one = Staged {
                 dir: dir.clone(),
                 files: Vec::new(),
+                obsolete: Vec::new(),
                 committed: false,
                 _lock: None,
                 cleaned: Vec::new(),
@@ -488,6 +574,16 @@ impl Staged {
             }
         }
         self.committed = true;
+        for stale in std::mem::take(&mut self.obsolete) {
+            fs::remove_file(&stale).map_err(|source| OutputError::Write {
+                path: stale.clone(),
+                source,
+            })?;
+            if let Some(parent) = stale.parent() {
+                // The year's directory, when nothing else is in it.
+                let _ = fs::remove_dir(parent);
+            }
+        }
         Ok(files.len())
     }
 }

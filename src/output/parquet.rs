@@ -11,7 +11,7 @@ use std::io::Write;
 
 use polars::prelude::*;
 
-use super::{ScoreRow, for_each_row};
+use super::{ScoreRow, for_each_row_in};
 use crate::pipeline::Results;
 
 /// A text column's dictionary: its distinct values (the categories, in first-seen order) and,
@@ -124,12 +124,16 @@ impl Batch {
         self.rank_change_base.push(r.rank_change_base);
     }
 
-    /// The rows as a frame; the batch is left empty.
-    fn take(&mut self, d: &Dictionaries) -> PolarsResult<DataFrame> {
+    /// The rows as a frame (without the year column for a file of one year in a
+    /// year-partitioned table, whose path holds it); the batch is left empty.
+    fn take(&mut self, d: &Dictionaries, with_year: bool) -> PolarsResult<DataFrame> {
         let rows = self.year.len();
         let b = std::mem::replace(self, Batch::with_capacity(rows));
-        DataFrame::new_infer_height(vec![
-            Column::new("year".into(), b.year),
+        let mut columns = Vec::with_capacity(14);
+        if with_year {
+            columns.push(Column::new("year".into(), b.year));
+        }
+        columns.extend([
             d.region_code.column("region_code", &b.unit)?,
             d.region_name.column("region_name", &b.unit)?,
             d.node_id.column("node_id", &b.node)?,
@@ -143,11 +147,23 @@ impl Batch {
             Column::new("rank_change".into(), b.rank_change),
             Column::new("score_change_base".into(), b.score_change_base),
             Column::new("rank_change_base".into(), b.rank_change_base),
-        ])
+        ]);
+        DataFrame::new_infer_height(columns)
     }
 }
 
 pub fn write(results: &Results, lang: &str, out: &mut dyn Write) -> std::io::Result<()> {
+    write_years(results, lang, 0..results.panel.years.len(), true, out)
+}
+
+/// The rows of the years at positions `years`, with or without the year column.
+pub fn write_years(
+    results: &Results,
+    lang: &str,
+    years: std::ops::Range<usize>,
+    with_year: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let (units, nodes) = (&results.panel.units, &results.spec.framework.nodes);
     let dictionaries = (|| -> PolarsResult<Dictionaries> {
         Ok(Dictionaries {
@@ -168,7 +184,7 @@ pub fn write(results: &Results, lang: &str, out: &mut dyn Write) -> std::io::Res
     let mut writer: Option<polars::io::parquet::write::BatchedWriter<&mut dyn Write>> = None;
     let mut out = Some(out);
     let mut flush = |batch: &mut Batch, writer: &mut Option<_>| -> PolarsResult<()> {
-        let frame = batch.take(&dictionaries)?;
+        let frame = batch.take(&dictionaries, with_year)?;
         if writer.is_none() {
             let target = out.take().expect("the writer is made once");
             *writer = Some(ParquetWriter::new(target).batched(&frame.schema())?);
@@ -176,7 +192,7 @@ pub fn write(results: &Results, lang: &str, out: &mut dyn Write) -> std::io::Res
         writer.as_mut().expect("made above").write_batch(&frame)
     };
     let mut current = None;
-    for_each_row(results, lang, &mut |r| {
+    for_each_row_in(results, lang, years, &mut |r| {
         if current.is_some_and(|y| y != r.year) {
             flush(&mut batch, &mut writer).map_err(std::io::Error::other)?;
         }

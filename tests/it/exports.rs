@@ -424,3 +424,104 @@ fn categorical_parquet_columns_read_as_text() {
     };
     assert!(scores(parquet.to_str().unwrap(), "p") == scores("tests/fixtures/tiny.csv", "c"));
 }
+
+/// `--parquet-by-year`: one Parquet file per year under scores/year=YYYY/ (Hive
+/// partitioning: no year column in the files), the rows of scores.csv for that year; a year
+/// of an earlier run that the new one lacks is removed with the commit, and only then.
+#[test]
+fn the_parquet_table_by_year() {
+    use polars::prelude::*;
+    let dir = scratch("exports-parquet-by-year");
+    let run = |data: &[&str], extra: &[&str]| {
+        let mut args = vec![
+            "compute",
+            "--spec",
+            "indicators/kz-cwi.toml",
+            "--out",
+            dir.to_str().unwrap(),
+            "--formats",
+            "csv,parquet",
+            "--parquet-by-year",
+            "--data",
+        ];
+        args.extend(data);
+        args.extend(extra);
+        cwi(&args)
+    };
+    let all = [
+        "data-samples/kz/statistics.csv",
+        "data-samples/kz/surveys.csv",
+        "data-samples/kz/before-2022.csv",
+    ];
+    let o = run(&all, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!dir.join("scores.parquet").exists());
+    let csv = fs::read_to_string(dir.join("scores.csv")).unwrap();
+    let manifest = fs::read_to_string(dir.join("manifest.json")).unwrap();
+    for year in 2021..=2024 {
+        let name = format!("scores/year={year}/part-0.parquet");
+        assert!(manifest.contains(&format!("\"{name}\"")), "{name}");
+        let file = std::fs::File::open(dir.join(&name)).unwrap();
+        let frame = ParquetReader::new(file).finish().unwrap();
+        assert!(frame.column("year").is_err(), "the year is in the path");
+        let lines: Vec<&str> = csv
+            .lines()
+            .filter(|l| l.starts_with(&format!("{year},")))
+            .collect();
+        assert_eq!(frame.height(), lines.len(), "{year}");
+        let text = |c: &str| {
+            frame
+                .column(c)
+                .unwrap()
+                .cast(&DataType::String)
+                .unwrap()
+                .str()
+                .unwrap()
+                .clone()
+        };
+        let (region, node) = (text("region_code"), text("node_id"));
+        let score = frame.column("score").unwrap().f64().unwrap().clone();
+        for (k, line) in lines.iter().enumerate() {
+            let f: Vec<&str> = line.split(',').collect();
+            assert_eq!(region.get(k), Some(f[1]));
+            assert_eq!(node.get(k), Some(f[3]));
+            assert_eq!(score.get(k), f[7].parse::<f64>().ok(), "{year} row {k}");
+        }
+    }
+    // A run that fails leaves every year's file as it was.
+    let before = fs::read(dir.join("scores/year=2021/part-0.parquet")).unwrap();
+    let bad = dir.join("bad.csv");
+    fs::write(
+        &bad,
+        "region,year,indicator,value\nKZ-10,2024,infant_mortality,abc\n",
+    )
+    .unwrap();
+    let o = run(&[all[0], all[1], bad.to_str().unwrap()], &[]);
+    assert!(!o.status.success());
+    assert_eq!(
+        fs::read(dir.join("scores/year=2021/part-0.parquet")).unwrap(),
+        before
+    );
+    // Without the 2021 data, the 2021 file goes with the commit.
+    let o = run(&all[..2], &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!dir.join("scores/year=2021").exists());
+    assert!(dir.join("scores/year=2022/part-0.parquet").is_file());
+    // The Parquet table left out of --formats: refused before any work.
+    let other = dir.join("other");
+    let o = cwi(&[
+        "compute",
+        "--spec",
+        "indicators/kz-cwi.toml",
+        "--data",
+        all[0],
+        "--out",
+        other.to_str().unwrap(),
+        "--formats",
+        "csv",
+        "--parquet-by-year",
+    ]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("add parquet to --formats"));
+    assert!(!other.exists());
+}
