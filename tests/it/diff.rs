@@ -60,6 +60,16 @@ fn cwi_in(dir: &Path, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// `cwi diff ARGS --format json` in `dir`, which must succeed: its answer.
+fn diff_json(dir: &Path, args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["diff"];
+    all.extend(args);
+    all.extend(["--format", "json"]);
+    let o = cwi_in(dir, &all);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
 fn setup(name: &str) -> std::path::PathBuf {
     let dir = scratch(name);
     fs::write(dir.join("old.toml"), spec(1, "")).unwrap();
@@ -71,24 +81,19 @@ fn setup(name: &str) -> std::path::PathBuf {
 #[test]
 fn two_specs_on_the_same_data() {
     let dir = setup("diff-specs");
-    let o = cwi_in(
+    let v = diff_json(
         &dir,
         &[
-            "diff",
             "--spec",
             "new.toml",
             "--base-spec",
             "old.toml",
             "--data",
             "data.csv",
-            "--format",
-            "json",
             "--out",
             "out",
         ],
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let index: Vec<&serde_json::Value> = v["rows"]
         .as_array()
         .unwrap()
@@ -217,22 +222,17 @@ fn nodes_added_and_the_same_spec_on_two_data_sets() {
         "\n[[indicator]]\nid = \"z\"\nparent = \"four\"\nname = { en = \"Zed\", kk = \"Зет\" }\nunit = \"%\"\ndirection = \"higher\"\nsource = \"s\"\n",
     );
     fs::write(dir.join("with-z.toml"), with_z).unwrap();
-    let o = cwi_in(
+    let v = diff_json(
         &dir,
         &[
-            "diff",
             "--spec",
             "with-z.toml",
             "--base-spec",
             "old.toml",
             "--data",
             "data.csv",
-            "--format",
-            "json",
         ],
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["nodes_added"], serde_json::json!(["z"]));
     // One spec, the data corrected: R4's x from 20 to 100 puts it first with R2's 1:1 score
     // of 50 -> R4 (100 + 20) / 2 = 60 is first, R3 55 second.
@@ -271,22 +271,17 @@ fn nodes_added_and_the_same_spec_on_two_data_sets() {
         format!("{DATA}R5,Five,2024,50,50,5\n"),
     )
     .unwrap();
-    let o = cwi_in(
+    let v = diff_json(
         &dir,
         &[
-            "diff",
             "--spec",
             "old.toml",
             "--base-data",
             "data.csv",
             "--data",
             "more.csv",
-            "--format",
-            "json",
         ],
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["regions_added"], serde_json::json!(["R5"]));
     assert_eq!(v["regions_removed"], serde_json::json!([]));
     let o = cwi_in(

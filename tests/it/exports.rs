@@ -228,16 +228,7 @@ fn scores_as_parquet_have_typed_columns_and_the_csv_values() {
     assert_eq!(frame.height(), lines.len());
     let score = frame.column("score").unwrap().f64().unwrap().clone();
     let rank = frame.column("rank").unwrap().u32().unwrap().clone();
-    let text = |c: &str| {
-        frame
-            .column(c)
-            .unwrap()
-            .cast(&DataType::String)
-            .unwrap()
-            .str()
-            .unwrap()
-            .clone()
-    };
+    let text = |c: &str| text_column(&frame, c);
     let texts: Vec<(usize, StringChunked)> = [
         (1, "region_code"),
         (2, "region_name"),
@@ -469,16 +460,7 @@ fn the_parquet_table_by_year() {
             .filter(|l| l.starts_with(&format!("{year},")))
             .collect();
         assert_eq!(frame.height(), lines.len(), "{year}");
-        let text = |c: &str| {
-            frame
-                .column(c)
-                .unwrap()
-                .cast(&DataType::String)
-                .unwrap()
-                .str()
-                .unwrap()
-                .clone()
-        };
+        let text = |c: &str| text_column(&frame, c);
         let (region, node) = (text("region_code"), text("node_id"));
         let score = frame.column("score").unwrap().f64().unwrap().clone();
         for (k, line) in lines.iter().enumerate() {
@@ -524,4 +506,17 @@ fn the_parquet_table_by_year() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("add parquet to --formats"));
     assert!(!other.exists());
+}
+
+/// A text column of a Parquet table read back (dictionary-encoded or not) as strings.
+fn text_column(frame: &polars::prelude::DataFrame, name: &str) -> polars::prelude::StringChunked {
+    use polars::prelude::*;
+    frame
+        .column(name)
+        .unwrap()
+        .cast(&DataType::String)
+        .unwrap()
+        .str()
+        .unwrap()
+        .clone()
 }
