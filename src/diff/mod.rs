@@ -54,6 +54,9 @@ pub struct Diff {
     /// Regions (codes) in one version's data only.
     pub regions_added: Vec<String>,
     pub regions_removed: Vec<String>,
+    /// Years in one version's data only (not compared).
+    pub years_added: Vec<i32>,
+    pub years_removed: Vec<i32>,
     pub summaries: Vec<NodeSummary>,
     pub rows: Vec<Row>,
 }
@@ -122,6 +125,20 @@ pub fn diff(old: &Results, new: &Results, old_label: &str, new_label: &str, lang
         .iter()
         .copied()
         .filter(|y| old.panel.years.contains(y))
+        .collect();
+    let years_added = new
+        .panel
+        .years
+        .iter()
+        .copied()
+        .filter(|y| !old.panel.years.contains(y))
+        .collect();
+    let years_removed = old
+        .panel
+        .years
+        .iter()
+        .copied()
+        .filter(|y| !new.panel.years.contains(y))
         .collect();
     let mut rows = Vec::new();
     let mut summaries = Vec::new();
@@ -204,6 +221,8 @@ pub fn diff(old: &Results, new: &Results, old_label: &str, new_label: &str, lang
         nodes_removed,
         regions_added,
         regions_removed,
+        years_added,
+        years_removed,
         summaries,
         rows,
     }

@@ -297,6 +297,31 @@ fn nodes_added_and_the_same_spec_on_two_data_sets() {
         ],
     );
     assert!(String::from_utf8_lossy(&o.stdout).contains("Regions in the base version only: R5"));
+    // A year in one version only is named as not compared.
+    fs::write(
+        dir.join("two-years.csv"),
+        format!(
+            "{DATA}{}",
+            DATA.lines()
+                .skip(1)
+                .map(|l| l.replace(",2024,", ",2025,") + "\n")
+                .collect::<String>()
+        ),
+    )
+    .unwrap();
+    let v = diff_json(
+        &dir,
+        &[
+            "--spec",
+            "old.toml",
+            "--base-data",
+            "data.csv",
+            "--data",
+            "two-years.csv",
+        ],
+    );
+    assert_eq!(v["years"], serde_json::json!([2024]));
+    assert_eq!(v["years_added"], serde_json::json!([2025]));
     // Nothing to compare.
     let o = cwi_in(&dir, &["diff", "--spec", "old.toml", "--data", "data.csv"]);
     assert_eq!(o.status.code(), Some(2));
