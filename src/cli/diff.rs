@@ -13,9 +13,10 @@ use cwi::spec::Spec;
 /// Computes both as `cwi compute` does and lists, per year, region and node, the old and new
 /// score and rank and their changes; a summary per node (how many regions changed rank, the
 /// largest move, Spearman's correlation of old and new ranks), the nodes added or removed
-/// and the regions and years only one version has (those years are not compared). The base spec is a file, or REV:PATH read from git
-/// (e.g. --base-spec origin/main:indicators/kz-cwi.toml; its units table and other relative
-/// files are read from the working tree). The ranking table shows --node in --year. With --out DIR:
+/// and the regions and years only one version has (those years are not compared). The base
+/// spec is a file, or REV:PATH read from git (e.g. --base-spec
+/// origin/main:indicators/kz-cwi.toml; its units table and other relative files are read
+/// from the working tree). The ranking table shows --node in --year. With --out DIR:
 /// diff.csv, diff.json, diff.md and charts/diff-slope.svg and .png. Exit status: 0, or 1
 /// with --fail-on-rank-move N when a region's rank on any node, in any year, moves by more
 /// than N places; 2 when the comparison could not run (a spec, data or git revision that

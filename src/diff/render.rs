@@ -391,6 +391,18 @@ fn added_removed(d: &Diff, w: &Words) -> Vec<String> {
             d.regions_removed.join(", ")
         ));
     }
+    let years = |list: &[i32]| {
+        list.iter()
+            .map(i32::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !d.years_added.is_empty() {
+        out.push(format!("{}: {}", w.years_added, years(&d.years_added)));
+    }
+    if !d.years_removed.is_empty() {
+        out.push(format!("{}: {}", w.years_removed, years(&d.years_removed)));
+    }
     out
 }
 

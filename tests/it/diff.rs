@@ -322,6 +322,23 @@ fn nodes_added_and_the_same_spec_on_two_data_sets() {
     );
     assert_eq!(v["years"], serde_json::json!([2024]));
     assert_eq!(v["years_added"], serde_json::json!([2025]));
+    let o = cwi_in(
+        &dir,
+        &[
+            "diff",
+            "--spec",
+            "old.toml",
+            "--base-data",
+            "two-years.csv",
+            "--data",
+            "data.csv",
+        ],
+    );
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("Years in the base version only (not compared): 2025"),
+        "{text}"
+    );
     // Nothing to compare.
     let o = cwi_in(&dir, &["diff", "--spec", "old.toml", "--data", "data.csv"]);
     assert_eq!(o.status.code(), Some(2));
