@@ -502,3 +502,90 @@ fn the_check_runs_on_a_collection_under_way() {
     assert!(reported[1..].iter().all(|(_, n)| *n == 0));
     let _ = fs::remove_dir_all(&dir);
 }
+
+/// A derived indicator is collected as the raw columns of its formula: the template asks for
+/// offences and child population, and the index computes the rate from them. A: 10 / 50,000 *
+/// 10,000 = 2, B: 15 / 50,000 * 10,000 = 3; lower is better, so A scores 100 and B 0.
+#[test]
+fn derived_indicators_are_collected_as_their_raw_columns() {
+    let dir = scratch("template-derived");
+    let spec = r#"
+[index]
+id = "d"
+version = "1"
+languages = ["en"]
+scale = [0, 100]
+name = { en = "D" }
+[units]
+from_data = true
+[defaults]
+pooling = "each-year"
+normalisation = { method = "min-max" }
+aggregation = { method = "arithmetic" }
+[[indicator]]
+id = "offence_rate"
+parent = "d"
+name = { en = "Offences against children per 10,000 children" }
+unit = "per 10,000 children"
+direction = "lower"
+source = "Ministry of Internal Affairs"
+formula = "offences / child_population * 10000"
+"#;
+    fs::write(dir.join("d.toml"), spec).unwrap();
+    fs::write(
+        dir.join("2024.csv"),
+        "region,year,indicator,value\nA,2024,offences,30\nA,2024,child_population,120000\nB,2024,offences,12\nB,2024,child_population,40000\n",
+    )
+    .unwrap();
+    let (spec, data) = (dir.join("d.toml"), dir.join("2024.csv"));
+    let out = dir.join("t");
+    let o = cwi(&[
+        "template",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--year",
+        "2025",
+        "--data",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (a, b) = (out.join("A.xlsx"), out.join("B.xlsx"));
+    let sheet = cwi::load::read_sheet(&a).unwrap();
+    let asked: Vec<&str> = sheet
+        .rows
+        .iter()
+        .map(|r| r[3].as_deref().unwrap())
+        .collect();
+    assert_eq!(asked, ["offences", "child_population"]);
+    let fill = r#"
+import sys, openpyxl
+for path, offences in ((sys.argv[1], 10), (sys.argv[2], 15)):
+    wb = openpyxl.load_workbook(path)
+    ws = wb[wb.sheetnames[1]]
+    for r in range(4, ws.max_row + 1):
+        ws.cell(r, 11).value = offences if ws.cell(r, 4).value == "offences" else 50000
+    wb.save(path)
+"#;
+    if python(fill, &[&a, &b]).is_none() {
+        return;
+    }
+    let scores = dir.join("out");
+    let o = cwi(&[
+        "compute",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--data",
+        data.to_str().unwrap(),
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--out",
+        scores.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let csv = fs::read_to_string(scores.join("scores.csv")).unwrap();
+    assert!(csv.contains("2025,A,A,offence_rate,\"Offences against children per 10,000 children\",1,indicator,100,1,"), "{csv}");
+    assert!(csv.contains("2025,B,B,offence_rate,\"Offences against children per 10,000 children\",1,indicator,0,2,"), "{csv}");
+    let _ = fs::remove_dir_all(&dir);
+}
