@@ -61,59 +61,91 @@ pub enum Bounds {
 
 /// Normalises every indicator as the recipe says.
 pub fn normalise(recipe: &Recipe, panel: &Panel) -> Result<Normalised, ComputeError> {
+    use rayon::prelude::*;
     let n_units = panel.units.len();
     let n_indicators = panel.indicators.len();
+    let cells = panel.years.len() * n_units;
     let mut out = Normalised {
         n_units,
         n_indicators,
-        values: vec![None; panel.years.len() * n_units * n_indicators],
+        values: vec![None; cells * n_indicators],
         bounds: Vec::with_capacity(n_indicators),
     };
-    for (i, indicator) in recipe.indicators.iter().enumerate() {
-        let id = &panel.indicators[i];
-        let mut bounds = Vec::with_capacity(panel.years.len());
-        // Pooled bounds are the same for every year: computed once.
-        let mut current: Option<(Bounds, Vec<f64>)> = None;
-        // The base year's position, for the one method that reads it.
-        let base = if let Normalisation::BaseYear { year } = &indicator.normalisation {
-            Some(panel.year_position(*year).ok_or_else(|| ComputeError {
-                message: format!(
-                    "indicator \"{id}\": base year {year} is not in the data (they cover {:?})",
-                    panel.years
-                ),
-                hint: "choose a base year the data cover".into(),
-            })?)
+    // Indicators are independent: on a large panel a batch of them is normalised in parallel
+    // and each one's column put in its place, so the result (and the first error, in
+    // indicator order) is the same whatever the number of threads. A small panel, and every
+    // replication of the analyses, stays on this thread.
+    let parallel = cells * n_indicators >= 1 << 16;
+    let batch = if parallel { 16 } else { 1 };
+    let indicators: Vec<usize> = (0..n_indicators).collect();
+    for group in indicators.chunks(batch) {
+        let one = |&i: &usize| normalise_indicator(recipe, panel, i);
+        let columns: Vec<_> = if parallel {
+            group.par_iter().map(one).collect()
         } else {
-            None
+            group.iter().map(one).collect()
         };
-        for (y, &year) in panel.years.iter().enumerate() {
-            if recipe.pooling == Pooling::EachYear || current.is_none() {
-                current = Some(year_bounds(recipe.pooling, indicator, panel, i, y, id)?);
+        for (&i, column) in group.iter().zip(columns) {
+            let (bounds, values) = column?;
+            for (cell, value) in values.into_iter().enumerate() {
+                out.values[cell * n_indicators + i] = value;
             }
-            let (b, pool) = current.as_ref().expect("bounds of this year");
-            let b = *b;
-            bounds.push(YearBounds { year, bounds: b });
-            for unit in (0..n_units).filter(|&u| panel.is_present(y, u)) {
-                if let Some(x) = panel.get(y, unit, i) {
-                    let context = Context {
-                        pool,
-                        base: base.and_then(|by| panel.get(by, unit, i)),
-                    };
-                    let score =
-                        score(indicator, b, x, &context).map_err(|message| ComputeError {
-                            message: format!(
-                                "indicator \"{id}\", region {}, year {year}: {message}",
-                                panel.units.get(unit).code
-                            ),
-                            hint: "check the value, or choose a method that accepts it".into(),
-                        })?;
-                    out.values[(y * n_units + unit) * n_indicators + i] = score;
-                }
-            }
+            out.bounds.push(bounds);
         }
-        out.bounds.push(bounds);
     }
     Ok(out)
+}
+
+/// One indicator's normalised values, by year and unit, and the bounds of each year.
+fn normalise_indicator(
+    recipe: &Recipe,
+    panel: &Panel,
+    i: usize,
+) -> Result<(Vec<YearBounds>, Vec<Option<f64>>), ComputeError> {
+    let n_units = panel.units.len();
+    let indicator = &recipe.indicators[i];
+    let id = &panel.indicators[i];
+    let mut values = vec![None; panel.years.len() * n_units];
+    let mut bounds = Vec::with_capacity(panel.years.len());
+    // Pooled bounds are the same for every year: computed once.
+    let mut current: Option<(Bounds, Vec<f64>)> = None;
+    // The base year's position, for the one method that reads it.
+    let base = if let Normalisation::BaseYear { year } = &indicator.normalisation {
+        Some(panel.year_position(*year).ok_or_else(|| ComputeError {
+            message: format!(
+                "indicator \"{id}\": base year {year} is not in the data (they cover {:?})",
+                panel.years
+            ),
+            hint: "choose a base year the data cover".into(),
+        })?)
+    } else {
+        None
+    };
+    for (y, &year) in panel.years.iter().enumerate() {
+        if recipe.pooling == Pooling::EachYear || current.is_none() {
+            current = Some(year_bounds(recipe.pooling, indicator, panel, i, y, id)?);
+        }
+        let (b, pool) = current.as_ref().expect("bounds of this year");
+        let b = *b;
+        bounds.push(YearBounds { year, bounds: b });
+        for unit in (0..n_units).filter(|&u| panel.is_present(y, u)) {
+            if let Some(x) = panel.get(y, unit, i) {
+                let context = Context {
+                    pool,
+                    base: base.and_then(|by| panel.get(by, unit, i)),
+                };
+                let score = score(indicator, b, x, &context).map_err(|message| ComputeError {
+                    message: format!(
+                        "indicator \"{id}\", region {}, year {year}: {message}",
+                        panel.units.get(unit).code
+                    ),
+                    hint: "check the value, or choose a method that accepts it".into(),
+                })?;
+                values[y * n_units + unit] = score;
+            }
+        }
+    }
+    Ok((bounds, values))
 }
 
 /// Values of indicator `i` in the years whose bounds apply to year `y`.

@@ -361,3 +361,67 @@ fn a_mean_meeting_zero_fails_the_region_year_in_a_replication() {
         .to_string();
     assert!(e.contains("(geometric) meets 0"), "{e}");
 }
+
+/// A panel large enough for the indicators to be normalised in parallel (300 regions x 20
+/// indicators x 12 years): the same scores.csv, byte for byte, on one thread and on two, and
+/// min-max scores as derived here: indicator k's value for region r in year y is
+/// (r * (k + 7)) mod 101 + y, so each year's minimum and maximum are y and 100 + y (r = 0 and
+/// a region with r * (k + 7) = 100 mod 101), and region r scores ((r * (k + 7)) mod 101) / 100 *
+/// 100.
+#[test]
+fn a_large_panel_normalises_the_same_on_any_number_of_threads() {
+    use std::fmt::Write as _;
+    let dir = crate::common::scratch("engine-parallel-normalise");
+    let mut spec = String::from(
+        "[index]\nid = \"p\"\nversion = \"1\"\nlanguages = [\"en\"]\nscale = [0, 100]\nname = { en = \"P\" }\n[units]\nfrom_data = true\n[defaults]\npooling = \"each-year\"\nnormalisation = { method = \"min-max\" }\naggregation = { method = \"arithmetic\" }\n",
+    );
+    for k in 0..20 {
+        write!(
+            spec,
+            "[[indicator]]\nid = \"i{k}\"\nparent = \"p\"\nname = {{ en = \"I{k}\" }}\nunit = \"u\"\ndirection = \"higher\"\nsource = \"s\"\n"
+        )
+        .unwrap();
+    }
+    std::fs::write(dir.join("p.toml"), spec).unwrap();
+    let mut data = String::from("region,year");
+    for k in 0..20 {
+        write!(data, ",i{k}").unwrap();
+    }
+    data.push('\n');
+    for y in 0..12 {
+        for r in 0..300 {
+            write!(data, "R{r:03},{}", 2000 + y).unwrap();
+            for k in 0..20 {
+                write!(data, ",{}", (r * (k + 7)) % 101 + y).unwrap();
+            }
+            data.push('\n');
+        }
+    }
+    std::fs::write(dir.join("p.csv"), data).unwrap();
+    let run = |threads: &str| {
+        let out = dir.join(format!("out-{threads}"));
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_cwi"))
+            .args(["compute", "--spec"])
+            .arg(dir.join("p.toml"))
+            .arg("--data")
+            .arg(dir.join("p.csv"))
+            .arg("--out")
+            .arg(&out)
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        std::fs::read_to_string(out.join("scores.csv")).unwrap()
+    };
+    let (one, two) = (run("1"), run("2"));
+    assert!(one == two, "one and two threads differ");
+    // Region R010, indicator i3, year 2005: (10 * 10) mod 101 = 100, the maximum: 100.
+    // Region R020, indicator i3, year 2005: (20 * 10) mod 101 = 99: 99.
+    assert!(
+        one.contains("\n2005,R010,R010,i3,I3,1,indicator,100,"),
+        "{:.300}",
+        one
+    );
+    assert!(one.contains("\n2005,R020,R020,i3,I3,1,indicator,99,"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
