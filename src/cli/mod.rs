@@ -149,33 +149,61 @@ pub(crate) fn report_cleaned(cleaned: &[std::path::PathBuf]) {
     }
 }
 
-/// `--parquet-by-year` writes the Parquet table: refused before any work when `--formats`
-/// leaves Parquet out.
-pub(crate) fn check_parquet_by_year(
-    by_year: bool,
-    asked: &[cwi::output::Format],
-) -> Result<(), Error> {
-    if by_year && !asked.is_empty() && !asked.contains(&cwi::output::Format::Parquet) {
-        return Err(Error::Arguments(
-            "--parquet-by-year writes the Parquet table, and --formats leaves it out: add parquet to --formats".into(),
-        ));
-    }
-    Ok(())
+/// How `compute` and `report` write the score table: `--csv`, `--formats`, `--parquet-by-year`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ScoreTable {
+    /// scores.csv style: standard (comma, decimal point) or excel (semicolon, decimal comma,
+    /// UTF-8 with BOM, as a Russian-locale Excel expects).
+    #[arg(long, value_parser = named::<cwi::output::CsvStyle>(), default_value = "standard")]
+    pub csv: cwi::output::CsvStyle,
+    /// Formats of the score table, separated by commas (the manifest is always written).
+    /// Default: csv and json, or parquet alone for a panel of more than 1,000,000 score rows.
+    #[arg(long, value_parser = named::<cwi::output::Format>(), value_delimiter = ',', num_args = 1..)]
+    pub formats: Vec<cwi::output::Format>,
+    /// Write the Parquet table as one file per year, scores/year=YYYY/part-0.parquet (Hive
+    /// partitioning, read as one table by Spark, DuckDB and polars), instead of
+    /// scores.parquet. Implies parquet when --formats is not given.
+    #[arg(long)]
+    pub parquet_by_year: bool,
 }
 
-/// The score table's formats: those asked for, or the defaults, with Parquet when it is
-/// written by year.
-pub(crate) fn score_formats(
-    results: &cwi::pipeline::Results,
-    asked: &[cwi::output::Format],
-    by_year: bool,
-) -> Vec<cwi::output::Format> {
-    if !asked.is_empty() {
-        return asked.to_vec();
+impl ScoreTable {
+    /// `--parquet-by-year` writes the Parquet table: refused before any work when
+    /// `--formats` leaves Parquet out.
+    pub fn check(&self) -> Result<(), Error> {
+        if self.parquet_by_year
+            && !self.formats.is_empty()
+            && !self.formats.contains(&cwi::output::Format::Parquet)
+        {
+            return Err(Error::Arguments(
+                "--parquet-by-year writes the Parquet table, and --formats leaves it out: add parquet to --formats".into(),
+            ));
+        }
+        Ok(())
     }
-    let mut formats = cwi::output::Format::defaults(results);
-    if by_year && !formats.contains(&cwi::output::Format::Parquet) {
-        formats.push(cwi::output::Format::Parquet);
+
+    /// Stages the score table (the formats asked for, or the defaults, with Parquet when it
+    /// is written by year) and the manifest; returns the manifest's text.
+    pub fn stage(
+        &self,
+        staged: &mut cwi::output::Staged,
+        results: &cwi::pipeline::Results,
+        lang: &str,
+    ) -> Result<String, Error> {
+        let mut formats = if self.formats.is_empty() {
+            cwi::output::Format::defaults(results)
+        } else {
+            self.formats.clone()
+        };
+        if self.parquet_by_year && !formats.contains(&cwi::output::Format::Parquet) {
+            formats.push(cwi::output::Format::Parquet);
+        }
+        let options = cwi::output::Options {
+            csv: self.csv,
+            parquet_by_year: self.parquet_by_year,
+        };
+        Ok(cwi::output::stage_outputs(
+            staged, results, lang, options, &formats,
+        )?)
     }
-    formats
 }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use super::error::Error;
 use super::progress::Progress;
-use cwi::output::{CsvStyle, Staged, language, stage_outputs};
+use cwi::output::{Staged, language};
 use cwi::report::{Context, render_charts, render_html, render_xlsx};
 
 /// Write the yearly report: charts, one self-contained HTML file, and an Excel workbook.
@@ -33,18 +33,8 @@ pub struct Args {
     /// What to write: html (report.html and charts) and/or xlsx (report.xlsx). Repeatable.
     #[arg(long, value_enum, num_args = 1.., default_values = ["html"])]
     format: Vec<ReportFormat>,
-    /// scores.csv style: standard, or excel (semicolon, decimal comma, UTF-8 with BOM).
-    #[arg(long, value_parser = super::named::<CsvStyle>(), default_value = "standard")]
-    csv: CsvStyle,
-    /// Formats of the score table, separated by commas (the manifest is always written).
-    /// Default: csv and json, or parquet alone for a panel of more than 1,000,000 score rows.
-    #[arg(long, value_parser = super::named::<cwi::output::Format>(), value_delimiter = ',', num_args = 1..)]
-    formats: Vec<cwi::output::Format>,
-    /// Write the Parquet table as one file per year, scores/year=YYYY/part-0.parquet (Hive
-    /// partitioning, read as one table by Spark, DuckDB and polars), instead of
-    /// scores.parquet. Implies parquet when --formats is not given.
-    #[arg(long)]
-    parquet_by_year: bool,
+    #[command(flatten)]
+    scores: super::ScoreTable,
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
@@ -59,7 +49,7 @@ enum ReportFormat {
 }
 
 pub fn run(args: Args) -> Result<(), Error> {
-    super::check_parquet_by_year(args.parquet_by_year, &args.formats)?;
+    args.scores.check()?;
     let progress = Progress::new(args.quiet, 4);
     progress.step("reading the spec");
     let spec = args.inputs.spec()?;
@@ -69,17 +59,7 @@ pub fn run(args: Args) -> Result<(), Error> {
     let ctx = Context::new(&results, &lang, args.year, args.node.as_deref())?;
     let mut staged = Staged::new(&args.out)?;
     super::report_cleaned(staged.cleaned());
-    let formats = super::score_formats(&results, &args.formats, args.parquet_by_year);
-    let manifest = stage_outputs(
-        &mut staged,
-        &results,
-        &lang,
-        cwi::output::Options {
-            csv: args.csv,
-            parquet_by_year: args.parquet_by_year,
-        },
-        &formats,
-    )?;
+    let manifest = args.scores.stage(&mut staged, &results, &lang)?;
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     if args.format.contains(&ReportFormat::Html) {
         progress.step("drawing the charts");
