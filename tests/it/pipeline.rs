@@ -299,39 +299,19 @@ fn imputed_and_treated_values_are_normalised_and_logged() {
 fn derived_indicators_are_computed_from_raw_columns() {
     let dir = std::env::temp_dir().join(format!("cwi-derived-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let text = r#"
-[index]
-id = "d"
-version = "1"
-languages = ["en"]
-scale = [0, 100]
-name = { en = "D" }
-[units]
-from_data = true
-[defaults]
-pooling = "each-year"
-normalisation = { method = "min-max" }
-aggregation = { method = "arithmetic" }
-[[indicator]]
-id = "offence_rate"
-parent = "d"
-name = { en = "Offences against children per 10,000 children" }
-unit = "per 10,000 children"
-direction = "lower"
-source = "test"
-formula = "offences / child_population * 10000"
-"#;
+    let text =
+        std::fs::read_to_string(crate::common::root().join("tests/fixtures/derived.toml")).unwrap();
     let spec_path = dir.join("d.toml");
     let data = dir.join("data.csv");
     std::fs::write(&data, "region,year,indicator,value\nA,2024,offences,30\nA,2024,child_population,120000\nB,2024,offences,12\nB,2024,child_population,40000\n").unwrap();
-    let r = run(spec::parse_str(text, &spec_path).unwrap(), &[&data]).unwrap();
+    let r = run(spec::parse_str(&text, &spec_path).unwrap(), &[&data]).unwrap();
     let raw = |region: &str| r.panel.get(0, r.panel.units.find(region).unwrap(), 0);
     assert_eq!(raw("A"), Some(2.5));
     assert!((raw("B").unwrap() - 3.0).abs() < 1e-12);
     close(score(&r, "offence_rate", "A", 2024), 100.0);
     close(score(&r, "offence_rate", "B", 2024), 0.0);
     std::fs::write(&data, "region,year,indicator,value\nA,2024,offences,30\nA,2024,child_population,0\nB,2024,offences,12\nB,2024,child_population,40000\n").unwrap();
-    let err = run(spec::parse_str(text, &spec_path).unwrap(), &[&data])
+    let err = run(spec::parse_str(&text, &spec_path).unwrap(), &[&data])
         .unwrap_err()
         .to_string();
     assert!(
@@ -540,7 +520,7 @@ normalisation = { method = "none" }
         "region,year,Flights,Population,air_pollution_index\nA,2024,100,50,30\nB,2024,30,10,100\n",
     )
     .unwrap();
-    let r = run(spec::parse_str(text, &spec_path).unwrap(), &[&data]).unwrap();
+    let r = run(spec::parse_str(&text, &spec_path).unwrap(), &[&data]).unwrap();
     let raw = |region: &str, i: usize| r.panel.get(0, r.panel.units.find(region).unwrap(), i);
     assert_eq!((raw("A", 0), raw("B", 0)), (Some(2.0), Some(3.0)));
     assert_eq!((raw("A", 1), raw("B", 1)), (Some(50.0), Some(10.0)));

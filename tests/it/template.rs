@@ -509,29 +509,11 @@ fn the_check_runs_on_a_collection_under_way() {
 #[test]
 fn derived_indicators_are_collected_as_their_raw_columns() {
     let dir = scratch("template-derived");
-    let spec = r#"
-[index]
-id = "d"
-version = "1"
-languages = ["en"]
-scale = [0, 100]
-name = { en = "D" }
-[units]
-from_data = true
-[defaults]
-pooling = "each-year"
-normalisation = { method = "min-max" }
-aggregation = { method = "arithmetic" }
-[[indicator]]
-id = "offence_rate"
-parent = "d"
-name = { en = "Offences against children per 10,000 children" }
-unit = "per 10,000 children"
-direction = "lower"
-source = "Ministry of Internal Affairs"
-formula = "offences / child_population * 10000"
-"#;
-    fs::write(dir.join("d.toml"), spec).unwrap();
+    fs::copy(
+        root().join("tests/fixtures/derived.toml"),
+        dir.join("d.toml"),
+    )
+    .unwrap();
     fs::write(
         dir.join("2024.csv"),
         "region,year,indicator,value\nA,2024,offences,30\nA,2024,child_population,120000\nB,2024,offences,12\nB,2024,child_population,40000\n",
