@@ -193,7 +193,18 @@ pub fn read_csv(text: &str, tab: bool, layout: Option<&DataLayout>) -> Result<Ta
     }
     // polars reads a row with fewer fields than the header as missing values: a truncated
     // line would lose data without a word. Every row's length is checked first.
-    let scan = scan(body.as_bytes(), sep, names.len(), &candidates);
+    // Declared markers (`..`, `n/a`): polars reads a cell that is exactly one as missing, as
+    // the cell path does, when a column uses only one of them.
+    let markers: Vec<Vec<u8>> = layout
+        .map(|l| {
+            l.missing_values
+                .iter()
+                .map(|m| m.trim().as_bytes().to_vec())
+                .filter(|m| !m.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    let scan = scan(body.as_bytes(), sep, names.len(), &candidates, &markers);
     if let Some((line, what)) = scan.problem {
         return Err((
             Code::UnreadableFile,
@@ -232,7 +243,19 @@ pub fn read_csv(text: &str, tab: bool, layout: Option<&DataLayout>) -> Result<Ta
             .collect();
         // A plain number beyond the range of f64 (1e999) reads as infinite: then the whole
         // file goes the cell-by-cell way, which refuses it where it is.
-        if let Ok(frame) = read_frame(body, sep, Some(dtypes))
+        let nulls: Vec<(PlSmallStr, PlSmallStr)> = typed
+            .iter()
+            .zip(&scan.columns)
+            .zip(&names)
+            .filter_map(|((&t, c), name)| {
+                let m = &markers[c.marker.filter(|_| t)?];
+                Some((
+                    name.as_str().into(),
+                    String::from_utf8_lossy(m).as_ref().into(),
+                ))
+            })
+            .collect();
+        if let Ok(frame) = read_frame(body, sep, Some((dtypes, nulls)))
             && frame.width() == names.len()
             && typed
                 .iter()
@@ -262,12 +285,20 @@ fn header_fields(header: &str, sep: u8) -> Vec<String> {
     }
 }
 
-fn read_frame(body: &str, sep: u8, dtypes: Option<Vec<DataType>>) -> PolarsResult<DataFrame> {
+/// The frame of the file: every column text, or with `typed` the column types and the
+/// missing-value marker of the columns that have one.
+fn read_frame(
+    body: &str,
+    sep: u8,
+    typed: Option<(Vec<DataType>, Vec<(PlSmallStr, PlSmallStr)>)>,
+) -> PolarsResult<DataFrame> {
+    let (dtypes, nulls) = typed.unzip();
+    let nulls = nulls.filter(|n| !n.is_empty()).map(NullValues::Named);
     CsvReadOptions::default()
         .with_has_header(true)
         .with_infer_schema_length(Some(0))
         .with_dtype_overwrite(dtypes.map(Arc::new))
-        .map_parse_options(|o| o.with_separator(sep))
+        .map_parse_options(|o| o.with_separator(sep).with_null_values(nulls.clone()))
         .into_reader_with_file_handle(Cursor::new(body.as_bytes()))
         .finish()
 }
@@ -337,6 +368,8 @@ struct Scan {
     problem: Option<(usize, String)>,
     comma: bool,
     columns: Vec<ColumnScan>,
+    /// The declared missing-value markers polars can be told about (none is a number).
+    markers: Vec<Vec<u8>>,
 }
 
 #[derive(Default, Clone, Copy)]
@@ -349,11 +382,29 @@ struct ColumnScan {
     dot: bool,
     /// A cell that shows the point as its decimal mark.
     point: bool,
+    /// The missing-value marker its cells use (a position in `Scan::markers`); a column with
+    /// two different markers is `unclean`, since polars takes one marker per column.
+    marker: Option<usize>,
+}
+
+impl ColumnScan {
+    fn use_marker(&mut self, m: Option<usize>) {
+        match (self.marker, m) {
+            (Some(a), Some(b)) if a != b => self.unclean = true,
+            (None, Some(_)) => self.marker = m,
+            _ => {}
+        }
+    }
 }
 
 impl Scan {
     fn look(&mut self, column: usize, cell: &[u8]) {
+        let marker = self.markers.iter().position(|m| m.as_slice() == cell);
         let c = &mut self.columns[column];
+        if marker.is_some() {
+            c.use_marker(marker);
+            return;
+        }
         if plain(cell) {
             if !c.point && cell.contains(&b'.') {
                 c.dot = true;
@@ -374,6 +425,7 @@ impl Scan {
     fn merge(&mut self, other: &Scan) {
         self.comma |= other.comma;
         for (a, b) in self.columns.iter_mut().zip(&other.columns) {
+            a.use_marker(b.marker);
             a.unclean |= b.unclean;
             a.dot |= b.dot;
             a.point |= b.point;
@@ -405,10 +457,11 @@ fn unequal(len: usize, expected: usize) -> String {
 /// Checks every row's length and looks at the candidate columns' cells. A file without
 /// quotes is split on newlines and scanned in parallel; one with quotes is read by the CSV
 /// format's rules, in order.
-fn scan(body: &[u8], sep: u8, fields: usize, candidates: &[bool]) -> Scan {
+fn scan(body: &[u8], sep: u8, fields: usize, candidates: &[bool], markers: &[Vec<u8>]) -> Scan {
     let fresh = || Scan {
         problem: None,
         comma: false,
+        markers: markers.to_vec(),
         columns: candidates
             .iter()
             .map(|&c| ColumnScan {
@@ -617,6 +670,39 @@ mod tests {
             "region,year,a\nA,2024,-999\nB,2024,0.5\n",
             false,
             Some(&with_marker),
+        )
+        .unwrap();
+        assert_eq!(typed(&t), [false, false, false]);
+    }
+
+    #[test]
+    fn a_column_with_one_declared_marker_is_typed_and_reads_it_as_missing() {
+        let mut with_markers = layout();
+        with_markers.missing_values = vec![" .. ".into(), "n/a".into()];
+        // Column a uses `..` and empty cells, b uses `n/a`, c both markers, d a word: a and b
+        // are typed, c and d go cell by cell (as before).
+        for quote in ["", "\""] {
+            let text = format!(
+                "region,year,a,b,c,d\n{q}A{q},2024,..,n/a,..,1\nB,2024,,2,n/a,x\nC,2024,0.5,3,4,5\n",
+                q = quote
+            );
+            let t = read_csv(&text, false, Some(&with_markers)).unwrap();
+            assert_eq!(
+                typed(&t),
+                [false, false, true, true, false, false],
+                "{text}"
+            );
+            let a: Vec<Option<f64>> = (0..3).map(|r| t.data[2].typed(r)).collect();
+            assert_eq!(a, [None, None, Some(0.5)]);
+            let b: Vec<Option<f64>> = (0..3).map(|r| t.data[3].typed(r)).collect();
+            assert_eq!(b, [None, Some(2.0), Some(3.0)]);
+            assert_eq!(t.data[4].written(1), Some("n/a"));
+        }
+        // Without the declaration the marker is text and the column is not typed.
+        let t = read_csv(
+            "region,year,a\nA,2024,..\nB,2024,1\n",
+            false,
+            Some(&layout()),
         )
         .unwrap();
         assert_eq!(typed(&t), [false, false, false]);
