@@ -306,35 +306,164 @@ pub fn json_schema() -> Value {
     })
 }
 
+/// The keys the schema allows: per table its properties (in the schema's order) and what
+/// other keys may hold, per array what its items are. Read from the schema as `cwi schema`
+/// prints it (`docs/spec.schema.json`, embedded when built; a test keeps the two equal), which
+/// costs a fraction of building the whole schema at every start.
+#[derive(Debug, Default, PartialEq)]
+struct Keys {
+    properties: Option<Vec<(String, Keys)>>,
+    /// `additionalProperties`: `Some(None)` for false, `Some(Some(keys))` for a schema.
+    additional: Option<Option<Box<Keys>>>,
+    items: Option<Box<Keys>>,
+}
+
+impl<'de> serde::Deserialize<'de> for Keys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(KeysVisitor)
+    }
+}
+
+struct KeysVisitor;
+
+impl<'de> serde::de::Visitor<'de> for KeysVisitor {
+    type Value = Keys;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON schema")
+    }
+
+    /// `true` (anything goes), or an array of schemas: no keys to check.
+    fn visit_bool<E>(self, _: bool) -> Result<Keys, E> {
+        Ok(Keys::default())
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Keys, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(Keys::default())
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Keys, A::Error> {
+        let mut keys = Keys::default();
+        while let Some(name) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            match name.as_ref() {
+                "properties" => keys.properties = Some(map.next_value::<Properties>()?.0),
+                "additionalProperties" => {
+                    keys.additional = Some(match map.next_value::<Additional>()? {
+                        Additional::Closed => None,
+                        Additional::Schema(k) => Some(Box::new(k)),
+                    })
+                }
+                "items" => keys.items = Some(Box::new(map.next_value()?)),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(keys)
+    }
+}
+
+/// A `properties` object, in its order.
+struct Properties(Vec<(String, Keys)>);
+
+impl<'de> serde::Deserialize<'de> for Properties {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Properties;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("the properties of a JSON schema")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Properties, A::Error> {
+                let mut all = Vec::new();
+                while let Some((k, v)) = map.next_entry::<String, Keys>()? {
+                    all.push((k, v));
+                }
+                Ok(Properties(all))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// `additionalProperties`: `false` closes a table; `true` or a schema opens it.
+enum Additional {
+    Closed,
+    Schema(Keys),
+}
+
+impl<'de> serde::Deserialize<'de> for Additional {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Additional;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("false, true or a JSON schema")
+            }
+            fn visit_bool<E>(self, open: bool) -> Result<Additional, E> {
+                Ok(if open {
+                    Additional::Schema(Keys::default())
+                } else {
+                    Additional::Closed
+                })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Additional, A::Error> {
+                KeysVisitor.visit_map(map).map(Additional::Schema)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The schema as `cwi schema` prints it.
+const PRINTED: &str = include_str!("../../docs/spec.schema.json");
+
+fn keys() -> Keys {
+    serde_json::from_str(PRINTED).unwrap_or_else(|_| keys_of(&json_schema()))
+}
+
+/// The keys of a schema built in memory (the tests compare them with the embedded ones).
+fn keys_of(schema: &Value) -> Keys {
+    Keys::deserialize(schema).unwrap_or_default()
+}
+
+use serde::Deserialize;
+
 /// Calls `unknown(span, key, known keys)` for every key of `document` the schema does not allow.
 pub fn check_keys(
     document: &Spanned<DeTable>,
     unknown: &mut dyn FnMut(Range<usize>, &str, &[&str]),
 ) {
-    walk_table(document.get_ref(), &json_schema(), unknown);
+    walk_table(document.get_ref(), &keys(), unknown);
 }
 
 fn walk_table(
     table: &DeTable,
-    schema: &Value,
+    schema: &Keys,
     unknown: &mut dyn FnMut(Range<usize>, &str, &[&str]),
 ) {
-    let properties = schema.get("properties").and_then(Value::as_object);
-    let additional = schema.get("additionalProperties");
+    let properties = schema.properties.as_deref();
     for (key, value) in table.iter() {
         let name: &str = key.get_ref();
-        let child = match properties.and_then(|p| p.get(name)) {
-            Some(s) => s,
-            None => match additional {
-                Some(Value::Bool(false)) => {
+        let child = match properties.and_then(|p| p.iter().find(|(k, _)| k == name)) {
+            Some((_, s)) => s,
+            None => match &schema.additional {
+                Some(None) => {
                     let known: Vec<&str> = properties
-                        .map(|p| p.keys().map(String::as_str).collect())
+                        .map(|p| p.iter().map(|(k, _)| k.as_str()).collect())
                         .unwrap_or_default();
                     unknown(key.span(), name, &known);
                     continue;
                 }
-                Some(s @ Value::Object(_)) => s,
-                _ => continue,
+                Some(Some(s)) => s,
+                None => continue,
             },
         };
         walk_value(value.get_ref(), child, unknown);
@@ -343,18 +472,53 @@ fn walk_table(
 
 fn walk_value(
     value: &DeValue,
-    schema: &Value,
+    schema: &Keys,
     unknown: &mut dyn FnMut(Range<usize>, &str, &[&str]),
 ) {
     match value {
         DeValue::Table(t) => walk_table(t, schema, unknown),
         DeValue::Array(items) => {
-            if let Some(item_schema) = schema.get("items") {
+            if let Some(item_schema) = &schema.items {
                 for item in items.iter() {
                     walk_value(item.get_ref(), item_schema, unknown);
                 }
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_schema_allows_the_keys_the_built_one_does() {
+        let embedded: Keys = serde_json::from_str(PRINTED).expect("docs/spec.schema.json parses");
+        assert_eq!(
+            embedded,
+            keys_of(&json_schema()),
+            "regenerate with: cwi schema > docs/spec.schema.json"
+        );
+        // Spot checks against the schema's text: the index table is closed, its languages key
+        // is known, and a node's name is a table of labels open to any language.
+        assert_eq!(embedded.additional, Some(None));
+        let index = &embedded
+            .properties
+            .as_ref()
+            .unwrap()
+            .iter()
+            .find(|(k, _)| k == "index")
+            .unwrap()
+            .1;
+        assert!(
+            index
+                .properties
+                .as_ref()
+                .unwrap()
+                .iter()
+                .any(|(k, _)| k == "languages")
+        );
+        assert_eq!(index.additional, Some(None));
     }
 }
