@@ -11,6 +11,7 @@ mod derived;
 mod excel;
 mod number;
 mod read;
+mod small;
 mod table;
 mod text;
 

@@ -136,6 +136,16 @@ fn split_count(line: &str, sep: char) -> usize {
 /// anything else) stay text for the cell-by-cell path, which refuses a bad cell at its row and
 /// column. A column is typed only where that reads every cell as the cell-by-cell path would.
 pub fn read_csv(text: &str, tab: bool, layout: Option<&DataLayout>) -> Result<Table, Refusal> {
+    read_csv_with(text, tab, layout, true)
+}
+
+/// `read_csv`, with or without the small-file path (the tests compare the two).
+fn read_csv_with(
+    text: &str,
+    tab: bool,
+    layout: Option<&DataLayout>,
+    small: bool,
+) -> Result<Table, Refusal> {
     let mut start = 0;
     let mut skipped = 0;
     for line in text.split_inclusive('\n') {
@@ -230,6 +240,23 @@ pub fn read_csv(text: &str, tab: bool, layout: Option<&DataLayout>) -> Result<Ta
     };
     // Data row r (0-based) sits on line skipped + 1 (header) + r + 1.
     let line_offset = Some(skipped + 1);
+    // A small file in the plainest form is split here, on this thread: starting polars'
+    // thread pool costs more than reading it.
+    let column_markers: Vec<Option<&[u8]>> = scan
+        .columns
+        .iter()
+        .map(|c| c.marker.map(|m| markers[m].as_slice()))
+        .collect();
+    // Whether a typed cell shows the point as its decimal mark.
+    let points = typed.iter().zip(&scan.columns).any(|(&t, c)| t && c.point);
+    if small
+        && let Some(table) =
+            super::small::small_table(body, sep, &names, &typed, &column_markers, points)
+    {
+        let mut table = table;
+        table.line_offset = line_offset;
+        return Ok(table);
+    }
     if typed.contains(&true) {
         let dtypes: Vec<DataType> = typed
             .iter()
@@ -264,7 +291,6 @@ pub fn read_csv(text: &str, tab: bool, layout: Option<&DataLayout>) -> Result<Ta
         {
             let mut table = from_frame(&frame, line_offset).map_err(columns_failed)?;
             // The typed cells' say in the file's decimal mark (they show no comma).
-            let points = typed.iter().zip(&scan.columns).any(|(&t, c)| t && c.point);
             table.votes = (usize::from(points), 0);
             return Ok(table);
         }
@@ -562,235 +588,4 @@ fn scan(body: &[u8], sep: u8, fields: usize, candidates: &[bool], markers: &[Vec
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn windows_1251_cyrillic_is_recognised() {
-        let (bytes, _, _) =
-            encoding_rs::WINDOWS_1251.encode("регион;год\nАкмолинская область;2024\n");
-        assert_eq!(
-            decode(&bytes, TextEncoding::Auto).unwrap(),
-            "регион;год\nАкмолинская область;2024\n"
-        );
-        // Latin-1 accented text is not Cyrillic: refused rather than misread.
-        let latin1 = b"r\xe9gion,ann\xe9e\n";
-        assert_eq!(
-            decode(latin1, TextEncoding::Auto).unwrap_err().0,
-            Code::Encoding
-        );
-    }
-
-    #[test]
-    fn separators_are_told_from_the_header() {
-        assert_eq!(separator("region;year;value", &[], false).unwrap(), b';');
-        assert_eq!(separator("region,year,value", &[], false).unwrap(), b',');
-        assert_eq!(separator("region\tyear", &[], false).unwrap(), b'\t');
-        // "a,b;c,d" splits in 3 on commas and 2 on semicolons: commas win.
-        assert_eq!(separator("a,b;c,d", &[], false).unwrap(), b',');
-    }
-
-    fn layout() -> DataLayout {
-        DataLayout {
-            region_column: "region".into(),
-            year_column: "year".into(),
-            indicator_column: "indicator".into(),
-            value_column: "value".into(),
-            name_column: None,
-            ignore_columns: vec![],
-            ignore_regions: vec![],
-            missing_values: vec![],
-            decimal: DecimalMark::Auto,
-            encoding: TextEncoding::Auto,
-            sheet: None,
-        }
-    }
-
-    fn typed(table: &Table) -> Vec<bool> {
-        table
-            .data
-            .iter()
-            .map(|c| matches!(c, crate::load::table::Column::Number(_)))
-            .collect()
-    }
-
-    #[test]
-    fn clean_value_columns_are_typed_by_polars_and_keys_stay_text() {
-        // Region codes with leading zeros and years stay text; the indicator columns of a wide
-        // file are typed, and the point shown by 0.5 is kept as the file's vote.
-        let t = read_csv(
-            "region,year,a,b\n011,2024,0.5,12\n012,2024,1.25,-3e2\n",
-            false,
-            Some(&layout()),
-        )
-        .unwrap();
-        assert_eq!(typed(&t), [false, false, true, true]);
-        assert_eq!(t.votes, (1, 0));
-        assert_eq!(t.data[0].text(0).as_deref(), Some("011"));
-        assert_eq!(t.data[3].typed(1), Some(-300.0));
-        // Without a layout (cwi import reads sheets as text) nothing is typed.
-        let t = read_csv("region,year,a\n1,2024,0.5\n", false, None).unwrap();
-        assert_eq!(typed(&t), [false, false, false]);
-    }
-
-    #[test]
-    fn cells_polars_would_read_differently_stay_on_the_cell_path() {
-        // Every decimal cell could be thousands (12.345): left to the cell path, which
-        // refuses them as ambiguous, as it always did.
-        let t = read_csv(
-            "region,year,a\nA,2024,12.345\nB,2024,1.500\n",
-            false,
-            Some(&layout()),
-        )
-        .unwrap();
-        assert_eq!(typed(&t), [false, false, false]);
-        // A decimal-comma file, a missing-value marker, a number with a space or NaN: the
-        // column stays text; a clean column beside them is still typed.
-        let t = read_csv(
-            "region;year;a;b;c;d\nA;2024;1,5;..;7;nan\nB;2024;2,5;3.25;8;1\n",
-            false,
-            Some(&layout()),
-        )
-        .unwrap();
-        assert_eq!(t.votes, (0, 0));
-        assert_eq!(typed(&t), [false, false, false, false, true, false]);
-        // A file whose cells vote for the comma: a castable column with points is not
-        // typed (the cell path reads 1.234 there as thousands).
-        let t = read_csv(
-            "region;year;a;b\nA;2024;1,5;1.234\nB;2024;2,5;x\nC;2024;3,5;1\n",
-            false,
-            Some(&layout()),
-        )
-        .unwrap();
-        assert_eq!(typed(&t), [false, false, false, false]);
-        // A marker that is a number keeps every column text.
-        let mut with_marker = layout();
-        with_marker.missing_values = vec!["-999".into()];
-        let t = read_csv(
-            "region,year,a\nA,2024,-999\nB,2024,0.5\n",
-            false,
-            Some(&with_marker),
-        )
-        .unwrap();
-        assert_eq!(typed(&t), [false, false, false]);
-    }
-
-    #[test]
-    fn a_column_with_one_declared_marker_is_typed_and_reads_it_as_missing() {
-        let mut with_markers = layout();
-        with_markers.missing_values = vec![" .. ".into(), "n/a".into()];
-        // Column a uses `..` and empty cells, b uses `n/a`, c both markers, d a word: a and b
-        // are typed, c and d go cell by cell (as before).
-        for quote in ["", "\""] {
-            let text = format!(
-                "region,year,a,b,c,d\n{q}A{q},2024,..,n/a,..,1\nB,2024,,2,n/a,x\nC,2024,0.5,3,4,5\n",
-                q = quote
-            );
-            let t = read_csv(&text, false, Some(&with_markers)).unwrap();
-            assert_eq!(
-                typed(&t),
-                [false, false, true, true, false, false],
-                "{text}"
-            );
-            let a: Vec<Option<f64>> = (0..3).map(|r| t.data[2].typed(r)).collect();
-            assert_eq!(a, [None, None, Some(0.5)]);
-            let b: Vec<Option<f64>> = (0..3).map(|r| t.data[3].typed(r)).collect();
-            assert_eq!(b, [None, Some(2.0), Some(3.0)]);
-            assert_eq!(t.data[4].written(1), Some("n/a"));
-        }
-        // Without the declaration the marker is text and the column is not typed.
-        let t = read_csv(
-            "region,year,a\nA,2024,..\nB,2024,1\n",
-            false,
-            Some(&layout()),
-        )
-        .unwrap();
-        assert_eq!(typed(&t), [false, false, false]);
-    }
-
-    #[test]
-    fn short_and_long_rows_are_refused_at_their_line_with_or_without_quotes() {
-        let line = |text: &str| match read_csv(text, false, Some(&layout())) {
-            Err(e) => e.1,
-            Ok(_) => panic!("read"),
-        };
-        // Comment line 1, header line 2, data lines 3 and 4.
-        assert_eq!(
-            line("# note\nregion,year,a\nA,2024,1\nB,2024\n"),
-            "line 4: 2 field(s) where the header has 3 (an unclosed quote or a stray separator?)"
-        );
-        assert_eq!(
-            line("region,year,a\n\"A\",2024,1\nB,2024,1,9\n"),
-            "line 3: 4 field(s) where the header has 3 (an unclosed quote or a stray separator?)"
-        );
-        // Across the parallel chunks of a large file (4 MiB each), the first bad line wins.
-        let mut big = String::from("region,year,a\n");
-        for k in 0..400_000 {
-            big.push_str(&format!("R{k},2024,{k}.5\n"));
-        }
-        big.push_str("S,2024\n");
-        for k in 0..400_000 {
-            big.push_str(&format!("T{k},2024\n"));
-        }
-        assert!(big.len() > 3 << 22);
-        assert_eq!(
-            line(&big),
-            "line 400002: 2 field(s) where the header has 3 (an unclosed quote or a stray separator?)"
-        );
-    }
-
-    #[test]
-    fn plain_numbers_vote_and_read_as_the_cell_path_reads_them() {
-        let cells = [
-            "12.345",
-            "0.345",
-            "1234.5",
-            "1.5e3",
-            "-12.345",
-            "+12.345",
-            "100.000",
-            "12.34",
-            "012.345",
-            "7",
-            "-0",
-            "1e-4",
-            "3E+03",
-            "99999.999",
-            "1.2345",
-        ];
-        for cell in cells {
-            assert!(plain(cell.as_bytes()), "{cell}");
-            // Only cells with a point are asked for their vote.
-            assert_eq!(
-                cell.contains('.') && plain_votes_point(cell.as_bytes()),
-                number::vote(cell) == number::Vote::Point,
-                "{cell}"
-            );
-            // With the point as the file's mark, the cell path and Rust's (correctly rounded)
-            // parse agree; polars' parser rounds correctly too.
-            assert_eq!(
-                number::parse(cell, DecimalMark::Point, false, &[]).unwrap(),
-                Some(cell.parse::<f64>().unwrap()),
-                "{cell}"
-            );
-        }
-        for cell in [
-            " 1",
-            "1 ",
-            "1,5",
-            ".5",
-            "5.",
-            "1e",
-            "1e12345",
-            "--1",
-            "\u{2212}1",
-            "nan",
-            "inf",
-            "1.2.3",
-            "..",
-            "0x10",
-        ] {
-            assert!(!plain(cell.as_bytes()), "{cell}");
-        }
-    }
-}
+mod tests;
