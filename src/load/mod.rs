@@ -26,7 +26,7 @@ use crate::diagnostic::{Code, Diagnostic, list};
 use crate::panel::{DataFile, Layout, Panel};
 use crate::spec::{DataLayout, DecimalMark, Labels, NodeKind, Spec};
 use crate::units::{Unit, Units, match_key};
-use table::{Column, Table};
+use table::{Column, Table, YearCell};
 
 use build::build_panel;
 use read::{Gathered, read_file};

@@ -219,10 +219,10 @@ pub(super) fn read_table(
     // Keys of every row: unit spelling and year.
     let mut row_keys: Vec<Option<(u32, i32)>> = Vec::with_capacity(t.height);
     // Rows of one region and year usually follow each other: the previous row's key is
-    // reused when its cells are spelled the same, so names are looked up once per run.
-    let mut previous: Option<(String, String, u32, i32)> = None;
+    // reused when its cells are the same, so names are looked up once per run.
+    let mut previous: Option<(String, YearCell<'static>, u32, i32)> = None;
     let mut regions = t.data[region_col].texts();
-    let mut years = t.data[year_col].texts();
+    let mut years = t.data[year_col].years();
     let mut names = name_col.map(|c| t.data[c].texts());
     for row in 0..t.height {
         let region = regions.next().flatten();
@@ -230,9 +230,9 @@ pub(super) fn read_table(
         let year_cell = years.next().flatten();
         let unit_name = names.as_mut().and_then(|n| n.next().flatten());
         if name_col.is_none()
-            && let (Some((r, y, region_id, year)), Some(year_text)) = (&previous, &year_cell)
+            && let (Some((r, y, region_id, year)), Some(cell)) = (&previous, &year_cell)
             && r == region
-            && y == year_text.as_ref()
+            && y == cell
         {
             row_keys.push(Some((*region_id, *year)));
             continue;
@@ -252,27 +252,38 @@ pub(super) fn read_table(
             row_keys.push(None);
             continue;
         }
-        let year_text = year_cell.as_deref().map(str::trim).unwrap_or("");
-        let Ok(year) = year_text.parse::<i32>() else {
-            problems.push(
-                gathered
-                    .at_row(
-                        Code::BadYear,
-                        file_no,
-                        row,
-                        Some(&t.columns[year_col]),
-                        format!("year \"{year_text}\" is not a whole number"),
-                    )
-                    .hint("write years as 2024"),
-            );
-            row_keys.push(None);
-            continue;
+        let parsed = match &year_cell {
+            Some(YearCell::Whole(y)) => Ok(*y),
+            Some(YearCell::Text(text)) => text.trim().parse::<i32>().map_err(|_| text.trim()),
+            None => Err(""),
+        };
+        let year = match parsed {
+            Ok(year) => year,
+            Err(year_text) => {
+                problems.push(
+                    gathered
+                        .at_row(
+                            Code::BadYear,
+                            file_no,
+                            row,
+                            Some(&t.columns[year_col]),
+                            format!("year \"{year_text}\" is not a whole number"),
+                        )
+                        .hint("write years as 2024"),
+                );
+                row_keys.push(None);
+                continue;
+            }
         };
         let unit_name = unit_name.map(|n| n.trim().to_string());
         let region_id = gathered.region(region, unit_name.as_deref());
         row_keys.push(Some((region_id, year)));
-        if let Some(cell) = &year_cell {
-            previous = Some((region.to_string(), cell.to_string(), region_id, year));
+        if let Some(cell) = year_cell {
+            let cell = match cell {
+                YearCell::Whole(y) => YearCell::Whole(y),
+                YearCell::Text(t) => YearCell::Text(std::borrow::Cow::Owned(t.into_owned())),
+            };
+            previous = Some((region.to_string(), cell, region_id, year));
         }
     }
 

@@ -148,6 +148,20 @@ impl Column {
         }
     }
 
+    /// Every year cell in row order: a whole number the format typed is given as it is (a
+    /// Parquet year column is not printed to be parsed back); any other cell as `texts` gives it.
+    pub fn years(&self) -> Box<dyn Iterator<Item = Option<YearCell<'_>>> + '_> {
+        match self {
+            Column::Number(c) => Box::new(c.iter().map(|v| {
+                v.map(|v| match whole_i32(v) {
+                    Some(y) => YearCell::Whole(y),
+                    None => YearCell::Text(Cow::Owned(number_text(v))),
+                })
+            })),
+            _ => Box::new(self.texts().map(|t| t.map(YearCell::Text))),
+        }
+    }
+
     /// A column of typed numbers in row order; `None` for columns with text to parse.
     pub fn numbers(&self) -> Option<impl Iterator<Item = Option<f64>> + '_> {
         match self {
@@ -179,6 +193,19 @@ impl Column {
             },
         }
     }
+}
+
+/// A year cell: a whole number typed by the format, or text still to be parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum YearCell<'a> {
+    Whole(i32),
+    Text(Cow<'a, str>),
+}
+
+/// A typed number that `number_text` would print as a whole number `i32` parses: the same
+/// years are accepted and refused either way.
+fn whole_i32(v: f64) -> Option<i32> {
+    (v.fract() == 0.0 && v >= f64::from(i32::MIN) && v <= f64::from(i32::MAX)).then_some(v as i32)
 }
 
 fn number_text(v: f64) -> String {

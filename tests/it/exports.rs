@@ -332,6 +332,25 @@ fn parquet_input_is_read_by_type_and_wrong_columns_are_located() {
     };
     let typed = write("typed.parquet", Column::new("value".into(), value.clone()));
     assert_eq!(compute(&typed, &dir.join("out-parquet")), expected);
+    // Years typed as floats: whole ones read as those years, others refused at their row with
+    // the year as a person would write it.
+    let float_years = |name: &str, years: Vec<f64>| {
+        let mut frame = DataFrame::new_infer_height(vec![
+            Column::new("region".into(), region.clone()),
+            Column::new("year".into(), years),
+            Column::new("indicator".into(), indicator.clone()),
+            Column::new("value".into(), value.clone()),
+        ])
+        .unwrap();
+        let path = dir.join(name);
+        ParquetWriter::new(fs::File::create(&path).unwrap())
+            .finish(&mut frame)
+            .unwrap();
+        path
+    };
+    let whole: Vec<f64> = year.iter().map(|&y| f64::from(y)).collect();
+    let floats = float_years("float-years.parquet", whole.clone());
+    assert_eq!(compute(&floats, &dir.join("out-float-years")), expected);
 
     let validate = |path: &Path| {
         let o = cwi(&[
@@ -350,6 +369,24 @@ fn parquet_input_is_read_by_type_and_wrong_columns_are_located() {
             .find(|d| d["severity"] == "error")
             .unwrap()
     };
+    for (at, odd, written) in [
+        (2, 2024.5, "2024.5"),
+        (4, 3e9, "3000000000"),
+        (1, -1e20, "-100000000000000000000"),
+    ] {
+        let mut years = whole.clone();
+        years[at] = odd;
+        let problem = validate(&float_years("odd-year.parquet", years));
+        let report = &problem;
+        assert_eq!(problem["code"], "E105", "{report}");
+        assert_eq!(problem["row"], at + 1, "{report}");
+        assert_eq!(problem["field"], "year", "{report}");
+        assert_eq!(
+            problem["message"],
+            format!("year \"{written}\" is not a whole number"),
+            "{report}"
+        );
+    }
     let mut text: Vec<Option<String>> = value.iter().map(|v| v.map(|v| v.to_string())).collect();
     text[4] = Some("high".into());
     let problem = validate(&write("text.parquet", Column::new("value".into(), text)));
