@@ -5,6 +5,7 @@
 //! were written. An error before the renames leaves the directory as it was.
 
 pub mod analysis;
+mod behind;
 mod csv;
 mod json;
 pub mod manifest;
@@ -12,7 +13,7 @@ mod parquet;
 pub mod table;
 
 use std::fs;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -166,24 +167,27 @@ pub fn for_each_row_in<'a>(
     each: &mut dyn FnMut(&ScoreRow<'a>) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     let (spec, panel) = (&results.spec, &results.panel);
-    // Changed cells [year][unit][indicator]: bit 1 imputed, bit 2 treated.
+    // Changed cells [year][unit][indicator] of the years written: bit 1 imputed, bit 2
+    // treated.
+    let years = years.start.min(panel.years.len())..years.end.min(panel.years.len());
     let (nu, ni) = (panel.units.len(), panel.indicators.len());
     let mut changed = vec![
         0u8;
         if results.log.is_empty() {
             0
         } else {
-            panel.years.len() * nu * ni
+            years.len() * nu * ni
         }
     ];
     for (list, bit) in [(&results.log.imputed, 1u8), (&results.log.treated, 2u8)] {
         for c in list {
-            if let (Some(y), Some(u), Some(i)) = (
-                panel.year_position(c.year),
-                panel.units.find(&c.region),
-                panel.indicators.iter().position(|id| *id == c.indicator),
-            ) {
-                changed[(y * nu + u) * ni + i] |= bit;
+            // The year first: a table written a year at a time looks up only its own.
+            if let Some(y) = panel.year_position(c.year)
+                && years.contains(&y)
+                && let Some(u) = panel.units.find(&c.region)
+                && let Some(i) = panel.indicators.iter().position(|id| *id == c.indicator)
+            {
+                changed[((y - years.start) * nu + u) * ni + i] |= bit;
             }
         }
     }
@@ -234,7 +238,7 @@ pub fn for_each_row_in<'a>(
                     rank: results.rank(n, y, u),
                     flag: match column[n]
                         .filter(|_| !changed.is_empty())
-                        .map(|i| changed[(y * nu + u) * ni + i])
+                        .map(|i| changed[((y - years.start) * nu + u) * ni + i])
                     {
                         Some(1) => "imputed",
                         Some(2) => "treated",
@@ -552,10 +556,10 @@ impl Staged {
         fs::create_dir_all(&parent).map_err(|e| fail(&parent, e))?;
         let file = fs::File::create(&tmp).map_err(|e| fail(&tmp, e))?;
         self.files.push((tmp.clone(), target));
-        let mut out = BufWriter::with_capacity(1 << 20, Disk { file });
+        let mut out = behind::Behind::new(Disk { file });
         body(&mut out)
-            .and_then(|_| out.flush())
-            .and_then(|_| out.get_ref().file.sync_all())
+            .and_then(|_| out.finish())
+            .and_then(|disk| disk.file.sync_all())
             .map_err(|e| fail(&tmp, e))
     }
 

@@ -9,7 +9,13 @@
 
 use std::io::Write;
 
+use polars::io::parquet::write::{ParquetCompression, StatisticsOptions, get_encodings};
 use polars::prelude::*;
+use polars_parquet::read::ParquetError;
+use polars_parquet::write::{
+    CompressedPage, Compressor, Encoding, ParquetType, Version, WriteOptions, array_to_columns,
+};
+use rayon::prelude::*;
 
 use super::{ScoreRow, for_each_row_in};
 use crate::pipeline::Results;
@@ -156,7 +162,50 @@ pub fn write(results: &Results, lang: &str, out: &mut dyn Write) -> std::io::Res
     write_years(results, lang, 0..results.panel.years.len(), true, out)
 }
 
+/// Score rows at most for which the years are encoded one after the other on this thread;
+/// a larger table encodes as many years at a time as there are threads.
+const ALONE_ROWS: usize = 50_000;
+
+/// How each column is encoded, as polars' own writer does it by default.
+struct Encoder {
+    fields: Vec<ParquetType>,
+    encodings: Vec<Vec<Encoding>>,
+    options: WriteOptions,
+}
+
+impl Encoder {
+    /// A frame's pages, encoded and compressed, column by column (one row group).
+    fn encode(&self, frame: &DataFrame) -> PolarsResult<Vec<Vec<CompressedPage>>> {
+        let mut columns = Vec::with_capacity(self.fields.len());
+        for batch in frame.iter_chunks(CompatLevel::newest(), false) {
+            for ((array, field), encodings) in batch
+                .columns()
+                .iter()
+                .zip(&self.fields)
+                .zip(&self.encodings)
+            {
+                for pages in array_to_columns(array, field.clone(), self.options, encodings)? {
+                    let pages = pages.map(|page| {
+                        page.map_err(|e| {
+                            ParquetError::FeatureNotSupported(format!("reraised in polars: {e}"))
+                        })
+                    });
+                    columns.push(
+                        Compressor::new_from_vec(pages, self.options.compression, Vec::new())
+                            .collect::<Result<Vec<_>, ParquetError>>()?,
+                    );
+                }
+            }
+        }
+        Ok(columns)
+    }
+}
+
 /// The rows of the years at positions `years`, with or without the year column.
+///
+/// Each year is one row group. On a large table the years are built and encoded several at
+/// a time, one per thread, and written in order, so the file is the same whatever the
+/// number of threads.
 pub fn write_years(
     results: &Results,
     lang: &str,
@@ -165,6 +214,7 @@ pub fn write_years(
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     let (units, nodes) = (&results.panel.units, &results.spec.framework.nodes);
+    let fail = std::io::Error::other;
     let dictionaries = (|| -> PolarsResult<Dictionaries> {
         Ok(Dictionaries {
             region_code: Dictionary::new(units.iter().map(|u| u.code.as_str()))?,
@@ -177,36 +227,62 @@ pub fn write_years(
             flag: Dictionary::new(FLAGS)?,
         })
     })()
-    .map_err(std::io::Error::other)?;
+    .map_err(fail)?;
     // A year's rows at most: every region and node.
     let rows = units.len() * nodes.len();
-    let mut batch = Batch::with_capacity(rows);
-    let mut writer: Option<polars::io::parquet::write::BatchedWriter<&mut dyn Write>> = None;
-    let mut out = Some(out);
-    let mut flush = |batch: &mut Batch, writer: &mut Option<_>| -> PolarsResult<()> {
-        let frame = batch.take(&dictionaries, with_year)?;
-        if writer.is_none() {
-            let target = out.take().expect("the writer is made once");
-            *writer = Some(ParquetWriter::new(target).batched(&frame.schema())?);
-        }
-        writer.as_mut().expect("made above").write_batch(&frame)
+    let frame_of = |y: usize| -> std::io::Result<DataFrame> {
+        let mut batch = Batch::with_capacity(rows);
+        for_each_row_in(results, lang, y..y + 1, &mut |r| {
+            batch.push(r);
+            Ok(())
+        })?;
+        batch.take(&dictionaries, with_year).map_err(fail)
     };
-    let mut current = None;
-    for_each_row_in(results, lang, years, &mut |r| {
-        if current.is_some_and(|y| y != r.year) {
-            flush(&mut batch, &mut writer).map_err(std::io::Error::other)?;
+    // The schema, from a frame without rows: a panel without rows still writes a file with
+    // the columns.
+    let schema = Batch::default()
+        .take(&dictionaries, with_year)
+        .map_err(fail)?
+        .schema()
+        .clone();
+    let mut writer = ParquetWriter::new(out).batched(&schema).map_err(fail)?;
+    let arrow = schema.to_arrow(CompatLevel::newest());
+    let encoder = Encoder {
+        fields: writer.parquet_schema().fields().to_vec(),
+        encodings: get_encodings(&arrow).iter().cloned().collect(),
+        options: WriteOptions {
+            statistics: StatisticsOptions::default(),
+            compression: ParquetCompression::default().into(),
+            version: Version::V1,
+            data_page_size: None,
+        },
+    };
+    let encoded = |y: usize| -> std::io::Result<(usize, Vec<Vec<CompressedPage>>)> {
+        let frame = frame_of(y)?;
+        Ok((frame.height(), encoder.encode(&frame).map_err(fail)?))
+    };
+    let at_once = if rows * years.len() <= ALONE_ROWS {
+        1
+    } else {
+        rayon::current_num_threads().max(1)
+    };
+    let years: Vec<usize> = years.collect();
+    for round in years.chunks(at_once) {
+        let groups: Vec<std::io::Result<_>> = if at_once == 1 {
+            round.iter().map(|&y| encoded(y)).collect()
+        } else {
+            round.par_iter().map(|&y| encoded(y)).collect()
+        };
+        for group in groups {
+            let (height, pages) = group?;
+            // A year without rows (no unit present) has no row group.
+            if height > 0 {
+                writer
+                    .write_row_group(height as u64, &pages)
+                    .map_err(fail)?;
+            }
         }
-        current = Some(r.year);
-        batch.push(r);
-        Ok(())
-    })?;
-    // The last year; a panel without rows still writes a file with the columns.
-    if !batch.year.is_empty() || writer.is_none() {
-        flush(&mut batch, &mut writer).map_err(std::io::Error::other)?;
     }
-    writer
-        .expect("made by the first flush")
-        .finish()
-        .map_err(std::io::Error::other)?;
+    writer.finish().map_err(fail)?;
     Ok(())
 }

@@ -407,14 +407,30 @@ fn a_large_panel_normalises_the_same_on_any_number_of_threads() {
             .arg(dir.join("p.csv"))
             .arg("--out")
             .arg(&out)
+            .args(["--formats", "csv,parquet"])
             .env("RAYON_NUM_THREADS", threads)
             .output()
             .unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        std::fs::read_to_string(out.join("scores.csv")).unwrap()
+        (
+            std::fs::read_to_string(out.join("scores.csv")).unwrap(),
+            std::fs::read(out.join("scores.parquet")).unwrap(),
+        )
     };
-    let (one, two) = (run("1"), run("2"));
+    // 75,600 score rows: scores.parquet encodes its years as many at a time as there are
+    // threads.
+    let ((one, parquet), (two, parquet_two), (_, parquet_three)) = (run("1"), run("2"), run("3"));
     assert!(one == two, "one and two threads differ");
+    assert!(
+        parquet == parquet_two && parquet == parquet_three,
+        "the Parquet files differ"
+    );
+    use polars::prelude::SerReader as _;
+    let table = polars::prelude::ParquetReader::new(std::io::Cursor::new(parquet))
+        .finish()
+        .unwrap();
+    assert_eq!(table.height(), 12 * 300 * 21);
+    assert_eq!(table.height(), one.lines().count() - 1);
     // Region R010, indicator i3, year 2005: (10 * 10) mod 101 = 100, the maximum: 100.
     // Region R020, indicator i3, year 2005: (20 * 10) mod 101 = 99: 99.
     assert!(
