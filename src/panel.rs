@@ -19,7 +19,8 @@ pub struct Panel {
     /// Indicator ids in the framework's pre-order; the panel's third axis.
     pub indicators: Vec<String>,
     values: Vec<Option<f64>>,
-    /// Standard errors of survey values, where the data give them.
+    /// Standard errors of survey values, where the data give them; empty while none is given
+    /// (a panel without survey errors does not hold a second cell per value).
     se: Vec<Option<f64>>,
     present: Vec<bool>,
     pub report: Arc<LoadReport>,
@@ -31,7 +32,7 @@ impl Panel {
         let cells = units.len() * years.len();
         Panel {
             values: vec![None; cells * indicators.len()],
-            se: vec![None; cells * indicators.len()],
+            se: Vec::new(),
             present: vec![false; cells],
             units: Arc::new(units),
             years,
@@ -57,13 +58,19 @@ impl Panel {
 
     /// The sampling standard error of a value, if the data give one.
     pub fn se(&self, year: usize, unit: usize, indicator: usize) -> Option<f64> {
-        self.se[self.at(year, unit) * self.indicators.len() + indicator]
+        let cell = self.at(year, unit) * self.indicators.len() + indicator;
+        self.se.get(cell).copied().flatten()
     }
 
     pub fn set_se(&mut self, year: usize, unit: usize, indicator: usize, se: Option<f64>) {
-        let cell = self.at(year, unit);
-        let n = self.indicators.len();
-        self.se[cell * n + indicator] = se;
+        if se.is_none() && self.se.is_empty() {
+            return;
+        }
+        if self.se.is_empty() {
+            self.se = vec![None; self.values.len()];
+        }
+        let cell = self.at(year, unit) * self.indicators.len() + indicator;
+        self.se[cell] = se;
     }
 
     /// Marks a unit as present in a year (it has a row in the data, possibly with gaps only).
