@@ -79,19 +79,22 @@ pub fn compute_on(
     let computed = stages(&spec.framework, &recipe, &panel)?;
     crate::timing::mark("stages");
     let (n_years, n_units) = (panel.years.len(), panel.units.len());
-    // Nodes are ranked in parallel; each node's ranks go in their place, whatever the order
+    // Nodes are ranked in parallel, each into its own part of the table, whatever the order
     // the threads finish in.
     // (A small panel is ranked on this thread: starting threads would cost more.)
     let ranks: Vec<Option<u32>> = {
         use rayon::prelude::*;
-        let nodes = 0..spec.framework.nodes.len();
-        let one = |node| rank_node(&computed.scores, node, n_years, n_units);
-        let per_node: Vec<Vec<Option<u32>>> = if nodes.len() * n_years * n_units < 1 << 16 {
-            nodes.map(one).collect()
-        } else {
-            nodes.into_par_iter().map(one).collect()
+        let per_node = (n_years * n_units).max(1);
+        let mut ranks = vec![None; spec.framework.nodes.len() * n_years * n_units];
+        let one = |(node, out): (usize, &mut [Option<u32>])| {
+            rank_node_into(&computed.scores, node, n_years, n_units, out)
         };
-        per_node.concat()
+        if ranks.len() < 1 << 16 {
+            ranks.chunks_mut(per_node).enumerate().for_each(one);
+        } else {
+            ranks.par_chunks_mut(per_node).enumerate().for_each(one);
+        }
+        ranks
     };
     crate::timing::mark("ranks");
     Ok(Results {
@@ -145,12 +148,23 @@ pub fn stages(fw: &Framework, recipe: &Recipe, panel: &Panel) -> Result<Computed
 
 /// The ranks of one node's scores in every year ([year][unit]).
 pub fn rank_node(scores: &Scores, node: usize, n_years: usize, n_units: usize) -> Vec<Option<u32>> {
-    let mut out = Vec::with_capacity(n_years * n_units);
+    let mut out = vec![None; n_years * n_units];
+    rank_node_into(scores, node, n_years, n_units, &mut out);
+    out
+}
+
+/// `rank_node` into `out` ([year][unit]).
+fn rank_node_into(
+    scores: &Scores,
+    node: usize,
+    n_years: usize,
+    n_units: usize,
+    out: &mut [Option<u32>],
+) {
     let mut column = Vec::with_capacity(n_units);
-    for y in 0..n_years {
+    for (y, ranks) in out.chunks_mut(n_units.max(1)).enumerate().take(n_years) {
         column.clear();
         column.extend((0..n_units).map(|u| scores.get(node, y, u)));
-        out.extend(rank(&column));
+        ranks.copy_from_slice(&rank(&column));
     }
-    out
 }
