@@ -209,6 +209,17 @@ pub fn for_each_row_in<'a>(
             continue;
         }
         let units = panel.present_units(y);
+        // Each present unit's code and name, looked up once per year, not once per row.
+        let names: Vec<(&str, &str)> = units
+            .iter()
+            .map(|&u| {
+                let unit = panel.units.get(u);
+                (
+                    unit.code.as_str(),
+                    unit.name.get(lang).unwrap_or(&unit.code),
+                )
+            })
+            .collect();
         for (n, node) in spec.framework.nodes.iter().enumerate() {
             let kind = match node.kind {
                 _ if n == 0 => "index",
@@ -216,8 +227,7 @@ pub fn for_each_row_in<'a>(
                 NodeKind::Indicator(_) => "indicator",
             };
             let node_name = node.name.get(lang).unwrap_or(&node.id);
-            for &u in &units {
-                let unit = panel.units.get(u);
+            for (&u, &(region_code, region_name)) in units.iter().zip(&names) {
                 let (score_change, rank_change) = change(n, y.checked_sub(1), y, u);
                 let (score_change_base, rank_change_base) = change(n, base, y, u);
                 each(&ScoreRow {
@@ -228,8 +238,8 @@ pub fn for_each_row_in<'a>(
                     score_change_base,
                     rank_change_base,
                     year,
-                    region_code: &unit.code,
-                    region_name: unit.name.get(lang).unwrap_or(&unit.code),
+                    region_code,
+                    region_name,
                     node_id: &node.id,
                     node_name,
                     level: node.level,

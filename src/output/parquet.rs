@@ -11,6 +11,7 @@ use std::io::Write;
 
 use polars::io::parquet::write::{ParquetCompression, StatisticsOptions, get_encodings};
 use polars::prelude::*;
+use polars_arrow::bitmap::{Bitmap, MutableBitmap};
 use polars_parquet::read::ParquetError;
 use polars_parquet::write::{
     CompressedPage, Compressor, Encoding, ParquetType, Version, WriteOptions, array_to_columns,
@@ -53,7 +54,9 @@ impl Dictionary {
     /// The column of rows whose positions are `at`.
     fn column(&self, name: &str, at: &[u32]) -> PolarsResult<Column> {
         let codes: Vec<u32> = at.iter().map(|&k| self.codes[k as usize]).collect();
-        let physical = Series::new(name.into(), codes).cast(&self.physical)?;
+        let physical = UInt32Chunked::from_vec(name.into(), codes)
+            .into_series()
+            .cast(&self.physical)?;
         // SAFETY: every code is the position of a category of `dtype` (built above), and the
         // codes have the physical type of `dtype`.
         Ok(unsafe { physical.cast_unchecked(&self.dtype)? }.into_column())
@@ -73,6 +76,40 @@ struct Dictionaries {
     flag: Dictionary,
 }
 
+/// A column of optional values as polars holds one: the values (a placeholder where there is
+/// none) and a validity mask, handed over without a copy.
+#[derive(Default)]
+struct Optional<T> {
+    values: Vec<T>,
+    valid: MutableBitmap,
+}
+
+impl<T: Default + Copy> Optional<T> {
+    fn with_capacity(rows: usize) -> Self {
+        Optional {
+            values: Vec::with_capacity(rows),
+            valid: MutableBitmap::with_capacity(rows),
+        }
+    }
+
+    fn push(&mut self, v: Option<T>) {
+        self.values.push(v.unwrap_or_default());
+        self.valid.push(v.is_some());
+    }
+
+    /// The mask, or none when every value is there (as polars' own builders leave it).
+    fn into_parts(self) -> (Vec<T>, Option<Bitmap>) {
+        let valid: Bitmap = self.valid.into();
+        let valid = (valid.unset_bits() > 0).then_some(valid);
+        (self.values, valid)
+    }
+}
+
+fn floats(name: &str, column: Optional<f64>) -> Column {
+    let (values, valid) = column.into_parts();
+    Float64Chunked::from_vec_validity(name.into(), values, valid).into_column()
+}
+
 /// One year's rows, column by column: positions for the text columns.
 #[derive(Default)]
 struct Batch {
@@ -81,13 +118,13 @@ struct Batch {
     node: Vec<u32>,
     level: Vec<u32>,
     kind: Vec<u32>,
-    score: Vec<Option<f64>>,
-    rank: Vec<Option<u32>>,
+    score: Optional<f64>,
+    rank: Optional<u32>,
     flag: Vec<u32>,
-    score_change: Vec<Option<f64>>,
-    rank_change: Vec<Option<i64>>,
-    score_change_base: Vec<Option<f64>>,
-    rank_change_base: Vec<Option<i64>>,
+    score_change: Optional<f64>,
+    rank_change: Optional<i64>,
+    score_change_base: Optional<f64>,
+    rank_change_base: Optional<i64>,
 }
 
 /// A kind's or a flag's position in its list.
@@ -105,13 +142,13 @@ impl Batch {
             node: Vec::with_capacity(rows),
             level: Vec::with_capacity(rows),
             kind: Vec::with_capacity(rows),
-            score: Vec::with_capacity(rows),
-            rank: Vec::with_capacity(rows),
+            score: Optional::with_capacity(rows),
+            rank: Optional::with_capacity(rows),
             flag: Vec::with_capacity(rows),
-            score_change: Vec::with_capacity(rows),
-            rank_change: Vec::with_capacity(rows),
-            score_change_base: Vec::with_capacity(rows),
-            rank_change_base: Vec::with_capacity(rows),
+            score_change: Optional::with_capacity(rows),
+            rank_change: Optional::with_capacity(rows),
+            score_change_base: Optional::with_capacity(rows),
+            rank_change_base: Optional::with_capacity(rows),
         }
     }
 
@@ -131,28 +168,36 @@ impl Batch {
     }
 
     /// The rows as a frame (without the year column for a file of one year in a
-    /// year-partitioned table, whose path holds it); the batch is left empty.
-    fn take(&mut self, d: &Dictionaries, with_year: bool) -> PolarsResult<DataFrame> {
-        let rows = self.year.len();
-        let b = std::mem::replace(self, Batch::with_capacity(rows));
+    /// year-partitioned table, whose path holds it).
+    fn into_frame(self, d: &Dictionaries, with_year: bool) -> PolarsResult<DataFrame> {
+        let b = self;
         let mut columns = Vec::with_capacity(14);
         if with_year {
-            columns.push(Column::new("year".into(), b.year));
+            columns.push(Int32Chunked::from_vec("year".into(), b.year).into_column());
         }
+        let (rank, rank_valid) = b.rank.into_parts();
+        let (rank_change, rank_change_valid) = b.rank_change.into_parts();
+        let (rank_change_base, rank_change_base_valid) = b.rank_change_base.into_parts();
         columns.extend([
             d.region_code.column("region_code", &b.unit)?,
             d.region_name.column("region_name", &b.unit)?,
             d.node_id.column("node_id", &b.node)?,
             d.node_name.column("node_name", &b.node)?,
-            Column::new("level".into(), b.level),
+            UInt32Chunked::from_vec("level".into(), b.level).into_column(),
             d.kind.column("kind", &b.kind)?,
-            Column::new("score".into(), b.score),
-            Column::new("rank".into(), b.rank),
+            floats("score", b.score),
+            UInt32Chunked::from_vec_validity("rank".into(), rank, rank_valid).into_column(),
             d.flag.column("flag", &b.flag)?,
-            Column::new("score_change".into(), b.score_change),
-            Column::new("rank_change".into(), b.rank_change),
-            Column::new("score_change_base".into(), b.score_change_base),
-            Column::new("rank_change_base".into(), b.rank_change_base),
+            floats("score_change", b.score_change),
+            Int64Chunked::from_vec_validity("rank_change".into(), rank_change, rank_change_valid)
+                .into_column(),
+            floats("score_change_base", b.score_change_base),
+            Int64Chunked::from_vec_validity(
+                "rank_change_base".into(),
+                rank_change_base,
+                rank_change_base_valid,
+            )
+            .into_column(),
         ]);
         DataFrame::new_infer_height(columns)
     }
@@ -236,12 +281,12 @@ pub fn write_years(
             batch.push(r);
             Ok(())
         })?;
-        batch.take(&dictionaries, with_year).map_err(fail)
+        batch.into_frame(&dictionaries, with_year).map_err(fail)
     };
     // The schema, from a frame without rows: a panel without rows still writes a file with
     // the columns.
     let schema = Batch::default()
-        .take(&dictionaries, with_year)
+        .into_frame(&dictionaries, with_year)
         .map_err(fail)?
         .schema()
         .clone();
