@@ -11,6 +11,7 @@ mod derived;
 mod excel;
 mod number;
 mod read;
+mod rows;
 mod small;
 mod table;
 mod text;
@@ -26,7 +27,7 @@ use crate::diagnostic::{Code, Diagnostic, list};
 use crate::panel::{DataFile, Layout, Panel};
 use crate::spec::{DataLayout, DecimalMark, Labels, NodeKind, Spec};
 use crate::units::{Unit, Units, match_key};
-use table::{Column, Table, YearCell};
+use table::{Column, Table};
 
 use build::build_panel;
 use read::{Gathered, read_file};

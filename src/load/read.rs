@@ -30,6 +30,7 @@ pub(super) type Fast = std::hash::BuildHasherDefault<FxHasher>;
 
 /// One value read from a file, keys still as spelled there.
 /// Kept small (32 bytes): a panel of millions of values holds one per cell while loading.
+#[derive(Clone, Copy)]
 pub(super) struct Record {
     /// The value; NaN when the cell is empty (a value read is always finite).
     value: f64,
@@ -43,6 +44,31 @@ pub(super) struct Record {
 impl Record {
     pub(super) fn value(&self) -> Option<f64> {
         Some(self.value).filter(|v| !v.is_nan())
+    }
+
+    /// A record of the `row` of `file` (0-based), its value still empty.
+    pub(super) fn new(region: u32, year: i32, indicator: u32, file: u16, row: u32) -> Self {
+        Record {
+            value: f64::NAN,
+            region,
+            year,
+            indicator,
+            row,
+            file,
+        }
+    }
+
+    /// A placeholder in the records, overwritten before it is read.
+    pub(super) fn empty() -> Self {
+        Record::new(0, 0, 0, 0, 0)
+    }
+
+    /// The record with its value (`None`: the cell is empty).
+    pub(super) fn with_value(self, value: Option<f64>) -> Self {
+        Record {
+            value: value.unwrap_or(f64::NAN),
+            ..self
+        }
     }
 }
 
@@ -79,14 +105,11 @@ pub(super) struct FileInfo {
 }
 
 impl Gathered {
-    fn push(&mut self, record: Record, value: Option<f64>, sampling: Sampling) {
+    pub(super) fn push(&mut self, record: Record, value: Option<f64>, sampling: Sampling) {
         if sampling.se.is_some() || sampling.n.is_some() {
             self.sampling.insert(self.records.len() as u32, sampling);
         }
-        self.records.push(Record {
-            value: value.unwrap_or(f64::NAN),
-            ..record
-        });
+        self.records.push(record.with_value(value));
     }
 
     pub(super) fn region(&mut self, spelling: &str, name: Option<&str>) -> u32 {
@@ -119,13 +142,25 @@ impl Gathered {
         field: Option<&str>,
         message: String,
     ) -> Diagnostic {
-        let info = &self.files[file as usize];
-        let mut d = Diagnostic::new(code, info.name.clone(), message);
-        d.row = Some(row + 1);
-        d.line = info.line_offset.map(|o| o + row + 1);
-        d.field = field.map(str::to_string);
-        d
+        at_row(&self.files, code, file, row, field, message)
     }
+}
+
+/// A diagnostic at a data row (0-based) of one of `files`.
+pub(super) fn at_row(
+    files: &[FileInfo],
+    code: Code,
+    file: u16,
+    row: usize,
+    field: Option<&str>,
+    message: String,
+) -> Diagnostic {
+    let info = &files[file as usize];
+    let mut d = Diagnostic::new(code, info.name.clone(), message);
+    d.row = Some(row + 1);
+    d.line = info.line_offset.map(|o| o + row + 1);
+    d.field = field.map(str::to_string);
+    d
 }
 
 /// Reads one file into `gathered`; returns the problems found in it (errors drop its rows).
@@ -213,79 +248,7 @@ pub(super) fn read_table(
     if !unreadable.is_empty() {
         return unreadable;
     }
-    let mut problems = Vec::new();
     let first_record = gathered.records.len();
-
-    // Keys of every row: unit spelling and year.
-    let mut row_keys: Vec<Option<(u32, i32)>> = Vec::with_capacity(t.height);
-    // Rows of one region and year usually follow each other: the previous row's key is
-    // reused when its cells are the same, so names are looked up once per run.
-    let mut previous: Option<(String, YearCell<'static>, u32, i32)> = None;
-    let mut regions = t.data[region_col].texts();
-    let mut years = t.data[year_col].years();
-    let mut names = name_col.map(|c| t.data[c].texts());
-    for row in 0..t.height {
-        let region = regions.next().flatten();
-        let region = region.as_deref().map(str::trim).unwrap_or("");
-        let year_cell = years.next().flatten();
-        let unit_name = names.as_mut().and_then(|n| n.next().flatten());
-        if name_col.is_none()
-            && let (Some((r, y, region_id, year)), Some(cell)) = (&previous, &year_cell)
-            && r == region
-            && y == cell
-        {
-            row_keys.push(Some((*region_id, *year)));
-            continue;
-        }
-        if region.is_empty() {
-            problems.push(
-                gathered
-                    .at_row(
-                        Code::EmptyKey,
-                        file_no,
-                        row,
-                        Some(&t.columns[region_col]),
-                        "empty region".into(),
-                    )
-                    .hint("every row needs a region code or name"),
-            );
-            row_keys.push(None);
-            continue;
-        }
-        let parsed = match &year_cell {
-            Some(YearCell::Whole(y)) => Ok(*y),
-            Some(YearCell::Text(text)) => text.trim().parse::<i32>().map_err(|_| text.trim()),
-            None => Err(""),
-        };
-        let year = match parsed {
-            Ok(year) => year,
-            Err(year_text) => {
-                problems.push(
-                    gathered
-                        .at_row(
-                            Code::BadYear,
-                            file_no,
-                            row,
-                            Some(&t.columns[year_col]),
-                            format!("year \"{year_text}\" is not a whole number"),
-                        )
-                        .hint("write years as 2024"),
-                );
-                row_keys.push(None);
-                continue;
-            }
-        };
-        let unit_name = unit_name.map(|n| n.trim().to_string());
-        let region_id = gathered.region(region, unit_name.as_deref());
-        row_keys.push(Some((region_id, year)));
-        if let Some(cell) = year_cell {
-            let cell = match cell {
-                YearCell::Whole(y) => YearCell::Whole(y),
-                YearCell::Text(t) => YearCell::Text(std::borrow::Cow::Owned(t.into_owned())),
-            };
-            previous = Some((region.to_string(), cell, region_id, year));
-        }
-    }
 
     // Columns of sampling errors: `se` and `n` in long files; `<column>_se` and `<column>_n`
     // beside a value column in wide ones.
@@ -385,73 +348,37 @@ pub(super) fn read_table(
             let v = value(col, row).map_err(|e| (col, e))?;
             Ok((v, Sampling { se, n }))
         };
-    let layout_kind = if let Some((ind_col, val_col)) = long {
-        // The previous row's indicator, reused when spelled the same.
-        let mut previous: Option<(String, u32)> = None;
-        let mut indicators = t.data[ind_col].texts();
-        // Typed values without sampling errors are read in order; others cell by cell.
-        let mut typed = match error_cols[&val_col] {
-            (None, None) => t.data[val_col].numbers(),
-            _ => None,
-        };
-        gathered.records.reserve(t.height);
-        for (row, key) in row_keys.iter().enumerate() {
-            let indicator = indicators.next().flatten();
-            let typed_value = typed.as_mut().and_then(|v| v.next());
-            let Some((region, year)) = *key else { continue };
-            let indicator = indicator.as_deref().map(str::trim).unwrap_or("");
-            if indicator.is_empty() {
-                problems.push(
-                    gathered
-                        .at_row(
-                            Code::EmptyKey,
-                            file_no,
-                            row,
-                            Some(&t.columns[ind_col]),
-                            "empty indicator".into(),
-                        )
-                        .hint("every row of a long file names its indicator"),
-                );
-                continue;
-            }
-            let cell = match typed_value {
-                Some(Some(v)) if v.is_finite() => Ok((Some(v), Sampling::default())),
-                Some(None) => Ok((None, Sampling::default())),
-                _ => read_cell(row, val_col),
-            };
-            match cell {
-                Ok((value, sampling)) => {
-                    let indicator = match &previous {
-                        Some((spelling, id)) if spelling == indicator => *id,
-                        _ => {
-                            let id = gathered.indicator(indicator);
-                            previous = Some((indicator.to_string(), id));
-                            id
-                        }
-                    };
-                    gathered.push(
-                        Record {
-                            value: f64::NAN,
-                            region,
-                            year,
-                            indicator,
-                            file: file_no,
-                            row: row as u32,
-                        },
-                        value,
-                        sampling,
-                    );
-                }
-                Err((c, (code, message, hint))) => problems.push(
-                    gathered
-                        .at_row(code, file_no, row, Some(&t.columns[c]), message)
-                        .hint(hint),
-                ),
-            }
-        }
+    let (problems, layout_kind) = if let Some((ind_col, val_col)) = long {
+        let problems = rows::read_long(
+            &rows::Long {
+                table: t,
+                region: region_col,
+                year: year_col,
+                name: name_col,
+                indicator: ind_col,
+                value: val_col,
+                plain: error_cols[&val_col] == (None, None),
+                file: file_no,
+                read_cell: &read_cell,
+            },
+            gathered,
+        );
         gathered.files[file_no as usize].value_column = Some(t.columns[val_col].clone());
-        Layout::Long
+        (problems, Layout::Long)
     } else {
+        let mut problems = Vec::new();
+        let key_columns = rows::KeyColumns {
+            region: &t.data[region_col],
+            year: &t.data[year_col],
+            name: name_col.map(|c| &t.data[c]),
+            region_field: &t.columns[region_col],
+            year_field: &t.columns[year_col],
+            file: file_no,
+        };
+        let mut keys = rows::Keys::new(&key_columns);
+        let row_keys: Vec<Option<(u32, i32)>> = (0..t.height)
+            .map(|row| keys.next(row, gathered, &mut problems))
+            .collect();
         gathered.records.reserve(t.height * value_cols.len());
         for &col in &value_cols {
             let indicator = gathered.indicator(&t.columns[col]);
@@ -459,14 +386,7 @@ pub(super) fn read_table(
                 let Some((region, year)) = *key else { continue };
                 match read_cell(row, col) {
                     Ok((value, sampling)) => gathered.push(
-                        Record {
-                            value: f64::NAN,
-                            region,
-                            year,
-                            indicator,
-                            file: file_no,
-                            row: row as u32,
-                        },
+                        Record::new(region, year, indicator, file_no, row as u32),
                         value,
                         sampling,
                     ),
@@ -478,7 +398,7 @@ pub(super) fn read_table(
                 }
             }
         }
-        Layout::Wide
+        (problems, Layout::Wide)
     };
     if !problems.is_empty() {
         gathered.records.truncate(first_record);

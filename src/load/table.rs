@@ -162,6 +162,16 @@ impl Column {
         }
     }
 
+    /// The rows `start..start + len` (a view for polars' columns; cells are copied).
+    pub fn slice(&self, start: usize, len: usize) -> Column {
+        match self {
+            Column::Text(c) => Column::Text(c.slice(start as i64, len)),
+            Column::Number(c) => Column::Number(c.slice(start as i64, len)),
+            Column::Cells(cells) => Column::Cells(cells[start..start + len].to_vec()),
+            Column::Other(dtype) => Column::Other(dtype.clone()),
+        }
+    }
+
     /// A column of typed numbers in row order; `None` for columns with text to parse.
     pub fn numbers(&self) -> Option<impl Iterator<Item = Option<f64>> + '_> {
         match self {

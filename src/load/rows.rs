@@ -1,0 +1,518 @@
+//! A file's rows into records: each row's region and year, then its values.
+//!
+//! A long file of many rows is read a chunk of rows per thread. Each chunk numbers the region
+//! and indicator spellings it meets in the order it meets them and writes its records into
+//! its own part of the file's records; the chunks are then joined in row order, the spellings
+//! renumbered as one pass over the rows would have numbered them, and the problems listed as
+//! one pass lists them (every row's key problems, then every value problem). The records, the
+//! names and the problems are therefore the same on any number of threads.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use super::read::{FileInfo, Gathered, Record, Sampling, at_row};
+use super::table::{Column, YearCell};
+use super::*;
+
+/// Rows at least, for a long file to be read in chunks on several threads.
+const PARALLEL_ROWS: usize = 1 << 20;
+
+/// Where the records of rows go: the file's gathered records (one pass), or a chunk's part
+/// of them.
+pub(super) trait Sink {
+    fn region(&mut self, spelling: &str, name: Option<&str>) -> u32;
+    fn indicator(&mut self, name: &str) -> u32;
+    fn push(&mut self, record: Record, value: Option<f64>, sampling: Sampling);
+    fn at_row(
+        &self,
+        code: Code,
+        file: u16,
+        row: usize,
+        field: Option<&str>,
+        message: String,
+    ) -> Diagnostic;
+}
+
+impl Sink for Gathered {
+    fn region(&mut self, spelling: &str, name: Option<&str>) -> u32 {
+        Gathered::region(self, spelling, name)
+    }
+    fn indicator(&mut self, name: &str) -> u32 {
+        Gathered::indicator(self, name)
+    }
+    fn push(&mut self, record: Record, value: Option<f64>, sampling: Sampling) {
+        Gathered::push(self, record, value, sampling)
+    }
+    fn at_row(
+        &self,
+        code: Code,
+        file: u16,
+        row: usize,
+        field: Option<&str>,
+        message: String,
+    ) -> Diagnostic {
+        at_row(&self.files, code, file, row, field, message)
+    }
+}
+
+/// A chunk of rows read on its own thread: its records in its part of the file's records,
+/// its spellings numbered in the order met (`names` holds only those), its sampling errors
+/// by position in the part.
+struct Part<'a> {
+    names: Gathered,
+    files: &'a [FileInfo],
+    out: &'a mut [Record],
+    filled: usize,
+    sampling: Vec<(u32, Sampling)>,
+}
+
+impl Sink for Part<'_> {
+    fn region(&mut self, spelling: &str, name: Option<&str>) -> u32 {
+        self.names.region(spelling, name)
+    }
+    fn indicator(&mut self, name: &str) -> u32 {
+        self.names.indicator(name)
+    }
+    fn push(&mut self, record: Record, value: Option<f64>, sampling: Sampling) {
+        if sampling.se.is_some() || sampling.n.is_some() {
+            self.sampling.push((self.filled as u32, sampling));
+        }
+        self.out[self.filled] = record.with_value(value);
+        self.filled += 1;
+    }
+    fn at_row(
+        &self,
+        code: Code,
+        file: u16,
+        row: usize,
+        field: Option<&str>,
+        message: String,
+    ) -> Diagnostic {
+        at_row(self.files, code, file, row, field, message)
+    }
+}
+
+/// The key columns of a file: where the region, year and unit name are, and their headers.
+pub(super) struct KeyColumns<'t> {
+    pub(super) region: &'t Column,
+    pub(super) year: &'t Column,
+    pub(super) name: Option<&'t Column>,
+    pub(super) region_field: &'t str,
+    pub(super) year_field: &'t str,
+    pub(super) file: u16,
+}
+
+/// Each row's unit spelling and year, in row order.
+pub(super) struct Keys<'t> {
+    regions: Box<dyn Iterator<Item = Option<Cow<'t, str>>> + 't>,
+    years: Box<dyn Iterator<Item = Option<YearCell<'t>>> + 't>,
+    names: Option<Box<dyn Iterator<Item = Option<Cow<'t, str>>> + 't>>,
+    /// Rows of one region and year usually follow each other: the previous row's key is
+    /// reused when its cells are the same, so names are looked up once per run.
+    previous: Option<(String, YearCell<'static>, u32, i32)>,
+    columns: &'t KeyColumns<'t>,
+}
+
+impl<'t> Keys<'t> {
+    pub(super) fn new(columns: &'t KeyColumns<'t>) -> Self {
+        Keys {
+            regions: columns.region.texts(),
+            years: columns.year.years(),
+            names: columns.name.map(Column::texts),
+            previous: None,
+            columns,
+        }
+    }
+
+    /// The next row's key (`row` is its place in the file); `None`, with the problem in
+    /// `problems`, when its region is empty or its year is not a whole number.
+    pub(super) fn next(
+        &mut self,
+        row: usize,
+        sink: &mut impl Sink,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Option<(u32, i32)> {
+        let c = self.columns;
+        let region = self.regions.next().flatten();
+        let region = region.as_deref().map(str::trim).unwrap_or("");
+        let year_cell = self.years.next().flatten();
+        let unit_name = self.names.as_mut().and_then(|n| n.next().flatten());
+        if c.name.is_none()
+            && let (Some((r, y, region_id, year)), Some(cell)) = (&self.previous, &year_cell)
+            && r == region
+            && y == cell
+        {
+            return Some((*region_id, *year));
+        }
+        if region.is_empty() {
+            problems.push(
+                sink.at_row(
+                    Code::EmptyKey,
+                    c.file,
+                    row,
+                    Some(c.region_field),
+                    "empty region".into(),
+                )
+                .hint("every row needs a region code or name"),
+            );
+            return None;
+        }
+        let parsed = match &year_cell {
+            Some(YearCell::Whole(y)) => Ok(*y),
+            Some(YearCell::Text(text)) => text.trim().parse::<i32>().map_err(|_| text.trim()),
+            None => Err(""),
+        };
+        let year = match parsed {
+            Ok(year) => year,
+            Err(year_text) => {
+                problems.push(
+                    sink.at_row(
+                        Code::BadYear,
+                        c.file,
+                        row,
+                        Some(c.year_field),
+                        format!("year \"{year_text}\" is not a whole number"),
+                    )
+                    .hint("write years as 2024"),
+                );
+                return None;
+            }
+        };
+        let unit_name = unit_name.map(|n| n.trim().to_string());
+        let region_id = sink.region(region, unit_name.as_deref());
+        if let Some(cell) = year_cell {
+            let cell = match cell {
+                YearCell::Whole(y) => YearCell::Whole(y),
+                YearCell::Text(t) => YearCell::Text(Cow::Owned(t.into_owned())),
+            };
+            self.previous = Some((region.to_string(), cell, region_id, year));
+        }
+        Some((region_id, year))
+    }
+}
+
+/// A value cell read with its sampling errors; `Err` names the column refused.
+pub(super) type ReadCell<'a> =
+    dyn Fn(usize, usize) -> Result<(Option<f64>, Sampling), (usize, number::Refusal)> + Sync + 'a;
+
+/// What a long file's rows need besides the sink.
+pub(super) struct Long<'a> {
+    pub(super) table: &'a Table,
+    pub(super) region: usize,
+    pub(super) year: usize,
+    pub(super) name: Option<usize>,
+    pub(super) indicator: usize,
+    pub(super) value: usize,
+    /// Whether the value column has no sampling error columns (its typed values are then
+    /// read in order, not cell by cell).
+    pub(super) plain: bool,
+    pub(super) file: u16,
+    pub(super) read_cell: &'a ReadCell<'a>,
+}
+
+/// Reads a long file's rows into `gathered`; returns the problems in the order one pass
+/// finds them.
+pub(super) fn read_long(long: &Long, gathered: &mut Gathered) -> Vec<Diagnostic> {
+    let height = long.table.height;
+    let threads = rayon::current_num_threads();
+    #[cfg(test)]
+    let parallel_rows = tests::PARALLEL_ROWS_HERE.with(|p| p.get());
+    #[cfg(not(test))]
+    let parallel_rows = PARALLEL_ROWS;
+    if height < parallel_rows || threads < 2 {
+        gathered.records.reserve(height);
+        let (mut problems, values) = long_rows(long, 0..height, gathered);
+        problems.extend(values);
+        return problems;
+    }
+    let step = height.div_ceil(threads);
+    let chunks: Vec<Range<usize>> = (0..height)
+        .step_by(step)
+        .map(|s| s..(s + step).min(height))
+        .collect();
+    let first = gathered.records.len();
+    gathered.records.resize_with(first + height, Record::empty);
+    let (records, files) = (&mut gathered.records, &gathered.files);
+    let mut slots = Vec::with_capacity(chunks.len());
+    let mut rest = &mut records[first..];
+    for c in &chunks {
+        let (slot, after) = rest.split_at_mut(c.len());
+        slots.push(slot);
+        rest = after;
+    }
+    use rayon::prelude::*;
+    let parts: Vec<_> = chunks
+        .par_iter()
+        .zip(slots)
+        .map(|(rows, out)| {
+            let mut part = Part {
+                names: Gathered::default(),
+                files,
+                out,
+                filled: 0,
+                sampling: Vec::new(),
+            };
+            let (keys, values) = long_rows(long, rows.clone(), &mut part);
+            (part.names, part.filled, part.sampling, keys, values)
+        })
+        .collect();
+    // Joined in row order: each part's records moved up behind the previous part's, with the
+    // names as one pass would have numbered them.
+    let (mut key_problems, mut value_problems) = (Vec::new(), Vec::new());
+    let mut write = first;
+    for ((names, filled, sampling, keys, values), rows) in parts.into_iter().zip(&chunks) {
+        let regions: Vec<u32> = names
+            .regions
+            .iter()
+            .map(|(s, n)| gathered.region(s, n.as_deref()))
+            .collect();
+        let indicators: Vec<u32> = names
+            .indicators
+            .iter()
+            .map(|s| gathered.indicator(s))
+            .collect();
+        let from = first + rows.start;
+        if from != write {
+            gathered.records.copy_within(from..from + filled, write);
+        }
+        for r in &mut gathered.records[write..write + filled] {
+            r.region = regions[r.region as usize];
+            r.indicator = indicators[r.indicator as usize];
+        }
+        for (k, s) in sampling {
+            gathered.sampling.insert(write as u32 + k, s);
+        }
+        write += filled;
+        key_problems.extend(keys);
+        value_problems.extend(values);
+    }
+    gathered.records.truncate(write);
+    key_problems.extend(value_problems);
+    key_problems
+}
+
+/// The rows `rows` of a long file into `sink`: (the key problems, the value problems).
+fn long_rows(
+    long: &Long,
+    rows: Range<usize>,
+    sink: &mut impl Sink,
+) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+    let t = long.table;
+    let (start, len) = (rows.start, rows.len());
+    let slice = |c: usize| t.data[c].slice(start, len);
+    let (region, year, name) = (slice(long.region), slice(long.year), long.name.map(slice));
+    let (indicator, value) = (slice(long.indicator), slice(long.value));
+    let key_columns = KeyColumns {
+        region: &region,
+        year: &year,
+        name: name.as_ref(),
+        region_field: &t.columns[long.region],
+        year_field: &t.columns[long.year],
+        file: long.file,
+    };
+    let mut keys = Keys::new(&key_columns);
+    let (mut key_problems, mut problems) = (Vec::new(), Vec::new());
+    // The previous row's indicator, reused when spelled the same.
+    let mut previous: Option<(String, u32)> = None;
+    let mut indicators = indicator.texts();
+    // Typed values without sampling errors are read in order; others cell by cell.
+    let mut typed = if long.plain { value.numbers() } else { None };
+    for row in rows {
+        let key = keys.next(row, sink, &mut key_problems);
+        let indicator = indicators.next().flatten();
+        let typed_value = typed.as_mut().and_then(|v| v.next());
+        let Some((region, year)) = key else { continue };
+        let indicator = indicator.as_deref().map(str::trim).unwrap_or("");
+        if indicator.is_empty() {
+            problems.push(
+                sink.at_row(
+                    Code::EmptyKey,
+                    long.file,
+                    row,
+                    Some(&t.columns[long.indicator]),
+                    "empty indicator".into(),
+                )
+                .hint("every row of a long file names its indicator"),
+            );
+            continue;
+        }
+        let cell = match typed_value {
+            Some(Some(v)) if v.is_finite() => Ok((Some(v), Sampling::default())),
+            Some(None) => Ok((None, Sampling::default())),
+            _ => (long.read_cell)(row, long.value),
+        };
+        match cell {
+            Ok((value, sampling)) => {
+                let indicator = match &previous {
+                    Some((spelling, id)) if spelling == indicator => *id,
+                    _ => {
+                        let id = sink.indicator(indicator);
+                        previous = Some((indicator.to_string(), id));
+                        id
+                    }
+                };
+                sink.push(
+                    Record::new(region, year, indicator, long.file, row as u32),
+                    value,
+                    sampling,
+                );
+            }
+            Err((c, (code, message, hint))) => problems.push(
+                sink.at_row(code, long.file, row, Some(&t.columns[c]), message)
+                    .hint(hint),
+            ),
+        }
+    }
+    (key_problems, problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+    use std::fmt::Write as _;
+
+    use super::super::read::{FileInfo, read_table};
+    use super::*;
+    use crate::spec::TextEncoding;
+
+    thread_local! {
+        /// The rows from which a long file is read in chunks, on the thread that reads it.
+        pub(super) static PARALLEL_ROWS_HERE: Cell<usize> = const { Cell::new(PARALLEL_ROWS) };
+    }
+
+    fn layout() -> DataLayout {
+        DataLayout {
+            region_column: "region".into(),
+            year_column: "year".into(),
+            indicator_column: "indicator".into(),
+            value_column: "value".into(),
+            name_column: None,
+            ignore_columns: vec![],
+            ignore_regions: vec![],
+            missing_values: vec!["..".into()],
+            decimal: DecimalMark::Auto,
+            encoding: TextEncoding::Auto,
+            sheet: None,
+        }
+    }
+
+    /// Everything a read leaves: the names in the order numbered, every record with its
+    /// names spelled out, the sampling errors by record, and the problems as printed.
+    fn read(csv: &str, threads: usize, parallel_rows: usize) -> String {
+        let table = super::super::text::read_csv(csv, false, Some(&layout())).unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let mut gathered = Gathered::default();
+        // One file read before, so that records and names do not start at zero.
+        for name in ["first.csv", "data.csv"] {
+            gathered.files.push(FileInfo {
+                name: name.into(),
+                line_offset: Some(1),
+                value_column: None,
+                data: None,
+            });
+        }
+        gathered.region("R0002", None);
+        gathered.indicator("b");
+        gathered.push(
+            Record::new(0, 2000, 0, 0, 0),
+            Some(1.0),
+            Sampling::default(),
+        );
+        let problems = pool.install(|| {
+            PARALLEL_ROWS_HERE.with(|p| p.set(parallel_rows));
+            read_table(&table, 1, &layout(), &mut gathered, String::new())
+        });
+        let mut out = String::new();
+        writeln!(out, "regions {:?}", gathered.regions).unwrap();
+        writeln!(out, "indicators {:?}", gathered.indicators).unwrap();
+        for (k, r) in gathered.records.iter().enumerate() {
+            let sampling = gathered.sampling.get(&(k as u32));
+            writeln!(
+                out,
+                "{} {} {} {:?} {} {} {:?}",
+                gathered.regions[r.region as usize].0,
+                r.year,
+                gathered.indicators[r.indicator as usize],
+                r.value().map(f64::to_bits),
+                r.row,
+                r.file,
+                sampling.map(|s| (s.se, s.n))
+            )
+            .unwrap();
+        }
+        for d in problems {
+            writeln!(out, "{d}").unwrap();
+        }
+        out
+    }
+
+    /// A long file of 4,000 rows: regions in runs, indicators changing every row, missing
+    /// values, markers and standard errors; `bad` rows spoil some keys and values.
+    fn long_file(bad: bool) -> String {
+        let mut csv = String::from("region,year,indicator,value,se\n");
+        let mut state = 11u64;
+        for row in 0..4000u64 {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let (region, year, indicator) = (row / 40 % 37, 2000 + row / 1480, row % 7);
+            let mut cells = [
+                format!("R{region:04}"),
+                year.to_string(),
+                ["a", "b", "c", "d", "e", "f", "g"][indicator as usize].to_string(),
+                format!("{}.{}", state >> 54, state >> 60),
+                if state % 5 == 0 {
+                    "0.5".into()
+                } else {
+                    String::new()
+                },
+            ];
+            if state % 13 == 0 {
+                cells[3] = if state % 2 == 0 {
+                    "..".into()
+                } else {
+                    String::new()
+                };
+            }
+            if bad {
+                match state % 97 {
+                    0 => cells[0] = String::new(),
+                    1 => cells[1] = "20x4".into(),
+                    2 => cells[2] = " ".into(),
+                    3 => cells[3] = "high".into(),
+                    4 => cells[4] = "-1".into(),
+                    _ => {}
+                }
+            }
+            writeln!(csv, "{}", cells.join(",")).unwrap();
+        }
+        csv
+    }
+
+    #[test]
+    fn a_long_file_reads_the_same_in_chunks_on_any_number_of_threads() {
+        for bad in [false, true] {
+            let csv = long_file(bad);
+            let one_pass = read(&csv, 1, usize::MAX);
+            // Every row a record, or (problems refuse the file) about 200 problems.
+            let lines = one_pass.lines().count();
+            assert!(
+                lines > if bad { 150 } else { 4000 },
+                "{lines} lines, bad = {bad}"
+            );
+            if bad {
+                for code in ["E103", "E105", "E106"] {
+                    assert!(one_pass.contains(code), "{code} missing:\n{one_pass:.2000}");
+                }
+            }
+            for threads in [2, 3, 7] {
+                // Chunks of a few hundred rows, their edges inside runs of one region.
+                let chunked = read(&csv, threads, 100);
+                assert!(chunked == one_pass, "{threads} threads, bad = {bad}");
+            }
+        }
+    }
+}
