@@ -85,12 +85,27 @@ pub fn normalise(recipe: &Recipe, panel: &Panel) -> Result<Normalised, ComputeEr
         } else {
             group.iter().map(one).collect()
         };
+        let mut batch_columns = Vec::with_capacity(group.len());
         for (&i, column) in group.iter().zip(columns) {
             let (bounds, values) = column?;
-            for (cell, value) in values.into_iter().enumerate() {
-                out.values[cell * n_indicators + i] = value;
-            }
             out.bounds.push(bounds);
+            batch_columns.push((i, values));
+        }
+        // The batch's columns go in their places cell by cell (a cell's indicators are
+        // next to each other), on a large panel a range of cells per thread.
+        const CELLS: usize = 4096;
+        let place = |(k, dest): (usize, &mut [Option<f64>])| {
+            for (c, row) in dest.chunks_mut(n_indicators).enumerate() {
+                for (i, values) in &batch_columns {
+                    row[*i] = values[k * CELLS + c];
+                }
+            }
+        };
+        let chunk = (n_indicators * CELLS).max(1);
+        if parallel {
+            out.values.par_chunks_mut(chunk).enumerate().for_each(place);
+        } else {
+            out.values.chunks_mut(chunk).enumerate().for_each(place);
         }
     }
     Ok(out)

@@ -103,19 +103,31 @@ impl Panel {
 
     /// Missing cells per indicator and year among the units present that year.
     pub fn missing_counts(&self) -> Vec<MissingCount> {
-        let mut out = Vec::new();
+        // One pass over the cells in their order: missing[year][indicator].
+        let n = self.indicators.len();
+        let mut missing = vec![0usize; self.years.len() * n];
+        let mut present = vec![0usize; self.years.len()];
+        for (y, counts) in missing
+            .chunks_mut(n.max(1))
+            .enumerate()
+            .take(self.years.len())
+        {
+            for u in (0..self.units.len()).filter(|&u| self.is_present(y, u)) {
+                present[y] += 1;
+                let cell = self.at(y, u) * n;
+                for (count, value) in counts.iter_mut().zip(&self.values[cell..cell + n]) {
+                    *count += usize::from(value.is_none());
+                }
+            }
+        }
+        let mut out = Vec::with_capacity(n * self.years.len());
         for (i, id) in self.indicators.iter().enumerate() {
             for (y, &year) in self.years.iter().enumerate() {
-                let units = self.present_units(y);
-                let missing = units
-                    .iter()
-                    .filter(|&&u| self.get(y, u, i).is_none())
-                    .count();
                 out.push(MissingCount {
                     indicator: id.clone(),
                     year,
-                    missing,
-                    units: units.len(),
+                    missing: missing[y * n + i],
+                    units: present[y],
                 });
             }
         }

@@ -80,12 +80,15 @@ pub(super) fn build_panel(
                 .copied()
         })
         .collect();
-    let years: BTreeSet<i32> = gathered
-        .records
-        .iter()
-        .filter(|r| unit_of[r.region as usize].is_some())
-        .map(|r| r.year)
-        .collect();
+    // Records of one year usually follow each other: a year is added when it changes.
+    let mut years: BTreeSet<i32> = BTreeSet::new();
+    let mut last = None;
+    for r in &gathered.records {
+        if last != Some(r.year) && unit_of[r.region as usize].is_some() {
+            years.insert(r.year);
+            last = Some(r.year);
+        }
+    }
     let ids: Vec<String> = framework
         .indicators
         .iter()
