@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use super::{CsvStyle, for_each_row};
+use super::{CsvStyle, for_each_row_in};
 use crate::pipeline::Results;
 
 pub const HEADER: [&str; 14] = [
@@ -23,6 +23,11 @@ pub const HEADER: [&str; 14] = [
     "rank_change_base",
 ];
 
+/// Score rows at most for which the years are formatted one after the other on this thread;
+/// a larger table formats as many years at a time as there are threads, each into its own
+/// buffer, written in year order (the same bytes whatever the number of threads).
+const ALONE_ROWS: usize = 50_000;
+
 pub fn write(
     results: &Results,
     lang: &str,
@@ -36,14 +41,67 @@ pub fn write(
             (b';', true)
         }
     };
-    let mut w = csv::WriterBuilder::new()
-        .delimiter(delimiter)
-        .from_writer(out);
-    w.write_record(HEADER)?;
+    let writer = |buffer: Vec<u8>| {
+        csv::WriterBuilder::new()
+            .delimiter(delimiter)
+            .from_writer(buffer)
+    };
+    let finish = |w: csv::Writer<Vec<u8>>| {
+        w.into_inner()
+            .map_err(|e| std::io::Error::other(e.into_error()))
+    };
+    let mut header = writer(Vec::new());
+    header.write_record(HEADER)?;
+    out.write_all(&finish(header)?)?;
+    let panel = &results.panel;
+    let years: Vec<usize> = (0..panel.years.len()).collect();
+    let rows = panel.units.len() * results.spec.framework.nodes.len() * years.len();
+    let at_once = if rows <= ALONE_ROWS {
+        years.len().max(1)
+    } else {
+        rayon::current_num_threads().max(1)
+    };
+    // Buffers written out are reused by the next years (a panel's year can be tens of MB).
+    let spare = std::sync::Mutex::new(Vec::<Vec<u8>>::new());
+    let year_text = |y: usize| -> std::io::Result<Vec<u8>> {
+        let buffer = spare
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop()
+            .unwrap_or_default();
+        let mut w = writer(buffer);
+        write_years(results, lang, y..y + 1, decimal_comma, &mut w)?;
+        finish(w)
+    };
+    for round in years.chunks(at_once) {
+        let texts: Vec<std::io::Result<Vec<u8>>> = if rows <= ALONE_ROWS {
+            round.iter().map(|&y| year_text(y)).collect()
+        } else {
+            use rayon::prelude::*;
+            round.par_iter().map(|&y| year_text(y)).collect()
+        };
+        for text in texts {
+            let mut text = text?;
+            out.write_all(&text)?;
+            text.clear();
+            spare.lock().unwrap_or_else(|e| e.into_inner()).push(text);
+        }
+    }
+    Ok(())
+}
+
+/// The rows of the years at positions `years`, into `w`.
+fn write_years(
+    results: &Results,
+    lang: &str,
+    years: std::ops::Range<usize>,
+    decimal_comma: bool,
+    w: &mut csv::Writer<Vec<u8>>,
+) -> std::io::Result<()> {
     // The numbers of a row are formatted into one reused buffer: no allocation per cell.
     let mut text = String::with_capacity(128);
     let mut ends = [0usize; 7];
-    for_each_row(results, lang, &mut |r| {
+    for_each_row_in(results, lang, years, &mut |r| {
         use std::fmt::Write as _;
         text.clear();
         let numbers = [r.score, r.score_change, r.score_change_base];
@@ -117,6 +175,5 @@ pub fn write(
             rank_change_base,
         ])
         .map_err(std::io::Error::other)
-    })?;
-    w.flush()
+    })
 }
