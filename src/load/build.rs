@@ -4,6 +4,7 @@
 use super::checks::spec_level_checks;
 use super::derived::derive;
 use super::read::{Gathered, Sampling};
+use super::rows::Sink as _;
 use super::*;
 
 /// Matches regions and indicators, checks duplicates, valid ranges, coverage and years, and

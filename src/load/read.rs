@@ -1,6 +1,7 @@
 //! Reading the files: each file's rows into records, keys still as spelled, with the place of
 //! every cell for diagnostics.
 
+use super::rows::Sink as _;
 use super::*;
 
 /// A fast hash for the short names looked up once per cell (FxHash's multiply-rotate; the
@@ -132,35 +133,6 @@ impl Gathered {
         self.indicator_ids.insert(name.to_string(), id);
         id
     }
-
-    /// A diagnostic at a data row of a file (0-based row).
-    pub(super) fn at_row(
-        &self,
-        code: Code,
-        file: u16,
-        row: usize,
-        field: Option<&str>,
-        message: String,
-    ) -> Diagnostic {
-        at_row(&self.files, code, file, row, field, message)
-    }
-}
-
-/// A diagnostic at a data row (0-based) of one of `files`.
-pub(super) fn at_row(
-    files: &[FileInfo],
-    code: Code,
-    file: u16,
-    row: usize,
-    field: Option<&str>,
-    message: String,
-) -> Diagnostic {
-    let info = &files[file as usize];
-    let mut d = Diagnostic::new(code, info.name.clone(), message);
-    d.row = Some(row + 1);
-    d.line = info.line_offset.map(|o| o + row + 1);
-    d.field = field.map(str::to_string);
-    d
 }
 
 /// Reads one file into `gathered`; returns the problems found in it (errors drop its rows).

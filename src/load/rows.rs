@@ -10,7 +10,7 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use super::read::{FileInfo, Gathered, Record, Sampling, at_row};
+use super::read::{FileInfo, Gathered, Record, Sampling};
 use super::table::{Column, YearCell};
 use super::*;
 
@@ -23,6 +23,10 @@ pub(super) trait Sink {
     fn region(&mut self, spelling: &str, name: Option<&str>) -> u32;
     fn indicator(&mut self, name: &str) -> u32;
     fn push(&mut self, record: Record, value: Option<f64>, sampling: Sampling);
+    /// The files read so far, for naming a row's place.
+    fn files(&self) -> &[FileInfo];
+
+    /// A diagnostic at a data row (0-based) of a file.
     fn at_row(
         &self,
         code: Code,
@@ -30,7 +34,14 @@ pub(super) trait Sink {
         row: usize,
         field: Option<&str>,
         message: String,
-    ) -> Diagnostic;
+    ) -> Diagnostic {
+        let info = &self.files()[file as usize];
+        let mut d = Diagnostic::new(code, info.name.clone(), message);
+        d.row = Some(row + 1);
+        d.line = info.line_offset.map(|o| o + row + 1);
+        d.field = field.map(str::to_string);
+        d
+    }
 }
 
 impl Sink for Gathered {
@@ -43,15 +54,8 @@ impl Sink for Gathered {
     fn push(&mut self, record: Record, value: Option<f64>, sampling: Sampling) {
         Gathered::push(self, record, value, sampling)
     }
-    fn at_row(
-        &self,
-        code: Code,
-        file: u16,
-        row: usize,
-        field: Option<&str>,
-        message: String,
-    ) -> Diagnostic {
-        at_row(&self.files, code, file, row, field, message)
+    fn files(&self) -> &[FileInfo] {
+        &self.files
     }
 }
 
@@ -80,15 +84,8 @@ impl Sink for Part<'_> {
         self.out[self.filled] = record.with_value(value);
         self.filled += 1;
     }
-    fn at_row(
-        &self,
-        code: Code,
-        file: u16,
-        row: usize,
-        field: Option<&str>,
-        message: String,
-    ) -> Diagnostic {
-        at_row(self.files, code, file, row, field, message)
+    fn files(&self) -> &[FileInfo] {
+        self.files
     }
 }
 
@@ -373,26 +370,17 @@ mod tests {
 
     use super::super::read::{FileInfo, read_table};
     use super::*;
-    use crate::spec::TextEncoding;
 
     thread_local! {
         /// The rows from which a long file is read in chunks, on the thread that reads it.
         pub(super) static PARALLEL_ROWS_HERE: Cell<usize> = const { Cell::new(PARALLEL_ROWS) };
     }
 
+    /// The CSV tests' layout, with `..` declared as a missing-value marker.
     fn layout() -> DataLayout {
         DataLayout {
-            region_column: "region".into(),
-            year_column: "year".into(),
-            indicator_column: "indicator".into(),
-            value_column: "value".into(),
-            name_column: None,
-            ignore_columns: vec![],
-            ignore_regions: vec![],
             missing_values: vec!["..".into()],
-            decimal: DecimalMark::Auto,
-            encoding: TextEncoding::Auto,
-            sheet: None,
+            ..super::super::text::tests::layout()
         }
     }
 

@@ -588,4 +588,4 @@ fn scan(body: &[u8], sep: u8, fields: usize, candidates: &[bool], markers: &[Vec
 }
 
 #[cfg(test)]
-mod tests;
+pub(super) mod tests;

@@ -316,10 +316,10 @@ fn parquet_input_is_read_by_type_and_wrong_columns_are_located() {
     let year: Vec<i32> = rows.iter().map(|r| r[1].parse().unwrap()).collect();
     let indicator: Vec<&str> = rows.iter().map(|r| r[2]).collect();
     let value: Vec<Option<f64>> = rows.iter().map(|r| r[3].parse().ok()).collect();
-    let write = |name: &str, value: polars::prelude::Column| {
+    let write_with = |name: &str, year: polars::prelude::Column, value: polars::prelude::Column| {
         let mut frame = DataFrame::new_infer_height(vec![
             Column::new("region".into(), region.clone()),
-            Column::new("year".into(), year.clone()),
+            year,
             Column::new("indicator".into(), indicator.clone()),
             value,
         ])
@@ -330,23 +330,19 @@ fn parquet_input_is_read_by_type_and_wrong_columns_are_located() {
             .unwrap();
         path
     };
+    let write = |name: &str, value: polars::prelude::Column| {
+        write_with(name, Column::new("year".into(), year.clone()), value)
+    };
     let typed = write("typed.parquet", Column::new("value".into(), value.clone()));
     assert_eq!(compute(&typed, &dir.join("out-parquet")), expected);
     // Years typed as floats: whole ones read as those years, others refused at their row with
     // the year as a person would write it.
     let float_years = |name: &str, years: Vec<f64>| {
-        let mut frame = DataFrame::new_infer_height(vec![
-            Column::new("region".into(), region.clone()),
+        write_with(
+            name,
             Column::new("year".into(), years),
-            Column::new("indicator".into(), indicator.clone()),
             Column::new("value".into(), value.clone()),
-        ])
-        .unwrap();
-        let path = dir.join(name);
-        ParquetWriter::new(fs::File::create(&path).unwrap())
-            .finish(&mut frame)
-            .unwrap();
-        path
+        )
     };
     let whole: Vec<f64> = year.iter().map(|&y| f64::from(y)).collect();
     let floats = float_years("float-years.parquet", whole.clone());

@@ -26,7 +26,7 @@ fn separators_are_told_from_the_header() {
     assert_eq!(separator("a,b;c,d", &[], false).unwrap(), b',');
 }
 
-fn layout() -> DataLayout {
+pub(in crate::load) fn layout() -> DataLayout {
     DataLayout {
         region_column: "region".into(),
         year_column: "year".into(),
