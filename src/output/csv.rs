@@ -23,10 +23,13 @@ pub const HEADER: [&str; 14] = [
     "rank_change_base",
 ];
 
-/// Score rows at most for which the years are formatted one after the other on this thread;
-/// a larger table formats as many years at a time as there are threads, each into its own
-/// buffer, written in year order (the same bytes whatever the number of threads).
+/// Score rows at most for which the table is formatted straight into the file on this
+/// thread; a larger table formats as many years at a time as there are threads, each into its
+/// own buffer, written in year order (the same bytes whatever the number of threads).
 const ALONE_ROWS: usize = 50_000;
+/// Rows of one year at most for a year to be held as text; a table with larger years is
+/// formatted straight into the file, so its memory does not grow with the year.
+const BUFFERED_ROWS: usize = 1_000_000;
 
 pub fn write(
     results: &Results,
@@ -41,6 +44,17 @@ pub fn write(
             (b';', true)
         }
     };
+    let panel = &results.panel;
+    let years: Vec<usize> = (0..panel.years.len()).collect();
+    let per_year = panel.units.len() * results.spec.framework.nodes.len();
+    if per_year * years.len() <= ALONE_ROWS || per_year > BUFFERED_ROWS {
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(delimiter)
+            .from_writer(out);
+        w.write_record(HEADER)?;
+        write_years(results, lang, 0..years.len(), decimal_comma, &mut w)?;
+        return w.flush();
+    }
     let writer = |buffer: Vec<u8>| {
         csv::WriterBuilder::new()
             .delimiter(delimiter)
@@ -53,14 +67,7 @@ pub fn write(
     let mut header = writer(Vec::new());
     header.write_record(HEADER)?;
     out.write_all(&finish(header)?)?;
-    let panel = &results.panel;
-    let years: Vec<usize> = (0..panel.years.len()).collect();
-    let rows = panel.units.len() * results.spec.framework.nodes.len() * years.len();
-    let at_once = if rows <= ALONE_ROWS {
-        years.len().max(1)
-    } else {
-        rayon::current_num_threads().max(1)
-    };
+    let at_once = rayon::current_num_threads().max(1);
     // Buffers written out are reused by the next years (a panel's year can be tens of MB).
     let spare = std::sync::Mutex::new(Vec::<Vec<u8>>::new());
     let year_text = |y: usize| -> std::io::Result<Vec<u8>> {
@@ -74,12 +81,9 @@ pub fn write(
         finish(w)
     };
     for round in years.chunks(at_once) {
-        let texts: Vec<std::io::Result<Vec<u8>>> = if rows <= ALONE_ROWS {
-            round.iter().map(|&y| year_text(y)).collect()
-        } else {
-            use rayon::prelude::*;
-            round.par_iter().map(|&y| year_text(y)).collect()
-        };
+        use rayon::prelude::*;
+        let texts: Vec<std::io::Result<Vec<u8>>> =
+            round.par_iter().map(|&y| year_text(y)).collect();
         for text in texts {
             let mut text = text?;
             out.write_all(&text)?;
@@ -91,12 +95,12 @@ pub fn write(
 }
 
 /// The rows of the years at positions `years`, into `w`.
-fn write_years(
+fn write_years<W: Write>(
     results: &Results,
     lang: &str,
     years: std::ops::Range<usize>,
     decimal_comma: bool,
-    w: &mut csv::Writer<Vec<u8>>,
+    w: &mut csv::Writer<W>,
 ) -> std::io::Result<()> {
     // The numbers of a row are formatted into one reused buffer: no allocation per cell.
     let mut text = String::with_capacity(128);

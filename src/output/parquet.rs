@@ -210,6 +210,9 @@ pub fn write(results: &Results, lang: &str, out: &mut dyn Write) -> std::io::Res
 /// Score rows at most for which the years are encoded one after the other on this thread;
 /// a larger table encodes as many years at a time as there are threads.
 const ALONE_ROWS: usize = 50_000;
+/// Rows of one year beyond which the years are encoded one at a time: each is held whole
+/// while it is encoded.
+const HELD_ROWS: usize = 1_000_000;
 
 /// How each column is encoded, as polars' own writer does it by default.
 struct Encoder {
@@ -306,7 +309,7 @@ pub fn write_years(
         let frame = frame_of(y)?;
         Ok((frame.height(), encoder.encode(&frame).map_err(fail)?))
     };
-    let at_once = if rows * years.len() <= ALONE_ROWS {
+    let at_once = if rows * years.len() <= ALONE_ROWS || rows > HELD_ROWS {
         1
     } else {
         rayon::current_num_threads().max(1)
