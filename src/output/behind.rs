@@ -59,7 +59,12 @@ impl<W: Write + Send + 'static> Behind<W> {
             }
             return Ok(());
         }
-        let worker = self.worker.as_mut().expect("the file is held by one side");
+        let Some(worker) = self.worker.as_mut() else {
+            // An earlier write failed, and its error was returned then: nothing more is
+            // written.
+            self.buffer.clear();
+            return Err(failed_before());
+        };
         // An emptied buffer if one is back, else a new one (at most DEPTH + 2 exist).
         let next = worker
             .empty
@@ -92,10 +97,14 @@ impl<W: Write + Send + 'static> Behind<W> {
     pub fn finish(mut self) -> io::Result<W> {
         self.drain()?;
         self.stop()?;
-        let mut inner = self.inner.take().expect("stop gives the file back");
+        let mut inner = self.inner.take().ok_or_else(failed_before)?;
         inner.flush()?;
         Ok(inner)
     }
+}
+
+fn failed_before() -> io::Error {
+    io::Error::other("an earlier write to this file failed")
 }
 
 fn start<W: Write + Send + 'static>(mut inner: W) -> Worker<W> {
@@ -219,12 +228,19 @@ mod tests {
                 break;
             }
         }
-        let error = match failed {
-            Some(e) => e,
-            None => w.finish().unwrap_err(),
-        };
+        // The file takes a third of the bytes: the error is back well before the last piece.
+        let error = failed.expect("a write fails before the end");
         assert_eq!(error.kind(), io::ErrorKind::StorageFull);
         assert!(file.0.lock().unwrap().len() <= (ALONE as usize) * 2);
+        // A writer that goes on writing after the error (as csv's does when it is dropped)
+        // gets errors, not a panic, and nothing more reaches the file.
+        let before = file.0.lock().unwrap().len();
+        for p in pieces().iter().take(20) {
+            let _ = w.write_all(p);
+        }
+        assert!(w.flush().is_err());
+        assert!(w.finish().is_err());
+        assert_eq!(file.0.lock().unwrap().len(), before);
     }
 
     #[test]

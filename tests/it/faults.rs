@@ -112,6 +112,80 @@ fn a_full_disk_leaves_the_previous_outputs_whole() {
     assert!(temporaries(&dir).is_empty());
 }
 
+/// A full disk while a large file is written by its writer thread (after its first 8 MiB):
+/// the error is the disk's, named with the file, and the previous outputs stay whole. Two
+/// tables: one of twelve years (formatted a year per thread) and one of a single year of more
+/// than a million rows (formatted straight into the file, whose writer goes on writing after
+/// the error when it is dropped).
+#[test]
+fn a_full_disk_while_a_large_file_is_written_behind() {
+    use std::fmt::Write as _;
+    let dir = scratch("faults-disk-full-large");
+    let mut spec = String::from(
+        "[index]\nid = \"p\"\nversion = \"1\"\nlanguages = [\"en\"]\nscale = [0, 100]\nname = { en = \"P\" }\n[units]\nfrom_data = true\n[defaults]\npooling = \"each-year\"\nnormalisation = { method = \"min-max\" }\naggregation = { method = \"arithmetic\" }\n",
+    );
+    let mut data = String::from("region,year");
+    for k in 0..20 {
+        write!(
+            spec,
+            "[[indicator]]\nid = \"i{k}\"\nparent = \"p\"\nname = {{ en = \"I{k}\" }}\nunit = \"u\"\ndirection = \"higher\"\nsource = \"s\"\n"
+        )
+        .unwrap();
+        write!(data, ",i{k}").unwrap();
+    }
+    data.push('\n');
+    fs::write(dir.join("p.toml"), spec).unwrap();
+    // 12 years x 1,200 regions x 21 nodes, and 1 year x 50,000 regions x 21 nodes.
+    for (name, years, regions) in [("years", 12, 1200), ("one-year", 1, 50_000)] {
+        let mut rows = data.clone();
+        for y in 0..years {
+            for r in 0..regions {
+                write!(rows, "R{r:05},{}", 2000 + y).unwrap();
+                for k in 0..20 {
+                    write!(rows, ",{}", (r * (k + 7)) % 101 + y).unwrap();
+                }
+                rows.push('\n');
+            }
+        }
+        let file = dir.join(format!("{name}.csv"));
+        fs::write(&file, rows).unwrap();
+        let out = dir.join(format!("out-{name}"));
+        let run = |full_after: Option<&str>| {
+            let mut c = Command::new(env!("CARGO_BIN_EXE_cwi"));
+            c.args(["compute", "--formats", "csv", "--spec"])
+                .arg(dir.join("p.toml"))
+                .arg("--data")
+                .arg(&file)
+                .arg("--out")
+                .arg(&out);
+            if let Some(n) = full_after {
+                c.env("CWI_FAULT_DISK_FULL_AFTER", n);
+            }
+            c.output().unwrap()
+        };
+        let o = run(None);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let before = contents(&out);
+        let csv = before
+            .iter()
+            .find(|(p, _)| p.ends_with("scores.csv"))
+            .unwrap();
+        // More than the 8 MiB written before the thread starts.
+        assert!(csv.1.len() > 12 << 20, "{name}: {}", csv.1.len());
+        let o = run(Some("10000000"));
+        let message = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{name}: {message}");
+        assert!(message.contains("No space left on device"), "{message}");
+        assert!(message.contains("scores.csv"), "{message}");
+        assert!(!message.contains("panicked"), "{message}");
+        assert!(
+            contents(&out) == before,
+            "{name}: the previous outputs changed"
+        );
+        assert!(temporaries(&out).is_empty(), "{name}");
+    }
+}
+
 /// A real full filesystem: a 256 KiB tmpfs, where the machine lets the tests mount one (as
 /// root); otherwise the test says it could not and checks nothing more.
 #[test]
