@@ -42,6 +42,11 @@ pub(in crate::load) fn layout() -> DataLayout {
     }
 }
 
+/// A CSV text read with the tests' layout.
+fn read_laid_out(text: &str) -> Table {
+    read_csv(text, false, Some(&layout())).unwrap()
+}
+
 fn typed(table: &Table) -> Vec<bool> {
     table
         .data
@@ -54,12 +59,7 @@ fn typed(table: &Table) -> Vec<bool> {
 fn clean_value_columns_are_typed_by_polars_and_keys_stay_text() {
     // Region codes with leading zeros and years stay text; the indicator columns of a wide
     // file are typed, and the point shown by 0.5 is kept as the file's vote.
-    let t = read_csv(
-        "region,year,a,b\n011,2024,0.5,12\n012,2024,1.25,-3e2\n",
-        false,
-        Some(&layout()),
-    )
-    .unwrap();
+    let t = read_laid_out("region,year,a,b\n011,2024,0.5,12\n012,2024,1.25,-3e2\n");
     assert_eq!(typed(&t), [false, false, true, true]);
     assert_eq!(t.votes, (1, 0));
     assert_eq!(t.data[0].text(0).as_deref(), Some("011"));
@@ -73,31 +73,16 @@ fn clean_value_columns_are_typed_by_polars_and_keys_stay_text() {
 fn cells_polars_would_read_differently_stay_on_the_cell_path() {
     // Every decimal cell could be thousands (12.345): left to the cell path, which
     // refuses them as ambiguous, as it always did.
-    let t = read_csv(
-        "region,year,a\nA,2024,12.345\nB,2024,1.500\n",
-        false,
-        Some(&layout()),
-    )
-    .unwrap();
+    let t = read_laid_out("region,year,a\nA,2024,12.345\nB,2024,1.500\n");
     assert_eq!(typed(&t), [false, false, false]);
     // A decimal-comma file, a missing-value marker, a number with a space or NaN: the
     // column stays text; a clean column beside them is still typed.
-    let t = read_csv(
-        "region;year;a;b;c;d\nA;2024;1,5;..;7;nan\nB;2024;2,5;3.25;8;1\n",
-        false,
-        Some(&layout()),
-    )
-    .unwrap();
+    let t = read_laid_out("region;year;a;b;c;d\nA;2024;1,5;..;7;nan\nB;2024;2,5;3.25;8;1\n");
     assert_eq!(t.votes, (0, 0));
     assert_eq!(typed(&t), [false, false, false, false, true, false]);
     // A file whose cells vote for the comma: a castable column with points is not
     // typed (the cell path reads 1.234 there as thousands).
-    let t = read_csv(
-        "region;year;a;b\nA;2024;1,5;1.234\nB;2024;2,5;x\nC;2024;3,5;1\n",
-        false,
-        Some(&layout()),
-    )
-    .unwrap();
+    let t = read_laid_out("region;year;a;b\nA;2024;1,5;1.234\nB;2024;2,5;x\nC;2024;3,5;1\n");
     assert_eq!(typed(&t), [false, false, false, false]);
     // A marker that is a number keeps every column text.
     let mut with_marker = layout();
@@ -135,12 +120,7 @@ fn a_column_with_one_declared_marker_is_typed_and_reads_it_as_missing() {
         assert_eq!(t.data[4].written(1), Some("n/a"));
     }
     // Without the declaration the marker is text and the column is not typed.
-    let t = read_csv(
-        "region,year,a\nA,2024,..\nB,2024,1\n",
-        false,
-        Some(&layout()),
-    )
-    .unwrap();
+    let t = read_laid_out("region,year,a\nA,2024,..\nB,2024,1\n");
     assert_eq!(typed(&t), [false, false, false]);
 }
 
