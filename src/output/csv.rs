@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use super::{CsvStyle, for_each_row_in};
+use super::{CsvStyle, by_year, for_each_row_in, years_at_once};
 use crate::pipeline::Results;
 
 pub const HEADER: [&str; 14] = [
@@ -23,14 +23,6 @@ pub const HEADER: [&str; 14] = [
     "rank_change_base",
 ];
 
-/// Score rows at most for which the table is formatted straight into the file on this
-/// thread; a larger table formats as many years at a time as there are threads, each into its
-/// own buffer, written in year order (the same bytes whatever the number of threads).
-const ALONE_ROWS: usize = 50_000;
-/// Rows of one year at most for a year to be held as text; a table with larger years is
-/// formatted straight into the file, so its memory does not grow with the year.
-const BUFFERED_ROWS: usize = 1_000_000;
-
 pub fn write(
     results: &Results,
     lang: &str,
@@ -44,31 +36,29 @@ pub fn write(
             (b';', true)
         }
     };
-    let panel = &results.panel;
-    let years: Vec<usize> = (0..panel.years.len()).collect();
-    let per_year = panel.units.len() * results.spec.framework.nodes.len();
-    if per_year * years.len() <= ALONE_ROWS || per_year > BUFFERED_ROWS {
-        let mut w = csv::WriterBuilder::new()
-            .delimiter(delimiter)
-            .from_writer(out);
+    let builder = || {
+        let mut b = csv::WriterBuilder::new();
+        b.delimiter(delimiter);
+        b
+    };
+    let years = 0..results.panel.years.len();
+    let at_once = years_at_once(results, &years);
+    if at_once == 1 {
+        // Straight into the file: a small table, or years too large to hold as text.
+        let mut w = builder().from_writer(out);
         w.write_record(HEADER)?;
-        write_years(results, lang, 0..years.len(), decimal_comma, &mut w)?;
+        write_years(results, lang, years, decimal_comma, &mut w)?;
         return w.flush();
     }
-    let writer = |buffer: Vec<u8>| {
-        csv::WriterBuilder::new()
-            .delimiter(delimiter)
-            .from_writer(buffer)
-    };
     let finish = |w: csv::Writer<Vec<u8>>| {
         w.into_inner()
             .map_err(|e| std::io::Error::other(e.into_error()))
     };
-    let mut header = writer(Vec::new());
+    let mut header = builder().from_writer(Vec::new());
     header.write_record(HEADER)?;
     out.write_all(&finish(header)?)?;
-    let at_once = rayon::current_num_threads().max(1);
-    // Buffers written out are reused by the next years (a panel's year can be tens of MB).
+    // Each year formatted into its own buffer; buffers written out are reused by the next
+    // years (a panel's year can be tens of MB).
     let spare = std::sync::Mutex::new(Vec::<Vec<u8>>::new());
     let year_text = |y: usize| -> std::io::Result<Vec<u8>> {
         let buffer = spare
@@ -76,22 +66,16 @@ pub fn write(
             .unwrap_or_else(|e| e.into_inner())
             .pop()
             .unwrap_or_default();
-        let mut w = writer(buffer);
+        let mut w = builder().from_writer(buffer);
         write_years(results, lang, y..y + 1, decimal_comma, &mut w)?;
         finish(w)
     };
-    for round in years.chunks(at_once) {
-        use rayon::prelude::*;
-        let texts: Vec<std::io::Result<Vec<u8>>> =
-            round.par_iter().map(|&y| year_text(y)).collect();
-        for text in texts {
-            let mut text = text?;
-            out.write_all(&text)?;
-            text.clear();
-            spare.lock().unwrap_or_else(|e| e.into_inner()).push(text);
-        }
-    }
-    Ok(())
+    by_year(years, at_once, year_text, |mut text| {
+        out.write_all(&text)?;
+        text.clear();
+        spare.lock().unwrap_or_else(|e| e.into_inner()).push(text);
+        Ok(())
+    })
 }
 
 /// The rows of the years at positions `years`, into `w`.

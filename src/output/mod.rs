@@ -262,6 +262,48 @@ pub fn for_each_row_in<'a>(
     Ok(())
 }
 
+/// Score rows at most for which a table is written on this thread, one year after another.
+const ALONE_ROWS: usize = 50_000;
+/// Rows of one year beyond which a table is written a year at a time on this thread: a
+/// year is held whole while it is built, and several at once would multiply that.
+const HELD_ROWS: usize = 1_000_000;
+
+/// How many of the years `years` a table's writer builds at a time: one (on this thread) for
+/// a small table, or for one whose years are too large to hold several of; otherwise one per
+/// thread.
+fn years_at_once(results: &Results, years: &std::ops::Range<usize>) -> usize {
+    let per_year = results.panel.units.len() * results.spec.framework.nodes.len();
+    if per_year * years.len() <= ALONE_ROWS || per_year > HELD_ROWS {
+        1
+    } else {
+        rayon::current_num_threads().max(1)
+    }
+}
+
+/// Builds each year's part of a table with `build`, `at_once` years at a time on the thread
+/// pool (one: on this thread), and hands the parts to `write` in year order, so the file is
+/// the same whatever the number of threads.
+fn by_year<T: Send>(
+    years: std::ops::Range<usize>,
+    at_once: usize,
+    build: impl Fn(usize) -> std::io::Result<T> + Sync,
+    mut write: impl FnMut(T) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let years: Vec<usize> = years.collect();
+    for round in years.chunks(at_once.max(1)) {
+        let parts: Vec<std::io::Result<T>> = if at_once <= 1 {
+            round.iter().map(|&y| build(y)).collect()
+        } else {
+            round.par_iter().map(|&y| build(y)).collect()
+        };
+        for part in parts {
+            write(part?)?;
+        }
+    }
+    Ok(())
+}
+
 /// Checks that the spec has labels in `lang`; `None` picks its first language.
 pub fn language(results: &Results, lang: Option<&str>) -> Result<String, OutputError> {
     results

@@ -16,9 +16,8 @@ use polars_parquet::read::ParquetError;
 use polars_parquet::write::{
     CompressedPage, Compressor, Encoding, ParquetType, Version, WriteOptions, array_to_columns,
 };
-use rayon::prelude::*;
 
-use super::{ScoreRow, for_each_row_in};
+use super::{ScoreRow, by_year, for_each_row_in, years_at_once};
 use crate::pipeline::Results;
 
 /// A text column's dictionary: its distinct values (the categories, in first-seen order) and,
@@ -207,13 +206,6 @@ pub fn write(results: &Results, lang: &str, out: &mut dyn Write) -> std::io::Res
     write_years(results, lang, 0..results.panel.years.len(), true, out)
 }
 
-/// Score rows at most for which the years are encoded one after the other on this thread;
-/// a larger table encodes as many years at a time as there are threads.
-const ALONE_ROWS: usize = 50_000;
-/// Rows of one year beyond which the years are encoded one at a time: each is held whole
-/// while it is encoded.
-const HELD_ROWS: usize = 1_000_000;
-
 /// How each column is encoded, as polars' own writer does it by default.
 struct Encoder {
     fields: Vec<ParquetType>,
@@ -309,28 +301,16 @@ pub fn write_years(
         let frame = frame_of(y)?;
         Ok((frame.height(), encoder.encode(&frame).map_err(fail)?))
     };
-    let at_once = if rows * years.len() <= ALONE_ROWS || rows > HELD_ROWS {
-        1
-    } else {
-        rayon::current_num_threads().max(1)
-    };
-    let years: Vec<usize> = years.collect();
-    for round in years.chunks(at_once) {
-        let groups: Vec<std::io::Result<_>> = if at_once == 1 {
-            round.iter().map(|&y| encoded(y)).collect()
-        } else {
-            round.par_iter().map(|&y| encoded(y)).collect()
-        };
-        for group in groups {
-            let (height, pages) = group?;
-            // A year without rows (no unit present) has no row group.
-            if height > 0 {
-                writer
-                    .write_row_group(height as u64, &pages)
-                    .map_err(fail)?;
-            }
+    let at_once = years_at_once(results, &years);
+    by_year(years, at_once, encoded, |(height, pages)| {
+        // A year without rows (no unit present) has no row group.
+        if height > 0 {
+            writer
+                .write_row_group(height as u64, &pages)
+                .map_err(fail)?;
         }
-    }
+        Ok(())
+    })?;
     writer.finish().map_err(fail)?;
     Ok(())
 }
