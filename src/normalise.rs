@@ -234,7 +234,7 @@ fn year_bounds(
     if values.is_empty() {
         return no_data(pooling, panel, i, id, &over).map(|b| (b, Vec::new()));
     }
-    values.sort_by(f64::total_cmp);
+    crate::stats::sort_total(&mut values);
     let bounds = fit(&indicator.normalisation, &values).ok_or_else(|| {
         let what = match indicator.normalisation {
             Normalisation::MinMax { .. } => "min-max has no spread to scale",

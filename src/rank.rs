@@ -10,16 +10,19 @@ fn tied(a: f64, b: f64) -> bool {
 
 /// Ranks of `scores` (higher is better); a missing score has no rank.
 pub fn rank(scores: &[Option<f64>]) -> Vec<Option<u32>> {
-    let mut order: Vec<(usize, f64)> = scores
+    // Best first in `total_cmp`'s order (scores are finite); equal scores keep their order by
+    // position, so equal inputs give equal output. The keys are integers: the complement of
+    // the score's order key, then the position.
+    let mut order: Vec<(u64, usize)> = scores
         .iter()
         .enumerate()
-        .filter_map(|(k, s)| s.map(|s| (k, s)))
+        .filter_map(|(k, s)| s.map(|s| (!crate::stats::order_key(s), k)))
         .collect();
-    // total_cmp: scores are finite, and the sort is stable, so equal inputs give equal output.
-    order.sort_by(|a, b| b.1.total_cmp(&a.1));
+    order.sort_unstable();
     let mut ranks = vec![None; scores.len()];
     let mut previous: Option<(f64, u32)> = None;
-    for (position, &(k, s)) in order.iter().enumerate() {
+    for (position, &(key, k)) in order.iter().enumerate() {
+        let s = crate::stats::from_order_key(!key);
         let r = match previous {
             Some((p, r)) if tied(p, s) => r,
             _ => position as u32 + 1,

@@ -201,6 +201,38 @@ pub fn symmetric_eigen(m: &[Vec<f64>]) -> (Vec<f64>, Vec<Vec<f64>>) {
 }
 
 /// Percentile of sorted values with linear interpolation (R's type 7).
+/// A float's place in `f64::total_cmp`'s order, as an unsigned integer: `a.total_cmp(&b)` is
+/// `order_key(a).cmp(&order_key(b))`, and the key maps back to the same bits.
+pub fn order_key(x: f64) -> u64 {
+    let bits = x.to_bits();
+    // Negative floats count down as their bits count up: flip all of them; positive ones only
+    // need the sign bit set to sort above the negatives.
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | 1 << 63
+    }
+}
+
+/// The float whose `order_key` is `key`.
+pub fn from_order_key(key: u64) -> f64 {
+    f64::from_bits(if key >> 63 == 1 {
+        key & !(1 << 63)
+    } else {
+        !key
+    })
+}
+
+/// Sorts as `sort_by(f64::total_cmp)` does, with the same result bit for bit (floats equal
+/// under `total_cmp` have the same bits), comparing integers.
+pub fn sort_total(values: &mut [f64]) {
+    let mut keys: Vec<u64> = values.iter().map(|&x| order_key(x)).collect();
+    keys.sort_unstable();
+    for (v, k) in values.iter_mut().zip(keys) {
+        *v = from_order_key(k);
+    }
+}
+
 pub fn percentile(sorted: &[f64], p: f64) -> f64 {
     let h = (sorted.len() - 1) as f64 * p;
     let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
@@ -238,6 +270,52 @@ mod tests {
     fn close(a: Option<f64>, b: f64, tol: f64) {
         let a = a.expect("a value");
         assert!((a - b).abs() < tol, "{a} against {b}");
+    }
+
+    #[test]
+    fn integer_keys_order_floats_as_total_cmp_and_sort_to_the_same_bits() {
+        let specials = [
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            f64::MIN_POSITIVE,
+            -f64::MIN_POSITIVE,
+            5e-324,
+            -5e-324,
+            f64::MAX,
+            f64::MIN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            -f64::NAN,
+            0.1 + 0.2,
+            0.3,
+        ];
+        for a in specials {
+            for b in specials {
+                assert_eq!(order_key(a).cmp(&order_key(b)), a.total_cmp(&b), "{a} {b}");
+            }
+        }
+        // Seeded values with repeats, both zeros and every sign, against the standard sort.
+        let mut state = 7u64;
+        let mut values: Vec<f64> = (0..2000)
+            .map(|k| {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                match k % 5 {
+                    0 => specials[(state >> 60) as usize],
+                    1 => ((state >> 40) % 7) as f64 - 3.0,
+                    _ => f64::from_bits(state),
+                }
+            })
+            .collect();
+        let mut expected = values.clone();
+        expected.sort_by(f64::total_cmp);
+        sort_total(&mut values);
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&values), bits(&expected));
     }
 
     /// x = 1, 2, 3, 4, 10: mean 4, deviations -3 -2 -1 0 6, sum of squares 50, sd sqrt(12.5).
