@@ -55,7 +55,7 @@ pub fn uncertainty_files(
             ("year", int(&|r| i64::from(r.year))),
             (
                 "region_code",
-                Values::Text(mc.ranks.iter().map(|r| r.region.clone()).collect()),
+                Values::Code(mc.ranks.iter().map(|r| r.region.clone()).collect()),
             ),
             ("nominal_rank", int(&|r| i64::from(r.nominal))),
             ("median_rank", float(&|r| r.median)),
@@ -140,11 +140,11 @@ pub fn sensitivity_files(s: &Sensitivity, formats: &[Format]) -> Result<Vec<File
             ),
             (
                 "region_code",
-                Values::Text(s.rows.iter().map(|r| r.region.clone()).collect()),
+                Values::Code(s.rows.iter().map(|r| r.region.clone()).collect()),
             ),
             (
                 "factor",
-                Values::Text(
+                Values::Code(
                     s.rows
                         .iter()
                         .map(|r| {
@@ -190,7 +190,7 @@ fn audit_tables(audit: &Audit, formats: &[Format]) -> Result<Vec<File>, OutputEr
         columns: vec![
             (
                 "indicator",
-                Values::Text(st.iter().map(|s| s.indicator.clone()).collect()),
+                Values::Code(st.iter().map(|s| s.indicator.clone()).collect()),
             ),
             (
                 "year",
@@ -232,13 +232,13 @@ fn audit_tables(audit: &Audit, formats: &[Format]) -> Result<Vec<File>, OutputEr
             ),
             (
                 "group",
-                Values::Text(co.iter().map(|c| c.group.clone()).collect()),
+                Values::Code(co.iter().map(|c| c.group.clone()).collect()),
             ),
-            ("a", Values::Text(co.iter().map(|c| c.a.clone()).collect())),
-            ("b", Values::Text(co.iter().map(|c| c.b.clone()).collect())),
+            ("a", Values::Code(co.iter().map(|c| c.a.clone()).collect())),
+            ("b", Values::Code(co.iter().map(|c| c.b.clone()).collect())),
             (
                 "relation",
-                Values::Text(co.iter().map(|c| c.relation.to_string()).collect()),
+                Values::Code(co.iter().map(|c| c.relation.to_string()).collect()),
             ),
             (
                 "n",
@@ -277,7 +277,7 @@ fn audit_tables(audit: &Audit, formats: &[Format]) -> Result<Vec<File>, OutputEr
             ),
             (
                 "group",
-                Values::Text(gr.iter().map(|g| g.group.clone()).collect()),
+                Values::Code(gr.iter().map(|g| g.group.clone()).collect()),
             ),
             (
                 "children",

@@ -21,15 +21,16 @@ use super::{ScoreRow, by_year, for_each_row_in, years_at_once};
 use crate::pipeline::Results;
 
 /// A text column's dictionary: its distinct values (the categories, in first-seen order) and,
-/// per unit or node position, the position of its value among them.
-struct Dictionary {
+/// per unit or node position (or row of an analysis's table), the position of its value among
+/// them.
+pub(super) struct Dictionary {
     dtype: DataType,
     physical: DataType,
     codes: Vec<u32>,
 }
 
 impl Dictionary {
-    fn new<'s>(values: impl IntoIterator<Item = &'s str>) -> PolarsResult<Self> {
+    pub(super) fn new<'s>(values: impl IntoIterator<Item = &'s str>) -> PolarsResult<Self> {
         let mut categories: Vec<&str> = Vec::new();
         let mut index: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
         let mut codes = Vec::new();
@@ -51,7 +52,7 @@ impl Dictionary {
     }
 
     /// The column of rows whose positions are `at`.
-    fn column(&self, name: &str, at: &[u32]) -> PolarsResult<Column> {
+    pub(super) fn column(&self, name: &str, at: &[u32]) -> PolarsResult<Column> {
         let codes: Vec<u32> = at.iter().map(|&k| self.codes[k as usize]).collect();
         let physical = UInt32Chunked::from_vec(name.into(), codes)
             .into_series()

@@ -14,6 +14,10 @@ pub enum Values {
     /// Measures; written as the shortest decimal that reads back; `None` is an empty cell.
     Float(Vec<Option<f64>>),
     Text(Vec<String>),
+    /// Codes, ids and fixed words (region codes, indicator and group ids, factors): text in
+    /// CSV, dictionary-encoded in Parquet (polars reads an Enum, pyarrow and pandas a
+    /// dictionary column), as `scores.parquet` writes its codes.
+    Code(Vec<String>),
     Bool(Vec<bool>),
 }
 
@@ -29,7 +33,7 @@ impl Table {
         self.columns.first().map_or(0, |(_, v)| match v {
             Values::Int(v) => v.len(),
             Values::Float(v) => v.len(),
-            Values::Text(v) => v.len(),
+            Values::Text(v) | Values::Code(v) => v.len(),
             Values::Bool(v) => v.len(),
         })
     }
@@ -41,7 +45,7 @@ impl Table {
             w.write_record(self.columns.iter().map(|(_, v)| match v {
                 Values::Int(v) => v[row].map_or(String::new(), |x| x.to_string()),
                 Values::Float(v) => v[row].map_or(String::new(), |x| x.to_string()),
-                Values::Text(v) => v[row].clone(),
+                Values::Text(v) | Values::Code(v) => v[row].clone(),
                 Values::Bool(v) => v[row].to_string(),
             }))?;
         }
@@ -54,14 +58,20 @@ impl Table {
             .iter()
             .map(|(name, v)| {
                 let name = PlSmallStr::from_static(name);
-                match v {
+                Ok(match v {
                     Values::Int(v) => Column::new(name, v),
                     Values::Float(v) => Column::new(name, v),
                     Values::Text(v) => Column::new(name, v),
+                    Values::Code(v) => {
+                        let dictionary =
+                            super::parquet::Dictionary::new(v.iter().map(String::as_str))?;
+                        let rows: Vec<u32> = (0..v.len() as u32).collect();
+                        dictionary.column(name.as_str(), &rows)?
+                    }
                     Values::Bool(v) => Column::new(name, v),
-                }
+                })
             })
-            .collect();
+            .collect::<PolarsResult<_>>()?;
         let mut frame = DataFrame::new_infer_height(columns)?;
         let mut out = Cursor::new(Vec::new());
         ParquetWriter::new(&mut out).finish(&mut frame)?;
@@ -103,18 +113,19 @@ mod tests {
                 ("x", Values::Float(vec![Some(1.0), Some(0.1 + 0.2)])),
                 ("name", Values::Text(vec!["a,b".into(), "c".into()])),
                 ("flag", Values::Bool(vec![true, false])),
+                ("code", Values::Code(vec!["KZ-19".into(), "KZ-11".into()])),
             ],
         };
         assert_eq!(
             String::from_utf8(t.csv().unwrap()).unwrap(),
-            "year,x,name,flag\n2024,1,\"a,b\",true\n,0.30000000000000004,c,false\n"
+            "year,x,name,flag,code\n2024,1,\"a,b\",true,KZ-19\n,0.30000000000000004,c,false,KZ-11\n"
         );
         let frame = ParquetReader::new(Cursor::new(t.parquet().unwrap()))
             .finish()
             .unwrap();
         let dtypes: Vec<DataType> = frame.dtypes();
         assert_eq!(
-            dtypes,
+            dtypes[..4],
             [
                 DataType::Int64,
                 DataType::Float64,
@@ -122,9 +133,39 @@ mod tests {
                 DataType::Boolean
             ]
         );
+        assert!(matches!(dtypes[4], DataType::Enum(..)), "{:?}", dtypes[4]);
         assert_eq!(
             frame.column("x").unwrap().f64().unwrap().get(1),
             Some(0.1 + 0.2)
         );
+        let codes = frame
+            .column("code")
+            .unwrap()
+            .cast(&DataType::String)
+            .unwrap();
+        let codes: Vec<Option<&str>> = codes.str().unwrap().iter().collect();
+        assert_eq!(codes, [Some("KZ-19"), Some("KZ-11")]);
+    }
+
+    #[test]
+    fn a_code_column_holds_each_distinct_value_once_in_first_seen_order() {
+        let values = ["b", "a", "b", "c", "a"];
+        let t = Table {
+            name: "t",
+            columns: vec![("code", Values::Code(values.map(String::from).to_vec()))],
+        };
+        let frame = ParquetReader::new(Cursor::new(t.parquet().unwrap()))
+            .finish()
+            .unwrap();
+        let column = frame.column("code").unwrap();
+        let DataType::Enum(categories, _) = column.dtype() else {
+            panic!("not an Enum: {:?}", column.dtype());
+        };
+        let categories: Vec<&str> = categories.categories().values_iter().collect();
+        assert_eq!(categories, ["b", "a", "c"]);
+        let physical = column.to_physical_repr();
+        let physical = physical.cast(&DataType::UInt32).unwrap();
+        let codes: Vec<Option<u32>> = physical.u32().unwrap().iter().collect();
+        assert_eq!(codes, [Some(0), Some(1), Some(0), Some(2), Some(1)]);
     }
 }

@@ -582,6 +582,11 @@ fn analysis_tables_as_parquet_are_typed_and_hold_the_values() {
     };
     let ranks = read(&out.join("uncertainty/ranks.parquet"));
     assert_eq!(ranks.column("year").unwrap().dtype(), &DataType::Int64);
+    // Codes dictionary-encoded (polars' Enum), as in scores.parquet.
+    assert!(matches!(
+        ranks.column("region_code").unwrap().dtype(),
+        DataType::Enum(..)
+    ));
     assert_eq!(
         ranks.column("median_rank").unwrap().dtype(),
         &DataType::Float64
@@ -601,8 +606,13 @@ fn analysis_tables_as_parquet_are_typed_and_hold_the_values() {
     assert_eq!(ranks.height(), nominal.len());
     let (year, region) = (
         ranks.column("year").unwrap().i64().unwrap(),
-        ranks.column("region_code").unwrap().str().unwrap(),
+        ranks
+            .column("region_code")
+            .unwrap()
+            .cast(&DataType::String)
+            .unwrap(),
     );
+    let region = region.str().unwrap();
     let (median, p95) = (
         ranks.column("median_rank").unwrap().f64().unwrap(),
         ranks.column("p95_rank").unwrap().f64().unwrap(),
@@ -625,9 +635,14 @@ fn analysis_tables_as_parquet_are_typed_and_hold_the_values() {
     let lines: Vec<&str> = csv.lines().skip(1).collect();
     assert_eq!(stats.height(), lines.len());
     let mean = stats.column("mean").unwrap().f64().unwrap();
+    let indicator = stats.column("indicator").unwrap();
+    assert!(matches!(indicator.dtype(), DataType::Enum(..)));
+    let indicator = indicator.cast(&DataType::String).unwrap();
+    let indicator = indicator.str().unwrap();
     let outlier = stats.column("outlier").unwrap().bool().unwrap();
     for (k, line) in lines.iter().enumerate() {
         let f: Vec<&str> = line.split(',').collect();
+        assert_eq!(indicator.get(k), Some(f[0]), "row {k}");
         assert_eq!(mean.get(k), f[4].parse::<f64>().ok(), "row {k}");
         assert_eq!(outlier.get(k), Some(f[10] == "true"), "row {k}");
     }
