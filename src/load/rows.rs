@@ -22,6 +22,8 @@ const PARALLEL_ROWS: usize = 1 << 20;
 pub(super) trait Sink {
     fn region(&mut self, spelling: &str, name: Option<&str>) -> u32;
     fn indicator(&mut self, name: &str) -> u32;
+    /// The spelling numbered `id` by `indicator`.
+    fn indicator_spelling(&self, id: u32) -> &str;
     fn push(&mut self, record: Record, value: Option<f64>, sampling: Sampling);
     /// The files read so far, for naming a row's place.
     fn files(&self) -> &[FileInfo];
@@ -51,6 +53,9 @@ impl Sink for Gathered {
     fn indicator(&mut self, name: &str) -> u32 {
         Gathered::indicator(self, name)
     }
+    fn indicator_spelling(&self, id: u32) -> &str {
+        &self.indicators[id as usize]
+    }
     fn push(&mut self, record: Record, value: Option<f64>, sampling: Sampling) {
         Gathered::push(self, record, value, sampling)
     }
@@ -76,6 +81,9 @@ impl Sink for Part<'_> {
     }
     fn indicator(&mut self, name: &str) -> u32 {
         self.names.indicator(name)
+    }
+    fn indicator_spelling(&self, id: u32) -> &str {
+        &self.names.indicators[id as usize]
     }
     fn push(&mut self, record: Record, value: Option<f64>, sampling: Sampling) {
         if sampling.se.is_some() || sampling.n.is_some() {
@@ -309,8 +317,10 @@ fn long_rows(
     };
     let mut keys = Keys::new(&key_columns);
     let (mut key_problems, mut problems) = (Vec::new(), Vec::new());
-    // The previous row's indicator, reused when spelled the same.
-    let mut previous: Option<(String, u32)> = None;
+    // Indicators come in a repeating order in most long files (each region-year lists them
+    // the same way): the indicator that followed the previous row's last time is tried
+    // first, then the previous row's own, before looking the spelling up.
+    let mut order = Successors::default();
     let mut indicators = indicator.texts();
     // Typed values without sampling errors are read in order; others cell by cell.
     let mut typed = if long.plain { value.numbers() } else { None };
@@ -340,14 +350,7 @@ fn long_rows(
         };
         match cell {
             Ok((value, sampling)) => {
-                let indicator = match &previous {
-                    Some((spelling, id)) if spelling == indicator => *id,
-                    _ => {
-                        let id = sink.indicator(indicator);
-                        previous = Some((indicator.to_string(), id));
-                        id
-                    }
-                };
+                let indicator = order.id(indicator, sink);
                 sink.push(
                     Record::new(region, year, indicator, long.file, row as u32),
                     value,
@@ -361,6 +364,36 @@ fn long_rows(
         }
     }
     (key_problems, problems)
+}
+
+/// The indicator ids met in a file's rows, with the id that followed each one last, to
+/// guess a row's indicator from the previous row's.
+#[derive(Default)]
+struct Successors {
+    previous: Option<u32>,
+    next: Vec<Option<u32>>,
+}
+
+impl Successors {
+    /// `spelling`'s id in `sink`: the guess when it is spelt so (ids and spellings are one to
+    /// one in a sink, so the id is the one a lookup would give), else the lookup's.
+    fn id(&mut self, spelling: &str, sink: &mut impl Sink) -> u32 {
+        let is = |id: Option<u32>, sink: &mut _| {
+            id.filter(|&id| Sink::indicator_spelling(sink, id) == spelling)
+        };
+        let guess = self.previous.and_then(|p| self.next[p as usize]);
+        let id = is(guess, sink)
+            .or_else(|| is(self.previous, sink))
+            .unwrap_or_else(|| sink.indicator(spelling));
+        if self.next.len() <= id as usize {
+            self.next.resize(id as usize + 1, None);
+        }
+        if let Some(p) = self.previous {
+            self.next[p as usize] = Some(id);
+        }
+        self.previous = Some(id);
+        id
+    }
 }
 
 #[cfg(test)]
@@ -478,6 +511,41 @@ mod tests {
             writeln!(csv, "{}", cells.join(",")).unwrap();
         }
         csv
+    }
+
+    #[test]
+    fn a_guessed_indicator_is_the_one_a_lookup_gives() {
+        // Cycles in one order, then others, repeats, new spellings and seeded jumps: every
+        // guess that is right and every one that is wrong.
+        let mut rows: Vec<String> = Vec::new();
+        for cycle in 0..5 {
+            for k in 0..6 {
+                rows.push(format!("i{k}"));
+            }
+            rows.extend(["i2", "i2", "i0"].map(String::from));
+            rows.push(format!("new{cycle}"));
+            for k in (0..6).rev() {
+                rows.push(format!("i{k}"));
+            }
+        }
+        let mut state = 3u64;
+        for _ in 0..500 {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            rows.push(format!("i{}", state >> 61));
+        }
+        let (mut guessed, mut looked_up) = (Gathered::default(), Gathered::default());
+        let mut order = Successors::default();
+        for (k, spelling) in rows.iter().enumerate() {
+            assert_eq!(
+                order.id(spelling, &mut guessed),
+                looked_up.indicator(spelling),
+                "row {k}: {spelling}"
+            );
+        }
+        assert_eq!(guessed.indicators, looked_up.indicators);
+        assert_eq!(guessed.indicators.len(), 13);
     }
 
     #[test]
