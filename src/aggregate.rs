@@ -23,14 +23,14 @@ impl Scores {
     pub fn get(&self, node: usize, year: usize, unit: usize) -> Option<f64> {
         self.values[(node * self.n_years + year) * self.n_units + unit]
     }
-
-    fn set(&mut self, node: usize, year: usize, unit: usize, v: Option<f64>) {
-        self.values[(node * self.n_years + year) * self.n_units + unit] = v;
-    }
 }
 
 /// Aggregates the normalised indicators up the tree with the recipe's methods and the
 /// weighting stage's weights.
+///
+/// Years are independent: each is aggregated on its own, on several threads for a large
+/// panel, and the results are those of one pass (the same scores; the failed region-years
+/// and the error the first one a node-by-node pass meets).
 pub fn aggregate(
     fw: &Framework,
     recipe: &Recipe,
@@ -46,14 +46,70 @@ pub fn aggregate(
         values: vec![None; nodes.len() * n_years * n_units],
         failed: Vec::new(),
     };
-    let present: Vec<Vec<usize>> = (0..n_years).map(|y| panel.present_units(y)).collect();
-    for (column, &node) in fw.indicators.iter().enumerate() {
-        for (y, units) in present.iter().enumerate() {
-            for &u in units {
-                scores.set(node, y, u, normalised.get(y, u, column));
+    let weights: Vec<Vec<f64>> = nodes
+        .iter()
+        .map(|n| n.children.iter().map(|&c| weights.get(c)).collect())
+        .collect();
+    // Each year's part of every node's scores, in node order.
+    let mut years: Vec<Vec<&mut [Option<f64>]>> = (0..n_years).map(|_| Vec::new()).collect();
+    if n_units > 0 {
+        for (k, part) in scores.values.chunks_mut(n_units).enumerate() {
+            years[k % n_years].push(part);
+        }
+    }
+    let one = |(y, parts): (usize, &mut Vec<&mut [Option<f64>]>)| {
+        aggregate_year(fw, recipe, &weights, panel, normalised, y, parts)
+    };
+    let per_year: Vec<Result<Vec<(usize, usize)>, (usize, ComputeError)>> =
+        if nodes.len() * n_years * n_units < 1 << 16 || n_years < 2 {
+            years.iter_mut().enumerate().map(one).collect()
+        } else {
+            use rayon::prelude::*;
+            years.par_iter_mut().enumerate().map(one).collect()
+        };
+    // A node-by-node pass would meet the error of the last node first (children before
+    // parents), in its first year.
+    let mut failed = Vec::new();
+    let mut first_error: Option<(usize, ComputeError)> = None;
+    for (y, result) in per_year.into_iter().enumerate() {
+        match result {
+            Ok(year_failed) => failed.extend(year_failed.into_iter().map(|(node, u)| (node, y, u))),
+            Err((node, e)) => {
+                if first_error.as_ref().is_none_or(|(n, _)| node > *n) {
+                    first_error = Some((node, e));
+                }
             }
         }
     }
+    if let Some((_, e)) = first_error {
+        return Err(e);
+    }
+    // In the order of that pass: node (last first), year, then as met within the year.
+    failed.sort_by_key(|&(node, y, _)| (std::cmp::Reverse(node), y));
+    scores.failed = failed.into_iter().map(|(_, y, u)| (y, u)).collect();
+    Ok(scores)
+}
+
+/// One year's scores of every node into `parts` (node -> the year's scores by unit): the
+/// region-years that failed, as (node, unit), or the first error with its node.
+fn aggregate_year(
+    fw: &Framework,
+    recipe: &Recipe,
+    weights: &[Vec<f64>],
+    panel: &Panel,
+    normalised: &Normalised,
+    y: usize,
+    parts: &mut [&mut [Option<f64>]],
+) -> Result<Vec<(usize, usize)>, (usize, ComputeError)> {
+    let nodes = &fw.nodes;
+    let units = panel.present_units(y);
+    for (column, &node) in fw.indicators.iter().enumerate() {
+        for &u in &units {
+            parts[node][u] = normalised.get(y, u, column);
+        }
+    }
+    let mut failed = Vec::new();
+    let mut rows = Vec::new();
     // Pre-order puts parents before children, so reverse order finishes children first.
     for node in (0..nodes.len()).rev() {
         let Some(group_recipe) = recipe.groups[node] else {
@@ -61,38 +117,34 @@ pub fn aggregate(
         };
         let (aggregation, missing) = (group_recipe.aggregation, group_recipe.missing);
         let children = &nodes[node].children;
-        let weights: Vec<f64> = children.iter().map(|&c| weights.get(c)).collect();
-        let mut rows = Vec::new();
-        for (y, units) in present.iter().enumerate() {
-            rows.clear();
-            for &u in units {
-                rows.extend(children.iter().map(|&c| scores.get(c, y, u)));
-            }
-            let values = group(aggregation, missing, &weights, &rows);
-            for (&u, v) in units.iter().zip(values) {
-                match v {
-                    Ok(v) => scores.set(node, y, u, v),
-                    // A replication counts the region-year as failed and goes on.
-                    Err(_) if recipe.lenient => {
-                        scores.set(node, y, u, None);
-                        scores.failed.push((y, u));
-                    }
-                    Err((child, value)) => return Err(ComputeError {
-                        message: format!(
-                            "\"{}\" ({}) meets {value} from \"{}\" (region {}, year {})",
-                            nodes[node].id,
-                            aggregation.describe(),
-                            nodes[children[child]].id,
-                            panel.units.get(u).code,
-                            panel.years[y]
-                        ),
-                        hint: "this mean needs positive scores: normalise onto a range above zero (e.g. range = [1, 100]) or aggregate this group with \"arithmetic\"".into(),
-                    }),
+        rows.clear();
+        for &u in &units {
+            rows.extend(children.iter().map(|&c| parts[c][u]));
+        }
+        let values = group(aggregation, missing, &weights[node], &rows);
+        for (&u, v) in units.iter().zip(values) {
+            match v {
+                Ok(v) => parts[node][u] = v,
+                // A replication counts the region-year as failed and goes on.
+                Err(_) if recipe.lenient => {
+                    parts[node][u] = None;
+                    failed.push((node, u));
                 }
+                Err((child, value)) => return Err((node, ComputeError {
+                    message: format!(
+                        "\"{}\" ({}) meets {value} from \"{}\" (region {}, year {})",
+                        nodes[node].id,
+                        aggregation.describe(),
+                        nodes[children[child]].id,
+                        panel.units.get(u).code,
+                        panel.years[y]
+                    ),
+                    hint: "this mean needs positive scores: normalise onto a range above zero (e.g. range = [1, 100]) or aggregate this group with \"arithmetic\"".into(),
+                })),
             }
         }
     }
-    Ok(scores)
+    Ok(failed)
 }
 
 /// One group's scores in one year: `rows` holds each present region's children scores, one

@@ -439,5 +439,107 @@ fn a_large_panel_normalises_the_same_on_any_number_of_threads() {
         one
     );
     assert!(one.contains("\n2005,R020,R020,i3,I3,1,indicator,99,"));
+    // The index, the mean of its 20 indicators: R001 scores (k + 7) mod 101 = k + 7 on
+    // indicator k, so 7 + 9.5 = 16.5 in every year; R000 scores 0 on all.
+    let index = |y: i32, region: &str| -> f64 {
+        let start = format!("{y},{region},{region},p,P,0,index,");
+        let line = one.lines().find(|l| l.starts_with(&start)).unwrap();
+        line[start.len()..]
+            .split(',')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    for y in 2000..2012 {
+        assert!((index(y, "R001") - 16.5).abs() < 1e-9, "{y}");
+        assert!(index(y, "R000").abs() < 1e-9, "{y}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A panel large enough for its years to be aggregated in parallel (300 regions x 12 years
+/// x 23 nodes), with two geometric groups whose min-max scores reach 0: indicator k's value
+/// for region r in year y is (r * (k + 7)) mod 101 + y, which is the year's minimum for
+/// r = 0, 101 and 202 only. `compute` stops at the error a node-by-node pass meets first:
+/// the last group (g2, children last in pre-order) in the first year, at region R000 and
+/// g2's first child. A replication instead fails those three regions in every year, for g2
+/// and then g1, in that order.
+#[test]
+fn a_large_panel_aggregates_its_years_as_one_pass_would() {
+    use std::fmt::Write as _;
+    let dir = crate::common::scratch("engine-parallel-aggregate");
+    let mut spec = String::from(
+        "[index]\nid = \"p\"\nversion = \"1\"\nlanguages = [\"en\"]\nscale = [0, 100]\nname = { en = \"P\" }\n[units]\nfrom_data = true\n[defaults]\npooling = \"each-year\"\nnormalisation = { method = \"min-max\" }\naggregation = { method = \"arithmetic\" }\n",
+    );
+    for g in 1..=2 {
+        write!(
+            spec,
+            "[[group]]\nid = \"g{g}\"\nparent = \"p\"\nname = {{ en = \"G{g}\" }}\naggregation = {{ method = \"geometric\" }}\n"
+        )
+        .unwrap();
+    }
+    for k in 0..20 {
+        write!(
+            spec,
+            "[[indicator]]\nid = \"i{k}\"\nparent = \"g{}\"\nname = {{ en = \"I{k}\" }}\nunit = \"u\"\ndirection = \"higher\"\nsource = \"s\"\n",
+            1 + k / 10
+        )
+        .unwrap();
+    }
+    fs::write(dir.join("p.toml"), spec).unwrap();
+    let mut data = String::from("region,year");
+    for k in 0..20 {
+        write!(data, ",i{k}").unwrap();
+    }
+    data.push('\n');
+    for y in 0..12 {
+        for r in 0..300 {
+            write!(data, "R{r:03},{}", 2000 + y).unwrap();
+            for k in 0..20 {
+                write!(data, ",{}", (r * (k + 7)) % 101 + y).unwrap();
+            }
+            data.push('\n');
+        }
+    }
+    fs::write(dir.join("p.csv"), data).unwrap();
+    let spec = spec::load(&dir.join("p.toml")).unwrap();
+    let panel = cwi::load::load(&spec, &[dir.join("p.csv")]).unwrap();
+    let fw = &spec.framework;
+    assert_eq!(fw.nodes.len() * 12 * 300, 82_800);
+    let g = |id: &str| fw.nodes.iter().position(|n| n.id == id).unwrap();
+    assert!(g("g2") > g("i9") && g("i10") > g("g2"), "pre-order");
+    for threads in [1, 2, 3] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let mut recipe = cwi::recipe::Recipe::of(&spec);
+        let e = pool
+            .install(|| cwi::pipeline::stages(fw, &recipe, &panel))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("\"g2\" (geometric) meets 0 from \"i10\" (region R000, year 2000)"),
+            "{threads} threads: {e}"
+        );
+        recipe.lenient = true;
+        let scores = pool
+            .install(|| cwi::pipeline::stages(fw, &recipe, &panel))
+            .unwrap()
+            .scores;
+        let mut expected = Vec::new();
+        for _group in ["g2", "g1"] {
+            for y in 0..12 {
+                expected.extend([(y, 0), (y, 101), (y, 202)]);
+            }
+        }
+        assert_eq!(scores.failed, expected, "{threads} threads");
+        // R001 on g1 (indicators 0-9): the geometric mean of k + 7, k = 0..9.
+        let by_hand = ((7..17).map(|v| f64::from(v).ln()).sum::<f64>() / 10.0).exp();
+        let got = scores.get(g("g1"), 5, 1).unwrap();
+        assert!((got - by_hand).abs() < 1e-9, "{got} against {by_hand}");
+        assert_eq!(scores.get(g("g1"), 5, 0), None);
+    }
+    let _ = fs::remove_dir_all(&dir);
 }
