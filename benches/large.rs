@@ -4,7 +4,9 @@
 //!
 //! - polars alone reading the CSV, and cwi's whole job on it (load with every check, compute,
 //!   write the outputs) writing Parquet (the default at this size) and writing CSV;
-//! - polars alone reading the Parquet file, and cwi's whole job on it writing Parquet.
+//! - polars alone reading the Parquet file, and cwi's whole job on it writing Parquet;
+//! - the floor: polars alone writing the score table cwi writes (read back from cwi's
+//!   scores.parquet), as Parquet and as CSV.
 //!
 //!     cargo bench --bench large
 //!
