@@ -59,11 +59,6 @@ impl Record {
         }
     }
 
-    /// A placeholder in the records, overwritten before it is read.
-    pub(super) fn empty() -> Self {
-        Record::new(0, 0, 0, 0, 0)
-    }
-
     /// The record with its value (`None`: the cell is empty).
     pub(super) fn with_value(self, value: Option<f64>) -> Self {
         Record {

@@ -8,6 +8,7 @@
 //! names and the problems are therefore the same on any number of threads.
 
 use std::borrow::Cow;
+use std::mem::MaybeUninit;
 use std::ops::Range;
 
 use super::read::{FileInfo, Gathered, Record, Sampling};
@@ -70,7 +71,8 @@ impl Sink for Gathered {
 struct Part<'a> {
     names: Gathered,
     files: &'a [FileInfo],
-    out: &'a mut [Record],
+    /// The part's place in the records' spare capacity: its first `filled` are written.
+    out: &'a mut [MaybeUninit<Record>],
     filled: usize,
     sampling: Vec<(u32, Sampling)>,
 }
@@ -89,7 +91,7 @@ impl Sink for Part<'_> {
         if sampling.se.is_some() || sampling.n.is_some() {
             self.sampling.push((self.filled as u32, sampling));
         }
-        self.out[self.filled] = record.with_value(value);
+        self.out[self.filled].write(record.with_value(value));
         self.filled += 1;
     }
     fn files(&self) -> &[FileInfo] {
@@ -236,10 +238,12 @@ pub(super) fn read_long(long: &Long, gathered: &mut Gathered) -> Vec<Diagnostic>
         .map(|s| s..(s + step).min(height))
         .collect();
     let first = gathered.records.len();
-    gathered.records.resize_with(first + height, Record::empty);
+    // The records are written by the parts straight into the spare capacity, so its memory
+    // is first touched on their threads, not filled beforehand on this one.
+    gathered.records.reserve(height);
     let (records, files) = (&mut gathered.records, &gathered.files);
     let mut slots = Vec::with_capacity(chunks.len());
-    let mut rest = &mut records[first..];
+    let mut rest = &mut records.spare_capacity_mut()[..height];
     for c in &chunks {
         let (slot, after) = rest.split_at_mut(c.len());
         slots.push(slot);
@@ -261,37 +265,51 @@ pub(super) fn read_long(long: &Long, gathered: &mut Gathered) -> Vec<Diagnostic>
             (part.names, part.filled, part.sampling, keys, values)
         })
         .collect();
-    // Joined in row order: each part's records moved up behind the previous part's, with the
-    // names as one pass would have numbered them.
+    // The names as one pass would have numbered them: each part's, in row order.
+    let numbers: Vec<(Vec<u32>, Vec<u32>)> = parts
+        .iter()
+        .map(|(names, ..)| {
+            let regions = names
+                .regions
+                .iter()
+                .map(|(s, n)| gathered.region(s, n.as_deref()))
+                .collect();
+            let indicators = names
+                .indicators
+                .iter()
+                .map(|s| gathered.indicator(s))
+                .collect();
+            (regions, indicators)
+        })
+        .collect();
+    // Joined in row order: each part's records moved up behind the previous part's, and
+    // renumbered.
     let (mut key_problems, mut value_problems) = (Vec::new(), Vec::new());
-    let mut write = first;
-    for ((names, filled, sampling, keys, values), rows) in parts.into_iter().zip(&chunks) {
-        let regions: Vec<u32> = names
-            .regions
-            .iter()
-            .map(|(s, n)| gathered.region(s, n.as_deref()))
-            .collect();
-        let indicators: Vec<u32> = names
-            .indicators
-            .iter()
-            .map(|s| gathered.indicator(s))
-            .collect();
-        let from = first + rows.start;
-        if from != write {
-            gathered.records.copy_within(from..from + filled, write);
+    let spare = &mut gathered.records.spare_capacity_mut()[..height];
+    let mut write = 0;
+    for (((_, filled, sampling, keys, values), rows), (regions, indicators)) in
+        parts.into_iter().zip(&chunks).zip(numbers)
+    {
+        if rows.start != write {
+            spare.copy_within(rows.start..rows.start + filled, write);
         }
-        for r in &mut gathered.records[write..write + filled] {
+        for r in &mut spare[write..write + filled] {
+            // SAFETY: a part's first `filled` slots are written (`Part::push`), and they
+            // have just been moved here whole.
+            let r = unsafe { r.assume_init_mut() };
             r.region = regions[r.region as usize];
             r.indicator = indicators[r.indicator as usize];
         }
         for (k, s) in sampling {
-            gathered.sampling.insert(write as u32 + k, s);
+            gathered.sampling.insert((first + write) as u32 + k, s);
         }
         write += filled;
         key_problems.extend(keys);
         value_problems.extend(values);
     }
-    gathered.records.truncate(write);
+    // SAFETY: the `write` slots after the first record of this file are the parts' written
+    // records, moved together above.
+    unsafe { gathered.records.set_len(first + write) };
     key_problems.extend(value_problems);
     key_problems
 }
