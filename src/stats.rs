@@ -200,7 +200,6 @@ pub fn symmetric_eigen(m: &[Vec<f64>]) -> (Vec<f64>, Vec<Vec<f64>>) {
     (values, vectors)
 }
 
-/// Percentile of sorted values with linear interpolation (R's type 7).
 /// A float's place in `f64::total_cmp`'s order, as an unsigned integer: `a.total_cmp(&b)` is
 /// `order_key(a).cmp(&order_key(b))`, and the key maps back to the same bits.
 pub fn order_key(x: f64) -> u64 {
@@ -233,6 +232,7 @@ pub fn sort_total(values: &mut [f64]) {
     }
 }
 
+/// Percentile of sorted values with linear interpolation (R's type 7).
 pub fn percentile(sorted: &[f64], p: f64) -> f64 {
     let h = (sorted.len() - 1) as f64 * p;
     let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
