@@ -444,7 +444,8 @@ fn command_line_alternatives_take_parameters() {
     }
 }
 
-/// Four shards merged give a single run's outputs byte for byte; a missing shard, one given
+/// Four shards merged give a single run's outputs byte for byte (the rank intervals as CSV,
+/// Parquet and JSON, and the chart); a missing shard, one given
 /// twice, or shards of other settings are refused, and nothing is written.
 #[test]
 fn shards_merge_into_a_single_run() {
@@ -458,7 +459,7 @@ fn shards_merge_into_a_single_run() {
         let o = cwi(&args);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     };
-    run(&[], "single");
+    run(&["--formats", "csv,json,parquet"], "single");
     let mut shards = Vec::new();
     for k in 1..=4 {
         let shard = format!("{k}/4");
@@ -473,6 +474,7 @@ fn shards_merge_into_a_single_run() {
     let merge = |shards: &[&str], replications: &str, dir: &str| {
         let dir = out.join(dir);
         let mut args = vec!["merge", "--replications", replications, "--quiet"];
+        args.extend(["--formats", "csv,json,parquet"]);
         args.extend_from_slice(&KZ);
         args.extend(["--out", dir.to_str().unwrap(), "--shards"]);
         args.extend_from_slice(shards);
@@ -483,6 +485,7 @@ fn shards_merge_into_a_single_run() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     for file in [
         "uncertainty/ranks.csv",
+        "uncertainty/ranks.parquet",
         "uncertainty/uncertainty.json",
         "charts/rank-intervals-2024.svg",
     ] {
