@@ -362,27 +362,35 @@ fn a_mean_meeting_zero_fails_the_region_year_in_a_replication() {
     assert!(e.contains("(geometric) meets 0"), "{e}");
 }
 
-/// A panel large enough for the indicators to be normalised in parallel (300 regions x 20
-/// indicators x 12 years): the same scores.csv, byte for byte, on one thread and on two, and
-/// min-max scores as derived here: indicator k's value for region r in year y is
-/// (r * (k + 7)) mod 101 + y, so each year's minimum and maximum are y and 100 + y (r = 0 and
-/// a region with r * (k + 7) = 100 mod 101), and region r scores ((r * (k + 7)) mod 101) / 100 *
-/// 100.
-#[test]
-fn a_large_panel_normalises_the_same_on_any_number_of_threads() {
+/// Writes `p.toml` and `p.csv` into `dir`: 300 regions x 20 indicators x 12 years, indicator
+/// k's value for region r in year y being (r * (k + 7)) mod 101 + y; min-max by year. The
+/// indicators are the index's children, or with `groups` those of two geometric groups (g1:
+/// i0-i9, g2: i10-i19).
+fn write_large_panel(dir: &Path, groups: bool) {
     use std::fmt::Write as _;
-    let dir = crate::common::scratch("engine-parallel-normalise");
     let mut spec = String::from(
         "[index]\nid = \"p\"\nversion = \"1\"\nlanguages = [\"en\"]\nscale = [0, 100]\nname = { en = \"P\" }\n[units]\nfrom_data = true\n[defaults]\npooling = \"each-year\"\nnormalisation = { method = \"min-max\" }\naggregation = { method = \"arithmetic\" }\n",
     );
-    for k in 0..20 {
+    for g in (1..=2).filter(|_| groups) {
         write!(
             spec,
-            "[[indicator]]\nid = \"i{k}\"\nparent = \"p\"\nname = {{ en = \"I{k}\" }}\nunit = \"u\"\ndirection = \"higher\"\nsource = \"s\"\n"
+            "[[group]]\nid = \"g{g}\"\nparent = \"p\"\nname = {{ en = \"G{g}\" }}\naggregation = {{ method = \"geometric\" }}\n"
         )
         .unwrap();
     }
-    std::fs::write(dir.join("p.toml"), spec).unwrap();
+    for k in 0..20 {
+        let parent = if groups {
+            format!("g{}", 1 + k / 10)
+        } else {
+            "p".to_string()
+        };
+        write!(
+            spec,
+            "[[indicator]]\nid = \"i{k}\"\nparent = \"{parent}\"\nname = {{ en = \"I{k}\" }}\nunit = \"u\"\ndirection = \"higher\"\nsource = \"s\"\n"
+        )
+        .unwrap();
+    }
+    fs::write(dir.join("p.toml"), spec).unwrap();
     let mut data = String::from("region,year");
     for k in 0..20 {
         write!(data, ",i{k}").unwrap();
@@ -397,7 +405,19 @@ fn a_large_panel_normalises_the_same_on_any_number_of_threads() {
             data.push('\n');
         }
     }
-    std::fs::write(dir.join("p.csv"), data).unwrap();
+    fs::write(dir.join("p.csv"), data).unwrap();
+}
+
+/// A panel large enough for the indicators to be normalised in parallel (300 regions x 20
+/// indicators x 12 years): the same scores.csv, byte for byte, on one thread and on two, and
+/// min-max scores as derived here: indicator k's value for region r in year y is
+/// (r * (k + 7)) mod 101 + y, so each year's minimum and maximum are y and 100 + y (r = 0 and
+/// a region with r * (k + 7) = 100 mod 101), and region r scores ((r * (k + 7)) mod 101) / 100 *
+/// 100.
+#[test]
+fn a_large_panel_normalises_the_same_on_any_number_of_threads() {
+    let dir = crate::common::scratch("engine-parallel-normalise");
+    write_large_panel(&dir, false);
     let run = |threads: &str| {
         let out = dir.join(format!("out-{threads}"));
         let o = std::process::Command::new(env!("CARGO_BIN_EXE_cwi"))
@@ -467,42 +487,8 @@ fn a_large_panel_normalises_the_same_on_any_number_of_threads() {
 /// and then g1, in that order.
 #[test]
 fn a_large_panel_aggregates_its_years_as_one_pass_would() {
-    use std::fmt::Write as _;
     let dir = crate::common::scratch("engine-parallel-aggregate");
-    let mut spec = String::from(
-        "[index]\nid = \"p\"\nversion = \"1\"\nlanguages = [\"en\"]\nscale = [0, 100]\nname = { en = \"P\" }\n[units]\nfrom_data = true\n[defaults]\npooling = \"each-year\"\nnormalisation = { method = \"min-max\" }\naggregation = { method = \"arithmetic\" }\n",
-    );
-    for g in 1..=2 {
-        write!(
-            spec,
-            "[[group]]\nid = \"g{g}\"\nparent = \"p\"\nname = {{ en = \"G{g}\" }}\naggregation = {{ method = \"geometric\" }}\n"
-        )
-        .unwrap();
-    }
-    for k in 0..20 {
-        write!(
-            spec,
-            "[[indicator]]\nid = \"i{k}\"\nparent = \"g{}\"\nname = {{ en = \"I{k}\" }}\nunit = \"u\"\ndirection = \"higher\"\nsource = \"s\"\n",
-            1 + k / 10
-        )
-        .unwrap();
-    }
-    fs::write(dir.join("p.toml"), spec).unwrap();
-    let mut data = String::from("region,year");
-    for k in 0..20 {
-        write!(data, ",i{k}").unwrap();
-    }
-    data.push('\n');
-    for y in 0..12 {
-        for r in 0..300 {
-            write!(data, "R{r:03},{}", 2000 + y).unwrap();
-            for k in 0..20 {
-                write!(data, ",{}", (r * (k + 7)) % 101 + y).unwrap();
-            }
-            data.push('\n');
-        }
-    }
-    fs::write(dir.join("p.csv"), data).unwrap();
+    write_large_panel(&dir, true);
     let spec = spec::load(&dir.join("p.toml")).unwrap();
     let panel = cwi::load::load(&spec, &[dir.join("p.csv")]).unwrap();
     let fw = &spec.framework;
