@@ -53,7 +53,15 @@ impl Dictionary {
 
     /// The column of rows whose positions are `at`.
     pub(super) fn column(&self, name: &str, at: &[u32]) -> PolarsResult<Column> {
-        let codes: Vec<u32> = at.iter().map(|&k| self.codes[k as usize]).collect();
+        self.of_codes(name, at.iter().map(|&k| self.codes[k as usize]).collect())
+    }
+
+    /// The column of the values the dictionary was made from, in their order.
+    pub(super) fn values_column(&self, name: &str) -> PolarsResult<Column> {
+        self.of_codes(name, self.codes.clone())
+    }
+
+    fn of_codes(&self, name: &str, codes: Vec<u32>) -> PolarsResult<Column> {
         let physical = UInt32Chunked::from_vec(name.into(), codes)
             .into_series()
             .cast(&self.physical)?;

@@ -63,10 +63,8 @@ impl Table {
                     Values::Float(v) => Column::new(name, v),
                     Values::Text(v) => Column::new(name, v),
                     Values::Code(v) => {
-                        let dictionary =
-                            super::parquet::Dictionary::new(v.iter().map(String::as_str))?;
-                        let rows: Vec<u32> = (0..v.len() as u32).collect();
-                        dictionary.column(name.as_str(), &rows)?
+                        super::parquet::Dictionary::new(v.iter().map(String::as_str))?
+                            .values_column(name.as_str())?
                     }
                     Values::Bool(v) => Column::new(name, v),
                 })
