@@ -131,7 +131,7 @@ pub fn compare(
     );
     let mut scores: HashMap<(i32, String, String), Option<f64>> = HashMap::new();
     for (line, row) in &ours.rows {
-        let year = row[y].parse::<i32>().map_err(|_| CompareError::Table {
+        let year = crate::load::parse_year(&row[y]).ok_or_else(|| CompareError::Table {
             file: ours.file.clone(),
             message: format!("line {line}: year \"{}\" is not a whole number", row[y]),
         })?;
@@ -161,7 +161,7 @@ pub fn compare(
         mismatches: Vec::new(),
     };
     for (line, row) in &theirs.rows {
-        let year = row[ty].parse::<i32>().map_err(|_| CompareError::Table {
+        let year = crate::load::parse_year(&row[ty]).ok_or_else(|| CompareError::Table {
             file: theirs.file.clone(),
             message: format!("line {line}: year \"{}\" is not a whole number", row[ty]),
         })?;

@@ -91,10 +91,13 @@ pub enum Code {
     /// E118: a collection template whose structure was edited (rows, ids, sheets), or made for
     /// another spec or spec version.
     TemplateMismatch,
+    /// W119: a data frame's index column (unnamed, row numbers 0, 1, 2, ...) in a wide file,
+    /// ignored.
+    RowNumbers,
 }
 
 impl Code {
-    pub const ALL: [Code; 35] = [
+    pub const ALL: [Code; 36] = [
         Code::Syntax,
         Code::UnknownKey,
         Code::DuplicateId,
@@ -130,6 +133,7 @@ impl Code {
         Code::BadSampleSize,
         Code::IgnoredRegion,
         Code::TemplateMismatch,
+        Code::RowNumbers,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -169,6 +173,7 @@ impl Code {
             Code::BadSampleSize => "E116",
             Code::IgnoredRegion => "W117",
             Code::TemplateMismatch => "E118",
+            Code::RowNumbers => "W119",
         }
     }
 

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use super::error::Error;
-use cwi::output::{Staged, language};
+use cwi::output::{Staged, commit_run, language};
 
 /// Compute scores and ranks for every region, year and node of the framework.
 ///
@@ -12,9 +12,10 @@ use cwi::output::{Staged, language};
 /// and aggregates them as
 /// the spec says, and writes into DIR the score table (scores.csv and scores.json by default,
 /// or scores.parquet alone for a panel of more than 1,000,000 score rows; see --formats) and
-/// manifest.json.
-/// Files are replaced only when every output was rendered and written; on an error the
-/// directory is left as it was.
+/// manifest.json, which lists every output with its SHA-256 (`cwi verify DIR` checks them).
+/// Files are replaced only when every output was rendered and written, the manifest last; on
+/// an error the directory is left as it was. The files of the previous run in DIR that this
+/// run does not write again (another --formats, say) are removed, so DIR holds one run.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
@@ -32,12 +33,13 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<(), Error> {
     args.scores.check()?;
-    let results = args.inputs.results()?;
-    let lang = language(&results, args.lang.as_deref())?;
+    // The directory is locked for the whole run, from before the data are read to the commit.
     let mut staged = Staged::new(&args.out)?;
     super::report_cleaned(staged.cleaned());
+    let results = args.inputs.results()?;
+    let lang = language(&results, args.lang.as_deref())?;
     args.scores.stage(&mut staged, &results, &lang)?;
-    let written = staged.commit()?;
+    let written = commit_run(staged, &results, &lang)?;
     cwi::timing::mark("commit");
     eprintln!(
         "wrote {} file(s) to {}: {} regions, years {:?}, {} nodes",

@@ -18,6 +18,7 @@ mod sensitivity;
 mod template;
 mod uncertainty;
 mod validate;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -55,6 +56,7 @@ enum Command {
     Template(template::Args),
     Check(check::Args),
     Diff(diff::Args),
+    Verify(verify::Args),
 }
 
 /// Runs the command line; errors go to stderr with exit status 1.
@@ -75,6 +77,7 @@ pub fn main() -> ExitCode {
         Command::Compare(args) => compare::run(args),
         Command::Check(args) => check::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Verify(args) => verify::run(args),
         Command::Schema(args) => schema::run(args).map(|()| ExitCode::SUCCESS),
     };
     match result {

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use super::error::Error;
 use super::progress::Progress;
-use cwi::output::{Staged, language};
+use cwi::output::{Staged, commit_run, language};
 use cwi::report::{Context, render_charts, render_html, render_xlsx};
 
 /// Write the yearly report: charts, one self-contained HTML file, and an Excel workbook.
@@ -53,12 +53,13 @@ pub fn run(args: Args) -> Result<(), Error> {
     let progress = Progress::new(args.quiet, 4);
     progress.step("reading the spec");
     let spec = args.inputs.spec()?;
+    // The directory is locked for the whole run, from before the data are read to the commit.
+    let mut staged = Staged::new(&args.out)?;
+    super::report_cleaned(staged.cleaned());
     progress.step("loading and computing");
     let results = args.inputs.compute(spec)?;
     let lang = language(&results, args.lang.as_deref())?;
     let ctx = Context::new(&results, &lang, args.year, args.node.as_deref())?;
-    let mut staged = Staged::new(&args.out)?;
-    super::report_cleaned(staged.cleaned());
     let manifest = args.scores.stage(&mut staged, &results, &lang)?;
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     if args.format.contains(&ReportFormat::Html) {
@@ -82,7 +83,7 @@ pub fn run(args: Args) -> Result<(), Error> {
     for (name, bytes) in &files {
         staged.write(name, |out| out.write_all(bytes))?;
     }
-    let written = staged.commit()?;
+    let written = commit_run(staged, &results, &lang)?;
     progress.finish();
     if !args.quiet {
         eprintln!(

@@ -3,6 +3,7 @@
 
 use super::checks::spec_level_checks;
 use super::derived::derive;
+use super::problems::Problems;
 use super::read::{Gathered, Sampling};
 use super::rows::Sink as _;
 use super::*;
@@ -145,6 +146,9 @@ pub(super) fn build_panel(
     let (n_units, n_ind) = (panel.units.len(), panel.indicators.len());
     let mut seen: Vec<u32> = vec![0; panel.years.len() * n_units * n_ind];
     let mut with_data = vec![false; panel.indicators.len()];
+    // Duplicates, values out of range and bad sampling errors, at most PER_KIND of each per
+    // file (a file wrong in every cell must not hold a diagnostic per cell).
+    let mut per_file: Vec<Problems> = gathered.files.iter().map(|_| Problems::default()).collect();
     for (k, r) in gathered.records.iter().enumerate() {
         let field = |name: &str| {
             gathered.files[r.file as usize]
@@ -208,7 +212,7 @@ pub(super) fn build_panel(
                 values[cell] = (value, k as u32 + 1);
             } else if to_panel.is_none() {
                 let first = &gathered.records[values[cell].1 as usize - 1];
-                diagnostics.push(
+                per_file[r.file as usize].push(
                     gathered
                         .at_row(Code::DuplicateRow, r.file, r.row as usize, None, format!(
                             "duplicated value for region {}, year {}, column \"{name}\" (first given in {} row {})",
@@ -240,7 +244,7 @@ pub(super) fn build_panel(
         if seen[cell] != 0 {
             let first = &gathered.records[seen[cell] as usize - 1];
             let (first_file, first_row) = (first.file, first.row);
-            diagnostics.push(
+            per_file[r.file as usize].push(
                 gathered
                     .at_row(
                         Code::DuplicateRow,
@@ -266,7 +270,7 @@ pub(super) fn build_panel(
         ) && let Some((lo, hi)) = ind.valid
             && !(lo..=hi).contains(&v)
         {
-            diagnostics.push(
+            per_file[r.file as usize].push(
                 gathered
                     .at_row(
                         Code::OutOfRange,
@@ -294,13 +298,16 @@ pub(super) fn build_panel(
             Ok(se) => panel.set_se(year, unit, indicator, se),
             Err((code, message, hint)) => {
                 let field = if sampling.se.is_some() { "se" } else { "n" };
-                diagnostics.push(
+                per_file[r.file as usize].push(
                     gathered
                         .at_row(code, r.file, r.row as usize, Some(field), message)
                         .hint(hint),
                 );
             }
         }
+    }
+    for problems in per_file {
+        diagnostics.extend(problems.into_vec());
     }
     derive(spec, &mut panel, &raw_columns, &mut with_data, diagnostics);
     for (rows, mut d) in unknown_regions
@@ -330,7 +337,12 @@ pub(super) fn build_panel(
         }
         return None;
     }
-    spec_level_checks(spec, &panel, &with_data, diagnostics, &all_files());
+    // Coverage, indicators without data and years with too few regions are derived from the
+    // data that counted: after an error (a refused cell or row, an unknown region) they would
+    // describe data that was refused, so they wait until the errors are fixed.
+    if !diagnostics.iter().any(Diagnostic::is_error) {
+        spec_level_checks(spec, &panel, &with_data, diagnostics, &all_files());
+    }
     Some(panel)
 }
 

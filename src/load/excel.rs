@@ -78,12 +78,14 @@ fn table_of(range: &Range<Data>, name: &str) -> Result<Table, Refusal> {
                 None | Some(Data::Empty) => Cell::Empty,
                 Some(Data::Int(i)) => Cell::Number(*i as f64),
                 Some(Data::Float(f)) => Cell::Number(*f),
+                Some(Data::DateTime(d)) => Cell::Date(calendar_date(d)),
                 Some(other) => Cell::Text(cell_text(other)),
             });
         }
     }
     Ok(Table {
         votes: (0, 0),
+        separator: None,
         columns,
         data: data.into_iter().map(Column::Cells).collect(),
         height: body.len(),
@@ -247,6 +249,20 @@ fn read_template<RS: std::io::Read + std::io::Seek>(
         sheet: sheet.clone(),
     });
     Ok(table)
+}
+
+/// An Excel date or time as the calendar date it shows (`2022-01-01`, `2022-01-01 12:30:00`),
+/// or as a duration in days.
+fn calendar_date(d: &calamine::ExcelDateTime) -> String {
+    if d.is_duration() {
+        return format!("a duration of {} day(s)", d.as_f64());
+    }
+    let (y, mo, day, h, mi, sec, _) = d.to_ymd_hms_milli();
+    if (h, mi, sec) == (0, 0, 0) {
+        format!("{y:04}-{mo:02}-{day:02}")
+    } else {
+        format!("{y:04}-{mo:02}-{day:02} {h:02}:{mi:02}:{sec:02}")
+    }
 }
 
 fn cell_text(cell: &Data) -> String {

@@ -10,6 +10,7 @@ mod checks;
 mod derived;
 mod excel;
 mod number;
+mod problems;
 mod read;
 mod rows;
 mod small;
@@ -32,7 +33,8 @@ use table::{Column, Table};
 use build::build_panel;
 use read::{Gathered, read_file};
 
-pub use number::parse as parse_number;
+pub use number::{parse as parse_number, year as parse_year};
+pub use problems::PER_KIND as DIAGNOSTICS_PER_KIND;
 
 /// Decodes a text file as loading does (UTF-8 with or without BOM, or Windows-1251 Cyrillic).
 pub fn decode_text(bytes: &[u8]) -> Result<String, (Code, String, String)> {

@@ -1,7 +1,9 @@
 //! Numbers as agencies and tools write them: `12.5` or `12,5`, thousands grouped with spaces,
 //! no-break spaces, commas or points; a leading `+`, `-` or Unicode minus; scientific notation
 //! (`6.965354271137869e-07`, `2E+03`) as R, pandas and statistics packages write small and
-//! large numbers. A file's decimal mark is declared or decided from its unambiguous cells; a
+//! large numbers; no digit before the decimal mark (`.155`, `-.83`) as Stata writes them.
+//! Years written as floats (`2022.0`, `2.022e+03`, as pandas writes a year column with a
+//! missing value) are whole numbers. A file's decimal mark is declared or decided from its unambiguous cells; a
 //! cell that could be read two ways is refused, never guessed.
 
 use crate::spec::DecimalMark;
@@ -162,7 +164,7 @@ pub fn parse(
 ) -> Result<Option<f64>, Refusal> {
     use crate::diagnostic::Code;
     let text = cell.trim();
-    if text.is_empty() || missing.iter().any(|m| m.trim() == text) {
+    if text.is_empty() || is_marker(text, missing, mark) {
         return Ok(None);
     }
     let not_a_number = || {
@@ -245,13 +247,72 @@ pub fn parse(
         Some(f) => format!("{sign}{int}.{f}{exponent}"),
         None => format!("{sign}{int}{exponent}"),
     };
-    if !digits(&int) || frac.is_some_and(|f| !digits(f)) {
+    // Stata writes no digit before the decimal mark (`.155`, `-.83`): an empty whole part
+    // with a fraction is zero.
+    let int_ok = digits(&int) || (int.is_empty() && frac.is_some_and(digits));
+    if !int_ok || frac.is_some_and(|f| !digits(f)) {
         return Err(not_a_number());
     }
     match plain.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(Some(v)),
         _ => Err(not_a_number()),
     }
+}
+
+/// Whether a cell is one of the declared missing-value markers. A numeric marker (`-999`)
+/// matches the same number however it is written (`-999.0`, `-9.99e2`, `-999,0`); a text
+/// marker (`n/a`) matches as text, ignoring case and surrounding space. The cell is read
+/// with the file's decimal mark (`Auto`: the one the cell itself shows).
+pub fn is_marker(cell: &str, missing: &[String], mark: DecimalMark) -> bool {
+    let text = cell.trim();
+    if missing.is_empty() || text.is_empty() {
+        return false;
+    }
+    let mut as_number: Option<Option<f64>> = None;
+    missing.iter().any(|m| {
+        let m = m.trim();
+        if m.is_empty() {
+            return false;
+        }
+        if m.eq_ignore_ascii_case(text) || m.to_lowercase() == text.to_lowercase() {
+            return true;
+        }
+        let Ok(Some(wanted)) = parse(m, DecimalMark::Point, true, &[]) else {
+            return false;
+        };
+        let value = *as_number.get_or_insert_with(|| {
+            let mark = match (mark, vote(text)) {
+                (DecimalMark::Auto, Vote::Comma) => DecimalMark::Comma,
+                (DecimalMark::Auto, _) => DecimalMark::Point,
+                (declared, _) => declared,
+            };
+            parse(text, mark, false, &[]).ok().flatten()
+        });
+        value == Some(wanted)
+    })
+}
+
+/// Whether some declared marker is a number (then every cell must be compared by value).
+pub fn has_numeric_marker(missing: &[String]) -> bool {
+    missing
+        .iter()
+        .any(|m| matches!(parse(m, DecimalMark::Point, true, &[]), Ok(Some(_))))
+}
+
+/// A year as written: a whole number, also with a fraction of zeros or an exponent
+/// (`2022.0`, `2.022e+03`: pandas writes a year column with a missing value as floats).
+/// `None` for anything else, a real fraction (`2022.5`) included.
+pub fn year(cell: &str) -> Option<i32> {
+    let text = cell.trim();
+    if let Ok(y) = text.parse::<i32>() {
+        return Some(y);
+    }
+    let plain = |b: u8| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-');
+    if text.is_empty() || !text.bytes().all(plain) || !text.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let v: f64 = text.parse().ok()?;
+    (v.fract() == 0.0 && v >= f64::from(i32::MIN) && v <= f64::from(i32::MAX)).then_some(v as i32)
 }
 
 #[cfg(test)]
@@ -340,6 +401,67 @@ mod tests {
         assert_eq!(vote("1,5E-06"), Vote::Comma);
         assert_eq!(vote("6.965354271137869e-07"), Vote::Point);
         assert_eq!(vote("+1,5"), Vote::Comma);
+    }
+
+    /// Stata's export drops the zero before the decimal mark.
+    #[test]
+    fn numbers_without_a_leading_zero() {
+        let auto = |cell| parse(cell, DecimalMark::Auto, false, &[]).map_err(|e| e.0);
+        assert_eq!(auto(".155"), Ok(Some(0.155)));
+        assert_eq!(auto("-.83"), Ok(Some(-0.83)));
+        assert_eq!(auto("+.5e-2"), Ok(Some(0.005)));
+        assert_eq!(p(".25", DecimalMark::Point), Ok(Some(0.25)));
+        assert_eq!(p(",25", DecimalMark::Comma), Ok(Some(0.25)));
+        assert_eq!(auto("."), Err(Code::NotANumber));
+        assert_eq!(auto("-."), Err(Code::NotANumber));
+        assert_eq!(auto(".e5"), Err(Code::NotANumber));
+        assert_eq!(vote(".155"), Vote::Point);
+    }
+
+    #[test]
+    fn markers_match_by_value_or_as_text() {
+        let markers = ["-999".to_string(), "n/a".to_string()];
+        for cell in [
+            "-999",
+            "-999.0",
+            " -9.99e2 ",
+            "-999,0",
+            "-999.000",
+            "\u{2212}999",
+        ] {
+            assert!(is_marker(cell, &markers, DecimalMark::Auto), "{cell}");
+            assert_eq!(parse(cell, DecimalMark::Auto, false, &markers), Ok(None));
+        }
+        for cell in ["N/A", " n/a ", "N/a"] {
+            assert!(is_marker(cell, &markers, DecimalMark::Auto), "{cell}");
+        }
+        // Another number, or text that only contains the marker, is not the marker.
+        for cell in ["-999.5", "999", "-9990", "n/a2", "na"] {
+            assert!(!is_marker(cell, &markers, DecimalMark::Auto), "{cell}");
+        }
+        // In a file whose decimal mark is the point, -999,000 is grouped thousands.
+        assert!(!is_marker("-999,000", &markers, DecimalMark::Point));
+        assert!(is_marker("-999,000", &markers, DecimalMark::Comma));
+        assert_eq!(
+            parse("-999.5", DecimalMark::Point, false, &markers),
+            Ok(Some(-999.5))
+        );
+        assert!(has_numeric_marker(&markers));
+        assert!(!has_numeric_marker(&["..".to_string(), "n/a".to_string()]));
+    }
+
+    #[test]
+    fn years_as_tools_write_them() {
+        assert_eq!(year("2022"), Some(2022));
+        assert_eq!(year(" 2022.0 "), Some(2022));
+        assert_eq!(year("2.022e+03"), Some(2022));
+        assert_eq!(year("2022.000"), Some(2022));
+        assert_eq!(year("2022.5"), None);
+        assert_eq!(year("2,022"), None);
+        assert_eq!(year("inf"), None);
+        assert_eq!(year("1e20"), None);
+        assert_eq!(year(""), None);
+        assert_eq!(year("."), None);
     }
 
     #[test]

@@ -168,6 +168,38 @@ pub(super) fn read_file(
     read_table(&table, file_no, layout, gathered, sha256)
 }
 
+/// Takes out of a wide file's value columns the index column a data frame library wrote: an
+/// unnamed first column (or pyarrow's `__index_level_0__`) whose cells are the row numbers
+/// 0, 1, 2, ... or 1, 2, 3, ... in order. Returns its name and first and last number.
+fn drop_row_numbers<'t>(t: &'t Table, roles: &mut table::Roles) -> Option<(&'t str, i64, i64)> {
+    let at = roles.values.iter().position(|&c| {
+        let name = t.columns[c].as_str();
+        (c == 0 && name.is_empty()) || name == "__index_level_0__"
+    })?;
+    let column = &t.data[roles.values[at]];
+    let mut first = None;
+    for row in 0..t.height {
+        let cell = column.typed(row).or_else(|| {
+            column
+                .written(row)
+                .and_then(|text| text.trim().parse::<i64>().ok())
+                .map(|v| v as f64)
+        })?;
+        let start = *first.get_or_insert(cell);
+        if start != 0.0 && start != 1.0 || cell != start + row as f64 {
+            return None;
+        }
+    }
+    let first = first? as i64;
+    let removed = roles.values.remove(at);
+    roles.errors.remove(at);
+    Some((
+        t.columns[removed].as_str(),
+        first,
+        first + t.height as i64 - 1,
+    ))
+}
+
 pub(super) fn read_table(
     t: &Table,
     file_no: u16,
@@ -176,7 +208,7 @@ pub(super) fn read_table(
     sha256: String,
 ) -> Vec<Diagnostic> {
     let name = gathered.files[file_no as usize].name.clone();
-    let roles = match table::roles(&t.columns, layout) {
+    let mut roles = match table::roles(&t.columns, layout) {
         Ok(roles) => roles,
         Err((wanted, role)) => {
             return vec![Diagnostic::new(Code::MissingColumn, name.clone(), format!("no \"{wanted}\" column (the {role})"))
@@ -186,6 +218,23 @@ pub(super) fn read_table(
                 ))];
         }
     };
+    let index_note = drop_row_numbers(t, &mut roles).map(|(column, first, last)| {
+        let mut d = Diagnostic::new(
+            Code::RowNumbers,
+            name.clone(),
+            format!(
+                "{} holds the row numbers {first} to {last} (a data frame's index, as pandas writes it): ignored",
+                if column.is_empty() {
+                    "the unnamed first column".to_string()
+                } else {
+                    format!("column \"{column}\"")
+                }
+            ),
+        )
+        .hint("write the file without its index (pandas: to_csv(..., index=False)), or list the column in [data] ignore_columns");
+        d.field = Some(column.to_string());
+        d
+    });
     let (region_col, year_col, name_col, long) = (roles.region, roles.year, roles.name, roles.long);
     // A column the layout reads must hold numbers or text (a Parquet list or struct does not).
     let mut used: Vec<usize> = vec![region_col, year_col];
@@ -215,7 +264,6 @@ pub(super) fn read_table(
     if !unreadable.is_empty() {
         return unreadable;
     }
-    let first_record = gathered.records.len();
 
     // Columns of sampling errors: `se` and `n` in long files; `<column>_se` and `<column>_n`
     // beside a value column in wide ones.
@@ -230,7 +278,7 @@ pub(super) fn read_table(
     let template_text = |c: usize, row: usize, text: &str| -> Option<number::Refusal> {
         let origin = t.template.as_ref()?;
         let text = text.trim();
-        if text.is_empty() || layout.missing_values.iter().any(|m| m == text) {
+        if text.is_empty() || number::is_marker(text, &layout.missing_values, DecimalMark::Auto) {
             return None;
         }
         let sheet_row = t.line_offset.unwrap_or(0) + row;
@@ -244,11 +292,32 @@ pub(super) fn read_table(
             "type the number into the cell as a number (no spaces, units or words); leave it empty when there is no value".into(),
         ))
     };
+    // A workbook cell formatted as a date holds a serial number of days, not the value.
+    let date_cell = |c: usize, row: usize| -> Option<number::Refusal> {
+        let date = t.data[c].date(row)?;
+        Some(if matches!(t.data[c], Column::Date { .. }) {
+            (
+                Code::NotANumber,
+                format!("the column holds dates ({date}), not numbers"),
+                "write the column as numbers (a value column cannot be a date or timestamp type)"
+                    .into(),
+            )
+        } else {
+            (
+                Code::NotANumber,
+                format!("the cell is formatted as a date ({date}), not a number"),
+                "format the column as Number (Format Cells > Number) and type the value".into(),
+            )
+        })
+    };
     // A standard error or sample size cell: a number or empty.
     let error_cell = |col: Option<usize>,
                       row: usize|
      -> Result<Option<f64>, (usize, number::Refusal)> {
         let Some(c) = col else { return Ok(None) };
+        if let Some(refusal) = date_cell(c, row) {
+            return Err((c, refusal));
+        }
         if let Some(text) = t.data[c].written(row)
             && let Some(refusal) = template_text(c, row, text)
         {
@@ -280,13 +349,19 @@ pub(super) fn read_table(
     }
     let declared = layout.decimal != DecimalMark::Auto;
     // A file with both marks: the majority decides and the others are refused cell by cell.
-    let mark = number::decide(layout.decimal, points, commas).unwrap_or(if points >= commas {
-        DecimalMark::Point
-    } else {
-        DecimalMark::Comma
-    });
+    let mark = match number::decide(layout.decimal, points, commas) {
+        // A comma-separated file cannot hold an unquoted decimal comma: when no (quoted)
+        // cell shows one, its numbers are read with a point (48.939 is a decimal there).
+        Ok(DecimalMark::Auto) if t.separator == Some(b',') => DecimalMark::Point,
+        Ok(mark) => mark,
+        Err(()) if points >= commas => DecimalMark::Point,
+        Err(()) => DecimalMark::Comma,
+    };
     let value = |c: usize, row: usize| -> Result<Option<f64>, number::Refusal> {
         let col = &t.data[c];
+        if let Some(refusal) = date_cell(c, row) {
+            return Err(refusal);
+        }
         if let Some(text) = col.written(row)
             && let Some(refusal) = template_text(c, row, text)
         {
@@ -333,7 +408,7 @@ pub(super) fn read_table(
         gathered.files[file_no as usize].value_column = Some(t.columns[val_col].clone());
         (problems, Layout::Long)
     } else {
-        let mut problems = Vec::new();
+        let mut problems = super::problems::Problems::default();
         let key_columns = rows::KeyColumns {
             region: &t.data[region_col],
             year: &t.data[year_col],
@@ -367,19 +442,17 @@ pub(super) fn read_table(
         }
         (problems, Layout::Wide)
     };
-    if !problems.is_empty() {
-        gathered.records.truncate(first_record);
-        gathered
-            .sampling
-            .retain(|&k, _| (k as usize) < first_record);
-        return problems;
-    }
+    // The rows read well stay, though the file has refused rows or cells: the checks of the
+    // panel (unknown regions, duplicates, valid ranges) then report their problems in the same
+    // run, and `load` refuses the run on the errors.
+    let mut problems = problems.into_vec();
     gathered.files[file_no as usize].data = Some(DataFile {
         path: name,
         sha256,
         layout: layout_kind,
         rows: t.height,
     });
+    problems.extend(index_note);
     problems
 }
 
@@ -460,13 +533,32 @@ pub(super) fn open(
     sheet: Option<&str>,
     layout: Option<&DataLayout>,
 ) -> Result<(Table, String), text::Refusal> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    let unreadable = |e: std::io::Error| {
         (
             Code::UnreadableFile,
             format!("cannot read the file: {e}"),
             "check the path".to_string(),
         )
-    })?;
+    };
+    // A file still being written (an export in progress, a sync client) could be read with
+    // half a line at its end: its size and modification time must be the same before and
+    // after the read, and its size that of the bytes read. The manifest hashes these bytes.
+    let stamp = |m: std::fs::Metadata| (m.len(), m.modified().ok());
+    let before = std::fs::metadata(path).map(stamp).map_err(unreadable)?;
+    let bytes = std::fs::read(path).map_err(unreadable)?;
+    let after = std::fs::metadata(path).map(stamp).map_err(unreadable)?;
+    if before != after || after.0 != bytes.len() as u64 {
+        return Err((
+            Code::UnreadableFile,
+            format!(
+                "the file changed while it was read ({} bytes before, {} read, {} after)",
+                before.0,
+                bytes.len(),
+                after.0
+            ),
+            "wait until the program writing it has finished (or copy it somewhere first), then run again".to_string(),
+        ));
+    }
     // The file's digest for the manifest is taken while a large file is parsed; a small one
     // is not worth starting threads for.
     let digest = || crate::digest::sha256_hex(&bytes);

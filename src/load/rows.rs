@@ -11,6 +11,7 @@ use std::borrow::Cow;
 use std::mem::MaybeUninit;
 use std::ops::Range;
 
+use super::problems::Problems;
 use super::read::{FileInfo, Gathered, Record, Sampling};
 use super::table::{Column, YearCell};
 use super::*;
@@ -137,7 +138,7 @@ impl<'t> Keys<'t> {
         &mut self,
         row: usize,
         sink: &mut impl Sink,
-        problems: &mut Vec<Diagnostic>,
+        problems: &mut Problems,
     ) -> Option<(u32, i32)> {
         let c = self.columns;
         let region = self.regions.next().flatten();
@@ -166,7 +167,20 @@ impl<'t> Keys<'t> {
         }
         let parsed = match &year_cell {
             Some(YearCell::Whole(y)) => Ok(*y),
-            Some(YearCell::Text(text)) => text.trim().parse::<i32>().map_err(|_| text.trim()),
+            Some(YearCell::Text(text)) => number::year(text).ok_or(text.trim()),
+            Some(YearCell::Date(date)) => {
+                problems.push(
+                    sink.at_row(
+                        Code::BadYear,
+                        c.file,
+                        row,
+                        Some(c.year_field),
+                        format!("the year cell is formatted as a date ({date}), not a year: its serial number is not read as a year"),
+                    )
+                    .hint("format the year column as Number with no decimals (Format Cells > Number) and type the year, e.g. 2024"),
+                );
+                return None;
+            }
             None => Err(""),
         };
         let year = match parsed {
@@ -191,6 +205,7 @@ impl<'t> Keys<'t> {
             let cell = match cell {
                 YearCell::Whole(y) => YearCell::Whole(y),
                 YearCell::Text(t) => YearCell::Text(Cow::Owned(t.into_owned())),
+                YearCell::Date(d) => YearCell::Date(Cow::Owned(d.into_owned())),
             };
             self.previous = Some((region.to_string(), cell, region_id, year));
         }
@@ -219,7 +234,7 @@ pub(super) struct Long<'a> {
 
 /// Reads a long file's rows into `gathered`; returns the problems in the order one pass
 /// finds them.
-pub(super) fn read_long(long: &Long, gathered: &mut Gathered) -> Vec<Diagnostic> {
+pub(super) fn read_long(long: &Long, gathered: &mut Gathered) -> Problems {
     let height = long.table.height;
     let threads = rayon::current_num_threads();
     #[cfg(test)]
@@ -229,7 +244,7 @@ pub(super) fn read_long(long: &Long, gathered: &mut Gathered) -> Vec<Diagnostic>
     if height < parallel_rows || threads < 2 {
         gathered.records.reserve(height);
         let (mut problems, values) = long_rows(long, 0..height, gathered);
-        problems.extend(values);
+        problems.append(values);
         return problems;
     }
     let step = height.div_ceil(threads);
@@ -284,7 +299,7 @@ pub(super) fn read_long(long: &Long, gathered: &mut Gathered) -> Vec<Diagnostic>
         .collect();
     // Joined in row order: each part's records moved up behind the previous part's, and
     // renumbered.
-    let (mut key_problems, mut value_problems) = (Vec::new(), Vec::new());
+    let (mut key_problems, mut value_problems) = (Problems::default(), Problems::default());
     let spare = &mut gathered.records.spare_capacity_mut()[..height];
     let mut write = 0;
     for (((_, filled, sampling, keys, values), rows), (regions, indicators)) in
@@ -304,22 +319,18 @@ pub(super) fn read_long(long: &Long, gathered: &mut Gathered) -> Vec<Diagnostic>
             gathered.sampling.insert((first + write) as u32 + k, s);
         }
         write += filled;
-        key_problems.extend(keys);
-        value_problems.extend(values);
+        key_problems.append(keys);
+        value_problems.append(values);
     }
     // SAFETY: the `write` slots after the first record of this file are the parts' written
     // records, moved together above.
     unsafe { gathered.records.set_len(first + write) };
-    key_problems.extend(value_problems);
+    key_problems.append(value_problems);
     key_problems
 }
 
 /// The rows `rows` of a long file into `sink`: (the key problems, the value problems).
-fn long_rows(
-    long: &Long,
-    rows: Range<usize>,
-    sink: &mut impl Sink,
-) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+fn long_rows(long: &Long, rows: Range<usize>, sink: &mut impl Sink) -> (Problems, Problems) {
     let t = long.table;
     let (start, len) = (rows.start, rows.len());
     let slice = |c: usize| t.data[c].slice(start, len);
@@ -334,7 +345,7 @@ fn long_rows(
         file: long.file,
     };
     let mut keys = Keys::new(&key_columns);
-    let (mut key_problems, mut problems) = (Vec::new(), Vec::new());
+    let (mut key_problems, mut problems) = (Problems::default(), Problems::default());
     // Indicators come in a repeating order in most long files (each region-year lists them
     // the same way): the indicator that followed the previous row's last time is tried
     // first, then the previous row's own, before looking the spelling up.

@@ -79,6 +79,7 @@ pub fn small_table(
         height: lines.len(),
         line_offset: None,
         votes: (usize::from(points), 0),
+        separator: Some(sep as u8),
         template: None,
     })
 }

@@ -14,6 +14,10 @@ pub struct Table {
     /// Decimal-mark votes (points, commas) of the value cells that polars typed from text: the
     /// file's mark is decided from every written cell, typed or not.
     pub votes: (usize, usize),
+    /// The separator of a CSV file (`None` for Parquet and workbooks). A comma-separated
+    /// file cannot hold an unquoted decimal comma, so its numbers are read with a point
+    /// unless a cell shows a (quoted) decimal comma.
+    pub separator: Option<u8>,
     /// A collection template: what it was made for, and the data sheet's name. Its value cells
     /// must hold numbers: text in them is refused, not parsed.
     pub template: Option<TemplateOrigin>,
@@ -106,6 +110,13 @@ pub enum Column {
     Text(StringChunked),
     Number(Float64Chunked),
     Cells(Vec<Cell>),
+    /// A column typed as dates or timestamps (Parquet `date32`, `timestamp`): the year of each
+    /// (a year column written as dates reads as their years) and the date as text. A value
+    /// column of dates is refused at its cells.
+    Date {
+        years: Vec<Option<i32>>,
+        texts: StringChunked,
+    },
     /// A column of a type that is neither numbers nor text (a Parquet list or struct), named
     /// by its type: an error if the layout reads it, left alone otherwise.
     Other(String),
@@ -116,6 +127,10 @@ pub enum Cell {
     Empty,
     Text(String),
     Number(f64),
+    /// A workbook cell formatted as a date or time, as its calendar date (`2022-01-01`, with
+    /// the time when it has one). Never read as its serial number: a year or a value that
+    /// Excel turned into a date is refused at its cell.
+    Date(String),
 }
 
 impl Column {
@@ -124,10 +139,11 @@ impl Column {
         match self {
             Column::Text(c) => c.get(row).map(Cow::Borrowed),
             Column::Number(c) => c.get(row).map(|v| Cow::Owned(number_text(v))),
+            Column::Date { texts, .. } => texts.get(row).map(Cow::Borrowed),
             Column::Other(_) => None,
             Column::Cells(cells) => match cells.get(row)? {
                 Cell::Empty => None,
-                Cell::Text(t) => Some(Cow::Borrowed(t)),
+                Cell::Text(t) | Cell::Date(t) => Some(Cow::Borrowed(t)),
                 Cell::Number(v) => Some(Cow::Owned(number_text(*v))),
             },
         }
@@ -139,10 +155,11 @@ impl Column {
         match self {
             Column::Text(c) => Box::new(c.iter().map(|t| t.map(Cow::Borrowed))),
             Column::Number(c) => Box::new(c.iter().map(|v| v.map(|v| Cow::Owned(number_text(v))))),
+            Column::Date { texts, .. } => Box::new(texts.iter().map(|t| t.map(Cow::Borrowed))),
             Column::Other(_) => Box::new(std::iter::empty()),
             Column::Cells(cells) => Box::new(cells.iter().map(|cell| match cell {
                 Cell::Empty => None,
-                Cell::Text(t) => Some(Cow::Borrowed(t.as_str())),
+                Cell::Text(t) | Cell::Date(t) => Some(Cow::Borrowed(t.as_str())),
                 Cell::Number(v) => Some(Cow::Owned(number_text(*v))),
             })),
         }
@@ -158,7 +175,29 @@ impl Column {
                     None => YearCell::Text(Cow::Owned(number_text(v))),
                 })
             })),
+            Column::Date { years, .. } => Box::new(years.iter().map(|y| y.map(YearCell::Whole))),
+            Column::Cells(cells) => Box::new(cells.iter().map(|cell| match cell {
+                Cell::Empty => None,
+                Cell::Date(d) => Some(YearCell::Date(Cow::Borrowed(d.as_str()))),
+                Cell::Text(t) => Some(YearCell::Text(Cow::Borrowed(t.as_str()))),
+                Cell::Number(v) => Some(match whole_i32(*v) {
+                    Some(y) => YearCell::Whole(y),
+                    None => YearCell::Text(Cow::Owned(number_text(*v))),
+                }),
+            })),
             _ => Box::new(self.texts().map(|t| t.map(YearCell::Text))),
+        }
+    }
+
+    /// A workbook cell formatted as a date, as its calendar date.
+    pub fn date(&self, row: usize) -> Option<&str> {
+        match self {
+            Column::Date { texts, .. } => texts.get(row),
+            Column::Cells(cells) => match cells.get(row)? {
+                Cell::Date(d) => Some(d),
+                _ => None,
+            },
+            _ => None,
         }
     }
 
@@ -168,6 +207,10 @@ impl Column {
             Column::Text(c) => Column::Text(c.slice(start as i64, len)),
             Column::Number(c) => Column::Number(c.slice(start as i64, len)),
             Column::Cells(cells) => Column::Cells(cells[start..start + len].to_vec()),
+            Column::Date { years, texts } => Column::Date {
+                years: years[start..start + len].to_vec(),
+                texts: texts.slice(start as i64, len),
+            },
             Column::Other(dtype) => Column::Other(dtype.clone()),
         }
     }
@@ -184,7 +227,7 @@ impl Column {
     pub fn written(&self, row: usize) -> Option<&str> {
         match self {
             Column::Text(c) => c.get(row),
-            Column::Number(_) | Column::Other(_) => None,
+            Column::Number(_) | Column::Other(_) | Column::Date { .. } => None,
             Column::Cells(cells) => match cells.get(row)? {
                 Cell::Text(t) => Some(t),
                 _ => None,
@@ -195,7 +238,7 @@ impl Column {
     /// A number typed by the format (Parquet, an Excel number cell).
     pub fn typed(&self, row: usize) -> Option<f64> {
         match self {
-            Column::Text(_) | Column::Other(_) => None,
+            Column::Text(_) | Column::Other(_) | Column::Date { .. } => None,
             Column::Number(c) => c.get(row),
             Column::Cells(cells) => match cells.get(row)? {
                 Cell::Number(v) => Some(*v),
@@ -210,6 +253,8 @@ impl Column {
 pub enum YearCell<'a> {
     Whole(i32),
     Text(Cow<'a, str>),
+    /// A workbook cell formatted as a date (its calendar date): refused, never its serial.
+    Date(Cow<'a, str>),
 }
 
 /// A typed number that `number_text` would print as a whole number `i32` parses: the same
@@ -226,12 +271,71 @@ fn number_text(v: f64) -> String {
     }
 }
 
+/// The days since 1970-01-01 of a date or timestamp column (a timestamp's UTC day); `None`
+/// for a column of another type.
+fn days_since_epoch(column: &polars::prelude::Column) -> PolarsResult<Option<Vec<Option<i64>>>> {
+    let per_day: i64 = match column.dtype() {
+        DataType::Date => 1,
+        DataType::Datetime(TimeUnit::Milliseconds, _) => 86_400_000,
+        DataType::Datetime(TimeUnit::Microseconds, _) => 86_400_000_000,
+        DataType::Datetime(TimeUnit::Nanoseconds, _) => 86_400_000_000_000,
+        _ => return Ok(None),
+    };
+    let physical = column.to_physical_repr().cast(&DataType::Int64)?;
+    Ok(Some(
+        physical
+            .i64()?
+            .iter()
+            .map(|v| v.map(|v| v.div_euclid(per_day)))
+            .collect(),
+    ))
+}
+
+/// The proleptic Gregorian year of a day counted from 1970-01-01 (H. Hinnant's
+/// `civil_from_days`, http://howardhinnant.github.io/date_algorithms.html).
+fn civil_year(days: i64) -> i32 {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    i32::try_from(year).unwrap_or(if year < 0 { i32::MIN } else { i32::MAX })
+}
+
+#[cfg(test)]
+mod tests {
+    /// Days from 1970-01-01, counted by hand: 2022-01-01 is 52 years later with 13 leap days
+    /// (1972..2020), 52 * 365 + 13 = 18,993; 2021-12-31 is the day before; 2025-01-01 is
+    /// 18,993 + 365 + 365 + 366 = 20,089 (2024 is a leap year), and 2024-12-31 the day
+    /// before; 1969-12-31 is -1.
+    #[test]
+    fn civil_years() {
+        assert_eq!(super::civil_year(0), 1970);
+        assert_eq!(super::civil_year(-1), 1969);
+        assert_eq!(super::civil_year(18_993), 2022);
+        assert_eq!(super::civil_year(18_992), 2021);
+        assert_eq!(super::civil_year(20_088), 2024);
+        assert_eq!(super::civil_year(20_089), 2025);
+    }
+}
+
 /// A polars frame as a table: numeric columns typed, everything else as text.
 pub fn from_frame(frame: &DataFrame, line_offset: Option<usize>) -> PolarsResult<Table> {
     let mut data = Vec::with_capacity(frame.width());
     for column in frame.columns() {
-        data.push(if column.dtype().is_primitive_numeric() {
+        let dtype = column.dtype();
+        // Integers and floats of every width, and decimals, are numbers (as pandas, pyarrow,
+        // polars and DuckDB write them: int8 to uint64, float16 to float64, decimal128).
+        data.push(if dtype.is_primitive_numeric() || dtype.is_decimal() {
             Column::Number(column.cast(&DataType::Float64)?.f64()?.clone())
+        } else if let Some(days) = days_since_epoch(column)? {
+            Column::Date {
+                years: days.into_iter().map(|d| d.map(civil_year)).collect(),
+                texts: column.cast(&DataType::String)?.str()?.clone(),
+            }
         } else {
             match column.cast(&DataType::String) {
                 Ok(text) => Column::Text(text.str()?.clone()),
@@ -248,6 +352,7 @@ pub fn from_frame(frame: &DataFrame, line_offset: Option<usize>) -> PolarsResult
             Column::Text(c) => c.len(),
             Column::Number(c) => c.len(),
             Column::Cells(c) => c.len(),
+            Column::Date { years, texts } => years.len().min(texts.len()),
             Column::Other(_) => height,
         };
         if len != height {
@@ -264,6 +369,7 @@ pub fn from_frame(frame: &DataFrame, line_offset: Option<usize>) -> PolarsResult
         height: frame.height(),
         line_offset,
         votes: (0, 0),
+        separator: None,
         template: None,
     })
 }

@@ -191,10 +191,7 @@ fn read_csv_with(
     let mut candidates = vec![false; names.len()];
     if let Some(layout) = layout
         && declared != DecimalMark::Comma
-        && !layout
-            .missing_values
-            .iter()
-            .any(|m| m.trim().parse::<f64>().is_ok())
+        && !number::has_numeric_marker(&layout.missing_values)
         && let Ok(roles) = roles(&names, layout)
     {
         for c in roles.values {
@@ -223,7 +220,14 @@ fn read_csv_with(
                 .to_string(),
         ));
     }
-    let typed = scan.typed(declared);
+    // A comma-separated file cannot hold an unquoted decimal comma: unless a quoted cell
+    // shows one, its points are decimal marks (48.939 is not thousands there).
+    let effective = if declared == DecimalMark::Auto && sep == b',' && !scan.comma {
+        DecimalMark::Point
+    } else {
+        declared
+    };
+    let typed = scan.typed(effective);
     let failed = |e: PolarsError| {
         (
             Code::UnreadableFile,
@@ -255,6 +259,7 @@ fn read_csv_with(
     {
         let mut table = table;
         table.line_offset = line_offset;
+        table.separator = Some(sep);
         return Ok(table);
     }
     if typed.contains(&true) {
@@ -292,11 +297,14 @@ fn read_csv_with(
             let mut table = from_frame(&frame, line_offset).map_err(columns_failed)?;
             // The typed cells' say in the file's decimal mark (they show no comma).
             table.votes = (usize::from(points), 0);
+            table.separator = Some(sep);
             return Ok(table);
         }
     }
     let frame = read_frame(body, sep, None).map_err(failed)?;
-    from_frame(&frame, line_offset).map_err(columns_failed)
+    let mut table = from_frame(&frame, line_offset).map_err(columns_failed)?;
+    table.separator = Some(sep);
+    Ok(table)
 }
 
 /// The header's fields as the CSV format splits them.

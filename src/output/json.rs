@@ -48,7 +48,12 @@ pub fn write(results: &Results, lang: &str, out: &mut dyn Write) -> std::io::Res
         number(&mut row, &r.score)?;
         row.extend_from_slice(b",\"rank\":");
         number(&mut row, &r.rank)?;
-        write!(row, ",\"flag\":\"{}\",\"score_change\":", r.flag)?;
+        // No flag is null, as in scores.parquet (an empty string would count as a flag).
+        if r.flag.is_empty() {
+            row.extend_from_slice(b",\"flag\":null,\"score_change\":");
+        } else {
+            write!(row, ",\"flag\":\"{}\",\"score_change\":", r.flag)?;
+        }
         number(&mut row, &r.score_change)?;
         row.extend_from_slice(b",\"rank_change\":");
         number(&mut row, &r.rank_change)?;

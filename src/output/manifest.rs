@@ -35,7 +35,8 @@ struct Manifest<'a> {
     boundaries: crate::boundaries::Boundaries,
     carried: &'a [crate::boundaries::Carried],
     warnings: Vec<String>,
-    outputs: &'a [&'a str],
+    /// Every other file of the run, with the SHA-256 of its bytes (`cwi verify` re-hashes them).
+    outputs: &'a [super::Output],
 }
 
 #[derive(Serialize)]
@@ -81,7 +82,11 @@ struct NodeEntry<'a> {
     bounds: Option<&'a [YearBounds]>,
 }
 
-pub fn render(results: &Results, lang: &str, outputs: &[&str]) -> Result<Vec<u8>, OutputError> {
+pub fn render(
+    results: &Results,
+    lang: &str,
+    outputs: &[super::Output],
+) -> Result<Vec<u8>, OutputError> {
     let (spec, panel) = (&results.spec, &results.panel);
     let fw = &spec.framework;
     let framework = fw

@@ -10,7 +10,9 @@ mod csv;
 mod json;
 pub mod manifest;
 mod parquet;
+mod staged;
 pub mod table;
+pub mod verify;
 
 use std::fs;
 use std::io::Write;
@@ -20,6 +22,10 @@ use serde::Serialize;
 
 use crate::pipeline::Results;
 use crate::spec::NodeKind;
+
+pub use staged::{
+    Job, LOCK, MANIFEST, Output, Staged, inside, is_temporary, listed_outputs, write_atomically,
+};
 
 /// A format the score table can be written in. Each variant is one small module.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -362,7 +368,9 @@ pub fn partition_name(year: i32) -> String {
     format!("scores/year={year}/part-0.parquet")
 }
 
-/// Stages the score table in each of `formats` and the manifest; returns the manifest's text.
+/// Stages the score table in each of `formats`; returns the text of the manifest as it
+/// stands (listing the files staged so far, with their SHA-256), for a report to show. The
+/// manifest itself is written by `commit_run`, with every output of the run.
 pub fn stage_outputs(
     staged: &mut Staged,
     results: &Results,
@@ -387,16 +395,9 @@ pub fn stage_outputs(
         .copied()
         .filter(|&f| !(by_year && f == Format::Parquet))
         .collect();
-    let outputs: Vec<&str> = whole
-        .iter()
-        .map(|f| f.file_name())
-        .chain(partitions.iter().map(String::as_str))
-        .chain(["manifest.json"])
-        .collect();
-    let manifest = manifest::render(results, lang, &outputs)?;
-    // The score tables and the manifest are written at the same time, each into its own file.
+    // The score tables are written at the same time, each into its own file.
     let style = options.csv;
-    let mut jobs: Vec<(&str, Job)> = whole
+    let jobs: Vec<(&str, Job)> = whole
         .iter()
         .map(|&format| {
             let job: Job =
@@ -404,11 +405,6 @@ pub fn stage_outputs(
             (format.file_name(), job)
         })
         .collect();
-    let bytes = &manifest;
-    jobs.push((
-        "manifest.json",
-        Box::new(move |out: &mut dyn Write| out.write_all(bytes)),
-    ));
     staged.write_each(jobs)?;
     // One year in memory at a time.
     for (y, name) in partitions.iter().enumerate() {
@@ -426,7 +422,14 @@ pub fn stage_outputs(
         }
     }
     crate::timing::mark("outputs");
+    let manifest = manifest::render(results, lang, &staged.outputs())?;
     Ok(String::from_utf8_lossy(&manifest).into_owned())
+}
+
+/// Commits a run's outputs with its manifest, which lists every file staged with its SHA-256
+/// and is renamed last (see `Staged::commit_with_manifest`).
+pub fn commit_run(staged: Staged, results: &Results, lang: &str) -> Result<usize, OutputError> {
+    staged.commit_with_manifest(|outputs| manifest::render(results, lang, outputs))
 }
 
 /// The Parquet table's year files already in `dir` (`scores/year=*/part-0.parquet`).
@@ -447,268 +450,6 @@ fn partition_files(dir: &Path) -> Vec<PathBuf> {
         .collect();
     out.sort();
     out
-}
-
-/// Writes one file's body.
-pub type Job<'a> = Box<dyn FnOnce(&mut dyn Write) -> std::io::Result<()> + Send + 'a>;
-
-/// Files written to temporary names in the output directory, renamed into place by `commit`;
-/// dropped without a commit, they are removed and nothing in the directory changes.
-///
-/// A run holds an exclusive lock on `DIR/.cwi.lock` from `new` to the end: a second run
-/// writing to the same directory at the same time is refused (`OutputError::Busy`) instead of
-/// mixing its files with the first's. Holding the lock, `new` removes the temporary files a
-/// killed run left behind (`.NAME.PID.tmp`), and lists them in `cleaned`.
-pub struct Staged {
-    dir: PathBuf,
-    files: Vec<(PathBuf, PathBuf)>,
-    /// Files of an earlier run that the new outputs replace, removed after the renames.
-    obsolete: Vec<PathBuf>,
-    committed: bool,
-    /// The open, locked lock file; `None` for the helpers of `write_each`.
-    _lock: Option<fs::File>,
-    cleaned: Vec<PathBuf>,
-}
-
-/// The lock file in an output directory.
-pub const LOCK: &str = ".cwi.lock";
-
-/// Whether a file name is one of `Staged`'s temporaries: `.NAME.PID.tmp`.
-fn is_temporary(name: &str) -> bool {
-    let Some(body) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) else {
-        return false;
-    };
-    body.rsplit_once('.').is_some_and(|(file, pid)| {
-        !file.is_empty() && !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
-    })
-}
-
-/// Temporaries in `dir` and its subdirectories (charts/, audit/, ...), two levels deep.
-fn temporaries(dir: &Path, depth: usize, found: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let Ok(kind) = entry.file_type() else {
-            continue;
-        };
-        if kind.is_dir() && depth > 0 {
-            temporaries(&path, depth - 1, found);
-        } else if kind.is_file() && entry.file_name().to_str().is_some_and(is_temporary) {
-            found.push(path);
-        }
-    }
-}
-
-impl Staged {
-    pub fn new(dir: &Path) -> Result<Staged, OutputError> {
-        let fail = |path: &Path, source| OutputError::Write {
-            path: path.to_path_buf(),
-            source,
-        };
-        fs::create_dir_all(dir).map_err(|e| fail(dir, e))?;
-        let lock_path = dir.join(LOCK);
-        let lock = fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(|e| fail(&lock_path, e))?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(fs::TryLockError::WouldBlock) => {
-                return Err(OutputError::Busy {
-                    dir: dir.to_path_buf(),
-                });
-            }
-            Err(fs::TryLockError::Error(e)) => return Err(fail(&lock_path, e)),
-        }
-        // Holding the lock, no other run is writing here: any temporary is a killed run's.
-        let mut cleaned = Vec::new();
-        temporaries(dir, 2, &mut cleaned);
-        cleaned.retain(|t| fs::remove_file(t).is_ok());
-        cleaned.sort();
-        Ok(Staged {
-            dir: dir.to_path_buf(),
-            files: Vec::new(),
-            obsolete: Vec::new(),
-            committed: false,
-            _lock: Some(lock),
-            cleaned,
-        })
-    }
-
-    /// The temporary files of an interrupted run that `new` removed.
-    pub fn cleaned(&self) -> &[PathBuf] {
-        &self.cleaned
-    }
-
-    /// Writes several files at once, each on its own thread (a few files: no pool needed);
-    /// the first error (in the order given) is returned, and every file stays staged so that
-    /// a failure removes them all.
-    pub fn write_each(&mut self, jobs: Vec<(&str, Job<'_>)>) -> Result<(), OutputError> {
-        let dir = &self.dir;
-        let one = |(name, body): (&str, Job<'_>)| {
-            let mut one = Staged {
-                dir: dir.clone(),
-                files: Vec::new(),
-                obsolete: Vec::new(),
-                committed: false,
-                _lock: None,
-                cleaned: Vec::new(),
-            };
-            let result = one.write(name, body);
-            let staged = one.files.pop();
-            // Handed over to `self`, which removes it unless committed.
-            one.committed = true;
-            (staged, result)
-        };
-        let done: Vec<(Option<(PathBuf, PathBuf)>, Result<(), OutputError>)> =
-            std::thread::scope(|s| {
-                let handles: Vec<_> = jobs
-                    .into_iter()
-                    .map(|job| s.spawn(move || one(job)))
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| {
-                        h.join()
-                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                    })
-                    .collect()
-            });
-        let mut first = Ok(());
-        for (staged, result) in done {
-            self.files.extend(staged);
-            if first.is_ok() {
-                first = result;
-            }
-        }
-        first
-    }
-
-    /// Writes one file (a path relative to the directory) through `body`.
-    pub fn write(
-        &mut self,
-        name: &str,
-        body: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-    ) -> Result<(), OutputError> {
-        let target = self.dir.join(name);
-        let parent = target.parent().unwrap_or(&self.dir).to_path_buf();
-        let file_name = target
-            .file_name()
-            .map(|f| f.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = parent.join(format!(".{file_name}.{}.tmp", std::process::id()));
-        let fail = |path: &Path, source| OutputError::Write {
-            path: path.to_path_buf(),
-            source,
-        };
-        fs::create_dir_all(&parent).map_err(|e| fail(&parent, e))?;
-        let file = fs::File::create(&tmp).map_err(|e| fail(&tmp, e))?;
-        self.files.push((tmp.clone(), target));
-        let mut out = behind::Behind::new(Disk { file });
-        body(&mut out)
-            .and_then(|_| out.finish())
-            .and_then(|disk| disk.file.sync_all())
-            .map_err(|e| fail(&tmp, e))
-    }
-
-    /// Renames every staged file into place.
-    pub fn commit(mut self) -> Result<usize, OutputError> {
-        let files = std::mem::take(&mut self.files);
-        for (k, (tmp, target)) in files.iter().enumerate() {
-            if let Err(source) = fs::rename(tmp, target) {
-                for (t, _) in &files[k..] {
-                    let _ = fs::remove_file(t);
-                }
-                return Err(OutputError::Write {
-                    path: target.clone(),
-                    source,
-                });
-            }
-        }
-        self.committed = true;
-        for stale in std::mem::take(&mut self.obsolete) {
-            fs::remove_file(&stale).map_err(|source| OutputError::Write {
-                path: stale.clone(),
-                source,
-            })?;
-            if let Some(parent) = stale.parent() {
-                // The year's directory, when nothing else is in it.
-                let _ = fs::remove_dir(parent);
-            }
-        }
-        Ok(files.len())
-    }
-}
-
-impl Drop for Staged {
-    fn drop(&mut self) {
-        if !self.committed {
-            for (tmp, _) in &self.files {
-                let _ = fs::remove_file(tmp);
-            }
-        }
-    }
-}
-
-/// Writes in-memory files atomically as a set (see `Staged`); returns the temporaries of an
-/// interrupted run that were removed.
-pub fn write_atomically<S: AsRef<str>>(
-    dir: &Path,
-    files: &[(S, Vec<u8>)],
-) -> Result<Vec<PathBuf>, OutputError> {
-    let mut staged = Staged::new(dir)?;
-    for (name, bytes) in files {
-        staged.write(name.as_ref(), |out| out.write_all(bytes))?;
-    }
-    let cleaned = staged.cleaned().to_vec();
-    staged.commit()?;
-    Ok(cleaned)
-}
-
-/// An output file. With the environment variable `CWI_FAULT_DISK_FULL_AFTER=N` (a fault
-/// injection for the tests and for trying a deployment) every write fails as a full disk
-/// does once the run has written N bytes in all.
-struct Disk {
-    file: fs::File,
-}
-
-static FAULT_BUDGET: std::sync::OnceLock<Option<std::sync::atomic::AtomicU64>> =
-    std::sync::OnceLock::new();
-
-impl Write for Disk {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let budget = FAULT_BUDGET.get_or_init(|| {
-            std::env::var("CWI_FAULT_DISK_FULL_AFTER")
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .map(std::sync::atomic::AtomicU64::new)
-        });
-        if let Some(left) = budget {
-            let n = buf.len() as u64;
-            let before = left
-                .fetch_update(
-                    std::sync::atomic::Ordering::SeqCst,
-                    std::sync::atomic::Ordering::SeqCst,
-                    |l| Some(l.saturating_sub(n)),
-                )
-                .unwrap_or(0);
-            if before < n {
-                return Err(std::io::Error::new(
-                    std::io::ErrorKind::StorageFull,
-                    "No space left on device (injected by CWI_FAULT_DISK_FULL_AFTER)",
-                ));
-            }
-        }
-        self.file.write(buf)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.file.flush()
-    }
 }
 
 /// Formats a score for text outputs: the shortest decimal that reads back as the same f64,

@@ -61,8 +61,24 @@ impl Dictionary {
         self.of_codes(name, self.codes.clone())
     }
 
+    /// The column of rows whose positions are `at`, null where `at` has none.
+    fn optional_column(&self, name: &str, at: Optional<u32>) -> PolarsResult<Column> {
+        let (at, valid) = at.into_parts();
+        let codes = at.iter().map(|&k| self.codes[k as usize]).collect();
+        self.of_codes_valid(name, codes, valid)
+    }
+
     fn of_codes(&self, name: &str, codes: Vec<u32>) -> PolarsResult<Column> {
-        let physical = UInt32Chunked::from_vec(name.into(), codes)
+        self.of_codes_valid(name, codes, None)
+    }
+
+    fn of_codes_valid(
+        &self,
+        name: &str,
+        codes: Vec<u32>,
+        valid: Option<Bitmap>,
+    ) -> PolarsResult<Column> {
+        let physical = UInt32Chunked::from_vec_validity(name.into(), codes, valid)
             .into_series()
             .cast(&self.physical)?;
         // SAFETY: every code is the position of a category of `dtype` (built above), and the
@@ -72,7 +88,9 @@ impl Dictionary {
 }
 
 const KINDS: [&str; 3] = ["index", "group", "indicator"];
-const FLAGS: [&str; 4] = ["", "imputed", "treated", "imputed+treated"];
+/// The flags a row can have; a row without one has a null flag (not an empty string, which
+/// pandas and polars would count as a flag).
+const FLAGS: [&str; 3] = ["imputed", "treated", "imputed+treated"];
 
 /// The dictionaries of the text columns.
 struct Dictionaries {
@@ -124,11 +142,13 @@ struct Batch {
     year: Vec<i32>,
     unit: Vec<u32>,
     node: Vec<u32>,
-    level: Vec<u32>,
+    /// Levels and ranks are signed 64-bit, as in every other table: a difference of two
+    /// ranks must not wrap around in pandas or polars.
+    level: Vec<i64>,
     kind: Vec<u32>,
     score: Optional<f64>,
-    rank: Optional<u32>,
-    flag: Vec<u32>,
+    rank: Optional<i64>,
+    flag: Optional<u32>,
     score_change: Optional<f64>,
     rank_change: Optional<i64>,
     score_change_base: Optional<f64>,
@@ -152,7 +172,7 @@ impl Batch {
             kind: Vec::with_capacity(rows),
             score: Optional::with_capacity(rows),
             rank: Optional::with_capacity(rows),
-            flag: Vec::with_capacity(rows),
+            flag: Optional::with_capacity(rows),
             score_change: Optional::with_capacity(rows),
             rank_change: Optional::with_capacity(rows),
             score_change_base: Optional::with_capacity(rows),
@@ -164,11 +184,12 @@ impl Batch {
         self.year.push(r.year);
         self.unit.push(r.unit as u32);
         self.node.push(r.node as u32);
-        self.level.push(r.level as u32);
+        self.level.push(r.level as i64);
         self.kind.push(position(&KINDS, r.kind));
         self.score.push(r.score);
-        self.rank.push(r.rank);
-        self.flag.push(position(&FLAGS, r.flag));
+        self.rank.push(r.rank.map(i64::from));
+        self.flag
+            .push((!r.flag.is_empty()).then(|| position(&FLAGS, r.flag)));
         self.score_change.push(r.score_change);
         self.rank_change.push(r.rank_change);
         self.score_change_base.push(r.score_change_base);
@@ -191,11 +212,11 @@ impl Batch {
             d.region_name.column("region_name", &b.unit)?,
             d.node_id.column("node_id", &b.node)?,
             d.node_name.column("node_name", &b.node)?,
-            UInt32Chunked::from_vec("level".into(), b.level).into_column(),
+            Int64Chunked::from_vec("level".into(), b.level).into_column(),
             d.kind.column("kind", &b.kind)?,
             floats("score", b.score),
-            UInt32Chunked::from_vec_validity("rank".into(), rank, rank_valid).into_column(),
-            d.flag.column("flag", &b.flag)?,
+            Int64Chunked::from_vec_validity("rank".into(), rank, rank_valid).into_column(),
+            d.flag.optional_column("flag", b.flag)?,
             floats("score_change", b.score_change),
             Int64Chunked::from_vec_validity("rank_change".into(), rank_change, rank_change_valid)
                 .into_column(),

@@ -4,7 +4,10 @@
 //! Every table sheet has two header rows, frozen: names in the chosen language, then the ids
 //! (so formulas and other tools can find a column whatever the language).
 
-use rust_xlsxwriter::{ConditionalFormat3ColorScale, Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    ConditionalFormat3ColorScale, DocProperties, ExcelDateTime, Format, Workbook, Worksheet,
+    XlsxError,
+};
 
 use super::{Context, ReportError};
 
@@ -97,6 +100,12 @@ pub fn render(ctx: &Context, manifest: &str) -> Result<Vec<u8>, ReportError> {
     let r = ctx.results;
     let fw = &r.spec.framework;
     let mut book = Workbook::new();
+    // A fixed creation date: the same inputs give the same bytes (and the manifest's digest
+    // of the workbook is the same on every run).
+    book.set_properties(
+        &DocProperties::new()
+            .set_creation_datetime(&ExcelDateTime::from_ymd(2000, 1, 1).map_err(fail)?),
+    );
     let label = |n: usize| (ctx.node_name(n), fw.nodes[n].id.clone());
 
     // Scores, one sheet per level of the tree.

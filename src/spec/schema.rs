@@ -488,6 +488,54 @@ fn walk_value(
     }
 }
 
+/// Where a key leads in the schema: `None` for a key the schema does not allow, else the
+/// schema of its value (`Some(None)` when nothing below it is checked).
+fn child_schema<'k>(schema: &'k Keys, name: &str) -> Option<Option<&'k Keys>> {
+    match schema
+        .properties
+        .as_deref()
+        .and_then(|p| p.iter().find(|(k, _)| k == name))
+    {
+        Some((_, s)) => Some(Some(s)),
+        None => match &schema.additional {
+            Some(None) => None,
+            Some(Some(s)) => Some(Some(s)),
+            None => Some(None),
+        },
+    }
+}
+
+/// Removes every key `check_keys` reports, so that the rest of the spec is still read and
+/// checked in the same run: one run names every problem, not the unknown keys first.
+pub fn strip_unknown_keys(document: &mut Spanned<DeTable>) {
+    strip_table(document.get_mut(), &keys());
+}
+
+fn strip_table(table: &mut DeTable, schema: &Keys) {
+    for (key, mut value) in std::mem::replace(table, DeTable::new()) {
+        match child_schema(schema, key.get_ref()) {
+            None => continue,
+            Some(Some(child)) => strip_value(value.get_mut(), child),
+            Some(None) => {}
+        }
+        table.insert(key, value);
+    }
+}
+
+fn strip_value(value: &mut DeValue, schema: &Keys) {
+    match value {
+        DeValue::Table(t) => strip_table(t, schema),
+        DeValue::Array(items) => {
+            if let Some(item_schema) = &schema.items {
+                for item in items.iter_mut() {
+                    strip_value(item.get_mut(), item_schema);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -26,3 +26,37 @@ pub fn cwi(args: &[&str]) -> Output {
         .output()
         .unwrap()
 }
+
+/// Runs a Python script that needs `module`, or says why not: `None` when python3 cannot
+/// import it (a failure where the environment variable `require` is set, as `.ci/run` does).
+pub fn python_with(
+    module: &str,
+    require: &str,
+    script: &str,
+    args: &[&std::path::Path],
+) -> Option<Output> {
+    let has = Command::new("python3")
+        .args(["-c", &format!("import {module}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has {
+        assert!(
+            std::env::var_os(require).is_none(),
+            "{require} is set but python3 cannot import {module}"
+        );
+        eprintln!("skipped: python3 with {module} is not installed (pip install {module})");
+        return None;
+    }
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "python failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(out)
+}

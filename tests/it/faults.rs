@@ -2,7 +2,10 @@
 //! injected one, and a real small filesystem where the machine lets the tests mount one), a
 //! run killed by SIGTERM or SIGINT while writing, two runs writing to one directory at once.
 //! Each time the previous outputs stay complete and untouched, no temporary file stays
-//! behind (the next run removes a killed run's), and the message says what happened.
+//! behind (the next run removes a killed run's), and the message says what happened. Also:
+//! a directory holds one run (a run removes the previous run's files it does not write
+//! again), the manifest renamed last and checked by `cwi verify` after a kill between two
+//! renames, and an input that grows while it is read.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -359,4 +362,234 @@ fn a_second_run_writing_to_the_same_directory_is_refused() {
     let manifest = fs::read_to_string(out.join("manifest.json")).unwrap();
     assert!(manifest.contains("big.csv"));
     assert!(temporaries(&out).is_empty());
+}
+
+fn verify(dir: &Path) -> (bool, String) {
+    let o = cwi(&["verify", dir.to_str().unwrap()]);
+    (
+        o.status.success(),
+        String::from_utf8_lossy(&o.stdout).into_owned() + &stderr(&o),
+    )
+}
+
+fn compute_tiny(out: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["compute", "--out", out.to_str().unwrap()];
+    args.extend_from_slice(&TINY);
+    args.extend_from_slice(extra);
+    cwi(&args)
+}
+
+/// The manifest lists every output with its SHA-256 (checked against an independent digest
+/// here) and `cwi verify` re-hashes them: an edited output, an edited input and a file that
+/// is not the run's are each named.
+#[test]
+fn verify_checks_a_directory_against_its_manifest() {
+    use sha2::{Digest, Sha256};
+    let dir = scratch("faults-verify");
+    let data = dir.join("tiny.csv");
+    fs::copy(root().join("tests/fixtures/tiny.csv"), &data).unwrap();
+    let out = dir.join("out");
+    let o = cwi(&[
+        "compute",
+        "--spec",
+        "tests/fixtures/tiny.toml",
+        "--data",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let outputs = manifest["outputs"].as_array().unwrap();
+    let paths: Vec<&str> = outputs
+        .iter()
+        .map(|o| o["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["scores.csv", "scores.json"]);
+    for o in outputs {
+        let bytes = fs::read(out.join(o["path"].as_str().unwrap())).unwrap();
+        let hex: String = Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(o["sha256"].as_str().unwrap(), hex);
+    }
+    let (ok, text) = verify(&out);
+    assert!(ok, "{text}");
+    assert!(
+        text.contains("verified: 2 of 2 outputs and 2 of 2 inputs"),
+        "{text}"
+    );
+
+    let mut csv = fs::read_to_string(out.join("scores.csv")).unwrap();
+    csv.push_str("2024,R9,X,tiny,Tiny index,0,index,1,1,,,,,\n");
+    fs::write(out.join("scores.csv"), csv).unwrap();
+    fs::write(out.join("notes.txt"), "mine").unwrap();
+    fs::write(
+        &data,
+        fs::read_to_string(&data).unwrap().replace(",90\n", ",91\n"),
+    )
+    .unwrap();
+    let (ok, text) = verify(&out);
+    assert!(!ok, "{text}");
+    assert!(text.contains("differs: output scores.csv"), "{text}");
+    assert!(
+        text.contains(&format!("differs: input {}", data.display())),
+        "{text}"
+    );
+    assert!(text.contains("not in the manifest: notes.txt"), "{text}");
+    fs::remove_file(out.join("scores.json")).unwrap();
+    let (_, text) = verify(&out);
+    assert!(text.contains("missing: output scores.json"), "{text}");
+}
+
+/// Two runs into one directory with other formats: the second removes the files of the
+/// first that it does not write again, so the directory holds one run (scores.csv and
+/// scores.parquet of the first run do not stay beside the second's scores.json); the same
+/// for the year files of --parquet-by-year.
+#[test]
+fn a_directory_holds_one_run() {
+    let out = scratch("faults-one-run");
+    let o = compute_tiny(&out, &["--formats", "csv,parquet"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(out.join("scores.parquet").exists());
+    let o = compute_tiny(&out, &["--formats", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!out.join("scores.csv").exists());
+    assert!(!out.join("scores.parquet").exists());
+    assert!(out.join("scores.json").exists());
+    assert!(verify(&out).0);
+
+    let o = compute_tiny(&out, &["--parquet-by-year"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(out.join("scores/year=2024/part-0.parquet").exists());
+    let o = compute_tiny(&out, &["--formats", "csv"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        !out.join("scores").exists(),
+        "the year files and their directories"
+    );
+    let files: Vec<PathBuf> = contents(&out).into_iter().map(|(p, _)| p).collect();
+    assert_eq!(files, [out.join("manifest.json"), out.join("scores.csv")]);
+    let (ok, text) = verify(&out);
+    assert!(ok, "{text}");
+}
+
+/// A run killed between two renames of its commit (an abort, as `kill -9`, injected before
+/// each rename in turn): the manifest is renamed last, so until it is, the directory's
+/// manifest is the previous run's and `cwi verify` says which files are not that run's;
+/// once it is, everything is the new run's. The next run leaves one whole run.
+#[test]
+fn a_kill_between_two_renames_is_detected_by_the_manifest() {
+    let dir = scratch("faults-kill-renames");
+    let data = dir.join("two-years.csv");
+    let tiny = fs::read_to_string(root().join("tests/fixtures/tiny.csv")).unwrap();
+    let later: String = tiny
+        .lines()
+        .skip(1)
+        .map(|l| l.replace(",2024,", ",2025,") + "\n")
+        .collect();
+    fs::write(&data, format!("{tiny}{later}")).unwrap();
+    let run = |out: &Path, fault: Option<usize>, reading: &str| {
+        let data_now = dir.join(format!("data-{reading}.csv"));
+        fs::write(
+            &data_now,
+            fs::read_to_string(&data)
+                .unwrap()
+                .replace("R3,2024,reading,4", &format!("R3,2024,reading,{reading}")),
+        )
+        .unwrap();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_cwi"));
+        cmd.current_dir(root()).args([
+            "compute",
+            "--spec",
+            "tests/fixtures/tiny.toml",
+            "--data",
+            data_now.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--formats",
+            "csv,json,parquet",
+            "--parquet-by-year",
+        ]);
+        if let Some(k) = fault {
+            cmd.env("CWI_FAULT_ABORT_BEFORE_RENAME", k.to_string());
+        }
+        cmd.output().unwrap()
+    };
+    // The commit renames 5 files: scores.csv, scores.json, two year files, the manifest.
+    for k in 0..5 {
+        let out = dir.join(format!("out-{k}"));
+        // R3's reading stays above R2's 3, so no education score is 0 under the geometric
+        // index; each run's value changes the 2024 scores.
+        assert!(run(&out, None, "4").status.success());
+        let before = fs::read(out.join("manifest.json")).unwrap();
+        let killed = run(&out, Some(k), "4.5");
+        assert!(!killed.status.success(), "abort before rename {k}");
+        assert_eq!(
+            fs::read(out.join("manifest.json")).unwrap(),
+            before,
+            "rename {k}"
+        );
+        let (ok, text) = verify(&out);
+        if k == 0 {
+            assert!(ok, "nothing renamed yet: {text}");
+        } else {
+            assert!(
+                !ok && text.contains("differs: output"),
+                "rename {k}: {text}"
+            );
+        }
+        let next = run(&out, None, "3.5");
+        assert!(next.status.success(), "{}", stderr(&next));
+        assert!(temporaries(&out).is_empty());
+        let (ok, text) = verify(&out);
+        assert!(ok, "after the next run: {text}");
+    }
+}
+
+/// An input still being written while it is read (a writer appending rows) is refused with
+/// its name, instead of being read with half a line at its end.
+#[test]
+fn an_input_that_changes_while_it_is_read_is_refused() {
+    let dir = scratch("faults-growing");
+    let data = dir.join("growing.csv");
+    let mut text = String::from("region,year,indicator,value\n");
+    // About 10 MB: reading it takes milliseconds, during which the writer appends.
+    for y in 1000..170_000 {
+        for (r, v) in [("R1", 1), ("R2", 2), ("R3", 3)] {
+            text.push_str(&format!("{r},{y},reading,{v}.5\n"));
+        }
+    }
+    fs::write(&data, &text).unwrap();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (stop, data) = (stop.clone(), data.clone());
+        std::thread::spawn(move || {
+            use std::io::Write;
+            let mut file = fs::OpenOptions::new().append(true).open(&data).unwrap();
+            let mut y = 170_000;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                write!(file, "R1,{y},reading,1").unwrap();
+                std::thread::sleep(Duration::from_micros(200));
+                writeln!(file, "23.456").unwrap();
+                y += 1;
+            }
+        })
+    };
+    let o = cwi(&[
+        "validate",
+        "tests/fixtures/tiny.toml",
+        "--data",
+        data.to_str().unwrap(),
+    ]);
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    writer.join().unwrap();
+    let out = String::from_utf8_lossy(&o.stdout).into_owned() + &stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("growing.csv") && out.contains("the file changed while it was read"),
+        "{out}"
+    );
 }

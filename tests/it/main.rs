@@ -1,6 +1,7 @@
 //! The end-to-end tests, as modules of one test crate so that polars links once.
 
 mod accuracy;
+mod all_at_once;
 mod analysis;
 mod architecture;
 mod cli;
@@ -18,5 +19,6 @@ mod report;
 mod reproductions;
 mod submission;
 mod template;
+mod tools;
 mod uncertainty;
 mod validate;

@@ -8,7 +8,6 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use crate::common::{cwi, root, scratch};
 
@@ -20,30 +19,7 @@ const KZ: [&str; 2] = [
 /// Runs a Python script with openpyxl, or says why not: `None` when openpyxl is missing
 /// (a failure where CWI_REQUIRE_OPENPYXL is set).
 fn python(script: &str, args: &[&Path]) -> Option<std::process::Output> {
-    let has = Command::new("python3")
-        .args(["-c", "import openpyxl"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !has {
-        assert!(
-            std::env::var_os("CWI_REQUIRE_OPENPYXL").is_none(),
-            "CWI_REQUIRE_OPENPYXL is set but python3 cannot import openpyxl"
-        );
-        eprintln!("skipped: python3 with openpyxl is not installed (pip install openpyxl)");
-        return None;
-    }
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "python failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some(out)
+    crate::common::python_with("openpyxl", "CWI_REQUIRE_OPENPYXL", script, args)
 }
 
 fn make_templates(dir: &Path, extra: &[&str]) -> Vec<PathBuf> {

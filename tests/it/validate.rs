@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use crate::common::{cwi, root, scratch};
 
-fn tiny_spec() -> String {
+pub(crate) fn tiny_spec() -> String {
     fs::read_to_string(root().join("tests/fixtures/tiny.toml")).unwrap()
 }
 
@@ -15,7 +15,7 @@ fn tiny_data() -> String {
 }
 
 /// The 1-based line of the `nth` (0-based) occurrence of `needle` in `text`.
-fn line_of(text: &str, needle: &str, nth: usize) -> usize {
+pub(crate) fn line_of(text: &str, needle: &str, nth: usize) -> usize {
     let at = text
         .match_indices(needle)
         .nth(nth)
@@ -24,15 +24,21 @@ fn line_of(text: &str, needle: &str, nth: usize) -> usize {
     text[..at].matches('\n').count() + 1
 }
 
-struct Run {
-    status: i32,
-    problems: Vec<serde_json::Value>,
+pub(crate) struct Run {
+    pub(crate) status: i32,
+    pub(crate) problems: Vec<serde_json::Value>,
     spec: PathBuf,
     data: PathBuf,
 }
 
 /// Validates `spec` (and `data`, if any) as JSON Lines.
-fn validate(name: &str, spec: &str, data: Option<&[u8]>, data_name: &str, extra: &[&str]) -> Run {
+pub(crate) fn validate(
+    name: &str,
+    spec: &str,
+    data: Option<&[u8]>,
+    data_name: &str,
+    extra: &[&str],
+) -> Run {
     let dir = scratch(&format!("validate-{name}"));
     let spec_path = dir.join("spec.toml");
     fs::write(&spec_path, spec).unwrap();
@@ -58,7 +64,7 @@ fn validate(name: &str, spec: &str, data: Option<&[u8]>, data_name: &str, extra:
 }
 
 impl Run {
-    fn find(&self, code: &str) -> &serde_json::Value {
+    pub(crate) fn find(&self, code: &str) -> &serde_json::Value {
         self.problems
             .iter()
             .find(|p| p["code"] == code)

@@ -71,10 +71,17 @@ fn clean_value_columns_are_typed_by_polars_and_keys_stay_text() {
 
 #[test]
 fn cells_polars_would_read_differently_stay_on_the_cell_path() {
-    // Every decimal cell could be thousands (12.345): left to the cell path, which
-    // refuses them as ambiguous, as it always did.
-    let t = read_laid_out("region,year,a\nA,2024,12.345\nB,2024,1.500\n");
+    // Every decimal cell could be thousands (12.345) in a semicolon-separated file: left to
+    // the cell path, which refuses them as ambiguous. A comma-separated file cannot hold an
+    // unquoted decimal comma, so there they are decimals, typed by polars.
+    let t = read_laid_out("region;year;a\nA;2024;12.345\nB;2024;1.500\n");
     assert_eq!(typed(&t), [false, false, false]);
+    let t = read_laid_out("region,year,a\nA,2024,12.345\nB,2024,1.500\n");
+    assert_eq!(typed(&t), [false, false, true]);
+    assert_eq!(t.data[2].typed(0), Some(12.345));
+    // Unless a quoted cell shows a decimal comma: then the points are left to the cell path.
+    let t = read_laid_out("region,year,a,b\nA,2024,12.345,\"1,5\"\nB,2024,1.500,2\n");
+    assert_eq!(typed(&t), [false, false, false, false]);
     // A decimal-comma file, a missing-value marker, a number with a space or NaN: the
     // column stays text; a clean column beside them is still typed.
     let t = read_laid_out("region;year;a;b;c;d\nA;2024;1,5;..;7;nan\nB;2024;2,5;3.25;8;1\n");

@@ -113,7 +113,7 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Spec, SpecError> {
         });
     }
     // Syntax first, every error the parser can recover from.
-    let (document, errors) = toml::de::DeTable::parse_recoverable(text);
+    let (mut document, errors) = toml::de::DeTable::parse_recoverable(text);
     for e in &errors {
         check.at(
             Code::Syntax,
@@ -143,11 +143,10 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Spec, SpecError> {
             hint,
         );
     });
-    if check.has_errors() {
-        return Err(SpecError::Invalid {
-            problems: check.problems,
-        });
-    }
+    // The unknown keys reported, the rest of the document is read and checked as well, so
+    // that one run names every problem (a misspelt parent, a negative weight) and not only
+    // the unknown keys.
+    super::schema::strip_unknown_keys(&mut document);
     // The document parsed above is deserialised as it is: the text is parsed once.
     let raw: RawSpec = match serde::Deserialize::deserialize(toml::de::Deserializer::from(document))
     {
