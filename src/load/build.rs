@@ -202,7 +202,23 @@ pub(super) fn build_panel(
         // indicator whose formula reads its own column takes its value from the formula only.
         let name = &gathered.indicators[r.indicator as usize];
         let to_panel = indicator_of[r.indicator as usize].filter(|&i| !reads_own[i]);
-        let value = r.value();
+        let mut value = r.value();
+        // A workbook cell with a percent format (0.855 shown as 85.5%).
+        let percent = gathered
+            .sampling
+            .get(&(k as u32))
+            .is_some_and(|s| s.percent && value.is_some());
+        if percent && to_panel.is_none() {
+            per_file[r.file as usize].push(
+                gathered
+                    .at_row(Code::NotANumber, r.file, r.row as usize, Some(&field(name)), format!(
+                        "the cell shows {}% (it holds {}), in a column a formula reads: which of the two is meant cannot be told",
+                        super::number_text_percent(value), value.map_or(String::new(), |v| v.to_string())
+                    ))
+                    .hint("format the cell as Number and type the value the formula expects"),
+            );
+            continue;
+        }
         if let Some(values) = raw_key[r.indicator as usize]
             .as_ref()
             .and_then(|key| raw_columns.get_mut(key))
@@ -240,6 +256,23 @@ pub(super) fn build_panel(
             continue;
         };
         let id = &framework.nodes[framework.indicators[indicator]].id;
+        if percent {
+            match percent_scale(&framework.nodes[framework.indicators[indicator]].kind) {
+                Some(scale) if scale == 100.0 => value = value.map(super::percent_shown),
+                Some(_) => {}
+                None => {
+                    per_file[r.file as usize].push(
+                        gathered
+                            .at_row(Code::NotANumber, r.file, r.row as usize, Some(&field(id)), format!(
+                                "the cell shows {}% (it holds {}), and \"{id}\" is declared neither as a percentage nor as a proportion: which is meant cannot be told",
+                                super::number_text_percent(value), value.map_or(String::new(), |v| v.to_string())
+                            ))
+                            .hint("declare valid = [0, 100] (a percentage: read as shown) or [0, 1] (a proportion: read as held), or a unit starting with %; or format the cell as Number"),
+                    );
+                    continue;
+                }
+            }
+        }
         let cell = (year * n_units + unit) * n_ind + indicator;
         if seen[cell] != 0 {
             let first = &gathered.records[seen[cell] as usize - 1];
@@ -344,6 +377,23 @@ pub(super) fn build_panel(
         spec_level_checks(spec, &panel, &with_data, diagnostics, &all_files());
     }
     Some(panel)
+}
+
+/// How a workbook cell with a percent format (0.855 shown as 85.5%) is read for an indicator:
+/// as shown (x 100) for a percentage, declared by `valid = [0, 100]` or a unit that starts
+/// with `%` or says percent; as held (x 1) for a proportion, `valid = [0, 1]`; `None` when the
+/// spec says neither, and the cell is refused rather than read on a guess.
+pub(super) fn percent_scale(kind: &NodeKind) -> Option<f64> {
+    let NodeKind::Indicator(i) = kind else {
+        return None;
+    };
+    match i.valid {
+        Some((lo, hi)) if lo == 0.0 && hi == 100.0 => return Some(100.0),
+        Some((lo, hi)) if lo == 0.0 && hi == 1.0 => return Some(1.0),
+        _ => {}
+    }
+    let unit = i.unit.trim().to_lowercase();
+    (unit.starts_with('%') || unit.contains("percent") || unit.contains("процент")).then_some(100.0)
 }
 
 /// The standard error of a record's value: given, or from a sample size for a share

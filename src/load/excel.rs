@@ -5,8 +5,11 @@
 
 use std::io::Cursor;
 
+use std::collections::HashMap;
+
 use calamine::{Data, Range, Reader, open_workbook_auto_from_rs};
 
+use super::cell_formats::{self, Shown};
 use super::table::{Cell, Column, Table, TemplateOrigin};
 use super::text::Refusal;
 use crate::diagnostic::Code;
@@ -20,11 +23,11 @@ pub fn read_sheet(bytes: Vec<u8>, sheet: Option<&str>) -> Result<Table, Refusal>
             "save it again from Excel as .xlsx, or export the sheet as CSV".to_string(),
         )
     };
-    let mut book =
-        open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| unreadable(e.to_string()))?;
+    let mut book = open_workbook_auto_from_rs(Cursor::new(bytes.as_slice()))
+        .map_err(|e| unreadable(e.to_string()))?;
     let names = book.sheet_names();
     if names.iter().any(|n| n == layout::META_SHEET) {
-        return read_template(&mut book, &names);
+        return read_template(&mut book, &names, &bytes);
     }
     let name = match sheet {
         Some(s) => names
@@ -49,12 +52,18 @@ pub fn read_sheet(bytes: Vec<u8>, sheet: Option<&str>) -> Result<Table, Refusal>
     let range = book
         .worksheet_range(&name)
         .map_err(|e| unreadable(e.to_string()))?;
-    table_of(&range, &name)
+    table_of(&range, &name, &cell_formats::shown(&bytes, &name))
 }
 
 /// A sheet's cells as a table: the first row that is not a comment is the header.
-fn table_of(range: &Range<Data>, name: &str) -> Result<Table, Refusal> {
+/// `shown`: the cells whose number format is a percentage or a year alone, by sheet position.
+fn table_of(
+    range: &Range<Data>,
+    name: &str,
+    shown: &HashMap<(u32, u32), Shown>,
+) -> Result<Table, Refusal> {
     let first_row = range.start().map_or(0, |(r, _)| r as usize);
+    let first_col = range.start().map_or(0, |(_, c)| c);
     let rows: Vec<&[Data]> = range.rows().collect();
     let is_comment = |row: &[Data]| match row.first() {
         Some(Data::String(s)) => s.trim_start().starts_with('#'),
@@ -72,13 +81,21 @@ fn table_of(range: &Range<Data>, name: &str) -> Result<Table, Refusal> {
         .collect();
     let body = &rows[header_at + 1..];
     let mut data: Vec<Vec<Cell>> = vec![Vec::with_capacity(body.len()); columns.len()];
-    for row in body {
+    for (r, row) in body.iter().enumerate() {
+        let sheet_row = (first_row + header_at + 1 + r) as u32;
         for (c, column) in data.iter_mut().enumerate() {
+            let format = shown.get(&(sheet_row, first_col + c as u32)).copied();
             column.push(match row.get(c) {
                 None | Some(Data::Empty) => Cell::Empty,
+                Some(Data::Int(i)) if format == Some(Shown::Percent) => Cell::Percent(*i as f64),
+                Some(Data::Float(f)) if format == Some(Shown::Percent) => Cell::Percent(*f),
                 Some(Data::Int(i)) => Cell::Number(*i as f64),
                 Some(Data::Float(f)) => Cell::Number(*f),
-                Some(Data::DateTime(d)) => Cell::Date(calendar_date(d)),
+                Some(Data::DateTime(d)) => Cell::Date {
+                    shown: calendar_date(d),
+                    year: (format == Some(Shown::YearOnly) && d.is_datetime())
+                        .then(|| i32::from(d.to_ymd_hms_milli().0)),
+                },
                 Some(other) => Cell::Text(cell_text(other)),
             });
         }
@@ -100,6 +117,7 @@ fn table_of(range: &Range<Data>, name: &str) -> Result<Table, Refusal> {
 fn read_template<RS: std::io::Read + std::io::Seek>(
     book: &mut calamine::Sheets<RS>,
     names: &[String],
+    bytes: &[u8],
 ) -> Result<Table, Refusal> {
     let edited = |message: String| {
         (
@@ -242,7 +260,7 @@ fn read_template<RS: std::io::Read + std::io::Seek>(
             "open the workbook in a spreadsheet program and save it (so the formula is computed), or type the number".into(),
         ));
     }
-    let mut table = table_of(&range, sheet)?;
+    let mut table = table_of(&range, sheet, &cell_formats::shown(bytes, sheet))?;
     table.template = Some(TemplateOrigin {
         spec_id: meta.spec_id,
         spec_version: meta.spec_version,

@@ -6,6 +6,7 @@
 //! is not a number, out of its valid range, or given twice is an error.
 
 mod build;
+mod cell_formats;
 mod checks;
 mod derived;
 mod excel;
@@ -35,6 +36,24 @@ use read::{Gathered, read_file};
 
 pub use number::{parse as parse_number, year as parse_year};
 pub use problems::PER_KIND as DIAGNOSTICS_PER_KIND;
+
+/// A value held by a percent-formatted cell as the percentage it shows: the shortest decimal
+/// that reads back as the value, its point moved two places (0.07 -> 7, where 0.07 * 100 is
+/// 7.000000000000001), so the number is the one typed as "7%".
+fn percent_shown(v: f64) -> f64 {
+    let scientific = format!("{v:e}");
+    let Some((mantissa, exponent)) = scientific.split_once('e') else {
+        return v * 100.0;
+    };
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    format!("{mantissa}e{}", exponent + 2)
+        .parse()
+        .unwrap_or(v * 100.0)
+}
+
+fn number_text_percent(value: Option<f64>) -> String {
+    value.map_or(String::new(), |v| percent_shown(v).to_string())
+}
 
 /// Decodes a text file as loading does (UTF-8 with or without BOM, or Windows-1251 Cyrillic).
 pub fn decode_text(bytes: &[u8]) -> Result<String, (Code, String, String)> {
@@ -126,4 +145,25 @@ pub fn check(spec: &Spec, paths: &[impl AsRef<Path>]) -> (Option<Panel>, Vec<Dia
     let panel = build_panel(spec, gathered, &mut diagnostics);
     crate::timing::mark("build panel");
     (panel, diagnostics)
+}
+
+#[cfg(test)]
+mod tests {
+    /// The percentages typed into cells: "7%" is held as 0.07, and 0.07 * 100 is
+    /// 7.000000000000001 in binary; the shown number is the typed one.
+    #[test]
+    fn a_percent_cell_reads_as_the_percentage_typed() {
+        for (held, shown) in [
+            (0.07, 7.0),
+            (0.291, 29.1),
+            (0.855, 85.5),
+            (1.0, 100.0),
+            (0.0, 0.0),
+            (-0.05, -5.0),
+            (1e-5, 0.001),
+            (0.123456789, 12.3456789),
+        ] {
+            assert_eq!(super::percent_shown(held), shown, "{held}");
+        }
+    }
 }

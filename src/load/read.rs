@@ -68,12 +68,21 @@ impl Record {
     }
 }
 
-/// Sampling error of a record, given directly or as a sample size (column `se` / `n` in long
-/// files, `<indicator>_se` / `<indicator>_n` in wide ones).
+/// What a record carries besides its value: its sampling error, given directly or as a sample
+/// size (column `se` / `n` in long files, `<indicator>_se` / `<indicator>_n` in wide ones), and
+/// whether its workbook cell shows it as a percentage (see `Cell::Percent`).
 #[derive(Clone, Copy, Default)]
 pub(super) struct Sampling {
     pub(super) se: Option<f64>,
     pub(super) n: Option<f64>,
+    pub(super) percent: bool,
+}
+
+impl Sampling {
+    /// Whether there is anything to keep beside the value.
+    pub(super) fn is_given(&self) -> bool {
+        self.se.is_some() || self.n.is_some() || self.percent
+    }
 }
 
 /// What all files gave, before regions are matched.
@@ -102,7 +111,7 @@ pub(super) struct FileInfo {
 
 impl Gathered {
     pub(super) fn push(&mut self, record: Record, value: Option<f64>, sampling: Sampling) {
-        if sampling.se.is_some() || sampling.n.is_some() {
+        if sampling.is_given() {
             self.sampling.insert(self.records.len() as u32, sampling);
         }
         self.records.push(record.with_value(value));
@@ -388,7 +397,8 @@ pub(super) fn read_table(
             let se = error_cell(se_col, row)?;
             let n = error_cell(n_col, row)?;
             let v = value(col, row).map_err(|e| (col, e))?;
-            Ok((v, Sampling { se, n }))
+            let percent = t.data[col].is_percent(row);
+            Ok((v, Sampling { se, n, percent }))
         };
     let (problems, layout_kind) = if let Some((ind_col, val_col)) = long {
         let problems = rows::read_long(

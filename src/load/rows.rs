@@ -89,7 +89,7 @@ impl Sink for Part<'_> {
         &self.names.indicators[id as usize]
     }
     fn push(&mut self, record: Record, value: Option<f64>, sampling: Sampling) {
-        if sampling.se.is_some() || sampling.n.is_some() {
+        if sampling.is_given() {
             self.sampling.push((self.filled as u32, sampling));
         }
         self.out[self.filled].write(record.with_value(value));

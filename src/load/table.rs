@@ -127,10 +127,18 @@ pub enum Cell {
     Empty,
     Text(String),
     Number(f64),
-    /// A workbook cell formatted as a date or time, as its calendar date (`2022-01-01`, with
-    /// the time when it has one). Never read as its serial number: a year or a value that
-    /// Excel turned into a date is refused at its cell.
-    Date(String),
+    /// A workbook cell formatted as a date or time: the calendar date it holds (`2022-01-01`,
+    /// with the time when it has one), and its year when the format shows the year alone
+    /// (`yyyy`, as Excel formats a typed year in many locales). Never read as its serial
+    /// number: in a year column it is that year or refused, in a value column refused.
+    Date {
+        shown: String,
+        year: Option<i32>,
+    },
+    /// A workbook number cell with a percent format: the value stored (0.855 for 85.5%).
+    /// Whether the indicator takes it as shown (85.5) or as stored is decided with the
+    /// indicator's scale, when the panel is built.
+    Percent(f64),
 }
 
 impl Column {
@@ -143,8 +151,8 @@ impl Column {
             Column::Other(_) => None,
             Column::Cells(cells) => match cells.get(row)? {
                 Cell::Empty => None,
-                Cell::Text(t) | Cell::Date(t) => Some(Cow::Borrowed(t)),
-                Cell::Number(v) => Some(Cow::Owned(number_text(*v))),
+                Cell::Text(t) | Cell::Date { shown: t, .. } => Some(Cow::Borrowed(t)),
+                Cell::Number(v) | Cell::Percent(v) => Some(Cow::Owned(number_text(*v))),
             },
         }
     }
@@ -159,8 +167,8 @@ impl Column {
             Column::Other(_) => Box::new(std::iter::empty()),
             Column::Cells(cells) => Box::new(cells.iter().map(|cell| match cell {
                 Cell::Empty => None,
-                Cell::Text(t) | Cell::Date(t) => Some(Cow::Borrowed(t.as_str())),
-                Cell::Number(v) => Some(Cow::Owned(number_text(*v))),
+                Cell::Text(t) | Cell::Date { shown: t, .. } => Some(Cow::Borrowed(t.as_str())),
+                Cell::Number(v) | Cell::Percent(v) => Some(Cow::Owned(number_text(*v))),
             })),
         }
     }
@@ -178,9 +186,14 @@ impl Column {
             Column::Date { years, .. } => Box::new(years.iter().map(|y| y.map(YearCell::Whole))),
             Column::Cells(cells) => Box::new(cells.iter().map(|cell| match cell {
                 Cell::Empty => None,
-                Cell::Date(d) => Some(YearCell::Date(Cow::Borrowed(d.as_str()))),
+                Cell::Date {
+                    year: Some(year), ..
+                } => Some(YearCell::Whole(*year)),
+                Cell::Date { shown, year: None } => {
+                    Some(YearCell::Date(Cow::Borrowed(shown.as_str())))
+                }
                 Cell::Text(t) => Some(YearCell::Text(Cow::Borrowed(t.as_str()))),
-                Cell::Number(v) => Some(match whole_i32(*v) {
+                Cell::Number(v) | Cell::Percent(v) => Some(match whole_i32(*v) {
                     Some(y) => YearCell::Whole(y),
                     None => YearCell::Text(Cow::Owned(number_text(*v))),
                 }),
@@ -189,12 +202,17 @@ impl Column {
         }
     }
 
+    /// Whether a workbook cell has a percent format (its value is the stored one).
+    pub fn is_percent(&self, row: usize) -> bool {
+        matches!(self, Column::Cells(cells) if matches!(cells.get(row), Some(Cell::Percent(_))))
+    }
+
     /// A workbook cell formatted as a date, as its calendar date.
     pub fn date(&self, row: usize) -> Option<&str> {
         match self {
             Column::Date { texts, .. } => texts.get(row),
             Column::Cells(cells) => match cells.get(row)? {
-                Cell::Date(d) => Some(d),
+                Cell::Date { shown, .. } => Some(shown),
                 _ => None,
             },
             _ => None,
@@ -241,7 +259,7 @@ impl Column {
             Column::Text(_) | Column::Other(_) | Column::Date { .. } => None,
             Column::Number(c) => c.get(row),
             Column::Cells(cells) => match cells.get(row)? {
-                Cell::Number(v) => Some(*v),
+                Cell::Number(v) | Cell::Percent(v) => Some(*v),
                 _ => None,
             },
         }

@@ -81,6 +81,24 @@ with open(out, "w", newline="") as f:
     w.writerows(rows)
 "#;
 
+/// The Kazakhstan sample's scores.csv with `data` added to the sample's files.
+fn compute_kz(data: Vec<String>, out: &Path) -> Vec<u8> {
+    let mut a = vec![
+        "compute".to_string(),
+        "--spec".into(),
+        "indicators/kz-cwi.toml".into(),
+        "--out".into(),
+        out.display().to_string(),
+        "--data".into(),
+    ];
+    a.extend(KZ.iter().map(|s| s.to_string()));
+    a.extend(data);
+    let refs: Vec<&str> = a.iter().map(String::as_str).collect();
+    let o = cwi(&refs);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    fs::read(out.join("scores.csv")).unwrap()
+}
+
 #[test]
 fn filled_templates_give_the_scores_of_the_same_numbers_in_a_csv() {
     let dir = scratch("template-fill");
@@ -92,27 +110,11 @@ fn filled_templates_give_the_scores_of_the_same_numbers_in_a_csv() {
     if python(FILL, &args).is_none() {
         return;
     }
-    let compute = |data: Vec<String>, out: &Path| {
-        let mut a = vec![
-            "compute".to_string(),
-            "--spec".into(),
-            "indicators/kz-cwi.toml".into(),
-            "--out".into(),
-            out.display().to_string(),
-            "--data".into(),
-        ];
-        a.extend(KZ.iter().map(|s| s.to_string()));
-        a.extend(data);
-        let refs: Vec<&str> = a.iter().map(String::as_str).collect();
-        let o = cwi(&refs);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        fs::read(out.join("scores.csv")).unwrap()
-    };
-    let from_templates = compute(
+    let from_templates = compute_kz(
         templates.iter().map(|t| t.display().to_string()).collect(),
         &dir.join("out-templates"),
     );
-    let from_csv = compute(vec![csv.display().to_string()], &dir.join("out-csv"));
+    let from_csv = compute_kz(vec![csv.display().to_string()], &dir.join("out-csv"));
     assert!(
         from_templates == from_csv,
         "the filled templates and the CSV of the same numbers give different scores"
@@ -545,5 +547,58 @@ for path, offences in ((sys.argv[1], 10), (sys.argv[2], 15)):
     let csv = fs::read_to_string(scores.join("scores.csv")).unwrap();
     assert!(csv.contains("2025,A,A,offence_rate,\"Offences against children per 10,000 children\",1,indicator,100,1,"), "{csv}");
     assert!(csv.contains("2025,B,B,offence_rate,\"Offences against children per 10,000 children\",1,indicator,0,2,"), "{csv}");
+    let _ = fs::remove_dir_all(&dir);
+}
+
+/// Turns the filled value of every row declared 0 - 100 into the percentage Excel keeps when
+/// "48,939%" style input is typed: the value / 100 (the nearest double to the decimal) with a
+/// percent format. Returns nothing; edits the workbooks given as arguments in place.
+const AS_PERCENT: &str = r#"
+import sys, decimal, openpyxl
+changed = 0
+for path in sys.argv[1:]:
+    wb = openpyxl.load_workbook(path)
+    ws = wb[wb.sheetnames[1]]
+    header = [c.value for c in ws[3]]
+    col = {name: i + 1 for i, name in enumerate(header)}
+    for r in range(4, ws.max_row + 1):
+        cell = ws.cell(r, col["value"])
+        if ws.cell(r, col["valid"]).value == "0 - 100" and cell.value is not None:
+            cell.value = float(decimal.Decimal(repr(cell.value)) / 100)
+            cell.number_format = "0.000%"
+            changed += 1
+    wb.save(path)
+print(changed)
+"#;
+
+/// A returned template whose percentages were typed as percentages (Excel keeps 0.48939 with
+/// a percent format for "48.939%"): read as shown, for indicators declared as percentages
+/// (valid 0 - 100), so the scores are those of the same numbers in a CSV, byte for byte.
+#[test]
+fn percent_cells_in_returned_templates_read_as_shown() {
+    let dir = scratch("template-percent");
+    let templates = make_templates(&dir.join("templates"), &[]);
+    let csv = dir.join("filled.csv");
+    let mut args: Vec<&Path> = vec![&csv];
+    args.extend(templates.iter().map(PathBuf::as_path));
+    if python(FILL, &args).is_none() {
+        return;
+    }
+    let edited: Vec<&Path> = templates.iter().map(PathBuf::as_path).collect();
+    let changed = python(AS_PERCENT, &edited).unwrap();
+    let changed: usize = String::from_utf8_lossy(&changed.stdout)
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(changed > 100, "{changed} cells as percentages");
+    let from_templates = compute_kz(
+        templates.iter().map(|t| t.display().to_string()).collect(),
+        &dir.join("out-templates"),
+    );
+    let from_csv = compute_kz(vec![csv.display().to_string()], &dir.join("out-csv"));
+    assert!(
+        from_templates == from_csv,
+        "percent cells of the templates are not read as the percentages shown"
+    );
     let _ = fs::remove_dir_all(&dir);
 }

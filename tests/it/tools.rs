@@ -9,7 +9,7 @@
 //! both and sets CWI_REQUIRE_PYARROW and CWI_REQUIRE_OPENPYXL so that these tests run there.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::common::{cwi, python_with, scratch};
 
@@ -29,8 +29,9 @@ fn index_scores(out: &Path) -> Vec<(String, f64)> {
         .collect()
 }
 
-/// Computes the tiny spec (or `spec`) on `data` and checks the hand-derived index scores.
-fn computes_the_tiny_scores(name: &str, spec: &str, data: &[&Path]) -> String {
+/// Computes the tiny spec (or `spec`) on `data` and checks the hand-derived index scores;
+/// returns the output directory and what cwi printed.
+fn computes_the_tiny_scores(name: &str, spec: &str, data: &[&Path]) -> (PathBuf, String) {
     let out = scratch(name);
     let mut args = vec!["compute", "--spec", spec, "--out", out.to_str().unwrap()];
     args.push("--data");
@@ -49,7 +50,7 @@ fn computes_the_tiny_scores(name: &str, spec: &str, data: &[&Path]) -> String {
         let got = scores.iter().find(|(c, _)| c == region).unwrap().1;
         assert!((got - want).abs() < 1e-9, "{region}: {got} against {want}");
     }
-    stdout + &String::from_utf8_lossy(&o.stderr)
+    (out, stdout + &String::from_utf8_lossy(&o.stderr))
 }
 
 /// `cwi validate --format json` on the tiny spec and `data`, which must fail: the problems.
@@ -214,7 +215,7 @@ fn the_pandas_index_column_is_ignored_with_a_note() {
          2,R3,2024,70,20,,4\n",
     )
     .unwrap();
-    let out = computes_the_tiny_scores("tools-index-out", SPEC, &[&data]);
+    let (_, out) = computes_the_tiny_scores("tools-index-out", SPEC, &[&data]);
     assert!(out.contains("W119"), "{out}");
     assert!(!out.contains("W110"), "{out}");
 
@@ -321,40 +322,46 @@ print(t["flag"].null_count, len(t))
     assert_eq!(csv.lines().count() - 1, 21);
 }
 
-/// An Excel cell formatted as a date (Excel makes a typed year a date in many locales) holds
-/// a serial number of days: 2024-01-01 is 45292. It is refused at its cell, in the year
-/// column and in a value column, never read as 45292.
+/// An Excel cell formatted as a date holds a serial number of days (2024-01-01 is 45292).
+/// Excel makes a typed year a date shown as "2024" in many locales: a year cell whose format
+/// shows the year alone is read as that year. A year cell showing a whole date, and a value
+/// cell holding a date, are refused at their cell, never read as 45292.
 #[test]
-fn excel_date_cells_are_refused_at_their_cell() {
+fn excel_date_cells_are_read_as_shown_or_refused() {
     let dir = scratch("tools-excel-dates");
     let script = r#"
 import sys, datetime, openpyxl
-wb = openpyxl.Workbook()
-ws = wb.active
-ws.title = "data"
-ws.append(["region", "year", "vaccination", "mortality", "enrolment", "reading"])
-rows = [("R1", 90, 10, 60, 5), ("R2", 80, 30, 100, 3), ("R3", 70, 20, None, 4)]
-for r, (region, v, m, e, read) in enumerate(rows):
-    ws.append([region, datetime.datetime(2024, 1, 1), v, m, e, read])
-    ws.cell(row=r + 2, column=2).number_format = "yyyy"
-ws.cell(row=3, column=2).value = 2024
-ws.cell(row=3, column=2).number_format = "0"
-ws.cell(row=3, column=3).value = datetime.datetime(2024, 3, 5)
-ws.cell(row=3, column=3).number_format = "dd.mm.yyyy"
-wb.save(sys.argv[1] + "/dates.xlsx")
+def book(name, edit):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "data"
+    ws.append(["region", "year", "vaccination", "mortality", "enrolment", "reading"])
+    rows = [("R1", 90, 10, 60, 5), ("R2", 80, 30, 100, 3), ("R3", 70, 20, None, 4)]
+    for r, (region, v, m, e, read) in enumerate(rows):
+        ws.append([region, datetime.datetime(2024, 1, 1), v, m, e, read])
+        ws.cell(row=r + 2, column=2).number_format = "yyyy"
+    ws.cell(row=3, column=2).value = 2024
+    ws.cell(row=3, column=2).number_format = "0"
+    edit(ws)
+    wb.save(sys.argv[1] + "/" + name)
+book("years.xlsx", lambda ws: None)
+def wrong(ws):
+    ws.cell(row=2, column=2).number_format = "dd.mm.yyyy"
+    ws.cell(row=3, column=3).value = datetime.datetime(2024, 3, 5)
+    ws.cell(row=3, column=3).number_format = "dd.mm.yyyy"
+book("dates.xlsx", wrong)
 "#;
     if python_with("openpyxl", "CWI_REQUIRE_OPENPYXL", script, &[&dir]).is_none() {
         return;
     }
+    computes_the_tiny_scores("tools-excel-years", SPEC, &[&dir.join("years.xlsx")]);
     let out = validate(&[&dir.join("dates.xlsx")]);
     assert!(!format!("{out:?}").contains("45292"), "{out:#?}");
-    // Sheet rows 2 and 4: the year cells formatted as dates.
-    for line in [2, 4] {
-        assert!(
-            has(&out, "E105", Some(line), "formatted as a date (2024-01-01)"),
-            "row {line}: {out:#?}"
-        );
-    }
+    // Sheet row 2: a year cell showing the whole date; row 3: a value cell holding a date.
+    assert!(
+        has(&out, "E105", Some(2), "formatted as a date (2024-01-01)"),
+        "{out:#?}"
+    );
     assert!(
         has(&out, "E103", Some(3), "formatted as a date (2024-03-05)"),
         "{out:#?}"
@@ -362,5 +369,57 @@ wb.save(sys.argv[1] + "/dates.xlsx")
     assert!(
         out.iter()
             .any(|p| p["code"] == "E103" && p["field"] == "vaccination")
+    );
+}
+
+/// "90%" typed into Excel is held as 0.9 with a percent format. For an indicator declared as
+/// a percentage (vaccination's unit is "%") the cell is read as shown, 90: the manifest's
+/// bounds for vaccination are 70 and 90, not 0.7 and 0.9. For one declared as neither a
+/// percentage nor a proportion (mortality, "per 1,000") it is refused at its cell.
+#[test]
+fn excel_percent_cells_are_read_as_shown_or_refused() {
+    let dir = scratch("tools-excel-percent");
+    let script = r#"
+import sys, openpyxl
+def book(name, percent_column):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "data"
+    ws.append(["region", "year", "vaccination", "mortality", "enrolment", "reading"])
+    rows = [("R1", 90, 10, 60, 5), ("R2", 80, 30, 100, 3), ("R3", 70, 20, None, 4)]
+    for r, row in enumerate(rows):
+        values = list(row)
+        values[percent_column - 1] = values[percent_column - 1] / 100
+        ws.append([values[0], 2024] + values[1:])
+        ws.cell(row=r + 2, column=percent_column + 1).number_format = "0%"
+    wb.save(sys.argv[1] + "/" + name)
+book("vaccination.xlsx", 2)
+book("mortality.xlsx", 3)
+"#;
+    if python_with("openpyxl", "CWI_REQUIRE_OPENPYXL", script, &[&dir]).is_none() {
+        return;
+    }
+    let (out, _) = computes_the_tiny_scores(
+        "tools-excel-percent-out",
+        SPEC,
+        &[&dir.join("vaccination.xlsx")],
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let vaccination = manifest["framework"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == "vaccination")
+        .unwrap();
+    assert_eq!(vaccination["bounds"][0]["min"], 70.0);
+    assert_eq!(vaccination["bounds"][0]["max"], 90.0);
+    let out = validate(&[&dir.join("mortality.xlsx")]);
+    for line in [2, 3, 4] {
+        assert!(has(&out, "E103", Some(line), "the cell shows"), "{out:#?}");
+    }
+    assert!(
+        has(&out, "E103", Some(3), "shows 30% (it holds 0.3)"),
+        "{out:#?}"
     );
 }
