@@ -94,10 +94,13 @@ pub enum Code {
     /// W119: a data frame's index column (unnamed, row numbers 0, 1, 2, ...) in a wide file,
     /// ignored.
     RowNumbers,
+    /// W120: a `[[data.file]]` (or `--decimal FILE=...`) declaration about a file that is none
+    /// of the data files.
+    UnusedFileReading,
 }
 
 impl Code {
-    pub const ALL: [Code; 36] = [
+    pub const ALL: [Code; 37] = [
         Code::Syntax,
         Code::UnknownKey,
         Code::DuplicateId,
@@ -134,6 +137,7 @@ impl Code {
         Code::IgnoredRegion,
         Code::TemplateMismatch,
         Code::RowNumbers,
+        Code::UnusedFileReading,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -174,6 +178,7 @@ impl Code {
             Code::IgnoredRegion => "W117",
             Code::TemplateMismatch => "E118",
             Code::RowNumbers => "W119",
+            Code::UnusedFileReading => "W120",
         }
     }
 

@@ -50,11 +50,21 @@ pub fn spec_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ValidateError> {
 }
 
 /// Checks each spec, and the data against each spec that is valid.
-pub fn validate(specs: &[PathBuf], data: &[PathBuf]) -> Vec<Diagnostic> {
+///
+/// `readings`: how particular data files are read, declared on the command line; they come
+/// after each spec's own `[[data.file]]` declarations.
+pub fn validate(
+    specs: &[PathBuf],
+    data: &[PathBuf],
+    readings: &[spec::FileReading],
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for path in specs {
         match spec::load(path) {
-            Ok(spec) => {
+            Ok(mut spec) => {
+                for r in readings {
+                    spec.data.declare(r.clone());
+                }
                 out.extend(spec.warnings.iter().cloned());
                 if !data.is_empty() {
                     out.extend(load::check(&spec, data).1);

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use super::error::Error;
 use cwi::pipeline::{Results, run_on};
-use cwi::spec::{self, Spec};
+use cwi::spec::{self, DecimalMark, FileReading, Spec, TextEncoding};
 
 #[derive(Debug, clap::Args)]
 pub struct Inputs {
@@ -20,12 +20,89 @@ pub struct Inputs {
     /// (current) or on the regions before the changes (historical).
     #[arg(long, value_parser = super::named::<cwi::boundaries::Boundaries>(), default_value = "current")]
     pub boundaries: cwi::boundaries::Boundaries,
+    #[command(flatten)]
+    pub readings: Readings,
+}
+
+/// How particular data files are read, over the spec's `[data]` and `[[data.file]]`: FILE is
+/// the file's name or the end of its path, as given to --data.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Readings {
+    /// A data file's decimal mark: FILE=. or FILE=, (FILE=auto to have it detected);
+    /// repeatable, one per file.
+    #[arg(long = "decimal", value_name = "FILE=MARK")]
+    decimal: Vec<String>,
+    /// A text file's separator: FILE=, or FILE=";" or FILE=tab; repeatable.
+    #[arg(long = "separator", value_name = "FILE=SEP")]
+    separator: Vec<String>,
+    /// A text file's encoding: FILE=utf-8 or FILE=windows-1251 (or auto); repeatable.
+    #[arg(long = "encoding", value_name = "FILE=ENCODING")]
+    encoding: Vec<String>,
+}
+
+impl Readings {
+    /// The declarations, one per option given, in the order of the options' kinds.
+    pub fn declarations(&self) -> Result<Vec<FileReading>, Error> {
+        let mut out = Vec::new();
+        let split = |flag: &str, given: &str| -> Result<(String, String), Error> {
+            given
+                .rsplit_once('=')
+                .filter(|(file, _)| !file.is_empty())
+                .map(|(file, value)| (file.to_string(), value.to_string()))
+                .ok_or_else(|| {
+                    Error::Arguments(format!(
+                        "--{flag} {given}: give the file and the value as FILE=VALUE, e.g. --{flag} regions.csv=..."
+                    ))
+                })
+        };
+        let unknown = |flag: &str, given: &str, allowed: &str| {
+            Error::Arguments(format!("--{flag} {given}: the value must be {allowed}"))
+        };
+        let empty = |name: String| FileReading {
+            name,
+            decimal: None,
+            separator: None,
+            encoding: None,
+            sheet: None,
+        };
+        for given in &self.decimal {
+            let (file, value) = split("decimal", given)?;
+            let mark = DecimalMark::from_spelling(&value)
+                .ok_or_else(|| unknown("decimal", given, "., , or auto"))?;
+            out.push(FileReading {
+                decimal: Some(mark),
+                ..empty(file)
+            });
+        }
+        for given in &self.separator {
+            let (file, value) = split("separator", given)?;
+            let sep = spec::separator_from_spelling(&value)
+                .ok_or_else(|| unknown("separator", given, ", ; or tab"))?;
+            out.push(FileReading {
+                separator: Some(sep),
+                ..empty(file)
+            });
+        }
+        for given in &self.encoding {
+            let (file, value) = split("encoding", given)?;
+            let encoding = TextEncoding::from_spelling(&value)
+                .ok_or_else(|| unknown("encoding", given, "utf-8, windows-1251 or auto"))?;
+            out.push(FileReading {
+                encoding: Some(encoding),
+                ..empty(file)
+            });
+        }
+        Ok(out)
+    }
 }
 
 impl Inputs {
     /// The validated spec; its warnings go to stderr.
     pub fn spec(&self) -> Result<Spec, Error> {
-        let spec = spec::load(&self.spec)?;
+        let mut spec = spec::load(&self.spec)?;
+        for reading in self.readings.declarations()? {
+            spec.data.declare(reading);
+        }
         cwi::timing::mark("spec");
         for warning in &spec.warnings {
             eprintln!("{warning}");

@@ -25,6 +25,8 @@ pub struct Args {
     /// Treat warnings as problems: exit 1 when there are any.
     #[arg(long)]
     deny_warnings: bool,
+    #[command(flatten)]
+    readings: super::inputs::Readings,
 }
 
 pub fn run(args: Args) -> Result<ExitCode, super::error::Error> {
@@ -41,7 +43,8 @@ pub fn run(args: Args) -> Result<ExitCode, super::error::Error> {
             return Ok(ExitCode::from(2));
         }
     }
-    let diagnostics = validate(&specs, &args.data);
+    let readings = args.readings.declarations()?;
+    let diagnostics = validate(&specs, &args.data, &readings);
     super::stdout(&render(&diagnostics, args.format))?;
     let errors = diagnostics.iter().any(|d| d.is_error());
     Ok(

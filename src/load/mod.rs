@@ -142,6 +142,22 @@ pub fn check(spec: &Spec, paths: &[impl AsRef<Path>]) -> (Option<Panel>, Vec<Dia
         ));
         crate::timing::mark("read file");
     }
+    // A declaration about a file that is not among the data would change nothing, silently.
+    for reading in &spec.data.files {
+        if !paths.iter().any(|p| reading.matches(p.as_ref())) {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::UnusedFileReading,
+                    spec.path.display().to_string(),
+                    format!(
+                        "a reading is declared for \"{}\", which is none of the data files",
+                        reading.name
+                    ),
+                )
+                .hint("name the file as given to --data (its name, or the end of its path)"),
+            );
+        }
+    }
     let panel = build_panel(spec, gathered, &mut diagnostics);
     crate::timing::mark("build panel");
     (panel, diagnostics)

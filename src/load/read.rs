@@ -147,6 +147,8 @@ pub(super) fn read_file(
     index: &crate::spec::IndexMeta,
     gathered: &mut Gathered,
 ) -> Vec<Diagnostic> {
+    // `[data]`, with what is declared about this file.
+    let layout = &layout.for_file(path);
     let name = path.display().to_string();
     gathered.files.push(FileInfo {
         name: name.clone(),
@@ -175,6 +177,16 @@ pub(super) fn read_file(
         ));
     }
     read_table(&table, file_no, layout, gathered, sha256)
+}
+
+/// How to declare one file's decimal mark, on the command line or in the spec.
+fn settle_hint(path: &str) -> String {
+    let file = Path::new(path)
+        .file_name()
+        .map_or(path.to_string(), |f| f.to_string_lossy().into_owned());
+    format!(
+        "declare this file's decimal mark: --decimal {file}=. (or ,) on the command line, or in the spec [[data.file]] name = \"{file}\" with decimal = \".\" (or \",\")"
+    )
 }
 
 /// Takes out of a wide file's value columns the index column a data frame library wrote: an
@@ -384,7 +396,13 @@ pub(super) fn read_table(
                 "replace it with a number or leave the cell empty".into(),
             )),
             None => match col.written(row) {
-                Some(text) => number::parse(text, mark, declared, &layout.missing_values),
+                Some(text) => number::parse(text, mark, declared, &layout.missing_values).map_err(
+                    |(code, message, hint)| match code {
+                        // The declaration that settles it is about this file alone.
+                        Code::AmbiguousNumber => (code, message, settle_hint(&name)),
+                        _ => (code, message, hint),
+                    },
+                ),
                 None => Ok(None),
             },
         }

@@ -183,7 +183,10 @@ fn read_csv_with(
         .take(20)
         .filter(|l| !l.trim().is_empty())
         .collect();
-    let sep = separator(header, &first, tab)?;
+    let sep = match layout.and_then(|l| l.separator) {
+        Some(declared) => declared,
+        None => separator(header, &first, tab)?,
+    };
     let names = header_fields(header, sep);
     // The value columns polars may type: none when a declared decimal comma or a numeric
     // missing-value marker (`-999`) means every cell must be read one by one.

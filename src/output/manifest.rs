@@ -18,6 +18,10 @@ struct Manifest<'a> {
     language: &'a str,
     spec: FileEntry<'a>,
     data: &'a [DataFile],
+    /// How particular files were read (`[[data.file]]` and the command line's `--decimal`,
+    /// `--separator`, `--encoding`), when anything was declared.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    file_readings: &'a [crate::spec::FileReading],
     pooling: Pooling,
     /// Whether scores of different years share one scale.
     comparable_across_years: bool,
@@ -158,6 +162,7 @@ pub fn render(
             sha256: &spec.sha256,
         },
         data: &panel.report.files,
+        file_readings: &spec.data.files,
         pooling: spec.pooling,
         comparable_across_years,
         years: &panel.years,

@@ -268,8 +268,104 @@ pub struct DataLayout {
     pub missing_values: Vec<String>,
     pub decimal: DecimalMark,
     pub encoding: TextEncoding,
+    /// Text files: the separator; detected from the header when `None` (set per file).
+    pub separator: Option<u8>,
     /// Excel files: the sheet to read; the first when `None`.
     pub sheet: Option<String>,
+    /// How particular files are read (`[[data.file]]`, or `--decimal`, `--separator`,
+    /// `--encoding` on the command line), over the settings above.
+    pub files: Vec<FileReading>,
+}
+
+/// How one data file is read, where it differs from `[data]`: a regional export with
+/// semicolons and decimal commas beside a ministry CSV with points, say.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FileReading {
+    /// The file, as its name or the end of its path (`regions-ru.csv`, `2025/regions.csv`).
+    pub name: String,
+    pub decimal: Option<DecimalMark>,
+    /// The separator of a text file: `,`, `;` or a tab; detected from the header if `None`.
+    #[serde(serialize_with = "separator_text")]
+    pub separator: Option<u8>,
+    pub encoding: Option<TextEncoding>,
+    pub sheet: Option<String>,
+}
+
+fn separator_text<S: serde::Serializer>(sep: &Option<u8>, s: S) -> Result<S::Ok, S::Error> {
+    match sep {
+        Some(b) => s.serialize_some(&char::from(*b).to_string()),
+        None => s.serialize_none(),
+    }
+}
+
+impl FileReading {
+    /// Whether it is about the data file at `path`.
+    pub fn matches(&self, path: &Path) -> bool {
+        !self.name.is_empty() && path.ends_with(&self.name)
+    }
+}
+
+impl DataLayout {
+    /// The layout `path` is read with: `[data]`, with what the declarations about that file
+    /// change (later declarations over earlier ones, the command line's last).
+    pub fn for_file(&self, path: &Path) -> DataLayout {
+        let mut layout = self.clone();
+        for f in self.files.iter().filter(|f| f.matches(path)) {
+            if let Some(d) = f.decimal {
+                layout.decimal = d;
+            }
+            if let Some(e) = f.encoding {
+                layout.encoding = e;
+            }
+            if let Some(s) = &f.sheet {
+                layout.sheet = Some(s.clone());
+            }
+            if f.separator.is_some() {
+                layout.separator = f.separator;
+            }
+        }
+        layout
+    }
+
+    /// Adds a declaration about one file (the command line's go after the spec's).
+    pub fn declare(&mut self, reading: FileReading) {
+        self.files.push(reading);
+    }
+}
+
+impl DecimalMark {
+    /// `auto`, `.` or `,`, as the spec and the command line spell them.
+    pub fn from_spelling(s: &str) -> Option<Self> {
+        match s.trim() {
+            "auto" => Some(DecimalMark::Auto),
+            "." => Some(DecimalMark::Point),
+            "," => Some(DecimalMark::Comma),
+            _ => None,
+        }
+    }
+}
+
+impl TextEncoding {
+    /// `auto`, `utf-8` or `windows-1251` (also `utf8`, `cp1251`), in any case.
+    pub fn from_spelling(s: &str) -> Option<Self> {
+        match s.trim().to_lowercase().as_str() {
+            "auto" => Some(TextEncoding::Auto),
+            "utf-8" | "utf8" => Some(TextEncoding::Utf8),
+            "windows-1251" | "cp1251" => Some(TextEncoding::Windows1251),
+            _ => None,
+        }
+    }
+}
+
+/// A text file's separator as spelled: `,`, `;`, or a tab (a tab character, `\\t` written
+/// out, or `tab`); `None` otherwise.
+pub fn separator_from_spelling(s: &str) -> Option<u8> {
+    match s {
+        "," => Some(b','),
+        ";" => Some(b';'),
+        "\t" | "\\t" | "tab" => Some(b'\t'),
+        _ => None,
+    }
 }
 
 /// The decimal mark of numbers in text files.

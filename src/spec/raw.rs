@@ -205,6 +205,22 @@ pub struct RawData {
     pub encoding: Option<Spanned<String>>,
     #[serde(default)]
     pub sheet: Option<String>,
+    #[serde(default)]
+    pub file: Vec<RawFileReading>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFileReading {
+    pub name: Spanned<String>,
+    #[serde(default)]
+    pub decimal: Option<Spanned<String>>,
+    #[serde(default)]
+    pub separator: Option<Spanned<String>>,
+    #[serde(default)]
+    pub encoding: Option<Spanned<String>>,
+    #[serde(default)]
+    pub sheet: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -71,6 +71,26 @@ fn alternative(kind: &str, names: &[&str]) -> Value {
     schema
 }
 
+/// `[[data.file]]`: how particular data files are read.
+fn data_files() -> Value {
+    json!({
+        "type": "array",
+        "description": "how particular data files are read, where they differ from [data]: [[data.file]] name = \"regions-ru.csv\", decimal = \",\", separator = \";\"",
+        "items": {
+            "type": "object",
+            "required": ["name"],
+            "additionalProperties": false,
+            "properties": {
+                "name": { "type": "string", "minLength": 1, "description": "the file's name, or the end of its path, as given to --data" },
+                "decimal": { "type": "string", "enum": ["auto", ".", ","] },
+                "separator": { "type": "string", "enum": [",", ";", "\t", "\\t", "tab"], "description": "a text file's separator (default: detected from the header)" },
+                "encoding": { "type": "string", "enum": ["auto", "utf-8", "windows-1251"] },
+                "sheet": { "type": "string", "description": "Excel: the sheet to read" }
+            }
+        }
+    })
+}
+
 /// An AHP pairwise-comparison matrix of a group's (or the index's) children.
 fn ahp() -> Value {
     json!({
@@ -263,7 +283,8 @@ pub fn json_schema() -> Value {
                     "missing_values": { "type": "array", "items": { "type": "string" } },
                     "decimal": { "type": "string", "enum": ["auto", ".", ","] },
                     "encoding": { "type": "string", "enum": ["auto", "utf-8", "windows-1251"] },
-                    "sheet": { "type": "string", "description": "Excel: the sheet to read (default: the first)" }
+                    "sheet": { "type": "string", "description": "Excel: the sheet to read (default: the first)" },
+                    "file": data_files()
                 }
             },
             "group": {

@@ -423,3 +423,99 @@ book("mortality.xlsx", 3)
         "{out:#?}"
     );
 }
+
+/// A file's decimal mark declared for that file alone, on the command line or in the spec:
+/// a Russian export whose every value has three decimals after a comma ("90,000", which alone
+/// could be thousands) beside a plain CSV. Without the declaration it is refused, with the
+/// hint that names the file; a declaration about no data file is a warning (W120).
+#[test]
+fn a_file_s_reading_is_declared_for_that_file_alone() {
+    let dir = scratch("tools-declared");
+    let russian = dir.join("regions-ru.csv");
+    fs::write(
+        &russian,
+        "region;year;indicator;value\n\
+         R1;2024;vaccination;90,000\n\
+         R2;2024;vaccination;80,000\n\
+         R3;2024;vaccination;70,000\n\
+         R1;2024;mortality;10,000\n\
+         R2;2024;mortality;30,000\n\
+         R3;2024;mortality;20,000\n",
+    )
+    .unwrap();
+    let plain = dir.join("ministry.csv");
+    fs::write(
+        &plain,
+        "region,year,indicator,value\nR1,2024,enrolment,60\nR2,2024,enrolment,100\n\
+         R1,2024,reading,5\nR2,2024,reading,3\nR3,2024,reading,4\n",
+    )
+    .unwrap();
+    let out = validate(&[&russian, &plain]);
+    assert!(
+        out.iter().any(|p| p["code"] == "E108"
+            && p["hint"]
+                .as_str()
+                .unwrap()
+                .contains("--decimal regions-ru.csv=.")),
+        "{out:#?}"
+    );
+
+    // On the command line.
+    let o = cwi(&[
+        "compute",
+        "--spec",
+        SPEC,
+        "--data",
+        russian.to_str().unwrap(),
+        plain.to_str().unwrap(),
+        "--decimal",
+        "regions-ru.csv=,",
+        "--out",
+        dir.join("out-cli").to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let manifest = fs::read_to_string(dir.join("out-cli/manifest.json")).unwrap();
+    assert!(manifest.contains("\"file_readings\""), "{manifest}");
+    let scores = index_scores(&dir.join("out-cli"));
+    let r2 = scores.iter().find(|(c, _)| c == "R2").unwrap().1;
+    assert!((r2 - 25.0).abs() < 1e-9, "{scores:?}");
+
+    // In the spec, with a declaration about a file that is not given.
+    let spec = dir.join("tiny.toml");
+    let text = fs::read_to_string(SPEC).unwrap();
+    let (head, tail) = text.split_at(text.find("[defaults]").unwrap());
+    fs::write(
+        &spec,
+        format!(
+            "{head}[[data.file]]\nname = \"regions-ru.csv\"\ndecimal = \",\"\nseparator = \";\"\n\n\
+             [[data.file]]\nname = \"other.csv\"\nencoding = \"windows-1251\"\n\n{tail}"
+        ),
+    )
+    .unwrap();
+    let (_, printed) = computes_the_tiny_scores(
+        "tools-declared-spec",
+        spec.to_str().unwrap(),
+        &[&russian, &plain],
+    );
+    assert!(
+        printed.contains("W120") && printed.contains("other.csv"),
+        "{printed}"
+    );
+
+    // A value that is not one: refused before anything is read.
+    let o = cwi(&[
+        "validate",
+        SPEC,
+        "--data",
+        russian.to_str().unwrap(),
+        "--decimal",
+        "regions-ru.csv=;",
+    ]);
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .contains("--decimal regions-ru.csv=;: the value must be"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}

@@ -38,7 +38,9 @@ pub(in crate::load) fn layout() -> DataLayout {
         missing_values: vec![],
         decimal: DecimalMark::Auto,
         encoding: TextEncoding::Auto,
+        separator: None,
         sheet: None,
+        files: vec![],
     }
 }
 

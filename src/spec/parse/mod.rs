@@ -8,10 +8,9 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 
 use super::{
-    Aggregation, AggregationKind, DataLayout, DecimalMark, Direction, Framework, Impute,
-    ImputeKind, IndexMeta, Indicator, Labels, LogForm, MissingRule, Node, NodeKind, Normalisation,
-    NormalisationKind, OutlierRule, Pooling, ShareOf, Spec, TextEncoding, Treatment, TreatmentKind,
-    Uncertainty, Validation,
+    Aggregation, AggregationKind, Direction, Framework, Impute, ImputeKind, IndexMeta, Indicator,
+    Labels, LogForm, MissingRule, Node, NodeKind, Normalisation, NormalisationKind, OutlierRule,
+    Pooling, ShareOf, Spec, Treatment, TreatmentKind, Uncertainty, Validation,
 };
 use crate::diagnostic::{Code, Diagnostic, list};
 use crate::diagnostic::{LineIndex, line_col, nearest};
@@ -19,10 +18,12 @@ use crate::named::Named;
 use crate::spec::raw::{RawAlternative, RawLabels, RawMethod, RawMissing, RawSpec, RawUnit};
 use crate::units::{Unit, Units};
 
+mod data;
 mod framework;
 mod methods;
 mod units;
 
+use data::data_layout;
 use framework::{FrameworkDefaults, framework};
 pub use methods::MethodArg;
 use methods::*;
@@ -501,65 +502,6 @@ fn pooling(
         );
     }
     Some(pooling)
-}
-
-fn data_layout(check: &mut Checker, raw: crate::spec::raw::RawData) -> DataLayout {
-    let decimal = match raw
-        .decimal
-        .as_ref()
-        .map(|d| (d.get_ref().as_str(), d.span()))
-    {
-        None | Some(("auto", _)) => DecimalMark::Auto,
-        Some((".", _)) => DecimalMark::Point,
-        Some((",", _)) => DecimalMark::Comma,
-        Some((other, span)) => {
-            check.at(
-                Code::UnknownMethod,
-                span,
-                format!("unknown decimal mark \"{other}\""),
-                "use \"auto\", \".\" or \",\"",
-            );
-            DecimalMark::Auto
-        }
-    };
-    let encoding = match raw
-        .encoding
-        .as_ref()
-        .map(|e| (e.get_ref().to_lowercase(), e.span()))
-    {
-        None => TextEncoding::Auto,
-        Some((e, span)) => match e.as_str() {
-            "auto" => TextEncoding::Auto,
-            "utf-8" | "utf8" => TextEncoding::Utf8,
-            "windows-1251" | "cp1251" => TextEncoding::Windows1251,
-            other => {
-                check.at(
-                    Code::UnknownMethod,
-                    span,
-                    format!("unknown encoding \"{other}\""),
-                    "use \"auto\", \"utf-8\" or \"windows-1251\"",
-                );
-                TextEncoding::Auto
-            }
-        },
-    };
-    DataLayout {
-        region_column: raw.region_column.unwrap_or_else(|| "region".into()),
-        year_column: raw.year_column.unwrap_or_else(|| "year".into()),
-        indicator_column: raw.indicator_column.unwrap_or_else(|| "indicator".into()),
-        value_column: raw.value_column.unwrap_or_else(|| "value".into()),
-        name_column: raw.name_column,
-        ignore_columns: raw.ignore_columns,
-        ignore_regions: raw
-            .ignore_regions
-            .into_iter()
-            .map(Spanned::into_inner)
-            .collect(),
-        missing_values: raw.missing_values,
-        decimal,
-        encoding,
-        sheet: raw.sheet,
-    }
 }
 
 fn uncertainty(
