@@ -532,6 +532,46 @@ pub fn strip_unknown_keys(document: &mut Spanned<DeTable>) {
     strip_table(document.get_mut(), &keys());
 }
 
+/// Takes out of the document the innermost key whose value holds `span` (where a value of
+/// the wrong type was met), so that the rest can still be read; returns the key's name.
+pub fn remove_value_at(document: &mut Spanned<DeTable>, span: &Range<usize>) -> Option<String> {
+    remove_in_table(document.get_mut(), span)
+}
+
+fn holds(outer: &Range<usize>, inner: &Range<usize>) -> bool {
+    outer.start <= inner.start && inner.end <= outer.end && outer.start < outer.end
+}
+
+fn remove_in_table(table: &mut DeTable, span: &Range<usize>) -> Option<String> {
+    // A `[table]`'s span may be its header only: every table is searched, the innermost key
+    // holding the span wins.
+    let mut found: Option<String> = None;
+    for (key, value) in table.iter_mut() {
+        let holds_it = holds(&value.span(), span);
+        let deeper = match value.get_mut() {
+            DeValue::Table(t) => remove_in_table(t, span),
+            DeValue::Array(items) => items.iter_mut().find_map(|item| match item.get_mut() {
+                DeValue::Table(t) => remove_in_table(t, span),
+                _ => None,
+            }),
+            _ => None,
+        };
+        if deeper.is_some() {
+            return deeper;
+        }
+        if holds_it && found.is_none() {
+            found = Some(key.get_ref().to_string());
+        }
+    }
+    let name = found?;
+    for (key, value) in std::mem::replace(table, DeTable::new()) {
+        if key.get_ref().as_ref() != name.as_str() {
+            table.insert(key, value);
+        }
+    }
+    Some(name)
+}
+
 fn strip_table(table: &mut DeTable, schema: &Keys) {
     for (key, mut value) in std::mem::replace(table, DeTable::new()) {
         match child_schema(schema, key.get_ref()) {

@@ -117,3 +117,39 @@ fn diagnostics_are_bounded_per_kind_and_file() {
         bad[100]
     );
 }
+
+/// A value of the wrong type is reported and taken out, and the rest of the spec read and
+/// checked: two type errors and a misspelt parent, all in one run.
+#[test]
+fn values_of_the_wrong_type_do_not_hide_the_rest() {
+    let changed = tiny_spec()
+        .replacen(
+            "normalisation = { method = \"min-max\" }",
+            "normalisation = { method = \"min-max\", range = \"wide\" }",
+            1,
+        )
+        .replacen("weight = 3", "weight = \"three\"", 1)
+        .replacen("parent = \"education\"", "parent = \"educaton\"", 1);
+    let run = validate("types-at-once", &changed, None, "data.csv", &[]);
+    assert_eq!(run.status, 1);
+    let syntax: Vec<u64> = run
+        .problems
+        .iter()
+        .filter(|p| p["code"] == "E001")
+        .map(|p| p["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        syntax,
+        [
+            line_of(&changed, "range = \"wide\"", 0) as u64,
+            line_of(&changed, "weight = \"three\"", 0) as u64
+        ],
+        "{:#?}",
+        run.problems
+    );
+    let p = run.find("E004");
+    assert_eq!(
+        p["line"].as_u64(),
+        Some(line_of(&changed, "parent = \"educaton\"", 0) as u64)
+    );
+}

@@ -148,20 +148,40 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Spec, SpecError> {
     // that one run names every problem (a misspelt parent, a negative weight) and not only
     // the unknown keys.
     super::schema::strip_unknown_keys(&mut document);
-    // The document parsed above is deserialised as it is: the text is parsed once.
-    let raw: RawSpec = match serde::Deserialize::deserialize(toml::de::Deserializer::from(document))
-    {
-        Ok(raw) => raw,
-        Err(e) => {
-            check.at(
-                Code::Syntax,
-                e.span().unwrap_or(0..0),
-                e.message().trim().to_string(),
-                "see docs/spec.md for the keys each table needs and their types",
-            );
-            return Err(SpecError::Invalid {
-                problems: check.problems,
-            });
+    // The document parsed above is deserialised (the text is parsed once). A value of the
+    // wrong type is reported and taken out, and the rest read again, so that one run names
+    // every such value and the problems found after them; up to 100 of them.
+    let mut removed: Vec<String> = Vec::new();
+    let raw: RawSpec = loop {
+        match serde::Deserialize::deserialize(toml::de::Deserializer::from(document.clone())) {
+            Ok(raw) => break raw,
+            Err(e) => {
+                let message = e.message().trim().to_string();
+                // A required key taken out just before is now missing: not a problem of its own.
+                let follow_on = removed
+                    .iter()
+                    .any(|k| message.contains(&format!("missing field `{k}`")));
+                if !follow_on {
+                    check.at(
+                        Code::Syntax,
+                        e.span().unwrap_or(0..0),
+                        message,
+                        "see docs/spec.md for the keys each table needs and their types",
+                    );
+                }
+                let taken = e
+                    .span()
+                    .filter(|_| !follow_on && removed.len() < 100)
+                    .and_then(|span| super::schema::remove_value_at(&mut document, &span));
+                match taken {
+                    Some(key) => removed.push(key),
+                    None => {
+                        return Err(SpecError::Invalid {
+                            problems: check.problems,
+                        });
+                    }
+                }
+            }
         }
     };
     let spec = build(raw, path, &mut check);
