@@ -3,7 +3,11 @@
 //! denominator and indicator columns, `NA` for missing), and `iMeta`, a row per column and
 //! aggregate (`iCode`, `iName`, `Level`, `Direction`, `Weight`, `Unit`, `Target`,
 //! `Denominator`, `Parent`, `Type`). `coinr` writes a spec and a data file from them such that
-//! `cwi compute` reproduces COINr's build with COINr's defaults.
+//! `cwi compute` reproduces COINr's build: denomination, normalisation and aggregation as
+//! iMeta implies them, and only the optional steps (screening, imputation, treatment) it is
+//! told of; the others are written as commented lines to switch on, never as invented
+//! defaults. Tables as R writes them are read as they are: `NA` for a missing cell, quoted
+//! strings, and `write.csv`'s unnamed first column of row names.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -16,6 +20,27 @@ use crate::load::{Sheet, read_sheet};
 pub enum ImportError {
     #[error("{}", list("the import", problems, 50))]
     Invalid { problems: Vec<Diagnostic> },
+}
+
+/// The optional steps of a COINr build, as the user says they ran; none by default.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Steps {
+    /// COINr `Screen`'s `dat_thresh`: a unit with less than this share of the indicators'
+    /// values is left out (in (0, 1]).
+    pub screen: Option<f64>,
+    /// COINr `Impute`: by the indicator's mean, or by the mean of the unit's group.
+    pub impute: Option<Imputation>,
+    /// COINr `Treat`: winsorise up to this many points, else COINr's log.
+    pub treat: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Imputation {
+    /// `i_mean`: the indicator's mean over the units.
+    Mean,
+    /// `i_mean_grp`: the mean over the units of the same group, in the named iData Group
+    /// column (`None`: the one Group column iMeta has).
+    GroupMean(Option<String>),
 }
 
 /// The spec and the data file written from COINr's tables.
@@ -41,7 +66,12 @@ struct Meta {
 
 /// Reads COINr's iData and iMeta (CSV or Excel) into a spec and a wide data file. `year` is
 /// the year of every row when iData has no `Time` column.
-pub fn coinr(idata: &Path, imeta: &Path, year: Option<i32>) -> Result<Imported, ImportError> {
+pub fn coinr(
+    idata: &Path,
+    imeta: &Path,
+    year: Option<i32>,
+    steps: &Steps,
+) -> Result<Imported, ImportError> {
     let one = |d: Diagnostic| ImportError::Invalid { problems: vec![d] };
     let meta_sheet = read_sheet(imeta).map_err(one)?;
     let data_sheet = read_sheet(idata).map_err(one)?;
@@ -51,14 +81,69 @@ pub fn coinr(idata: &Path, imeta: &Path, year: Option<i32>) -> Result<Imported, 
         return Err(ImportError::Invalid { problems });
     }
     let index = check_tree(imeta, &metas, &mut problems);
-    let data = read_data(idata, &data_sheet, &metas, year, &mut problems);
+    let group = group_column(imeta, &metas, steps, &mut problems);
+    let data = read_data(
+        idata,
+        &data_sheet,
+        &metas,
+        year,
+        group.as_deref(),
+        &mut problems,
+    );
     match (index, data, problems.is_empty()) {
         (Some(index), Some(data), true) => Ok(Imported {
-            spec: write_spec(&metas, index, &data),
+            spec: write_spec(&metas, index, &data, steps),
             data: data.csv,
         }),
         _ => Err(ImportError::Invalid { problems }),
     }
+}
+
+/// The Group column group-mean imputation uses: the one named, which iMeta must describe as a
+/// Group, or the only Group column iMeta has; none unless imputation is by group.
+fn group_column(
+    imeta: &Path,
+    metas: &[Meta],
+    steps: &Steps,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let Some(Imputation::GroupMean(named)) = &steps.impute else {
+        return None;
+    };
+    let groups: Vec<&str> = metas
+        .iter()
+        .filter(|m| m.kind == "Group")
+        .map(|m| m.code.as_str())
+        .collect();
+    let refuse = |message: String| {
+        Diagnostic::new(Code::BadParameter, imeta.display().to_string(), message).hint(format!(
+            "name one of iMeta's Group columns with --group ({})",
+            if groups.is_empty() {
+                "it has none".to_string()
+            } else {
+                groups.join(", ")
+            }
+        ))
+    };
+    match (named, groups.as_slice()) {
+        (Some(g), _) if groups.contains(&g.as_str()) => Some(g.clone()),
+        (Some(g), _) => {
+            problems.push(refuse(format!("\"{g}\" is not a Group column of iMeta")));
+            None
+        }
+        (None, [one]) => Some(one.to_string()),
+        (None, _) => {
+            problems.push(refuse(
+                "imputation by group mean needs the group column, and iMeta does not have exactly one".into(),
+            ));
+            None
+        }
+    }
+}
+
+/// A cell as R writes it: `NA` is a missing value.
+fn present(cell: &Option<String>) -> Option<String> {
+    cell.clone().filter(|v| v.trim() != "NA")
 }
 
 fn column(sheet: &Sheet, name: &str) -> Option<usize> {
@@ -102,7 +187,7 @@ fn read_meta(file: &Path, sheet: &Sheet, problems: &mut Vec<Diagnostic>) -> Vec<
     let mut out = Vec::new();
     for (r, row) in sheet.rows.iter().enumerate() {
         let line = sheet.lines[r];
-        let cell = |c: Option<usize>| c.and_then(|c| row.get(c).cloned().flatten());
+        let cell = |c: Option<usize>| c.and_then(|c| row.get(c).and_then(present));
         let Some(code) = cell(Some(cols["iCode"])) else {
             problems.push(at(
                 line,
@@ -243,7 +328,7 @@ fn check_tree(file: &Path, metas: &[Meta], problems: &mut Vec<Diagnostic>) -> Op
 /// The data file, and what the spec needs to know of it.
 struct Data {
     csv: String,
-    /// The group column each unit's group comes from (the first Group column), if any.
+    /// The group column each unit's group comes from (group-mean imputation only).
     group: Option<String>,
     units: Vec<(String, String, Option<String>)>,
 }
@@ -253,6 +338,7 @@ fn read_data(
     sheet: &Sheet,
     metas: &[Meta],
     year: Option<i32>,
+    group: Option<&str>,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Data> {
     let name = file.display().to_string();
@@ -276,8 +362,15 @@ fn read_data(
     // Every other column is described in iMeta.
     let described: BTreeMap<&str, &Meta> = metas.iter().map(|m| (m.code.as_str(), m)).collect();
     let mut written = Vec::new();
+    // R's write.csv writes the row names as an unnamed first column ("1", "2", ...).
+    let row_names = sheet.columns.first().is_some_and(|c| c.trim().is_empty())
+        && sheet
+            .rows
+            .iter()
+            .enumerate()
+            .all(|(r, row)| row[0].as_deref() == Some((r + 1).to_string().as_str()));
     for (c, col) in sheet.columns.iter().enumerate() {
-        if c == code_c || Some(c) == name_c || Some(c) == time_c {
+        if c == code_c || Some(c) == name_c || Some(c) == time_c || (c == 0 && row_names) {
             continue;
         }
         match described.get(col.trim()) {
@@ -296,11 +389,7 @@ fn read_data(
             Some(_) => {}
         }
     }
-    let group = metas
-        .iter()
-        .find(|m| m.kind == "Group")
-        .map(|m| m.code.clone());
-    let group_c = group.as_deref().and_then(|g| column(sheet, g));
+    let group_c = group.and_then(|g| column(sheet, g));
     let mut csv = String::from("uCode,Time");
     for &c in &written {
         let _ = write!(csv, ",{}", sheet.columns[c].trim());
@@ -321,7 +410,8 @@ fn read_data(
         };
         let _ = write!(csv, "{},{t}", quote(&code));
         for &c in &written {
-            let v = row[c].as_deref().filter(|v| *v != "NA").unwrap_or("");
+            let v = present(&row[c]).unwrap_or_default();
+            let v = v.as_str();
             let _ = write!(csv, ",{}", quote(v));
         }
         csv.push('\n');
@@ -332,10 +422,14 @@ fn read_data(
             let uname = name_c
                 .and_then(|c| row[c].clone())
                 .unwrap_or_else(|| code.clone());
-            units.push((code, uname, group_c.and_then(|c| row[c].clone())));
+            units.push((code, uname, group_c.and_then(|c| present(&row[c]))));
         }
     }
-    Some(Data { csv, group, units })
+    Some(Data {
+        csv,
+        group: group.map(str::to_string),
+        units,
+    })
 }
 
 /// A CSV field, quoted when it must be.
@@ -352,12 +446,12 @@ fn s(text: &str) -> String {
     toml::Value::String(text.to_string()).to_string()
 }
 
-fn write_spec(metas: &[Meta], index: usize, data: &Data) -> String {
+fn write_spec(metas: &[Meta], index: usize, data: &Data, steps: &Steps) -> String {
     let top = &metas[index];
     let mut t = String::new();
     let _ = writeln!(
         t,
-        "# Imported from COINr's iData and iMeta by `cwi import coinr`. The settings below are\n# COINr's defaults, each beside the COINr step it stands for: change them to match your build.\n"
+        "# Imported from COINr's iData and iMeta by `cwi import coinr`. Each setting is named\n# beside the COINr step it stands for; the optional steps not given to the import are\n# commented out: switch them on to match your build.\n"
     );
     let _ = writeln!(
         t,
@@ -381,18 +475,30 @@ fn write_spec(metas: &[Meta], index: usize, data: &Data) -> String {
         t,
         "[data]\nregion_column = \"uCode\"\nyear_column = \"Time\"\n"
     );
-    let imputation = if data.group.is_some() {
-        format!(
-            "# COINr Impute, by the mean of the unit's group (iData column {}).\nimputation = {{ method = \"group-mean\" }}",
-            s(data.group.as_deref().unwrap_or(""))
-        )
-    } else {
-        "# COINr Impute, by the indicator's mean (iData has no group column).\nimputation = { method = \"mean\" }".to_string()
-    };
     let _ = writeln!(
         t,
-        "[defaults]\n# COINr builds each time point on its own.\npooling = \"each-year\"\n# COINr Screen: units with less than 90% of the indicators' values are left out.\nscreening = {{ min_share = 0.9 }}\n{imputation}\n# COINr Treat: winsorise up to 5 points, else COINr's log, ln(x - min + 0.01 (max - min)).\ntreatment = {{ method = \"jrc\", points = 5, log_form = \"coinr\" }}\n# COINr Normalise: min-max onto [0, 100].\nnormalisation = {{ method = \"min-max\", range = [0, 100] }}\n# COINr Aggregate: weighted arithmetic means of the children available.\naggregation = {{ method = \"arithmetic\" }}\nmissing = {{ min_share = 1e-9 }}\n"
+        "[defaults]\n# COINr builds each time point on its own.\npooling = \"each-year\""
     );
+    match steps.screen {
+        Some(share) => {
+            let _ = writeln!(t, "# COINr Screen, dat_thresh = {share}: units with less than this share of the indicators'\n# values are left out.\nscreening = {{ min_share = {share} }}");
+        }
+        None => t.push_str("# COINr Screen (optional; not in this build). To leave out units with less than a share\n# of the indicators' values (COINr's dat_thresh, 0.66 by default):\n# screening = { min_share = 0.66 }\n"),
+    }
+    match (&steps.impute, &data.group) {
+        (Some(Imputation::GroupMean(_)), Some(g)) => {
+            let _ = writeln!(t, "# COINr Impute, i_mean_grp: the mean of the unit's group (iData column {}).\nimputation = {{ method = \"group-mean\" }}", s(g));
+        }
+        (Some(_), _) => t.push_str("# COINr Impute, i_mean: the indicator's mean.\nimputation = { method = \"mean\" }\n"),
+        (None, _) => t.push_str("# COINr Impute (optional; not in this build). To fill missing values with the indicator's\n# mean (i_mean), or with the group's mean (i_mean_grp: re-import with --impute group-mean):\n# imputation = { method = \"mean\" }\n"),
+    }
+    match steps.treat {
+        Some(points) => {
+            let _ = writeln!(t, "# COINr Treat: winsorise up to {points} points, else COINr's log, ln(x - min + 0.01 (max - min)).\ntreatment = {{ method = \"jrc\", points = {points}, log_form = \"coinr\" }}");
+        }
+        None => t.push_str("# COINr Treat (optional; not in this build). To winsorise up to 5 points, else take COINr's log:\n# treatment = { method = \"jrc\", points = 5, log_form = \"coinr\" }\n"),
+    }
+    t.push_str("# COINr Normalise, its default n_minmax with l_u = c(0, 100): min-max onto [0, 100].\nnormalisation = { method = \"min-max\", range = [0, 100] }\n# COINr Aggregate, a_amean: weighted arithmetic means of the children available.\naggregation = { method = \"arithmetic\" }\nmissing = { min_share = 1e-9 }\n\n");
     // COINr's levels, by depth from the index (depth 0 is COINr's highest level).
     for level in (1..=top.level).rev() {
         let _ = writeln!(

@@ -1,6 +1,11 @@
-//! `cwi import coinr`: COINr's iData and iMeta as a spec and data that reproduce COINr's build
-//! with its defaults, against scores computed independently by
-//! tests/fixtures/coinr/expected.py (plain Python; its output is expected.csv).
+//! `cwi import coinr`: COINr's iData and iMeta as a spec and data that reproduce a COINr build,
+//! with the optional steps it is told of and no others, against scores computed independently
+//! by tests/fixtures/coinr/expected.py (plain Python; its outputs are expected.csv, with
+//! screening, group-mean imputation and treatment, and expected-plain.csv, without).
+
+/// The optional steps of COINr's example build: Screen at 0.9, Impute by group mean (the one
+/// Group column, Size), Treat up to 5 points.
+const STEPS: [&str; 6] = ["--screen", "0.9", "--impute", "group-mean", "--treat", "5"];
 
 use std::collections::HashMap;
 use std::fs;
@@ -8,7 +13,16 @@ use std::fs;
 use crate::common::{cwi, root, scratch};
 
 fn import(dir: &std::path::Path, idata: &str, imeta: &str) -> std::process::Output {
-    cwi(&[
+    import_with(dir, idata, imeta, &[])
+}
+
+fn import_with(
+    dir: &std::path::Path,
+    idata: &str,
+    imeta: &str,
+    steps: &[&str],
+) -> std::process::Output {
+    let mut args = vec![
         "import",
         "coinr",
         "--idata",
@@ -17,35 +31,13 @@ fn import(dir: &std::path::Path, idata: &str, imeta: &str) -> std::process::Outp
         imeta,
         "--out",
         dir.to_str().unwrap(),
-    ])
+    ];
+    args.extend_from_slice(steps);
+    cwi(&args)
 }
 
-#[test]
-fn a_coinr_index_computes_as_coinr_builds_it() {
-    let dir = scratch("import-coinr");
-    let o = import(
-        &dir.join("imported"),
-        "tests/fixtures/coinr/iData.csv",
-        "tests/fixtures/coinr/iMeta.csv",
-    );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let spec = fs::read_to_string(dir.join("imported/spec.toml")).unwrap();
-    // COINr's levels are named by their number, from the index down.
-    assert!(
-        spec.contains("[[level]]\nname = { en = \"Level 3\" }"),
-        "{spec}"
-    );
-    // Every COINr step is named beside the setting that stands for it.
-    for step in [
-        "Screen",
-        "Impute",
-        "Treat",
-        "Normalise",
-        "Aggregate",
-        "Denominate",
-    ] {
-        assert!(spec.contains(&format!("COINr {step}")), "{step}");
-    }
+/// Computes an imported spec; the scores by (region, node) as scores.csv writes them.
+fn compute_imported(dir: &std::path::Path) -> HashMap<(String, String), String> {
     let out = dir.join("out");
     let o = cwi(&[
         "compute",
@@ -57,7 +49,7 @@ fn a_coinr_index_computes_as_coinr_builds_it() {
         out.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let scores: HashMap<(String, String), String> = fs::read_to_string(out.join("scores.csv"))
+    fs::read_to_string(out.join("scores.csv"))
         .unwrap()
         .lines()
         .skip(1)
@@ -65,8 +57,12 @@ fn a_coinr_index_computes_as_coinr_builds_it() {
             let f: Vec<&str> = l.split(',').collect();
             ((f[1].to_string(), f[3].to_string()), f[7].to_string())
         })
-        .collect();
-    let expected = fs::read_to_string(root().join("tests/fixtures/coinr/expected.csv")).unwrap();
+        .collect()
+}
+
+/// Checks every unit's A1, A2 and Index against an expected table; returns how many.
+fn matches_expected(scores: &HashMap<(String, String), String>, expected: &str) -> usize {
+    let expected = fs::read_to_string(root().join(expected)).unwrap();
     let mut compared = 0;
     for line in expected.lines().skip(1) {
         let f: Vec<&str> = line.split(',').collect();
@@ -83,11 +79,158 @@ fn a_coinr_index_computes_as_coinr_builds_it() {
             compared += 1;
         }
     }
+    compared
+}
+
+#[test]
+fn a_coinr_index_computes_as_coinr_builds_it() {
+    let dir = scratch("import-coinr");
+    let o = import_with(
+        &dir.join("imported"),
+        "tests/fixtures/coinr/iData.csv",
+        "tests/fixtures/coinr/iMeta.csv",
+        &STEPS,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let spec = fs::read_to_string(dir.join("imported/spec.toml")).unwrap();
+    // COINr's levels are named by their number, from the index down.
+    assert!(
+        spec.contains("[[level]]\nname = { en = \"Level 3\" }"),
+        "{spec}"
+    );
+    // Every COINr step is named beside the setting that stands for it, and is on.
+    for step in [
+        "Screen",
+        "Impute",
+        "Treat",
+        "Normalise",
+        "Aggregate",
+        "Denominate",
+    ] {
+        assert!(spec.contains(&format!("COINr {step}")), "{step}");
+    }
+    for key in ["screening", "imputation", "treatment"] {
+        assert!(
+            spec.contains(&format!("\n{key} =")),
+            "{key} is off:\n{spec}"
+        );
+    }
+    let scores = compute_imported(&dir);
+    let compared = matches_expected(&scores, "tests/fixtures/coinr/expected.csv");
     assert_eq!(compared, 15);
     // U5 has 8 of the 10 indicators: screened out at 90%, and listed.
     assert_eq!(scores[&("U5".to_string(), "Index".to_string())], "");
-    let manifest = fs::read_to_string(out.join("manifest.json")).unwrap();
+    let manifest = fs::read_to_string(dir.join("out/manifest.json")).unwrap();
     assert!(manifest.contains("\"screened\""), "{manifest}");
+}
+
+/// Without options the import writes no optional step: screening, imputation and treatment
+/// are commented lines to switch on, and the build is COINr's without them (expected-plain:
+/// min-max over the values there are, means over the children there are; U5 is kept).
+#[test]
+fn no_optional_step_is_invented() {
+    let dir = scratch("import-plain");
+    let o = import(
+        &dir.join("imported"),
+        "tests/fixtures/coinr/iData.csv",
+        "tests/fixtures/coinr/iMeta.csv",
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let spec = fs::read_to_string(dir.join("imported/spec.toml")).unwrap();
+    for key in ["screening", "imputation", "treatment"] {
+        assert!(
+            !spec.contains(&format!("\n{key} =")),
+            "{key} is on:\n{spec}"
+        );
+        assert!(
+            spec.contains(&format!("\n# {key} =")),
+            "{key} is not offered:\n{spec}"
+        );
+    }
+    assert!(
+        !spec.contains("group = "),
+        "no unit groups without group imputation"
+    );
+    let scores = compute_imported(&dir);
+    assert_eq!(
+        matches_expected(&scores, "tests/fixtures/coinr/expected-plain.csv"),
+        18
+    );
+    // Group-mean imputation needs a Group column iMeta has.
+    let o = import_with(
+        &dir.join("wrong-group"),
+        "tests/fixtures/coinr/iData.csv",
+        "tests/fixtures/coinr/iMeta.csv",
+        &["--impute", "group-mean", "--group", "Notes"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("\"Notes\" is not a Group column of iMeta") && err.contains("Size"),
+        "{err}"
+    );
+}
+
+/// The tables as R's write.csv writes them (every string quoted, NA for every missing cell,
+/// among them Level, Direction and Weight of the Group, Denominator and Other rows, and the
+/// row names as an unnamed first column) import to the same spec and data as the plain CSVs.
+#[test]
+fn tables_written_by_r_import_as_they_are() {
+    let dir = scratch("import-r");
+    let as_r = |name: &str| {
+        let text = fs::read_to_string(root().join("tests/fixtures/coinr").join(name)).unwrap();
+        let mut out = String::new();
+        for (k, line) in text.lines().enumerate() {
+            let cells: Vec<String> = line
+                .split(',')
+                .map(|c| match c {
+                    "" | "NA" => "NA".to_string(),
+                    c if c.parse::<f64>().is_ok() => c.to_string(),
+                    c => format!("\"{c}\""),
+                })
+                .collect();
+            let row_name = if k == 0 {
+                "\"\"".to_string()
+            } else {
+                format!("\"{k}\"")
+            };
+            out.push_str(&format!("{row_name},{}\n", cells.join(",")));
+        }
+        let path = dir.join(name);
+        fs::write(&path, out).unwrap();
+        path
+    };
+    let (idata, imeta) = (as_r("iData.csv"), as_r("iMeta.csv"));
+    assert!(
+        fs::read_to_string(&imeta)
+            .unwrap()
+            .contains("\"Pop\",\"Population\",NA,NA,NA")
+    );
+    let from_r = import_with(
+        &dir.join("r"),
+        idata.to_str().unwrap(),
+        imeta.to_str().unwrap(),
+        &STEPS,
+    );
+    assert!(
+        from_r.status.success(),
+        "{}",
+        String::from_utf8_lossy(&from_r.stderr)
+    );
+    let from_csv = import_with(
+        &dir.join("csv"),
+        "tests/fixtures/coinr/iData.csv",
+        "tests/fixtures/coinr/iMeta.csv",
+        &STEPS,
+    );
+    assert!(from_csv.status.success());
+    for file in ["spec.toml", "data.csv"] {
+        assert_eq!(
+            fs::read_to_string(dir.join("r").join(file)).unwrap(),
+            fs::read_to_string(dir.join("csv").join(file)).unwrap(),
+            "{file}"
+        );
+    }
 }
 
 #[test]
