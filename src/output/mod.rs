@@ -197,6 +197,13 @@ pub fn for_each_row_in<'a>(
             }
         }
     }
+    // Region-years whose values were carried from the regions they were part of (boundary
+    // changes): every row of them is flagged.
+    let carried: std::collections::HashSet<(i32, &str)> = results
+        .carried
+        .iter()
+        .map(|c| (c.year, c.region.as_str()))
+        .collect();
     let column: Vec<Option<usize>> = (0..spec.framework.nodes.len())
         .map(|n| spec.framework.indicators.iter().position(|&i| i == n))
         .collect();
@@ -252,20 +259,35 @@ pub fn for_each_row_in<'a>(
                     kind,
                     score: results.scores.get(n, y, u),
                     rank: results.rank(n, y, u),
-                    flag: match column[n]
-                        .filter(|_| !changed.is_empty())
-                        .map(|i| changed[((y - years.start) * nu + u) * ni + i])
-                    {
-                        Some(1) => "imputed",
-                        Some(2) => "treated",
-                        Some(3) => "imputed+treated",
-                        _ => "",
-                    },
+                    flag: flag(
+                        carried.contains(&(year, region_code)),
+                        column[n]
+                            .filter(|_| !changed.is_empty())
+                            .map_or(0, |i| changed[((y - years.start) * nu + u) * ni + i]),
+                    ),
                 })?;
             }
         }
     }
     Ok(())
+}
+
+/// Every flag a score row can have, in the order `flag` numbers them.
+pub const FLAGS: [&str; 8] = [
+    "",
+    "imputed",
+    "treated",
+    "imputed+treated",
+    "carried",
+    "carried+imputed",
+    "carried+treated",
+    "carried+imputed+treated",
+];
+
+/// A row's flag: whether its region-year was carried across a boundary change, and its
+/// indicator cell's changes (bit 1 imputed, bit 2 treated).
+fn flag(carried: bool, changed: u8) -> &'static str {
+    FLAGS[usize::from(carried) * 4 + usize::from(changed & 3)]
 }
 
 /// Score rows at most for which a table is written on this thread, one year after another.

@@ -88,10 +88,12 @@ impl Dictionary {
 }
 
 const KINDS: [&str; 3] = ["index", "group", "indicator"];
-/// The flags a row can have; a row without one has a null flag (not an empty string, which
-/// pandas and polars would count as a flag).
-const FLAGS: [&str; 3] = ["imputed", "treated", "imputed+treated"];
-
+/// The flags a row can have (`output::FLAGS` but the empty one): a row without one has a
+/// null flag (not an empty string, which pandas and polars would count as a flag).
+const FLAGS: &[&str] = match super::FLAGS.split_first() {
+    Some((_, flags)) => flags,
+    None => &[],
+};
 /// The dictionaries of the text columns.
 struct Dictionaries {
     region_code: Dictionary,
@@ -189,7 +191,7 @@ impl Batch {
         self.score.push(r.score);
         self.rank.push(r.rank.map(i64::from));
         self.flag
-            .push((!r.flag.is_empty()).then(|| position(&FLAGS, r.flag)));
+            .push((!r.flag.is_empty()).then(|| position(FLAGS, r.flag)));
         self.score_change.push(r.score_change);
         self.rank_change.push(r.rank_change);
         self.score_change_base.push(r.score_change_base);
@@ -294,7 +296,7 @@ pub fn write_years(
             node_id: Dictionary::new(nodes.iter().map(|n| n.id.as_str()))?,
             node_name: Dictionary::new(nodes.iter().map(|n| n.name.get(lang).unwrap_or(&n.id)))?,
             kind: Dictionary::new(KINDS)?,
-            flag: Dictionary::new(FLAGS)?,
+            flag: Dictionary::new(FLAGS.iter().copied())?,
         })
     })()
     .map_err(fail)?;

@@ -173,12 +173,19 @@ fn summary(h: &mut String, ctx: &Context, _page: &Page) {
     );
     match ctx.previous {
         Some(p) => {
-            let before = ctx.national(0, p);
-            let change = national.zip(before).map(|(a, b)| a - b);
+            // Like for like: the same regions in both years, none reconstructed.
+            let (change, common, all) = ctx.national_change(0, p, ctx.year);
             let since = w
                 .change_since
                 .replace("{year}", &r.panel.years[p].to_string());
             let _ = write!(h, "<div>{since}: {}</div>", signed(change));
+            if common < all {
+                let note = w
+                    .on_common_regions
+                    .replace("{n}", &common.to_string())
+                    .replace("{all}", &all.to_string());
+                let _ = write!(h, "<div class=\"meta\">{note}</div>");
+            }
         }
         None => {
             let _ = write!(h, "<div class=\"meta\">{}</div>", w.no_previous_year);
@@ -217,8 +224,10 @@ fn summary(h: &mut String, ctx: &Context, _page: &Page) {
         list(&bottom)
     );
     if let Some(p) = ctx.previous {
+        // A reconstructed value did not move: it was carried.
         let mut movers: Vec<(usize, i64)> = units
             .iter()
+            .filter(|&&u| !ctx.carried(u, p) && !ctx.carried(u, ctx.year))
             .filter_map(|&u| Some((u, rank_move(r.rank(0, p, u), r.rank(0, ctx.year, u))?)))
             .collect();
         movers.sort_by(|a, b| {
@@ -266,10 +275,12 @@ fn ranking(h: &mut String, ctx: &Context, page: &Page) {
     order.sort_by_key(|&u| (r.rank(0, ctx.year, u).unwrap_or(u32::MAX), u));
     for u in order {
         let score = r.scores.get(0, ctx.year, u);
-        let before = ctx.previous.and_then(|p| r.scores.get(0, p, u));
-        let m = ctx
+        // No change is shown from or to a reconstructed value.
+        let previous = ctx
             .previous
-            .and_then(|p| rank_move(r.rank(0, p, u), r.rank(0, ctx.year, u)));
+            .filter(|&p| !ctx.carried(u, p) && !ctx.carried(u, ctx.year));
+        let before = previous.and_then(|p| r.scores.get(0, p, u));
+        let m = previous.and_then(|p| rank_move(r.rank(0, p, u), r.rank(0, ctx.year, u)));
         let class = match m {
             Some(m) if m > 0 => "up",
             Some(m) if m < 0 => "down",
@@ -406,6 +417,36 @@ fn quality(h: &mut String, ctx: &Context, page: &Page) {
         .collect();
     if !screened.is_empty() {
         let _ = write!(h, "<p>{}: {}.</p>", w.screened, screened.join(", "));
+    }
+    // Region-years reconstructed across a boundary change, in the years the report shows.
+    let shown = [Some(ctx.year), ctx.previous];
+    let reconstructed: Vec<String> = r
+        .carried
+        .iter()
+        .filter(|c| shown.iter().flatten().any(|&y| r.panel.years[y] == c.year))
+        .map(|c| {
+            let name = |code: &str| {
+                r.panel
+                    .units
+                    .find(code)
+                    .map_or(code.to_string(), |u| ctx.region_name(u))
+            };
+            let from: Vec<String> = c.from.iter().map(|f| escape(&name(f))).collect();
+            format!(
+                "{} {} ← {}",
+                escape(&name(&c.region)),
+                c.year,
+                from.join(", ")
+            )
+        })
+        .collect();
+    if !reconstructed.is_empty() {
+        let _ = write!(
+            h,
+            "<p>{}: {}.</p>",
+            w.reconstructed,
+            reconstructed.join("; ")
+        );
     }
     for c in r
         .log

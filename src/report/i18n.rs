@@ -60,6 +60,10 @@ pub struct Words {
     pub first_component: &'static str,
     pub flagged_pairs: &'static str,
     pub outliers: &'static str,
+    /// Before the list of region-years reconstructed across a boundary change.
+    pub reconstructed: &'static str,
+    /// After a change computed on fewer regions than the year has: `{n}` of `{all}`.
+    pub on_common_regions: &'static str,
 }
 
 pub fn words(lang: &str) -> &'static Words {
@@ -126,6 +130,8 @@ static EN: Words = Words {
     first_component: "Variance explained by the first component",
     flagged_pairs: "Negative or redundant correlations",
     outliers: "Indicators with outliers",
+    reconstructed: "Values reconstructed across a boundary change (carried from the region as it was then; left out of score and rank changes)",
+    on_common_regions: "on the {n} of {all} regions with values in both years that were not reconstructed",
 };
 
 static RU: Words = Words {
@@ -184,6 +190,8 @@ static RU: Words = Words {
     first_component: "Доля дисперсии первой главной компоненты",
     flagged_pairs: "Отрицательные или избыточные корреляции",
     outliers: "Показатели с выбросами",
+    reconstructed: "Значения, восстановленные при изменении границ (перенесены с региона в прежних границах; не учитываются в изменениях баллов и мест)",
+    on_common_regions: "по {n} из {all} регионов с невосстановленными значениями в оба года",
 };
 
 static KK: Words = Words {
@@ -242,4 +250,6 @@ static KK: Words = Words {
     first_component: "Бірінші бас компонент түсіндіретін дисперсия үлесі",
     flagged_pairs: "Теріс немесе артық корреляциялар",
     outliers: "Шектен тыс мәндері бар көрсеткіштер",
+    reconstructed: "Шекаралар өзгергенде қалпына келтірілген мәндер (бұрынғы шекарадағы өңірден көшірілген; балл мен орын өзгерістеріне кірмейді)",
+    on_common_regions: "екі жылда да қалпына келтірілмеген мәндері бар {all} өңірдің {n} өңірі бойынша",
 };

@@ -116,6 +116,39 @@ impl<'a> Context<'a> {
         (!scores.is_empty()).then(|| scores.iter().sum::<f64>() / scores.len() as f64)
     }
 
+    /// Whether a region's values in a year were carried across a boundary change (a
+    /// reconstruction, not an observation).
+    pub fn carried(&self, unit: usize, year: usize) -> bool {
+        let r = self.results;
+        let (code, year) = (&r.panel.units.get(unit).code, r.panel.years[year]);
+        r.carried
+            .iter()
+            .any(|c| c.year == year && &c.region == code)
+    }
+
+    /// The change of a node's national value from year `before` to `year`, like for like: the
+    /// mean over the regions with a score in both years, neither reconstructed, minus the mean
+    /// of the same regions before; with how many regions that is and how many the year has.
+    pub fn national_change(
+        &self,
+        node: usize,
+        before: usize,
+        year: usize,
+    ) -> (Option<f64>, usize, usize) {
+        let r = self.results;
+        let present = r.panel.present_units(year);
+        let pairs: Vec<(f64, f64)> = present
+            .iter()
+            .filter(|&&u| !self.carried(u, before) && !self.carried(u, year))
+            .filter_map(|&u| Some((r.scores.get(node, year, u)?, r.scores.get(node, before, u)?)))
+            .collect();
+        let n = pairs.len() as f64;
+        let change = (!pairs.is_empty()).then(|| {
+            pairs.iter().map(|p| p.0).sum::<f64>() / n - pairs.iter().map(|p| p.1).sum::<f64>() / n
+        });
+        (change, pairs.len(), present.len())
+    }
+
     /// Nodes one level below the index (the directions).
     pub fn directions(&self) -> Vec<usize> {
         self.results.spec.framework.nodes[0].children.clone()
@@ -243,7 +276,9 @@ impl<'a> Context<'a> {
                         .map(|&u| {
                             (
                                 self.region_name(u),
-                                r.rank(node, p, u),
+                                // A reconstructed rank did not move: no line from it.
+                                r.rank(node, p, u)
+                                    .filter(|_| !self.carried(u, p) && !self.carried(u, self.year)),
                                 r.rank(node, self.year, u),
                             )
                         })

@@ -7,6 +7,7 @@ mod architecture;
 mod cli;
 mod common;
 mod diff;
+mod edition;
 mod engine;
 mod exports;
 mod faults;

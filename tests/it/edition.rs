@@ -1,0 +1,105 @@
+//! The yearly edition's figures say what they compare: values reconstructed across the 2022
+//! boundary change are flagged in the score tables and left out of changes, and a national
+//! change is computed on the same regions in both years.
+
+use std::collections::HashMap;
+use std::fs;
+
+use crate::common::{cwi, scratch};
+
+const KZ: [&str; 3] = [
+    "data-samples/kz/statistics.csv",
+    "data-samples/kz/surveys.csv",
+    "data-samples/kz/before-2022.csv",
+];
+
+/// The sample has 17 regions in 2021; on today's boundaries Abai, Jetisu and Ulytau get their
+/// 2021 values from East Kazakhstan, Almaty Region and Karaganda, whose own 2021 values are on
+/// their old, larger territory: those six region-years are reconstructions (the manifest's
+/// `carried`). Every row of them is flagged `carried` (6 x 44 nodes), and no other; the
+/// report for 2022 leaves them out of the rank moves, names them, and computes the change
+/// since 2021 on the 14 regions observed in both years.
+#[test]
+fn reconstructed_values_are_flagged_and_changes_are_like_for_like() {
+    let out = scratch("edition-carried");
+    let mut args = vec![
+        "report",
+        "--spec",
+        "indicators/kz-cwi.toml",
+        "--year",
+        "2022",
+        "--lang",
+        "en",
+        "--format",
+        "html",
+        "--formats",
+        "csv,json,parquet",
+        "--out",
+        out.to_str().unwrap(),
+        "--data",
+    ];
+    args.extend(KZ);
+    let o = cwi(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let reconstructed = ["KZ-10", "KZ-19", "KZ-33", "KZ-35", "KZ-62", "KZ-63"];
+    let csv = fs::read_to_string(out.join("scores.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    let flagged: Vec<(&str, &str)> = rows
+        .iter()
+        .filter(|f| f[9].starts_with("carried"))
+        .map(|f| (f[0], f[1]))
+        .collect();
+    assert_eq!(flagged.len(), 6 * 44);
+    assert!(
+        flagged
+            .iter()
+            .all(|(y, r)| *y == "2021" && reconstructed.contains(r))
+    );
+    let json = fs::read_to_string(out.join("scores.json")).unwrap();
+    assert_eq!(json.matches("\"flag\":\"carried\"").count(), 6 * 44);
+
+    // The national change since 2021, on the regions with index scores in both years and
+    // neither reconstructed, from scores.csv.
+    let index: HashMap<(&str, &str), f64> = rows
+        .iter()
+        .filter(|f| f[3] == "kz-cwi" && !f[7].is_empty())
+        .map(|f| ((f[0], f[1]), f[7].parse().unwrap()))
+        .collect();
+    let common: Vec<&str> = index
+        .keys()
+        .filter(|(y, r)| *y == "2022" && !reconstructed.contains(r))
+        .map(|(_, r)| *r)
+        .filter(|r| index.contains_key(&("2021", *r)))
+        .collect();
+    assert_eq!(common.len(), 14);
+    let mean = |y: &str| common.iter().map(|r| index[&(y, *r)]).sum::<f64>() / 14.0;
+    let change = mean("2022") - mean("2021");
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        html.contains(&format!("Change since 2021: {change:+.1}")),
+        "{change:+.1}"
+    );
+    assert!(html.contains("on the 14 of 20 regions with values in both years"));
+    assert!(html.contains("Values reconstructed across a boundary change"));
+    assert!(
+        html.contains("Abai Region 2021 ← East Kazakhstan Region"),
+        "names"
+    );
+    // The biggest rank changes list none of the six.
+    let movers = &html[html.find("Biggest rank changes").unwrap()..];
+    let movers = &movers[..movers.find("</ul>").unwrap()];
+    for name in [
+        "Abai Region",
+        "Jetisu Region",
+        "Ulytau Region",
+        "Almaty Region",
+        "Karaganda Region",
+        "East Kazakhstan Region",
+    ] {
+        assert!(!movers.contains(&format!("{name} <")), "{name} in {movers}");
+    }
+}
