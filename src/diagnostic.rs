@@ -97,10 +97,13 @@ pub enum Code {
     /// W120: a `[[data.file]]` (or `--decimal FILE=...`) declaration about a file that is none
     /// of the data files.
     UnusedFileReading,
+    /// W121: an indicator with no value for any region in a year that other years have (the
+    /// year's scores of its ancestors are built without it).
+    YearWithoutIndicator,
 }
 
 impl Code {
-    pub const ALL: [Code; 37] = [
+    pub const ALL: [Code; 38] = [
         Code::Syntax,
         Code::UnknownKey,
         Code::DuplicateId,
@@ -138,6 +141,7 @@ impl Code {
         Code::TemplateMismatch,
         Code::RowNumbers,
         Code::UnusedFileReading,
+        Code::YearWithoutIndicator,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -179,6 +183,7 @@ impl Code {
             Code::TemplateMismatch => "E118",
             Code::RowNumbers => "W119",
             Code::UnusedFileReading => "W120",
+            Code::YearWithoutIndicator => "W121",
         }
     }
 

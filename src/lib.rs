@@ -9,6 +9,7 @@ pub mod aggregate;
 pub mod audit;
 pub mod boundaries;
 pub mod chart;
+pub mod comparability;
 pub mod compare;
 pub mod diagnostic;
 pub mod diff;

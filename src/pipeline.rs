@@ -35,9 +35,18 @@ pub struct Results {
     pub normalised: Normalised,
     pub scores: Scores,
     ranks: Vec<Option<u32>>,
+    /// Indicators missing for every region in a year that other years have.
+    pub breaks: Vec<crate::comparability::Break>,
+    /// Per node and year position: built over a break (changes from or to it are left out).
+    broken: Vec<bool>,
 }
 
 impl Results {
+    /// Whether a node's score in a year is built over a break (see `comparability`).
+    pub fn broken(&self, node: usize, year: usize) -> bool {
+        self.broken[node * self.panel.years.len() + year]
+    }
+
     pub fn rank(&self, node: usize, year: usize, unit: usize) -> Option<u32> {
         let (n_years, n_units) = (self.panel.years.len(), self.panel.units.len());
         self.ranks[(node * n_years + year) * n_units + unit]
@@ -97,6 +106,8 @@ pub fn compute_on(
         ranks
     };
     crate::timing::mark("ranks");
+    let breaks = crate::comparability::breaks(&spec, &panel);
+    let broken = crate::comparability::broken(&spec, &panel, &breaks);
     Ok(Results {
         spec,
         panel,
@@ -110,6 +121,8 @@ pub fn compute_on(
         normalised: computed.normalised,
         scores: computed.scores,
         ranks,
+        breaks,
+        broken,
     })
 }
 

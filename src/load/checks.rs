@@ -27,6 +27,22 @@ pub(super) fn spec_level_checks(
             );
         }
     }
+    for b in crate::comparability::breaks(spec, panel) {
+        diagnostics.push(
+            at_node(
+                Code::YearWithoutIndicator,
+                &b.indicator,
+                format!(
+                    "indicator \"{}\" has no value for any region in {}: that year's scores of {} are built without it, and their changes from or to {} are left out",
+                    b.indicator,
+                    b.year,
+                    b.nodes.join(", "),
+                    b.year
+                ),
+            )
+            .hint("add the indicator's values for that year, or impute them (e.g. imputation = { method = \"carry\" })"),
+        );
+    }
     let present: Vec<Vec<usize>> = (0..panel.years.len())
         .map(|y| panel.present_units(y))
         .collect();

@@ -23,8 +23,12 @@ struct Manifest<'a> {
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     file_readings: &'a [crate::spec::FileReading],
     pooling: Pooling,
-    /// Whether scores of different years share one scale.
+    /// Whether scores of different years share one scale and are built from the same
+    /// indicators (no break).
     comparable_across_years: bool,
+    /// Indicators missing for every region in a year, and the nodes built without them.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    breaks: &'a [crate::comparability::Break],
     years: &'a [i32],
     units: Vec<&'a str>,
     framework: Vec<NodeEntry<'a>>,
@@ -134,16 +138,17 @@ pub fn render(
             entry
         })
         .collect();
-    let comparable_across_years = spec.pooling != Pooling::EachYear
+    let same_scale = spec.pooling != Pooling::EachYear
         || fw.indicators.iter().all(|&n| {
             matches!(
                 &fw.nodes[n].kind,
                 NodeKind::Indicator(i) if !i.normalisation.draws_from_data()
             )
         });
+    let comparable_across_years = same_scale && results.breaks.is_empty();
     let mut warnings = panel.report.warnings();
     warnings.extend(results.notes.iter().cloned());
-    if !comparable_across_years && panel.years.len() > 1 {
+    if !same_scale && panel.years.len() > 1 {
         warnings.push(
             "pooling = each-year: scores are normalised within each year, so a change of score between years is not a change of level; compare ranks, or use all-years or reference-year pooling".into(),
         );
@@ -165,6 +170,7 @@ pub fn render(
         file_readings: &spec.data.files,
         pooling: spec.pooling,
         comparable_across_years,
+        breaks: &results.breaks,
         years: &panel.years,
         units: panel.units.iter().map(|u| u.code.as_str()).collect(),
         framework,

@@ -209,7 +209,8 @@ pub fn for_each_row_in<'a>(
         .collect();
     let base = spec.base_year.and_then(|b| panel.year_position(b));
     let change = |n: usize, from: Option<usize>, y: usize, u: usize| {
-        let from = from.filter(|&f| f != y);
+        // No change across a break: the two scores are not built from the same indicators.
+        let from = from.filter(|&f| f != y && !results.broken(n, f) && !results.broken(n, y));
         let score =
             from.and_then(|f| Some(results.scores.get(n, y, u)? - results.scores.get(n, f, u)?));
         let rank = from.and_then(|f| {

@@ -225,8 +225,11 @@ fn summary(h: &mut String, ctx: &Context, _page: &Page) {
     );
     if let Some(p) = ctx.previous {
         // A reconstructed value did not move: it was carried.
+        // Nor did a rank move across a break (the index built from other indicators).
+        let comparable = !r.broken(0, p) && !r.broken(0, ctx.year);
         let mut movers: Vec<(usize, i64)> = units
             .iter()
+            .filter(|_| comparable)
             .filter(|&&u| !ctx.carried(u, p) && !ctx.carried(u, ctx.year))
             .filter_map(|&u| Some((u, rank_move(r.rank(0, p, u), r.rank(0, ctx.year, u))?)))
             .collect();
@@ -275,10 +278,13 @@ fn ranking(h: &mut String, ctx: &Context, page: &Page) {
     order.sort_by_key(|&u| (r.rank(0, ctx.year, u).unwrap_or(u32::MAX), u));
     for u in order {
         let score = r.scores.get(0, ctx.year, u);
-        // No change is shown from or to a reconstructed value.
-        let previous = ctx
-            .previous
-            .filter(|&p| !ctx.carried(u, p) && !ctx.carried(u, ctx.year));
+        // No change is shown from or to a reconstructed value, or across a break.
+        let previous = ctx.previous.filter(|&p| {
+            !ctx.carried(u, p)
+                && !ctx.carried(u, ctx.year)
+                && !r.broken(0, p)
+                && !r.broken(0, ctx.year)
+        });
         let before = previous.and_then(|p| r.scores.get(0, p, u));
         let m = previous.and_then(|p| rank_move(r.rank(0, p, u), r.rank(0, ctx.year, u)));
         let class = match m {

@@ -137,6 +137,10 @@ impl<'a> Context<'a> {
     ) -> (Option<f64>, usize, usize) {
         let r = self.results;
         let present = r.panel.present_units(year);
+        if r.broken(node, before) || r.broken(node, year) {
+            // Built from other indicators in one of the years: no change to show.
+            return (None, present.len(), present.len());
+        }
         let pairs: Vec<(f64, f64)> = present
             .iter()
             .filter(|&&u| !self.carried(u, before) && !self.carried(u, year))
@@ -277,8 +281,12 @@ impl<'a> Context<'a> {
                             (
                                 self.region_name(u),
                                 // A reconstructed rank did not move: no line from it.
-                                r.rank(node, p, u)
-                                    .filter(|_| !self.carried(u, p) && !self.carried(u, self.year)),
+                                r.rank(node, p, u).filter(|_| {
+                                    !self.carried(u, p)
+                                        && !self.carried(u, self.year)
+                                        && !r.broken(node, p)
+                                        && !r.broken(node, self.year)
+                                }),
                                 r.rank(node, self.year, u),
                             )
                         })

@@ -103,3 +103,77 @@ fn reconstructed_values_are_flagged_and_changes_are_like_for_like() {
         assert!(!movers.contains(&format!("{name} <")), "{name} in {movers}");
     }
 }
+
+/// An indicator with no value for any region in one year (reading, absent in 2025): warned
+/// about (W121) in validate and compute, listed as a break in the manifest, which no longer
+/// says the years are comparable, and no score or rank change is given in 2025 for the nodes
+/// built without it (reading's parents education and the index), while health's changes,
+/// which do not depend on it, are there.
+#[test]
+fn a_year_without_an_indicator_is_a_break_not_a_change() {
+    let dir = scratch("edition-break");
+    let tiny = fs::read_to_string(crate::common::root().join("tests/fixtures/tiny.csv")).unwrap();
+    let later: String = tiny
+        .lines()
+        .skip(1)
+        .filter(|l| !l.contains(",reading,"))
+        .map(|l| l.replace(",2024,", ",2025,") + "\n")
+        .collect();
+    let data = dir.join("two-years.csv");
+    fs::write(&data, format!("{tiny}{later}")).unwrap();
+    // The index as an arithmetic mean: in 2025 education is enrolment alone, 0 for R1, which
+    // the tiny spec's geometric index refuses.
+    let spec = dir.join("tiny.toml");
+    let text = fs::read_to_string(crate::common::root().join("tests/fixtures/tiny.toml"))
+        .unwrap()
+        .replace(
+            "aggregation = { method = \"geometric\" }",
+            "aggregation = { method = \"arithmetic\" }",
+        );
+    fs::write(&spec, text).unwrap();
+    let o = cwi(&[
+        "validate",
+        spec.to_str().unwrap(),
+        "--data",
+        data.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.lines().any(|l| l.contains("\"W121\"")
+            && l.contains("\\\"reading\\\" has no value for any region in 2025")
+            && l.contains("education, tiny")),
+        "{out}"
+    );
+    let res = dir.join("out");
+    let o = cwi(&[
+        "compute",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--data",
+        data.to_str().unwrap(),
+        "--out",
+        res.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("W121"));
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(res.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["comparable_across_years"], false);
+    assert_eq!(
+        manifest["breaks"],
+        serde_json::json!([{ "year": 2025, "indicator": "reading", "nodes": ["education", "tiny"] }])
+    );
+    let csv = fs::read_to_string(res.join("scores.csv")).unwrap();
+    for line in csv.lines().filter(|l| l.starts_with("2025,")) {
+        let f: Vec<&str> = line.split(',').collect();
+        let (node, score_change, rank_change) = (f[3], f[10], f[11]);
+        match node {
+            "education" | "tiny" => assert_eq!((score_change, rank_change), ("", ""), "{line}"),
+            // health's values are the same in both years: a change of 0, shown.
+            "health" => assert_eq!(score_change, "0", "{line}"),
+            _ => {}
+        }
+    }
+}
