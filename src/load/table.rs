@@ -349,6 +349,9 @@ pub fn from_frame(frame: &DataFrame, line_offset: Option<usize>) -> PolarsResult
         // polars and DuckDB write them: int8 to uint64, float16 to float64, decimal128).
         data.push(if dtype.is_primitive_numeric() || dtype.is_decimal() {
             Column::Number(column.cast(&DataType::Float64)?.f64()?.clone())
+        } else if dtype == &DataType::Boolean {
+            // true/false is not a value: refused at the column where the layout reads it.
+            Column::Other("booleans (true/false)".into())
         } else if let Some(days) = days_since_epoch(column)? {
             Column::Date {
                 years: days.into_iter().map(|d| d.map(civil_year)).collect(),

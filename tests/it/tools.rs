@@ -234,7 +234,7 @@ fn the_pandas_index_column_is_ignored_with_a_note() {
 
 /// The types pandas and pyarrow write: int8 and int16 (nullable or not), float16, decimal,
 /// date and timestamp columns. A year column of dates gives their years; a value column of
-/// dates is refused at its column.
+/// dates is refused at its cells, one of booleans at the column.
 #[test]
 fn parquet_of_every_common_type() {
     let dir = scratch("tools-parquet");
@@ -258,6 +258,8 @@ pq.write_table(table(pa.array([datetime.datetime(2024, 12, 31, 23, 0)] * 3, pa.t
 t = table(pa.array([2024] * 3, pa.int64()))
 t = t.set_column(2, "vaccination", pa.array([datetime.date(2024, 1, 1)] * 3, pa.date32()))
 pq.write_table(t, out + "/date-value.parquet")
+t = t.set_column(2, "vaccination", pa.array([True, False, True]))
+pq.write_table(t, out + "/bool-value.parquet")
 "#;
     if python_with("pyarrow", "CWI_REQUIRE_PYARROW", script, &[&dir]).is_none() {
         return;
@@ -278,6 +280,13 @@ pq.write_table(t, out + "/date-value.parquet")
                 .contains("holds dates (2024-01-01)")
         );
     }
+    // Booleans are refused once, at the column, not at every cell.
+    let out = validate(&[&dir.join("bool-value.parquet")]);
+    let errors: Vec<_> = out.iter().filter(|p| p["severity"] == "error").collect();
+    assert_eq!(errors.len(), 1, "{out:#?}");
+    assert_eq!(errors[0]["code"], "E101");
+    assert_eq!(errors[0]["field"], "vaccination");
+    assert!(errors[0]["message"].as_str().unwrap().contains("booleans"));
 }
 
 /// scores.parquet read back by pyarrow: ranks are signed, so last year's rank minus this
