@@ -99,6 +99,18 @@ fn compute_kz(data: Vec<String>, out: &Path) -> Vec<u8> {
     fs::read(out.join("scores.csv")).unwrap()
 }
 
+/// scores.csv of the Kazakhstan sample with the templates added, and with the CSV of the same
+/// numbers added instead.
+fn from_templates_and_csv(dir: &Path, templates: &[PathBuf], csv: &Path) -> (Vec<u8>, Vec<u8>) {
+    (
+        compute_kz(
+            templates.iter().map(|t| t.display().to_string()).collect(),
+            &dir.join("out-templates"),
+        ),
+        compute_kz(vec![csv.display().to_string()], &dir.join("out-csv")),
+    )
+}
+
 #[test]
 fn filled_templates_give_the_scores_of_the_same_numbers_in_a_csv() {
     let dir = scratch("template-fill");
@@ -110,11 +122,7 @@ fn filled_templates_give_the_scores_of_the_same_numbers_in_a_csv() {
     if python(FILL, &args).is_none() {
         return;
     }
-    let from_templates = compute_kz(
-        templates.iter().map(|t| t.display().to_string()).collect(),
-        &dir.join("out-templates"),
-    );
-    let from_csv = compute_kz(vec![csv.display().to_string()], &dir.join("out-csv"));
+    let (from_templates, from_csv) = from_templates_and_csv(&dir, &templates, &csv);
     assert!(
         from_templates == from_csv,
         "the filled templates and the CSV of the same numbers give different scores"
@@ -591,11 +599,7 @@ fn percent_cells_in_returned_templates_read_as_shown() {
         .parse()
         .unwrap();
     assert!(changed > 100, "{changed} cells as percentages");
-    let from_templates = compute_kz(
-        templates.iter().map(|t| t.display().to_string()).collect(),
-        &dir.join("out-templates"),
-    );
-    let from_csv = compute_kz(vec![csv.display().to_string()], &dir.join("out-csv"));
+    let (from_templates, from_csv) = from_templates_and_csv(&dir, &templates, &csv);
     assert!(
         from_templates == from_csv,
         "percent cells of the templates are not read as the percentages shown"
