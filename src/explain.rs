@@ -5,7 +5,8 @@
 //! share w_c s_c / sum(w s) of its own contribution; a geometric group the share
 //! w_c ln s_c / sum(w ln s) (the log decomposition: ln S = sum w ln s). The indicators'
 //! contributions therefore sum to the index score exactly, and their differences between two
-//! years to the change of the score. For an all-arithmetic index a contribution is the effective
+//! years to the change of the score (a node scored in one of the years only contributed nothing
+//! in the other, and its change says so). For an all-arithmetic index a contribution is the effective
 //! weight (rescaled for missing children) times the indicator's score. Other means (harmonic,
 //! power, minimum, sum, MPI) share by weight times score: the sums stay exact, the split is an
 //! approximation.
@@ -127,7 +128,13 @@ pub struct Line {
     pub national: Option<f64>,
     pub contribution: Option<f64>,
     pub since_contribution: Option<f64>,
+    /// The change of the contribution. A node with a score in one of the two years only
+    /// contributed nothing in the other: its change is its whole contribution (gained or
+    /// lost), so that the indicators' changes sum to the change of the score.
     pub change: Option<f64>,
+    /// `"absent before"` or `"absent now"` when the node has a score in one year only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change_note: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -176,6 +183,12 @@ pub fn explain(
                 .position(|&i| i == n)
                 .and_then(|c| results.panel.get(year, unit, c));
             let since_contribution = before.as_ref().and_then(|b| b[n]);
+            let (change, change_note) = match (now[n], since_contribution) {
+                (Some(a), Some(b)) => (Some(a - b), None),
+                (Some(a), None) if since.is_some() => (Some(a), Some("absent before")),
+                (None, Some(b)) => (Some(-b), Some("absent now")),
+                _ => (None, None),
+            };
             Line {
                 node: node.id.clone(),
                 name: node.name.get(lang).unwrap_or(&node.id).to_string(),
@@ -190,7 +203,8 @@ pub fn explain(
                 national: national(results, n, year),
                 contribution: now[n],
                 since_contribution,
-                change: now[n].zip(since_contribution).map(|(a, b)| a - b),
+                change,
+                change_note,
             }
         })
         .collect();
@@ -263,6 +277,9 @@ pub fn render(e: &Explanation) -> String {
                 f(l.since_contribution),
                 f(l.change)
             ));
+            if let Some(note) = l.change_note {
+                out.push_str(&format!(" ({note})"));
+            }
         }
         out.push('\n');
     }

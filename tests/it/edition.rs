@@ -177,3 +177,75 @@ fn a_year_without_an_indicator_is_a_break_not_a_change() {
         }
     }
 }
+
+/// `explain --since` when a child is missing in the earlier year (R3's enrolment, absent in
+/// 2024 and 80 in 2025): it contributed nothing then, so its change is its whole 2025
+/// contribution, marked "absent before", and the indicators' changes sum to the change of
+/// R3's index score in scores.csv.
+#[test]
+fn explain_since_adds_up_when_a_child_is_missing_in_one_year() {
+    let dir = scratch("edition-explain");
+    let tiny = fs::read_to_string(crate::common::root().join("tests/fixtures/tiny.csv")).unwrap();
+    let later: String = tiny
+        .lines()
+        .skip(1)
+        .map(|l| {
+            l.replace(",2024,", ",2025,")
+                .replace("R3,2025,enrolment,", "R3,2025,enrolment,80")
+                .replace("R1,2025,reading,5", "R1,2025,reading,6")
+                + "\n"
+        })
+        .collect();
+    let data = dir.join("two-years.csv");
+    fs::write(&data, format!("{tiny}{later}")).unwrap();
+    let spec = dir.join("tiny.toml");
+    fs::write(
+        &spec,
+        fs::read_to_string(crate::common::root().join("tests/fixtures/tiny.toml"))
+            .unwrap()
+            .replace(
+                "aggregation = { method = \"geometric\" }",
+                "aggregation = { method = \"arithmetic\" }",
+            ),
+    )
+    .unwrap();
+    let common = [
+        "--spec",
+        spec.to_str().unwrap(),
+        "--data",
+        data.to_str().unwrap(),
+    ];
+    let mut args = vec!["compute", "--out"];
+    let out = dir.join("out");
+    args.push(out.to_str().unwrap());
+    args.extend_from_slice(&common);
+    assert!(cwi(&args).status.success());
+    let index: HashMap<String, f64> = fs::read_to_string(out.join("scores.csv"))
+        .unwrap()
+        .lines()
+        .filter(|l| l.contains(",R3,") && l.contains(",tiny,"))
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[0].to_string(), f[7].parse().unwrap())
+        })
+        .collect();
+    let mut args = vec![
+        "explain", "--region", "R3", "--year", "2025", "--since", "2024", "--json",
+    ];
+    args.extend_from_slice(&common);
+    let o = cwi(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let e: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let lines = e["lines"].as_array().unwrap();
+    let sum: f64 = lines
+        .iter()
+        .filter(|l| l["kind"] == "indicator")
+        .map(|l| l["change"].as_f64().unwrap())
+        .sum();
+    let change = index["2025"] - index["2024"];
+    assert!((sum - change).abs() < 1e-9, "{sum} against {change}");
+    let enrolment = lines.iter().find(|l| l["node"] == "enrolment").unwrap();
+    assert_eq!(enrolment["change_note"], "absent before");
+    assert_eq!(enrolment["change"], enrolment["contribution"]);
+    assert!(enrolment["since_contribution"].is_null());
+}
