@@ -122,8 +122,8 @@ pub fn uncertainty_files(
 
 /// The sensitivity indices as CSV and JSON.
 pub fn sensitivity_files(s: &Sensitivity, formats: &[Format]) -> Result<Vec<File>, OutputError> {
-    let float = |f: &dyn Fn(&crate::uncertainty::SensitivityRow) -> f64| {
-        Values::Float(s.rows.iter().map(|r| Some(f(r))).collect())
+    let float = |f: &dyn Fn(&crate::uncertainty::SensitivityRow) -> Option<f64>| {
+        Values::Float(s.rows.iter().map(f).collect())
     };
     let table = Table {
         name: "sensitivity/indices",
@@ -156,12 +156,32 @@ pub fn sensitivity_files(s: &Sensitivity, formats: &[Format]) -> Result<Vec<File
                         .collect(),
                 ),
             ),
-            ("first_order", float(&|r| r.first_order.value)),
-            ("first_order_low", float(&|r| r.first_order.low)),
-            ("first_order_high", float(&|r| r.first_order.high)),
-            ("total_effect", float(&|r| r.total_effect.value)),
-            ("total_effect_low", float(&|r| r.total_effect.low)),
-            ("total_effect_high", float(&|r| r.total_effect.high)),
+            ("first_order", float(&|r| r.first_order.map(|e| e.value))),
+            ("first_order_low", float(&|r| r.first_order.map(|e| e.low))),
+            (
+                "first_order_high",
+                float(&|r| r.first_order.map(|e| e.high)),
+            ),
+            ("total_effect", float(&|r| r.total_effect.map(|e| e.value))),
+            (
+                "total_effect_low",
+                float(&|r| r.total_effect.map(|e| e.low)),
+            ),
+            (
+                "total_effect_high",
+                float(&|r| r.total_effect.map(|e| e.high)),
+            ),
+            ("moved", float(&|r| Some(r.moved))),
+            ("first_order_sum", float(&|r| r.first_order_sum)),
+            (
+                "note",
+                Values::Text(
+                    s.rows
+                        .iter()
+                        .map(|r| r.note.clone().unwrap_or_default())
+                        .collect(),
+                ),
+            ),
         ],
     };
     let mut files = table.files(formats)?;

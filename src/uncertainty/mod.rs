@@ -7,6 +7,7 @@
 //! with the declared seed, stream = replication number), and results are collected in
 //! replication order, so the output is the same for any number of threads.
 
+mod indices;
 pub mod model;
 pub mod sobol;
 
@@ -17,6 +18,7 @@ use serde::Serialize;
 
 use crate::pipeline::Results;
 use crate::spec::{Aggregation, NodeKind, Normalisation, Uncertainty};
+use indices::sensitivity_indices;
 use model::{Choice, Model, Run};
 
 pub const RNG: &str = "ChaCha8 (rand_chacha 0.9): seed = the declared seed, stream = replication";
@@ -521,9 +523,23 @@ pub struct SensitivityRow {
     /// A region code, or `all` for the mean absolute rank shift over every region and year.
     pub region: String,
     pub factor: Factor,
-    pub first_order: sobol::Estimate,
-    pub total_effect: sobol::Estimate,
+    /// The indices, or `None` when the output hardly varies (see `note`).
+    pub first_order: Option<sobol::Estimate>,
+    pub total_effect: Option<sobol::Estimate>,
+    /// The share of the model runs in which the output differs from its nominal value.
+    pub moved: f64,
+    /// The sum of the output's first-order indices over the factors (1 for an additive
+    /// model; well above 1 or below 0 says the estimates are noisy).
+    pub first_order_sum: Option<f64>,
+    /// Why the indices are left blank.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
+
+/// The share of runs below which an output's indices are not estimated: with a rank that
+/// moves in fewer than 1% of the runs, its variance is a handful of runs and the estimators
+/// divide by almost nothing (first-order indices of +10 and -10 were seen).
+pub const MIN_MOVED: f64 = 0.01;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Sensitivity {
@@ -649,84 +665,6 @@ pub fn merge_sensitivity(
         &prepared.factors,
         runs.into_iter().map(|(_, r)| r).collect(),
     )
-}
-
-/// The indices from every model run's ranks, in the design's row order.
-fn sensitivity_indices(
-    results: &Results,
-    settings: &Uncertainty,
-    factors: &[Factor],
-    runs: Vec<Vec<u32>>,
-) -> Result<Sensitivity, UncertaintyError> {
-    let d = factors.len();
-    let n = settings.samples;
-    if runs.len() != n * (d + 2) {
-        return Err(UncertaintyError::Shards(format!(
-            "{} model runs where the design has {}",
-            runs.len(),
-            n * (d + 2)
-        )));
-    }
-    let nominal = nominal_ranks(results);
-    let panel = &results.panel;
-    let n_units = panel.units.len();
-    let outputs: Vec<usize> = (0..nominal.len()).filter(|&o| nominal[o] > 0).collect();
-    // Output -> f(A), f(B), f(AB_k); an unranked run counts as the last rank + 1.
-    let value = |run: &Vec<u32>, o: usize| {
-        if run[o] == 0 {
-            (n_units + 1) as f64
-        } else {
-            f64::from(run[o])
-        }
-    };
-    let shift = |run: &Vec<u32>| {
-        outputs
-            .iter()
-            .map(|&o| (value(run, o) - f64::from(nominal[o])).abs())
-            .sum::<f64>()
-            / outputs.len() as f64
-    };
-    let mut targets: Vec<(i32, String, Box<dyn Fn(&Vec<u32>) -> f64 + Sync + '_>)> = outputs
-        .iter()
-        .map(|&o| {
-            let (y, u) = (o / n_units, o % n_units);
-            let f: Box<dyn Fn(&Vec<u32>) -> f64 + Sync> =
-                Box::new(move |run: &Vec<u32>| value(run, o));
-            (panel.years[y], panel.units.get(u).code.clone(), f)
-        })
-        .collect();
-    targets.push((0, "all".to_string(), Box::new(shift)));
-    let rows: Vec<Vec<SensitivityRow>> = targets
-        .par_iter()
-        .enumerate()
-        .map(|(t, (year, region, f))| {
-            let fa: Vec<f64> = runs[..n].iter().map(f).collect();
-            let fb: Vec<f64> = runs[n..2 * n].iter().map(f).collect();
-            let fab: Vec<Vec<f64>> = (0..d)
-                .map(|k| runs[(k + 2) * n..(k + 3) * n].iter().map(f).collect())
-                .collect();
-            let s = sobol::indices(&fa, &fb, &fab, RESAMPLES, settings.seed ^ t as u64);
-            factors
-                .iter()
-                .enumerate()
-                .map(|(k, &factor)| SensitivityRow {
-                    year: *year,
-                    region: region.clone(),
-                    factor,
-                    first_order: s.first[k],
-                    total_effect: s.total[k],
-                })
-                .collect()
-        })
-        .collect();
-    Ok(Sensitivity {
-        samples: n,
-        model_runs: n * (d + 2),
-        seed: settings.seed,
-        factors: factors.to_vec(),
-        settings: settings.clone(),
-        rows: rows.into_iter().flatten().collect(),
-    })
 }
 
 /// The index's ranks as `compute` gave them ([year][unit], 0 = no rank).

@@ -163,6 +163,42 @@ fn the_same_seed_gives_the_same_bytes_with_one_or_two_threads() {
         let total: f64 = line.split(',').nth(6).unwrap().parse().unwrap();
         assert!((-0.1..=1.5).contains(&total), "{line}");
     }
+    // An output that moves in under 1% of the runs has no indices, and says why; every other
+    // has its indices, and its first-order sum is the sum of its rows' first-order indices.
+    let mut sums: std::collections::HashMap<(String, String), (f64, Option<f64>)> =
+        std::collections::HashMap::new();
+    let (mut blank, mut estimated) = (0, 0);
+    for line in indices.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let moved: f64 = f[9].parse().unwrap();
+        if moved < 0.01 {
+            blank += 1;
+            assert!(
+                f[3].is_empty() && f[6].is_empty() && f[10].is_empty(),
+                "{line}"
+            );
+            assert!(
+                f[11].starts_with("not estimated: the output moves in"),
+                "{line}"
+            );
+        } else {
+            estimated += 1;
+            assert!(f[11].is_empty(), "{line}");
+            let entry = sums
+                .entry((f[0].to_string(), f[1].to_string()))
+                .or_insert((0.0, f[10].parse().ok()));
+            entry.0 += f[3].parse::<f64>().unwrap();
+        }
+    }
+    assert!(estimated > 0, "some ranks move");
+    for ((year, region), (sum, reported)) in sums {
+        let reported = reported.unwrap();
+        assert!(
+            (sum - reported).abs() < 1e-9,
+            "{year} {region}: {sum} against {reported}"
+        );
+    }
+    eprintln!("{blank} rows not estimated, {estimated} estimated");
 }
 
 #[test]
