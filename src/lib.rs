@@ -14,6 +14,7 @@ pub mod compare;
 pub mod diagnostic;
 pub mod diff;
 pub mod digest;
+pub mod edition;
 pub mod error;
 pub mod explain;
 pub mod formula;

@@ -33,13 +33,17 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<(), Error> {
     args.scores.check()?;
+    let previous = args.scores.previous()?;
     // The directory is locked for the whole run, from before the data are read to the commit.
     let mut staged = Staged::new(&args.out)?;
     super::report_cleaned(staged.cleaned());
     let results = args.inputs.results()?;
     let lang = language(&results, args.lang.as_deref())?;
     args.scores.stage(&mut staged, &results, &lang)?;
-    let written = commit_run(staged, &results, &lang)?;
+    let edition = args
+        .scores
+        .revisions(previous.as_ref(), &mut staged, &results)?;
+    let written = commit_run(staged, &results, &lang, edition.as_ref())?;
     cwi::timing::mark("commit");
     eprintln!(
         "wrote {} file(s) to {}: {} regions, years {:?}, {} nodes",

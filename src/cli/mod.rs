@@ -168,6 +168,12 @@ pub struct ScoreTable {
     /// scores.parquet. Implies parquet when --formats is not given.
     #[arg(long)]
     pub parquet_by_year: bool,
+    /// The output directory of the previous (published) edition: every published score or
+    /// rank this run changes is listed in revisions.csv with the reasons the runs differ (the
+    /// spec, the data files, new years pooled into the bounds, the boundaries), a one-line
+    /// summary is printed, and the manifest records the edition.
+    #[arg(long, value_name = "DIR")]
+    pub previous_edition: Option<std::path::PathBuf>,
 }
 
 impl ScoreTable {
@@ -183,6 +189,41 @@ impl ScoreTable {
             ));
         }
         Ok(())
+    }
+
+    /// The previous edition, read before any work: refused when it is not a cwi output.
+    pub fn previous(&self) -> Result<Option<cwi::edition::Previous>, Error> {
+        self.previous_edition
+            .as_deref()
+            .map(cwi::edition::read)
+            .transpose()
+            .map_err(|e| Error::Arguments(e.to_string()))
+    }
+
+    /// Stages revisions.csv against the previous edition, prints its summary, and returns
+    /// what the manifest records of the edition.
+    pub fn revisions(
+        &self,
+        previous: Option<&cwi::edition::Previous>,
+        staged: &mut cwi::output::Staged,
+        results: &cwi::pipeline::Results,
+    ) -> Result<Option<cwi::output::manifest::PreviousEdition>, Error> {
+        let Some(previous) = previous else {
+            return Ok(None);
+        };
+        let revisions = cwi::edition::compare(previous, results);
+        let csv = revisions.csv();
+        staged.write("revisions.csv", |out| out.write_all(&csv))?;
+        eprintln!("{}", revisions.summary());
+        for note in &revisions.not_compared {
+            eprintln!("note: {note}");
+        }
+        Ok(Some(cwi::output::manifest::PreviousEdition {
+            path: previous.path.display().to_string(),
+            manifest_sha256: previous.manifest_sha256.clone(),
+            revised: revisions.rows.len(),
+            reasons: revisions.reasons,
+        }))
     }
 
     /// Stages the score table (the formats asked for, or the defaults, with Parquet when it

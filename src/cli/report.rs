@@ -50,6 +50,7 @@ enum ReportFormat {
 
 pub fn run(args: Args) -> Result<(), Error> {
     args.scores.check()?;
+    let previous = args.scores.previous()?;
     let progress = Progress::new(args.quiet, 4);
     progress.step("reading the spec");
     let spec = args.inputs.spec()?;
@@ -83,7 +84,10 @@ pub fn run(args: Args) -> Result<(), Error> {
     for (name, bytes) in &files {
         staged.write(name, |out| out.write_all(bytes))?;
     }
-    let written = commit_run(staged, &results, &lang)?;
+    let edition = args
+        .scores
+        .revisions(previous.as_ref(), &mut staged, &results)?;
+    let written = commit_run(staged, &results, &lang, edition.as_ref())?;
     progress.finish();
     if !args.quiet {
         eprintln!(

@@ -43,8 +43,21 @@ struct Manifest<'a> {
     boundaries: crate::boundaries::Boundaries,
     carried: &'a [crate::boundaries::Carried],
     warnings: Vec<String>,
+    /// The previous edition this run was compared with (`--previous-edition`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    previous_edition: Option<&'a PreviousEdition>,
     /// Every other file of the run, with the SHA-256 of its bytes (`cwi verify` re-hashes them).
     outputs: &'a [super::Output],
+}
+
+/// The previous edition a run was compared with, as its manifest records it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PreviousEdition {
+    pub path: String,
+    pub manifest_sha256: String,
+    /// How many of its published values this run revises (listed in revisions.csv).
+    pub revised: usize,
+    pub reasons: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -94,6 +107,16 @@ pub fn render(
     results: &Results,
     lang: &str,
     outputs: &[super::Output],
+) -> Result<Vec<u8>, OutputError> {
+    render_with(results, lang, outputs, None)
+}
+
+/// `render`, recording the previous edition the run was compared with.
+pub fn render_with(
+    results: &Results,
+    lang: &str,
+    outputs: &[super::Output],
+    previous_edition: Option<&PreviousEdition>,
 ) -> Result<Vec<u8>, OutputError> {
     let (spec, panel) = (&results.spec, &results.panel);
     let fw = &spec.framework;
@@ -181,6 +204,7 @@ pub fn render(
         carried: &results.carried,
         treated: &results.log.treated,
         warnings,
+        previous_edition,
         outputs,
     };
     let mut bytes = serde_json::to_vec_pretty(&manifest).map_err(|e| OutputError::Render {

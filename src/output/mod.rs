@@ -451,8 +451,15 @@ pub fn stage_outputs(
 
 /// Commits a run's outputs with its manifest, which lists every file staged with its SHA-256
 /// and is renamed last (see `Staged::commit_with_manifest`).
-pub fn commit_run(staged: Staged, results: &Results, lang: &str) -> Result<usize, OutputError> {
-    staged.commit_with_manifest(|outputs| manifest::render(results, lang, outputs))
+pub fn commit_run(
+    staged: Staged,
+    results: &Results,
+    lang: &str,
+    previous_edition: Option<&manifest::PreviousEdition>,
+) -> Result<usize, OutputError> {
+    staged.commit_with_manifest(|outputs| {
+        manifest::render_with(results, lang, outputs, previous_edition)
+    })
 }
 
 /// The Parquet table's year files already in `dir` (`scores/year=*/part-0.parquet`).

@@ -249,3 +249,125 @@ fn explain_since_adds_up_when_a_child_is_missing_in_one_year() {
     assert_eq!(enrolment["change"], enrolment["contribution"]);
     assert!(enrolment["since_contribution"].is_null());
 }
+
+/// Adding a year under all-years pooling revises last year's published scores (the bounds
+/// are pooled over the new year): with --previous-edition, revisions.csv lists exactly the
+/// 2024 rows whose score or rank differs between the two editions' scores.csv (compared
+/// here, independently), the reason is the new year pooled into the bounds, and the manifest
+/// records the edition. A directory that is not a cwi output is refused before any work.
+#[test]
+fn a_new_edition_lists_its_revisions_of_the_previous_one() {
+    let dir = scratch("edition-revisions");
+    let root = crate::common::root();
+    let spec = dir.join("tiny.toml");
+    fs::write(
+        &spec,
+        fs::read_to_string(root.join("tests/fixtures/tiny.toml"))
+            .unwrap()
+            .replace("pooling = \"each-year\"", "pooling = \"all-years\"")
+            .replace(
+                "aggregation = { method = \"geometric\" }",
+                "aggregation = { method = \"arithmetic\" }",
+            ),
+    )
+    .unwrap();
+    let tiny = fs::read_to_string(root.join("tests/fixtures/tiny.csv")).unwrap();
+    let first = dir.join("2024.csv");
+    fs::write(&first, &tiny).unwrap();
+    // 2025: vaccination reaches 95 in R1 and reading 7 in R2, beyond 2024's maxima.
+    let later: String = tiny
+        .lines()
+        .skip(1)
+        .map(|l| {
+            l.replace(",2024,", ",2025,")
+                .replace("R1,2025,vaccination,90", "R1,2025,vaccination,95")
+                .replace("R2,2025,reading,3", "R2,2025,reading,7")
+                + "\n"
+        })
+        .collect();
+    let second = dir.join("2025.csv");
+    fs::write(&second, format!("region,year,indicator,value\n{later}")).unwrap();
+    let (a, b) = (dir.join("edition-2024"), dir.join("edition-2025"));
+    let run = |out: &std::path::Path, data: &[&std::path::Path], extra: &[&str]| {
+        let mut args = vec!["compute", "--spec", spec.to_str().unwrap(), "--out"];
+        args.push(out.to_str().unwrap());
+        args.extend_from_slice(extra);
+        args.push("--data");
+        args.extend(data.iter().map(|p| p.to_str().unwrap()));
+        cwi(&args)
+    };
+    assert!(run(&a, &[&first], &[]).status.success());
+    let o = run(
+        &b,
+        &[&first, &second],
+        &["--previous-edition", a.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+
+    let table = |dir: &std::path::Path| -> HashMap<(String, String, String), (String, String)> {
+        fs::read_to_string(dir.join("scores.csv"))
+            .unwrap()
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let f: Vec<&str> = l.split(',').collect();
+                (
+                    (f[0].to_string(), f[1].to_string(), f[3].to_string()),
+                    (f[7].to_string(), f[8].to_string()),
+                )
+            })
+            .collect()
+    };
+    let (before, after) = (table(&a), table(&b));
+    let mut expected: Vec<(String, String, String)> = before
+        .iter()
+        .filter(|(key, value)| after.get(*key) != Some(*value))
+        .map(|(key, _)| key.clone())
+        .collect();
+    expected.sort();
+    assert!(
+        !expected.is_empty(),
+        "pooling over 2025 moves 2024's scores"
+    );
+    let mut listed: Vec<(String, String, String)> = fs::read_to_string(b.join("revisions.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[0].to_string(), f[1].to_string(), f[2].to_string())
+        })
+        .collect();
+    listed.sort();
+    assert_eq!(listed, expected);
+    assert!(
+        stderr.contains(&format!(
+            "{} published value(s) revised in 2024",
+            expected.len()
+        )) && stderr.contains("bounds pooled over the new year(s) 2025"),
+        "{stderr}"
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(b.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["previous_edition"]["revised"], expected.len());
+    assert!(manifest["outputs"].to_string().contains("revisions.csv"));
+
+    // Not a cwi output: refused, and nothing written.
+    let empty = dir.join("empty");
+    fs::create_dir_all(&empty).unwrap();
+    let c = dir.join("edition-none");
+    let o = run(
+        &c,
+        &[&first],
+        &["--previous-edition", empty.to_str().unwrap()],
+    );
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .contains("not a cwi output directory (no manifest.json)"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(!c.exists());
+}
