@@ -396,6 +396,7 @@ fn read_data(
     }
     csv.push('\n');
     let mut units = Vec::new();
+    let mut seen: HashMap<(String, String), usize> = HashMap::new();
     for (r, row) in sheet.rows.iter().enumerate() {
         let Some(code) = row[code_c].clone() else {
             problems.push(
@@ -408,6 +409,21 @@ fn read_data(
             Some(c) => row[c].clone().unwrap_or_default(),
             None => year.map(|y| y.to_string()).unwrap_or_default(),
         };
+        // COINr keys a row by uCode and Time: a second row of the same is refused here, at
+        // its line, rather than passed on to fail (or be read twice) later.
+        let line = sheet.lines[r].unwrap_or(r + 2);
+        if let Some(first) = seen.insert((code.clone(), t.clone()), line) {
+            problems.push(
+                Diagnostic::new(
+                    Code::DuplicateRow,
+                    name.clone(),
+                    format!("uCode \"{code}\" is given twice for Time {t} (first on line {first})"),
+                )
+                .at(line, code_c + 1)
+                .hint("keep one row per unit and time point"),
+            );
+            continue;
+        }
         let _ = write!(csv, "{},{t}", quote(&code));
         for &c in &written {
             let v = present(&row[c]).unwrap_or_default();

@@ -287,6 +287,15 @@ fn broken_coinr_tables_are_refused_where_they_break() {
         err.contains("iData column \"extra\" is not described in iMeta"),
         "{err}"
     );
+    // A unit given twice for one time point, at the second row's line (U2 is line 3).
+    let text = fs::read_to_string(root().join(data)).unwrap();
+    let u2 = text.lines().nth(2).unwrap().to_string();
+    let err = case("duplicate", meta.clone(), Some(format!("{text}{u2}\n")));
+    assert!(
+        err.contains("iData.csv:8:1")
+            && err.contains("uCode \"U2\" is given twice for Time 2024 (first on line 3)"),
+        "{err}"
+    );
 }
 
 /// The same tables as Excel workbooks import to the same spec and data.
