@@ -275,7 +275,8 @@ pub fn compare(previous: &Previous, results: &Results) -> Revisions {
 impl Revisions {
     /// `revisions.csv`: a row per published value changed.
     pub fn csv(&self) -> Vec<u8> {
-        let f = |v: Option<f64>| v.map_or(String::new(), crate::output::number);
+        // The shortest decimal that reads back as the same value, as scores.csv writes it.
+        let f = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v}"));
         let i = |v: Option<i64>| v.map_or(String::new(), |v| v.to_string());
         let mut out = String::from(
             "year,region_code,node_id,score_published,score_now,score_revision,rank_published,rank_now\n",

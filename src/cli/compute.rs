@@ -43,7 +43,7 @@ pub fn run(args: Args) -> Result<(), Error> {
     let edition = args
         .scores
         .revisions(previous.as_ref(), &mut staged, &results)?;
-    let written = commit_run(staged, &results, &lang, edition.as_ref())?;
+    let written = commit_run(staged, &results, &lang, edition.as_ref().map(|e| &e.1))?;
     cwi::timing::mark("commit");
     eprintln!(
         "wrote {} file(s) to {}: {} regions, years {:?}, {} nodes",

@@ -200,14 +200,20 @@ impl ScoreTable {
             .map_err(|e| Error::Arguments(e.to_string()))
     }
 
-    /// Stages revisions.csv against the previous edition, prints its summary, and returns
-    /// what the manifest records of the edition.
+    /// Stages revisions.csv against the previous edition, prints its summary, and returns the
+    /// revisions and what the manifest records of the edition.
     pub fn revisions(
         &self,
         previous: Option<&cwi::edition::Previous>,
         staged: &mut cwi::output::Staged,
         results: &cwi::pipeline::Results,
-    ) -> Result<Option<cwi::output::manifest::PreviousEdition>, Error> {
+    ) -> Result<
+        Option<(
+            cwi::edition::Revisions,
+            cwi::output::manifest::PreviousEdition,
+        )>,
+        Error,
+    > {
         let Some(previous) = previous else {
             return Ok(None);
         };
@@ -218,12 +224,13 @@ impl ScoreTable {
         for note in &revisions.not_compared {
             eprintln!("note: {note}");
         }
-        Ok(Some(cwi::output::manifest::PreviousEdition {
+        let edition = cwi::output::manifest::PreviousEdition {
             path: previous.path.display().to_string(),
             manifest_sha256: previous.manifest_sha256.clone(),
             revised: revisions.rows.len(),
-            reasons: revisions.reasons,
-        }))
+            reasons: revisions.reasons.clone(),
+        };
+        Ok(Some((revisions, edition)))
     }
 
     /// Stages the score table (the formats asked for, or the defaults, with Parquet when it

@@ -62,6 +62,9 @@ pub fn run(args: Args) -> Result<(), Error> {
     let lang = language(&results, args.lang.as_deref())?;
     let ctx = Context::new(&results, &lang, args.year, args.node.as_deref())?;
     let manifest = args.scores.stage(&mut staged, &results, &lang)?;
+    let edition = args
+        .scores
+        .revisions(previous.as_ref(), &mut staged, &results)?;
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     if args.format.contains(&ReportFormat::Html) {
         progress.step("drawing the charts");
@@ -70,7 +73,15 @@ pub fn run(args: Args) -> Result<(), Error> {
         let audit = cwi::audit::audit(&results);
         files.push((
             "report.html".into(),
-            render_html(&ctx, &charts, &audit, &manifest, &warnings).into_bytes(),
+            render_html(
+                &ctx,
+                &charts,
+                &audit,
+                &manifest,
+                &warnings,
+                edition.as_ref().map(|e| &e.0),
+            )
+            .into_bytes(),
         ));
         for (name, chart) in charts {
             files.push((format!("charts/{name}.svg"), chart.svg.into_bytes()));
@@ -84,10 +95,7 @@ pub fn run(args: Args) -> Result<(), Error> {
     for (name, bytes) in &files {
         staged.write(name, |out| out.write_all(bytes))?;
     }
-    let edition = args
-        .scores
-        .revisions(previous.as_ref(), &mut staged, &results)?;
-    let written = commit_run(staged, &results, &lang, edition.as_ref())?;
+    let written = commit_run(staged, &results, &lang, edition.as_ref().map(|e| &e.1))?;
     progress.finish();
     if !args.quiet {
         eprintln!(

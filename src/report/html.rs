@@ -83,6 +83,8 @@ struct Page<'a> {
     audit: &'a crate::audit::Audit,
     manifest: &'a str,
     warnings: &'a [String],
+    /// The published values this run revises, with `--previous-edition`.
+    revisions: Option<&'a crate::edition::Revisions>,
 }
 
 impl Page<'_> {
@@ -109,16 +111,19 @@ pub fn render(
     audit: &crate::audit::Audit,
     manifest: &str,
     warnings: &[String],
+    revisions: Option<&crate::edition::Revisions>,
 ) -> String {
     let page = Page {
         charts,
         audit,
         manifest,
         warnings,
+        revisions,
     };
     let mut h = String::new();
     head(&mut h, ctx);
     summary(&mut h, ctx, &page);
+    revised(&mut h, ctx, &page);
     ranking(&mut h, ctx, &page);
     directions(&mut h, ctx, &page);
     regions(&mut h, ctx, &page);
@@ -259,6 +264,59 @@ fn summary(h: &mut String, ctx: &Context, _page: &Page) {
         );
     }
     h.push_str("</div></section>\n");
+}
+
+/// The previous edition's published values this run revises: how many, why, and the largest.
+fn revised(h: &mut String, ctx: &Context, page: &Page) {
+    let Some(rev) = page.revisions else {
+        return;
+    };
+    let (w, r) = (ctx.words(), ctx.results);
+    let _ = write!(
+        h,
+        "<section id=\"revisions\"><h2>{}</h2><p>{}</p>",
+        w.revisions,
+        escape(&rev.summary())
+    );
+    let mut rows: Vec<&crate::edition::Revision> = rev.rows.iter().collect();
+    let size = |x: &crate::edition::Revision| {
+        x.score_now
+            .zip(x.score_published)
+            .map_or(f64::INFINITY, |(a, b)| (a - b).abs())
+    };
+    rows.sort_by(|a, b| size(b).total_cmp(&size(a)));
+    if !rows.is_empty() {
+        let _ = write!(
+            h,
+            "<table><thead><tr><th class=\"n\">{}</th><th>{}</th><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th></tr></thead><tbody>",
+            w.year, w.region, w.indicator, w.published, w.score, w.published, w.rank
+        );
+        for x in rows.iter().take(30) {
+            let region = r
+                .panel
+                .units
+                .find(&x.region_code)
+                .map_or(x.region_code.clone(), |u| ctx.region_name(u));
+            let node = r
+                .spec
+                .framework
+                .position(&x.node_id)
+                .map_or(x.node_id.clone(), |n| ctx.node_name(n));
+            let _ = write!(
+                h,
+                "<tr><td class=\"n\">{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+                x.year,
+                escape(&region),
+                escape(&node),
+                num(x.score_published),
+                num(x.score_now),
+                x.rank_published.map_or("–".into(), |k| k.to_string()),
+                x.rank_now.map_or("–".into(), |k| k.to_string())
+            );
+        }
+        h.push_str("</tbody></table>");
+    }
+    h.push_str("</section>\n");
 }
 
 /// The ranking table, with the ranking chart and the map.

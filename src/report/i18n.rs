@@ -64,6 +64,9 @@ pub struct Words {
     pub reconstructed: &'static str,
     /// After a change computed on fewer regions than the year has: `{n}` of `{all}`.
     pub on_common_regions: &'static str,
+    /// The section of published values a run revises, and the published value's column.
+    pub revisions: &'static str,
+    pub published: &'static str,
 }
 
 pub fn words(lang: &str) -> &'static Words {
@@ -132,6 +135,8 @@ static EN: Words = Words {
     outliers: "Indicators with outliers",
     reconstructed: "Values reconstructed across a boundary change (carried from the region as it was then; left out of score and rank changes)",
     on_common_regions: "on the {n} of {all} regions with values in both years that were not reconstructed",
+    revisions: "Revisions of the previous edition",
+    published: "Published",
 };
 
 static RU: Words = Words {
@@ -192,6 +197,8 @@ static RU: Words = Words {
     outliers: "Показатели с выбросами",
     reconstructed: "Значения, восстановленные при изменении границ (перенесены с региона в прежних границах; не учитываются в изменениях баллов и мест)",
     on_common_regions: "по {n} из {all} регионов с невосстановленными значениями в оба года",
+    revisions: "Пересмотр предыдущего выпуска",
+    published: "Опубликовано",
 };
 
 static KK: Words = Words {
@@ -252,4 +259,6 @@ static KK: Words = Words {
     outliers: "Шектен тыс мәндері бар көрсеткіштер",
     reconstructed: "Шекаралар өзгергенде қалпына келтірілген мәндер (бұрынғы шекарадағы өңірден көшірілген; балл мен орын өзгерістеріне кірмейді)",
     on_common_regions: "екі жылда да қалпына келтірілмеген мәндері бар {all} өңірдің {n} өңірі бойынша",
+    revisions: "Алдыңғы шығарылымның қайта қаралуы",
+    published: "Жарияланған",
 };

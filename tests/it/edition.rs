@@ -353,6 +353,26 @@ fn a_new_edition_lists_its_revisions_of_the_previous_one() {
     assert_eq!(manifest["previous_edition"]["revised"], expected.len());
     assert!(manifest["outputs"].to_string().contains("revisions.csv"));
 
+    // The report says the same in its revisions section.
+    let report = dir.join("report");
+    let mut args = vec!["report", "--spec", spec.to_str().unwrap(), "--out"];
+    args.push(report.to_str().unwrap());
+    args.extend(["--lang", "en", "--format", "html", "--previous-edition"]);
+    args.push(a.to_str().unwrap());
+    args.extend(["--data", first.to_str().unwrap(), second.to_str().unwrap()]);
+    let o = cwi(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = fs::read_to_string(report.join("report.html")).unwrap();
+    assert!(html.contains("<h2>Revisions of the previous edition</h2>"));
+    assert!(html.contains(&format!(
+        "{} published value(s) revised in 2024",
+        expected.len()
+    )));
+    assert_eq!(
+        html.matches("<tr><td class=\"n\">2024</td>").count(),
+        expected.len().min(30)
+    );
+
     // Not a cwi output: refused, and nothing written.
     let empty = dir.join("empty");
     fs::create_dir_all(&empty).unwrap();
