@@ -268,14 +268,26 @@ pub fn is_marker(cell: &str, missing: &[String], mark: DecimalMark) -> bool {
     if missing.is_empty() || text.is_empty() {
         return false;
     }
+    // A cell that could be a number starts like one; others are compared as text only (this
+    // runs for every cell read one by one, so it allocates only for non-ASCII text).
+    let numeric = |t: &str| {
+        t.starts_with(|c: char| {
+            c.is_ascii_digit() || matches!(c, '+' | '-' | '.' | ',' | '\u{2212}')
+        })
+    };
     let mut as_number: Option<Option<f64>> = None;
     missing.iter().any(|m| {
         let m = m.trim();
         if m.is_empty() {
             return false;
         }
-        if m.eq_ignore_ascii_case(text) || m.to_lowercase() == text.to_lowercase() {
+        if m.eq_ignore_ascii_case(text)
+            || (!(m.is_ascii() && text.is_ascii()) && m.to_lowercase() == text.to_lowercase())
+        {
             return true;
+        }
+        if !numeric(m) || !numeric(text) {
+            return false;
         }
         let Ok(Some(wanted)) = parse(m, DecimalMark::Point, true, &[]) else {
             return false;
@@ -439,6 +451,9 @@ mod tests {
         for cell in ["-999.5", "999", "-9990", "n/a2", "na"] {
             assert!(!is_marker(cell, &markers, DecimalMark::Auto), "{cell}");
         }
+        // Case is ignored in any script.
+        assert!(is_marker("Н/Д", &["н/д".to_string()], DecimalMark::Auto));
+        assert!(!is_marker("н/д2", &["н/д".to_string()], DecimalMark::Auto));
         // In a file whose decimal mark is the point, -999,000 is grouped thousands.
         assert!(!is_marker("-999,000", &markers, DecimalMark::Point));
         assert!(is_marker("-999,000", &markers, DecimalMark::Comma));

@@ -271,7 +271,7 @@ fn revised(h: &mut String, ctx: &Context, page: &Page) {
     let Some(rev) = page.revisions else {
         return;
     };
-    let (w, r) = (ctx.words(), ctx.results);
+    let w = ctx.words();
     let _ = write!(
         h,
         "<section id=\"revisions\"><h2>{}</h2><p>{}</p>",
@@ -292,16 +292,10 @@ fn revised(h: &mut String, ctx: &Context, page: &Page) {
             w.year, w.region, w.indicator, w.published, w.score, w.published, w.rank
         );
         for x in rows.iter().take(30) {
-            let region = r
-                .panel
-                .units
-                .find(&x.region_code)
-                .map_or(x.region_code.clone(), |u| ctx.region_name(u));
-            let node = r
-                .spec
-                .framework
-                .position(&x.node_id)
-                .map_or(x.node_id.clone(), |n| ctx.node_name(n));
+            let (region, node) = (
+                ctx.region_name_of(&x.region_code),
+                ctx.node_name_of(&x.node_id),
+            );
             let _ = write!(
                 h,
                 "<tr><td class=\"n\">{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
@@ -439,11 +433,7 @@ fn quality(h: &mut String, ctx: &Context, page: &Page) {
             w.indicator, w.year, w.missing
         );
         for m in missing {
-            let name = r
-                .spec
-                .framework
-                .position(&m.indicator)
-                .map_or(m.indicator.clone(), |n| ctx.node_name(n));
+            let name = ctx.node_name_of(&m.indicator);
             let _ = write!(
                 h,
                 "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{} {} {}</td></tr>",
@@ -489,16 +479,14 @@ fn quality(h: &mut String, ctx: &Context, page: &Page) {
         .iter()
         .filter(|c| shown.iter().flatten().any(|&y| r.panel.years[y] == c.year))
         .map(|c| {
-            let name = |code: &str| {
-                r.panel
-                    .units
-                    .find(code)
-                    .map_or(code.to_string(), |u| ctx.region_name(u))
-            };
-            let from: Vec<String> = c.from.iter().map(|f| escape(&name(f))).collect();
+            let from: Vec<String> = c
+                .from
+                .iter()
+                .map(|f| escape(&ctx.region_name_of(f)))
+                .collect();
             format!(
                 "{} {} ← {}",
-                escape(&name(&c.region)),
+                escape(&ctx.region_name_of(&c.region)),
                 c.year,
                 from.join(", ")
             )

@@ -99,6 +99,24 @@ impl<'a> Context<'a> {
         u.name.get(&self.lang).unwrap_or(&u.code).to_string()
     }
 
+    /// A region's name by its code (the code itself when the run has no such region).
+    pub fn region_name_of(&self, code: &str) -> String {
+        self.results
+            .panel
+            .units
+            .find(code)
+            .map_or(code.to_string(), |u| self.region_name(u))
+    }
+
+    /// A node's name by its id (the id itself when the framework has no such node).
+    pub fn node_name_of(&self, id: &str) -> String {
+        self.results
+            .spec
+            .framework
+            .position(id)
+            .map_or(id.to_string(), |n| self.node_name(n))
+    }
+
     /// Units present in the report's year.
     pub fn units(&self) -> Vec<usize> {
         self.results.panel.present_units(self.year)
