@@ -5,8 +5,11 @@
 //! derived by hand in `pipeline.rs`: index R1 sqrt(100 * 50) = sqrt(5000), R2 sqrt(12.5 * 50)
 //! = 25, R3 sqrt(37.5 * 50) = sqrt(1875); or be refused at the right file, row and column.
 //!
-//! The Parquet files are written by pyarrow and the workbooks by openpyxl; `.ci/run` installs
-//! both and sets CWI_REQUIRE_PYARROW and CWI_REQUIRE_OPENPYXL so that these tests run there.
+//! The Parquet files are written by pyarrow, the pandas frame by pandas and the workbooks by
+//! openpyxl; `.ci/run` installs them and sets CWI_REQUIRE_PYARROW, CWI_REQUIRE_PANDAS and
+//! CWI_REQUIRE_OPENPYXL so that these tests run there. Stata's and R's quirks (`.155`,
+//! `write.csv`) are written out by the tests as those tools' documented output, since neither
+//! tool is installable here.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -200,21 +203,35 @@ fn each_file_reads_with_its_own_decimal_mark() {
     assert!(has(&out, "E108", Some(2), "60.000"), "{out:#?}");
 }
 
-/// pandas' `to_csv` writes the frame's index as an unnamed first column of row numbers: it
-/// is ignored with a warning that names it. An unnamed column of anything else is still read
-/// (and reported as an unknown indicator), never dropped silently.
+/// A frame written by pandas as an analyst would: `to_csv` with its default index (an
+/// unnamed first column of row numbers, ignored with a warning that names it), and, since
+/// enrolment has a missing value, that column and the year column (made float, as pandas does
+/// once a year is missing somewhere) written as `60.0` and `2024.0`. An unnamed column of
+/// anything else is still read (and reported as an unknown indicator), never dropped silently.
 #[test]
-fn the_pandas_index_column_is_ignored_with_a_note() {
+fn a_frame_written_by_pandas_reads_as_it_is() {
     let dir = scratch("tools-index");
+    let script = r#"
+import sys, numpy as np, pandas as pd
+df = pd.DataFrame({
+    "region": ["R1", "R2", "R3"],
+    "year": [2024.0, 2024.0, 2024.0],
+    "vaccination": [90, 80, 70],
+    "mortality": [10, 30, 20],
+    "enrolment": [60, 100, np.nan],
+    "reading": [5, 3, 4],
+})
+df.to_csv(sys.argv[1] + "/wide.csv")
+"#;
+    if python_with("pandas", "CWI_REQUIRE_PANDAS", script, &[&dir]).is_none() {
+        return;
+    }
     let data = dir.join("wide.csv");
-    fs::write(
-        &data,
-        ",region,year,vaccination,mortality,enrolment,reading\n\
-         0,R1,2024,90,10,60,5\n\
-         1,R2,2024,80,30,100,3\n\
-         2,R3,2024,70,20,,4\n",
-    )
-    .unwrap();
+    let written = fs::read_to_string(&data).unwrap();
+    assert!(
+        written.starts_with(",region,year,") && written.contains("0,R1,2024.0,90,10,60.0,5"),
+        "{written}"
+    );
     let (_, out) = computes_the_tiny_scores("tools-index-out", SPEC, &[&data]);
     assert!(out.contains("W119"), "{out}");
     assert!(!out.contains("W110"), "{out}");
