@@ -242,12 +242,14 @@ fn fails_rule(x: &[f64], rule: OutlierRule) -> bool {
     rule.fails(skewness(x), kurtosis(x))
 }
 
-/// Replaces the most extreme value on the side of the skew by the next one, `points` times
-/// (stopping early when `until` is a rule that passes). Returns the values and whether the
-/// rule (the default one without `until`) passes at the end.
+/// Replaces the most extreme value on the side of the skew by the next one until `points`
+/// values have been replaced (stopping early when `until` is a rule that passes). Values
+/// tied at the extreme are replaced together and each counts, as in COINr's `winsorise`
+/// (its `nwin`). Returns the values and whether the rule (the default one without `until`)
+/// passes at the end.
 fn winsorise(x: &[f64], points: usize, until: Option<OutlierRule>) -> (Vec<f64>, bool) {
     let mut v = x.to_vec();
-    for _ in 0..points {
+    while v.iter().zip(x).filter(|(a, b)| a != b).count() < points {
         if let Some(rule) = until
             && !fails_rule(&v, rule)
         {
@@ -337,6 +339,18 @@ mod tests {
         assert_eq!(how, "log-transformed (JRC rule)");
         assert_eq!(v[0], 0.0); // ln(1 - 1 + 1)
         assert!((v[19] - (1e7f64).ln()).abs() < 1e-9); // ln(1e7 - 1 + 1)
+    }
+
+    /// Tied extremes are winsorised together and each counts as a point, as COINr counts
+    /// them: in 1..7, 50, 100, 100, two points take both 100s to 50 in one step; a third
+    /// point takes a further step, the three 50s to 7 (three values changed).
+    #[test]
+    fn tied_extremes_count_as_points() {
+        let x: Vec<f64> = (1..=7).map(f64::from).chain([50.0, 100.0, 100.0]).collect();
+        let (v, _) = winsorise(&x, 2, None);
+        assert_eq!(&v[7..], &[50.0, 50.0, 50.0]);
+        let (v, _) = winsorise(&x, 3, None);
+        assert_eq!(&v[7..], &[7.0, 7.0, 7.0]);
     }
 
     #[test]
