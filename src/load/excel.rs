@@ -15,6 +15,18 @@ use super::text::Refusal;
 use crate::diagnostic::Code;
 use crate::template::layout;
 
+/// The names of a workbook's sheets, in the workbook's order.
+pub fn sheet_names(bytes: &[u8]) -> Result<Vec<String>, Refusal> {
+    let book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
+        (
+            Code::UnreadableFile,
+            format!("not a readable workbook: {e}"),
+            "save it again from Excel as .xlsx".to_string(),
+        )
+    })?;
+    Ok(book.sheet_names())
+}
+
 pub fn read_sheet(bytes: Vec<u8>, sheet: Option<&str>) -> Result<Table, Refusal> {
     let unreadable = |e: String| {
         (

@@ -91,6 +91,42 @@ pub fn read_sheet(path: &Path) -> Result<Sheet, Diagnostic> {
             Diagnostic::new(code, path.display().to_string(), message).hint(hint)
         },
     )?;
+    Ok(sheet_of(&table))
+}
+
+/// Reads every sheet of a workbook as text cells, by name in the workbook's order. A number
+/// cell's text is the shortest that reads back as the same number.
+pub fn read_workbook(path: &Path) -> Result<Vec<(String, Sheet)>, Diagnostic> {
+    let refuse = |(code, message, hint): text::Refusal| {
+        Diagnostic::new(code, path.display().to_string(), message).hint(hint)
+    };
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::new(
+            Code::UnreadableFile,
+            path.display().to_string(),
+            format!("cannot read the file: {e}"),
+        )
+        .hint("check the path")
+    })?;
+    let names = excel::sheet_names(&bytes).map_err(refuse)?;
+    let mut out = Vec::with_capacity(names.len());
+    for name in names {
+        let sheet = match excel::read_sheet(bytes.clone(), Some(&name)) {
+            Ok(table) => sheet_of(&table),
+            // An empty sheet (a data set with no rows) is a sheet without columns.
+            Err((Code::UnreadableFile, m, _)) if m.contains("has no header") => Sheet {
+                columns: Vec::new(),
+                rows: Vec::new(),
+                lines: Vec::new(),
+            },
+            Err(e) => return Err(refuse(e)),
+        };
+        out.push((name, sheet));
+    }
+    Ok(out)
+}
+
+fn sheet_of(table: &table::Table) -> Sheet {
     let rows = (0..table.height)
         .map(|r| {
             table
@@ -104,13 +140,13 @@ pub fn read_sheet(path: &Path) -> Result<Sheet, Diagnostic> {
                 .collect()
         })
         .collect();
-    Ok(Sheet {
+    Sheet {
         columns: table.columns.clone(),
         rows,
         lines: (0..table.height)
             .map(|r| table.line_offset.map(|o| o + r + 1))
             .collect(),
-    })
+    }
 }
 
 /// Loads and merges the data files; refuses on any error. Warnings stay in the panel's report.

@@ -5,6 +5,7 @@ mod all_at_once;
 mod analysis;
 mod architecture;
 mod cli;
+mod coinr_workbook;
 mod common;
 mod diff;
 mod edition;

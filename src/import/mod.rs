@@ -8,6 +8,13 @@
 //! told of; the others are written as commented lines to switch on, never as invented
 //! defaults. Tables as R writes them are read as they are: `NA` for a missing cell, quoted
 //! strings, and `write.csv`'s unnamed first column of row names.
+//!
+//! `coinr_workbook` reads the workbook of COINr's `export_to_excel(coin)` instead: the steps
+//! and their parameters from its sheets (`workbook`), and every data set checked against the
+//! spec computed by cwi's engine (`check`).
+
+pub mod check;
+pub mod workbook;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -22,25 +29,99 @@ pub enum ImportError {
     Invalid { problems: Vec<Diagnostic> },
 }
 
-/// The optional steps of a COINr build, as the user says they ran; none by default.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// The steps of a COINr build, as the user says they ran or as the workbook shows them.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Steps {
-    /// COINr `Screen`'s `dat_thresh`: a unit with less than this share of the indicators'
-    /// values is left out (in (0, 1]).
-    pub screen: Option<f64>,
-    /// COINr `Impute`: by the indicator's mean, or by the mean of the unit's group.
+    /// COINr `Denominate`: each indicator divided by its iMeta Denominator (iData/iMeta alone
+    /// imply it; a workbook without a `Data.Denominated` sheet did not run it).
+    pub denominate: bool,
+    /// COINr `Screen` by missing values.
+    pub screen: Option<Screen>,
+    /// COINr `Impute`.
     pub impute: Option<Imputation>,
     /// COINr `Treat`: winsorise up to this many points, else COINr's log.
     pub treat: Option<u32>,
+    /// COINr `Normalise` with `n_minmax`: the range, [0, 100] by default.
+    pub range: (f64, f64),
+}
+
+impl Default for Steps {
+    /// What iData and iMeta alone imply: denomination, min-max onto [0, 100], arithmetic
+    /// means; none of the optional steps.
+    fn default() -> Self {
+        Steps {
+            denominate: true,
+            screen: None,
+            impute: None,
+            treat: None,
+            range: (0.0, 100.0),
+        }
+    }
+}
+
+/// COINr `Screen(unit_screen = "byNA")`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Screen {
+    /// `dat_thresh`: a unit with less than this share of the indicators' values is left out
+    /// (in (0, 1]).
+    pub share: f64,
+    /// Whether it screened the imputed data (`Screen(dset = "Imputed")`).
+    pub after_imputation: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Imputation {
     /// `i_mean`: the indicator's mean over the units.
     Mean,
+    /// `i_median`: the indicator's median over the units.
+    Median,
     /// `i_mean_grp`: the mean over the units of the same group, in the named iData Group
     /// column (`None`: the one Group column iMeta has).
     GroupMean(Option<String>),
+    /// `i_median_grp`: the median over the units of the same group.
+    GroupMedian(Option<String>),
+}
+
+impl Imputation {
+    /// The group column it names, for the imputations by group.
+    fn group(&self) -> Option<&Option<String>> {
+        match self {
+            Imputation::GroupMean(g) | Imputation::GroupMedian(g) => Some(g),
+            _ => None,
+        }
+    }
+
+    /// COINr's name of the function.
+    pub fn coinr(&self) -> &'static str {
+        match self {
+            Imputation::Mean => "i_mean",
+            Imputation::Median => "i_median",
+            Imputation::GroupMean(_) => "i_mean_grp",
+            Imputation::GroupMedian(_) => "i_median_grp",
+        }
+    }
+}
+
+/// Reads the workbook of COINr's `export_to_excel(coin)` into a spec and a data file, with
+/// the steps its `Data.*` sheets show and their parameters as its sheets determine them (or
+/// as `given`); with `check`, computes the spec and compares every data set of the workbook.
+pub fn coinr_workbook(
+    path: &Path,
+    given: &workbook::Given,
+    check: bool,
+) -> Result<(Imported, Option<check::Checked>), ImportError> {
+    let read = workbook::read(path, given)?;
+    let checked = if check {
+        Some(check::check(
+            &path.display().to_string(),
+            &read.imported.spec,
+            &read.imported.data,
+            &read.stages,
+        )?)
+    } else {
+        None
+    };
+    Ok((read.imported, checked))
 }
 
 /// The spec and the data file written from COINr's tables.
@@ -48,6 +129,8 @@ pub enum Imputation {
 pub struct Imported {
     pub spec: String,
     pub data: String,
+    /// How each step's parameters were found (a workbook's sheets), for the user to read.
+    pub notes: Vec<String>,
 }
 
 /// One iMeta row.
@@ -75,8 +158,25 @@ pub fn coinr(
     let one = |d: Diagnostic| ImportError::Invalid { problems: vec![d] };
     let meta_sheet = read_sheet(imeta).map_err(one)?;
     let data_sheet = read_sheet(idata).map_err(one)?;
+    build(
+        (&imeta.display().to_string(), &meta_sheet),
+        (&idata.display().to_string(), &data_sheet),
+        year,
+        steps,
+        Vec::new(),
+    )
+}
+
+/// The spec and data of an iMeta and an iData (each with the name diagnostics give it).
+fn build(
+    (imeta, meta_sheet): (&str, &Sheet),
+    (idata, data_sheet): (&str, &Sheet),
+    year: Option<i32>,
+    steps: &Steps,
+    notes: Vec<String>,
+) -> Result<Imported, ImportError> {
     let mut problems = Vec::new();
-    let metas = read_meta(imeta, &meta_sheet, &mut problems);
+    let metas = read_meta(imeta, meta_sheet, &mut problems);
     if !problems.is_empty() {
         return Err(ImportError::Invalid { problems });
     }
@@ -84,7 +184,7 @@ pub fn coinr(
     let group = group_column(imeta, &metas, steps, &mut problems);
     let data = read_data(
         idata,
-        &data_sheet,
+        data_sheet,
         &metas,
         year,
         group.as_deref(),
@@ -92,8 +192,9 @@ pub fn coinr(
     );
     match (index, data, problems.is_empty()) {
         (Some(index), Some(data), true) => Ok(Imported {
-            spec: write_spec(&metas, index, &data, steps),
+            spec: write_spec(&metas, index, &data, steps, &notes),
             data: data.csv,
+            notes,
         }),
         _ => Err(ImportError::Invalid { problems }),
     }
@@ -102,21 +203,19 @@ pub fn coinr(
 /// The Group column group-mean imputation uses: the one named, which iMeta must describe as a
 /// Group, or the only Group column iMeta has; none unless imputation is by group.
 fn group_column(
-    imeta: &Path,
+    imeta: &str,
     metas: &[Meta],
     steps: &Steps,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<String> {
-    let Some(Imputation::GroupMean(named)) = &steps.impute else {
-        return None;
-    };
+    let named = steps.impute.as_ref().and_then(Imputation::group)?;
     let groups: Vec<&str> = metas
         .iter()
         .filter(|m| m.kind == "Group")
         .map(|m| m.code.as_str())
         .collect();
     let refuse = |message: String| {
-        Diagnostic::new(Code::BadParameter, imeta.display().to_string(), message).hint(format!(
+        Diagnostic::new(Code::BadParameter, imeta, message).hint(format!(
             "name one of iMeta's Group columns with --group ({})",
             if groups.is_empty() {
                 "it has none".to_string()
@@ -141,18 +240,18 @@ fn group_column(
     }
 }
 
-/// A cell as R writes it: `NA` is a missing value.
-fn present(cell: &Option<String>) -> Option<String> {
-    cell.clone().filter(|v| v.trim() != "NA")
+/// A cell as R writes it: `NA` (openxlsx: `#N/A`) is a missing value.
+pub(crate) fn present(cell: &Option<String>) -> Option<String> {
+    cell.clone().filter(|v| !matches!(v.trim(), "NA" | "#N/A"))
 }
 
 fn column(sheet: &Sheet, name: &str) -> Option<usize> {
     sheet.columns.iter().position(|c| c.trim() == name)
 }
 
-fn read_meta(file: &Path, sheet: &Sheet, problems: &mut Vec<Diagnostic>) -> Vec<Meta> {
+fn read_meta(file: &str, sheet: &Sheet, problems: &mut Vec<Diagnostic>) -> Vec<Meta> {
     let at = |line: Option<usize>, message: String, hint: &str| {
-        let d = Diagnostic::new(Code::BadParameter, file.display().to_string(), message).hint(hint);
+        let d = Diagnostic::new(Code::BadParameter, file, message).hint(hint);
         match line {
             Some(l) => d.at(l, 1),
             None => d,
@@ -261,9 +360,9 @@ fn read_meta(file: &Path, sheet: &Sheet, problems: &mut Vec<Diagnostic>) -> Vec<
 
 /// The index (the one aggregate of the highest level); every indicator's and aggregate's
 /// parent an aggregate of a higher level, so that parents cannot form a cycle.
-fn check_tree(file: &Path, metas: &[Meta], problems: &mut Vec<Diagnostic>) -> Option<usize> {
+fn check_tree(file: &str, metas: &[Meta], problems: &mut Vec<Diagnostic>) -> Option<usize> {
     let at = |m: &Meta, message: String, hint: &str| {
-        let d = Diagnostic::new(Code::MissingNode, file.display().to_string(), message).hint(hint);
+        let d = Diagnostic::new(Code::MissingNode, file, message).hint(hint);
         match m.line {
             Some(l) => d.at(l, 1),
             None => d,
@@ -281,7 +380,7 @@ fn check_tree(file: &Path, metas: &[Meta], problems: &mut Vec<Diagnostic>) -> Op
     if tops.len() != 1 {
         problems.push(Diagnostic::new(
             Code::MissingNode,
-            file.display().to_string(),
+            file,
             format!(
                 "iMeta has {} aggregates at the highest level {top}; the index is one",
                 tops.len()
@@ -334,14 +433,14 @@ struct Data {
 }
 
 fn read_data(
-    file: &Path,
+    file: &str,
     sheet: &Sheet,
     metas: &[Meta],
     year: Option<i32>,
     group: Option<&str>,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Data> {
-    let name = file.display().to_string();
+    let name = file.to_string();
     let Some(code_c) = column(sheet, "uCode") else {
         problems.push(
             Diagnostic::new(Code::MissingColumn, name, "iData has no \"uCode\" column")
@@ -462,13 +561,20 @@ fn s(text: &str) -> String {
     toml::Value::String(text.to_string()).to_string()
 }
 
-fn write_spec(metas: &[Meta], index: usize, data: &Data, steps: &Steps) -> String {
+fn write_spec(
+    metas: &[Meta],
+    index: usize,
+    data: &Data,
+    steps: &Steps,
+    notes: &[String],
+) -> String {
     let top = &metas[index];
     let mut t = String::new();
-    let _ = writeln!(
-        t,
-        "# Imported from COINr's iData and iMeta by `cwi import coinr`. Each setting is named\n# beside the COINr step it stands for; the optional steps not given to the import are\n# commented out: switch them on to match your build.\n"
-    );
+    t.push_str("# Imported from COINr by `cwi import coinr`. Each setting is named beside the COINr\n# step it stands for; the optional steps not in the build are commented out: switch\n# them on to match your build.\n");
+    for note in notes {
+        let _ = writeln!(t, "# {note}");
+    }
+    t.push('\n');
     let _ = writeln!(
         t,
         "[index]\nid = {}\nversion = \"imported from COINr\"\nlanguages = [\"en\"]\nscale = [0, 100]\nname = {{ en = {} }}\n",
@@ -496,15 +602,22 @@ fn write_spec(metas: &[Meta], index: usize, data: &Data, steps: &Steps) -> Strin
         "[defaults]\n# COINr builds each time point on its own.\npooling = \"each-year\""
     );
     match steps.screen {
-        Some(share) => {
-            let _ = writeln!(t, "# COINr Screen, dat_thresh = {share}: units with less than this share of the indicators'\n# values are left out.\nscreening = {{ min_share = {share} }}");
+        Some(Screen { share, after_imputation }) => {
+            let (of, when) = if after_imputation {
+                (" (after imputation)", ", when = \"after-imputation\"")
+            } else {
+                ("", "")
+            };
+            let _ = writeln!(t, "# COINr Screen, unit_screen = \"byNA\", dat_thresh = {share}: units with less than this share\n# of the indicators' values{of} are left out.\nscreening = {{ min_share = {share}{when} }}");
         }
-        None => t.push_str("# COINr Screen (optional; not in this build). To leave out units with less than a share\n# of the indicators' values (COINr's dat_thresh, 0.66 by default):\n# screening = { min_share = 0.66 }\n"),
+        None => t.push_str("# COINr Screen (optional; not in this build). To leave out units with less than a share\n# of the indicators' values (COINr's dat_thresh, 2/3 by default):\n# screening = { min_share = 0.66 }\n"),
     }
     match (&steps.impute, &data.group) {
-        (Some(Imputation::GroupMean(_)), Some(g)) => {
-            let _ = writeln!(t, "# COINr Impute, i_mean_grp: the mean of the unit's group (iData column {}).\nimputation = {{ method = \"group-mean\" }}", s(g));
+        (Some(i @ (Imputation::GroupMean(_) | Imputation::GroupMedian(_))), Some(g)) => {
+            let method = if matches!(i, Imputation::GroupMean(_)) { "group-mean" } else { "group-median" };
+            let _ = writeln!(t, "# COINr Impute, {}: the {} of the unit's group (iData column {}).\nimputation = {{ method = \"{method}\" }}", i.coinr(), &method[6..], s(g));
         }
+        (Some(Imputation::Median), _) => t.push_str("# COINr Impute, i_median: the indicator's median.\nimputation = { method = \"median\" }\n"),
         (Some(_), _) => t.push_str("# COINr Impute, i_mean: the indicator's mean.\nimputation = { method = \"mean\" }\n"),
         (None, _) => t.push_str("# COINr Impute (optional; not in this build). To fill missing values with the indicator's\n# mean (i_mean), or with the group's mean (i_mean_grp: re-import with --impute group-mean):\n# imputation = { method = \"mean\" }\n"),
     }
@@ -514,7 +627,11 @@ fn write_spec(metas: &[Meta], index: usize, data: &Data, steps: &Steps) -> Strin
         }
         None => t.push_str("# COINr Treat (optional; not in this build). To winsorise up to 5 points, else take COINr's log:\n# treatment = { method = \"jrc\", points = 5, log_form = \"coinr\" }\n"),
     }
-    t.push_str("# COINr Normalise, its default n_minmax with l_u = c(0, 100): min-max onto [0, 100].\nnormalisation = { method = \"min-max\", range = [0, 100] }\n# COINr Aggregate, a_amean: weighted arithmetic means of the children available.\naggregation = { method = \"arithmetic\" }\nmissing = { min_share = 1e-9 }\n\n");
+    let (low, high) = steps.range;
+    let _ = writeln!(
+        t,
+        "# COINr Normalise, n_minmax with l_u = c({low}, {high}): min-max onto [{low}, {high}].\nnormalisation = {{ method = \"min-max\", range = [{low}, {high}] }}\n# COINr Aggregate, a_amean: weighted arithmetic means of the children available.\naggregation = {{ method = \"arithmetic\" }}\nmissing = {{ min_share = 1e-9 }}\n"
+    );
     // COINr's levels, by depth from the index (depth 0 is COINr's highest level).
     for level in (1..=top.level).rev() {
         let _ = writeln!(
@@ -554,11 +671,17 @@ fn write_spec(metas: &[Meta], index: usize, data: &Data, steps: &Steps) -> Strin
                 "\"higher\""
             }
         );
-        if let Some(d) = &m.denominator {
+        if let Some(d) = m.denominator.as_ref().filter(|_| steps.denominate) {
             let _ = writeln!(
                 t,
                 "# COINr Denominate: the indicator's column divided by its denominator.\nformula = {}",
                 s(&format!("{} / {}", m.code, d))
+            );
+        } else if let Some(d) = &m.denominator {
+            let _ = writeln!(
+                t,
+                "# COINr Denominate did not run in this build: the Denominator {} is not applied.",
+                s(d)
             );
         }
         t.push('\n');
