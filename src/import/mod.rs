@@ -421,6 +421,22 @@ fn check_tree(file: &str, metas: &[Meta], problems: &mut Vec<Diagnostic>) -> Opt
             Some(_) => {}
         }
     }
+    // An aggregate nothing names as its Parent would be a group without children.
+    for m in metas.iter().filter(|m| m.kind == "Aggregate") {
+        if !metas.iter().any(|c| {
+            matches!(c.kind.as_str(), "Indicator" | "Aggregate")
+                && c.parent.as_ref() == Some(&m.code)
+        }) {
+            problems.push(at(
+                m,
+                format!(
+                    "the aggregate \"{}\" has no children: no row of iMeta has Parent \"{}\"",
+                    m.code, m.code
+                ),
+                "give it children (their Parent column names it), or remove the row",
+            ));
+        }
+    }
     Some(index)
 }
 

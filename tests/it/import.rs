@@ -275,6 +275,19 @@ fn broken_coinr_tables_are_refused_where_they_break() {
         None,
     );
     assert!(err.contains("parents must be of a higher level"), "{err}");
+    // An orphan aggregate: nothing names it as Parent (line 14, after A2).
+    let err = case(
+        "orphan",
+        meta.replace(
+            "A2,Pillar A2,2,1,2,,,,Index,Aggregate\n",
+            "A2,Pillar A2,2,1,2,,,,Index,Aggregate\nA3,Pillar A3,2,1,1,,,,Index,Aggregate\n",
+        ),
+        None,
+    );
+    assert!(
+        err.contains("iMeta.csv:14:1") && err.contains("the aggregate \"A3\" has no children"),
+        "{err}"
+    );
     // An iData column iMeta does not describe.
     let idata: String = fs::read_to_string(root().join(data))
         .unwrap()
