@@ -215,7 +215,7 @@ pub fn compare(previous: &Previous, results: &Results) -> Revisions {
         .filter(|y| !years_before.contains(y))
         .map(i32::to_string)
         .collect();
-    if !new_years.is_empty() && spec.pooling == Pooling::AllYears {
+    if !new_years.is_empty() && spec.pooling == Pooling::AllYears && spec.frozen.is_none() {
         reasons.push(format!(
             "bounds pooled over the new year(s) {} (pooling = \"all-years\"): every year is normalised on them",
             new_years.join(", ")

@@ -136,12 +136,22 @@ fn normalise_indicator(
     } else {
         None
     };
+    let no_pool = Vec::new();
     for (y, &year) in panel.years.iter().enumerate() {
-        if recipe.pooling == Pooling::EachYear || current.is_none() {
+        let frozen = recipe
+            .frozen
+            .as_ref()
+            .and_then(|f| frozen_bounds(&indicator.normalisation, f.bound(id, year)?));
+        if frozen.is_none() && (recipe.pooling == Pooling::EachYear || current.is_none()) {
             current = Some(year_bounds(recipe.pooling, indicator, panel, i, y, id)?);
         }
-        let (b, pool) = current.as_ref().expect("bounds of this year");
-        let b = *b;
+        let (b, pool) = match &frozen {
+            Some(b) => (*b, &no_pool),
+            None => {
+                let (b, pool) = current.as_ref().expect("bounds of this year");
+                (*b, pool)
+            }
+        };
         bounds.push(YearBounds { year, bounds: b });
         for unit in (0..n_units).filter(|&u| panel.is_present(y, u)) {
             if let Some(x) = panel.get(y, unit, i) {
@@ -161,6 +171,29 @@ fn normalise_indicator(
         }
     }
     Ok((bounds, values))
+}
+
+/// A bound frozen at a published edition, for a method that draws that kind of bound (a
+/// method changed since the edition draws its own).
+fn frozen_bounds(
+    method: &Normalisation,
+    bound: crate::spec::frozen::FrozenBound,
+) -> Option<Bounds> {
+    use crate::spec::frozen::FrozenBound;
+    match (method, bound) {
+        (
+            Normalisation::MinMax { .. }
+            | Normalisation::Best { .. }
+            | Normalisation::FractionMax { .. },
+            FrozenBound::MinMax { min, max },
+        ) => Some(Bounds::MinMax { min, max }),
+        (Normalisation::ZScore { .. }, FrozenBound::ZScore { mean, sd }) => Some(Bounds::ZScore {
+            mean,
+            sd,
+            mean_lo: 0.0,
+        }),
+        _ => None,
+    }
 }
 
 /// Values of indicator `i` in the years whose bounds apply to year `y`.

@@ -46,6 +46,9 @@ pub struct Recipe {
     /// Whether a mean meeting a score it cannot take leaves the region-year failed (a
     /// replication, as COINr counts it) instead of stopping the run (`compute`).
     pub lenient: bool,
+    /// Bounds frozen at a published edition, which normalisation takes instead of drawing
+    /// them (shared: replications copy the recipe).
+    pub frozen: Option<std::sync::Arc<crate::spec::frozen::FrozenBounds>>,
 }
 
 impl Recipe {
@@ -87,6 +90,7 @@ impl Recipe {
             weights: fw.nodes.iter().map(|n| n.weight).collect(),
             multipliers: vec![1.0; fw.nodes.len()],
             lenient: false,
+            frozen: spec.frozen.clone().map(std::sync::Arc::new),
             pca: fw
                 .pca
                 .iter()

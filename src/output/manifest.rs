@@ -23,6 +23,9 @@ struct Manifest<'a> {
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     file_readings: &'a [crate::spec::FileReading],
     pooling: Pooling,
+    /// The published edition whose bounds normalisation kept (`bounds_edition`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bounds_edition: Option<FileEntry<'a>>,
     /// Whether scores of different years share one scale and are built from the same
     /// indicators (no break).
     comparable_across_years: bool,
@@ -192,6 +195,10 @@ pub fn render_with(
         data: &panel.report.files,
         file_readings: &spec.data.files,
         pooling: spec.pooling,
+        bounds_edition: spec.frozen.as_ref().map(|f| FileEntry {
+            path: f.manifest.display().to_string(),
+            sha256: &f.sha256,
+        }),
         comparable_across_years,
         breaks: &results.breaks,
         years: &panel.years,

@@ -4,6 +4,7 @@
 //! A value of these types cannot hold goalposts with lo >= hi, a negative or non-finite weight,
 //! an empty group or a dangling parent: `parse` refuses such a spec with the line and column.
 
+pub mod frozen;
 mod method;
 mod parse;
 mod raw;
@@ -87,6 +88,8 @@ pub struct Spec {
     pub pooling: Pooling,
     /// A base year that score and rank changes are also reported against.
     pub base_year: Option<i32>,
+    /// Bounds frozen at a published edition (`[defaults] bounds_edition`).
+    pub frozen: Option<frozen::FrozenBounds>,
     /// Regions left out of a year for too few indicator values, from `[defaults] screening`.
     pub screening: Option<Screening>,
     /// Regions split or merged, for series on today's or on the old boundaries.

@@ -67,6 +67,8 @@ pub struct RawDefaults {
     #[serde(default)]
     pub base_year: Option<i32>,
     #[serde(default)]
+    pub bounds_edition: Option<Spanned<String>>,
+    #[serde(default)]
     pub normalisation: Option<Spanned<RawMethod>>,
     #[serde(default)]
     pub imputation: Option<Spanned<RawMethod>>,

@@ -169,6 +169,7 @@ pub fn json_schema() -> Value {
                     "pooling": { "type": "string", "enum": ["each-year", "all-years", "reference-year"] },
                     "reference_year": { "type": "integer" },
                     "base_year": { "type": "integer", "description": "also report score and rank changes against this year" },
+                    "bounds_edition": { "type": "string", "description": "normalise with the bounds a published edition used (its output directory or manifest.json, relative to the spec), so that adding a year revises nothing published" },
                     "normalisation": method("normalisation", &normalisations),
                     "imputation": method("imputation", &imputations),
                     "treatment": method("treatment", &treatments),

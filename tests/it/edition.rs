@@ -391,3 +391,99 @@ fn a_new_edition_lists_its_revisions_of_the_previous_one() {
     );
     assert!(!c.exists());
 }
+
+/// A spec that keeps the bounds of a published edition (`bounds_edition`) revises none of its
+/// values when a year is added under all-years pooling, and scores the new year on the
+/// edition's bounds: R1's 2025 vaccination of 95 on 2024's [70, 90] is (95 - 70) / 20 * 100 =
+/// 125, and R2's reading of 7 on [3, 5] is 200. The manifest records the edition it kept.
+#[test]
+fn bounds_frozen_at_an_edition_revise_nothing() {
+    let dir = scratch("edition-frozen");
+    let root = crate::common::root();
+    let tiny = fs::read_to_string(root.join("tests/fixtures/tiny.toml"))
+        .unwrap()
+        .replace("pooling = \"each-year\"", "pooling = \"all-years\"");
+    let (spec, frozen) = (dir.join("tiny.toml"), dir.join("frozen.toml"));
+    fs::write(&spec, &tiny).unwrap();
+    let keep = |edition: &str| {
+        tiny.replace(
+            "pooling = \"all-years\"",
+            &format!("pooling = \"all-years\"\nbounds_edition = \"{edition}\""),
+        )
+    };
+    fs::write(&frozen, keep("edition-2024")).unwrap();
+    let data = fs::read_to_string(root.join("tests/fixtures/tiny.csv")).unwrap();
+    let first = dir.join("2024.csv");
+    fs::write(&first, &data).unwrap();
+    let later: String = data
+        .lines()
+        .skip(1)
+        .map(|l| {
+            l.replace(",2024,", ",2025,")
+                .replace("R1,2025,vaccination,90", "R1,2025,vaccination,95")
+                .replace("R2,2025,reading,3", "R2,2025,reading,7")
+                + "\n"
+        })
+        .collect();
+    let second = dir.join("2025.csv");
+    fs::write(&second, format!("region,year,indicator,value\n{later}")).unwrap();
+    let run = |spec: &std::path::Path, out: &str, data: &[&std::path::Path], extra: &[&str]| {
+        let out = dir.join(out);
+        let mut args = vec!["compute", "--spec", spec.to_str().unwrap(), "--out"];
+        args.push(out.to_str().unwrap());
+        args.extend_from_slice(extra);
+        args.push("--data");
+        args.extend(data.iter().map(|p| p.to_str().unwrap()));
+        let o = cwi(&args);
+        (out, o)
+    };
+    let ok = |(out, o): (std::path::PathBuf, std::process::Output)| {
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        (out, String::from_utf8_lossy(&o.stderr).into_owned())
+    };
+    let (a, _) = ok(run(&spec, "edition-2024", &[&first], &[]));
+    let previous = ["--previous-edition", a.to_str().unwrap()];
+    let (b, stderr) = ok(run(&frozen, "edition-2025", &[&first, &second], &previous));
+    assert!(stderr.contains("no published value revised"), "{stderr}");
+    assert_eq!(
+        fs::read_to_string(b.join("revisions.csv"))
+            .unwrap()
+            .lines()
+            .count(),
+        1,
+        "the header only"
+    );
+    let scores = fs::read_to_string(b.join("scores.csv")).unwrap();
+    let score = |year: &str, region: &str, node: &str| -> f64 {
+        scores
+            .lines()
+            .map(|l| l.split(',').collect::<Vec<_>>())
+            .find(|f| f[0] == year && f[1] == region && f[3] == node)
+            .unwrap()[7]
+            .parse()
+            .unwrap()
+    };
+    assert!((score("2025", "R1", "vaccination") - 125.0).abs() < 1e-9);
+    assert!((score("2025", "R2", "reading") - 200.0).abs() < 1e-9);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(b.join("manifest.json")).unwrap()).unwrap();
+    assert!(
+        manifest["bounds_edition"]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("edition-2024/manifest.json")
+    );
+    // Without the frozen bounds the same run revises 2024 (the pooled bounds move).
+    let (_, stderr) = ok(run(&spec, "pooled", &[&first, &second], &previous));
+    assert!(stderr.contains("revised in 2024"), "{stderr}");
+    // An edition that is not there is refused at the spec's key, and nothing is written.
+    fs::write(&frozen, keep("no-such-edition")).unwrap();
+    let (none, o) = run(&frozen, "none", &[&first], &[]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(
+        err.contains("frozen.toml:26:") && err.contains("bounds_edition: cannot read"),
+        "{err}"
+    );
+    assert!(!none.exists());
+}

@@ -322,6 +322,18 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
         .map(|n| normalisation(check, n, scale));
     let default_agg = aggregation(check, &defaults.aggregation);
     let base_year = defaults.base_year;
+    let frozen = defaults.bounds_edition.as_ref().and_then(|b| {
+        crate::spec::frozen::read(path, b.get_ref())
+            .map_err(|message| {
+                check.at(
+                    Code::BadParameter,
+                    b.span(),
+                    format!("bounds_edition: {message}"),
+                    "give the output directory (or its manifest.json) of the edition whose bounds to keep, relative to the spec",
+                )
+            })
+            .ok()
+    });
     let screening = defaults
         .screening
         .as_ref()
@@ -415,6 +427,7 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
         index: meta,
         pooling: pooling?,
         base_year,
+        frozen,
         screening: screening.unwrap_or(Some(None))?,
         boundary_changes: boundary_changes?,
         units: units?,
