@@ -130,6 +130,71 @@ pub fn read(dir: &Path) -> Result<Previous, EditionError> {
     })
 }
 
+/// Why two runs differ, as far as their manifests tell.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Reason {
+    /// Another index id or version.
+    AnotherSpec {
+        then: String,
+        now: String,
+    },
+    /// The same id and version, other text.
+    SpecChanged,
+    DataFileChanged {
+        path: String,
+    },
+    DataFileNew {
+        path: String,
+    },
+    DataFileGone {
+        path: String,
+    },
+    /// The values read for the row's year differ (the manifests' `year_data`).
+    YearData {
+        year: i32,
+    },
+    /// Bounds pooled over all years, new years among them.
+    PooledOver {
+        years: Vec<i32>,
+    },
+    Boundaries {
+        then: String,
+        now: String,
+    },
+    /// None of the above: the same spec, data and settings.
+    Unexplained,
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Reason::AnotherSpec { then, now } => write!(f, "another spec: {then} then, {now} now"),
+            Reason::SpecChanged => {
+                write!(f, "the spec changed (same id and version, another SHA-256)")
+            }
+            Reason::DataFileChanged { path } => write!(f, "data file {path} changed"),
+            Reason::DataFileNew { path } => write!(f, "data file {path} is new"),
+            Reason::DataFileGone { path } => write!(f, "data file {path} is no longer given"),
+            Reason::YearData { year } => write!(f, "the data of {year} changed"),
+            Reason::PooledOver { years } => write!(
+                f,
+                "bounds pooled over the new year(s) {} (pooling = \"all-years\"): every year is normalised on them",
+                years
+                    .iter()
+                    .map(i32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Reason::Boundaries { then, now } => write!(f, "boundaries: {then} then, {now} now"),
+            Reason::Unexplained => write!(
+                f,
+                "none the manifests tell (the same spec, data and settings)"
+            ),
+        }
+    }
+}
+
 /// A published value this run changes.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Revision {
@@ -140,6 +205,8 @@ pub struct Revision {
     pub score_now: Option<f64>,
     pub rank_published: Option<i64>,
     pub rank_now: Option<i64>,
+    /// Why this value changed: the reasons of the run that apply to its year.
+    pub reasons: Vec<Reason>,
 }
 
 /// What changed since the previous edition.
@@ -147,7 +214,7 @@ pub struct Revision {
 pub struct Revisions {
     pub rows: Vec<Revision>,
     /// Why the runs differ, as far as their manifests tell.
-    pub reasons: Vec<String>,
+    pub reasons: Vec<Reason>,
     /// What of the previous edition could not be compared (regions, years or nodes this run
     /// does not have).
     pub not_compared: Vec<String>,
@@ -161,12 +228,12 @@ pub fn compare(previous: &Previous, results: &Results) -> Revisions {
     let mut reasons = Vec::new();
     let (id, version) = (text(&m["index"]["id"]), text(&m["index"]["version"]));
     if id != spec.index.id || version != spec.index.version {
-        reasons.push(format!(
-            "another spec: {id} {version} then, {} {} now",
-            spec.index.id, spec.index.version
-        ));
+        reasons.push(Reason::AnotherSpec {
+            then: format!("{id} {version}"),
+            now: format!("{} {}", spec.index.id, spec.index.version),
+        });
     } else if text(&m["spec"]["sha256"]) != spec.sha256 {
-        reasons.push("the spec changed (same id and version, another SHA-256)".into());
+        reasons.push(Reason::SpecChanged);
     }
     let files = |list: &serde_json::Value| -> HashMap<String, String> {
         list.as_array()
@@ -188,16 +255,16 @@ pub fn compare(previous: &Previous, results: &Results) -> Revisions {
     for (path, sha) in &now {
         match before.get(path) {
             Some(old) if old == sha => {}
-            Some(_) => reasons.push(format!("data file {path} changed")),
+            Some(_) => reasons.push(Reason::DataFileChanged { path: path.clone() }),
             // The same bytes under another name are the same data.
             None if hashes_before.contains(sha) => {}
-            None => reasons.push(format!("data file {path} is new")),
+            None => reasons.push(Reason::DataFileNew { path: path.clone() }),
         }
     }
     let hashes_now: BTreeSet<&String> = now.values().collect();
     for (path, sha) in &before {
         if !now.contains_key(path) && !hashes_now.contains(sha) {
-            reasons.push(format!("data file {path} is no longer given"));
+            reasons.push(Reason::DataFileGone { path: path.clone() });
         }
     }
     let years_before: BTreeSet<i32> = m["years"]
@@ -209,25 +276,70 @@ pub fn compare(previous: &Previous, results: &Results) -> Revisions {
                 .collect()
         })
         .unwrap_or_default();
-    let new_years: Vec<String> = panel
+    let new_years: Vec<i32> = panel
         .years
         .iter()
+        .copied()
         .filter(|y| !years_before.contains(y))
-        .map(i32::to_string)
         .collect();
     if !new_years.is_empty() && spec.pooling == Pooling::AllYears && spec.frozen.is_none() {
-        reasons.push(format!(
-            "bounds pooled over the new year(s) {} (pooling = \"all-years\"): every year is normalised on them",
-            new_years.join(", ")
-        ));
+        reasons.push(Reason::PooledOver { years: new_years });
     }
     let boundaries = serde_json::to_value(results.boundaries).unwrap_or_default();
     if m["boundaries"] != boundaries {
-        reasons.push(format!(
-            "boundaries: {} then, {} now",
-            m["boundaries"], boundaries
-        ));
+        reasons.push(Reason::Boundaries {
+            then: m["boundaries"].to_string(),
+            now: boundaries.to_string(),
+        });
     }
+    // Which years' data changed, where both manifests say (`year_data`).
+    let digests_before: HashMap<i64, String> = m["year_data"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|d| Some((d["year"].as_i64()?, text(&d["sha256"]))))
+                .collect()
+        })
+        .unwrap_or_default();
+    let data_reasons: Vec<&Reason> = reasons
+        .iter()
+        .filter(|r| {
+            matches!(
+                r,
+                Reason::DataFileChanged { .. }
+                    | Reason::DataFileNew { .. }
+                    | Reason::DataFileGone { .. }
+            )
+        })
+        .collect();
+    let row_reasons = |year: i32, y: usize| -> Vec<Reason> {
+        let mut out: Vec<Reason> = Vec::new();
+        match digests_before.get(&i64::from(year)) {
+            Some(before) if *before != panel.year_digest(y) => out.push(Reason::YearData { year }),
+            Some(_) => {}
+            // An edition without year_data: which year the files changed is not known.
+            None => out.extend(data_reasons.iter().map(|r| (*r).clone())),
+        }
+        out.extend(
+            reasons
+                .iter()
+                .filter(|r| {
+                    matches!(
+                        r,
+                        Reason::AnotherSpec { .. }
+                            | Reason::SpecChanged
+                            | Reason::PooledOver { .. }
+                            | Reason::Boundaries { .. }
+                    )
+                })
+                .cloned(),
+        );
+        if out.is_empty() {
+            out.push(Reason::Unexplained);
+        }
+        out
+    };
+    let mut per_year: HashMap<usize, Vec<Reason>> = HashMap::new();
     let mut rows = Vec::new();
     let mut missing: BTreeSet<String> = BTreeSet::new();
     for p in &previous.rows {
@@ -256,11 +368,15 @@ pub fn compare(previous: &Previous, results: &Results) -> Revisions {
                 score_now: score,
                 rank_published: p.rank,
                 rank_now: rank,
+                reasons: per_year
+                    .entry(y)
+                    .or_insert_with(|| row_reasons(p.year, y))
+                    .clone(),
             });
         }
     }
     if !rows.is_empty() && reasons.is_empty() {
-        reasons.push("none the manifests tell (the same spec, data and settings)".into());
+        reasons.push(Reason::Unexplained);
     }
     Revisions {
         rows,
@@ -279,11 +395,12 @@ impl Revisions {
         let f = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v}"));
         let i = |v: Option<i64>| v.map_or(String::new(), |v| v.to_string());
         let mut out = String::from(
-            "year,region_code,node_id,score_published,score_now,score_revision,rank_published,rank_now\n",
+            "year,region_code,node_id,score_published,score_now,score_revision,rank_published,rank_now,reason\n",
         );
         for r in &self.rows {
+            let reason: Vec<String> = r.reasons.iter().map(Reason::to_string).collect();
             out.push_str(&format!(
-                "{},{},{},{},{},{},{},{}\n",
+                "{},{},{},{},{},{},{},{},{}\n",
                 r.year,
                 r.region_code,
                 r.node_id,
@@ -291,7 +408,8 @@ impl Revisions {
                 f(r.score_now),
                 f(r.score_now.zip(r.score_published).map(|(a, b)| a - b)),
                 i(r.rank_published),
-                i(r.rank_now)
+                i(r.rank_now),
+                quote(&reason.join("; "))
             ));
         }
         out.into_bytes()
@@ -321,7 +439,20 @@ impl Revisions {
                 .map(i32::to_string)
                 .collect::<Vec<_>>()
                 .join(", "),
-            self.reasons.join("; ")
+            self.reasons
+                .iter()
+                .map(Reason::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
         )
+    }
+}
+
+/// A CSV field, quoted when it must be.
+fn quote(field: &str) -> String {
+    if field.contains([',', '"', '\n']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field.to_string()
     }
 }

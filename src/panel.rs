@@ -97,6 +97,30 @@ impl Panel {
             .collect()
     }
 
+    /// The SHA-256 of a year's values as read: each region present (its code) with each
+    /// indicator's id and value, in the panel's order. Two runs read the same data for a year
+    /// when these agree (the manifest's `year_data`; an edition's revisions say which years'
+    /// data changed).
+    pub fn year_digest(&self, year: usize) -> String {
+        use sha2::{Digest, Sha256};
+        let mut hash = Sha256::new();
+        for u in (0..self.units.len()).filter(|&u| self.is_present(year, u)) {
+            hash.update(self.units.get(u).code.as_bytes());
+            hash.update([0]);
+            for (i, id) in self.indicators.iter().enumerate() {
+                hash.update(id.as_bytes());
+                match self.get(year, u, i) {
+                    Some(v) => {
+                        hash.update([1]);
+                        hash.update(v.to_bits().to_le_bytes());
+                    }
+                    None => hash.update([0]),
+                }
+            }
+        }
+        crate::digest::hex(&hash.finalize())
+    }
+
     pub fn year_position(&self, year: i32) -> Option<usize> {
         self.years.iter().position(|&y| y == year)
     }

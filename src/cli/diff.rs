@@ -8,7 +8,8 @@ use cwi::diff::{DiffFormat, View, diff, render, slope_chart};
 use cwi::output::Staged;
 use cwi::spec::Spec;
 
-/// Compare two versions of the index: two specs on the same data, or one spec on two data sets.
+/// Compare two versions of the index: two specs on the same data, one spec on two data sets,
+/// or a run against the edition that was published (--previous-edition).
 ///
 /// Computes both as `cwi compute` does and lists, per year, region and node, the old and new
 /// score and rank and their changes; a summary per node (how many regions changed rank, the
@@ -21,6 +22,11 @@ use cwi::spec::Spec;
 /// with --fail-on-rank-move N when a region's rank on any node, in any year, moves by more
 /// than N places; 2 when the comparison could not run (a spec, data or git revision that
 /// cannot be read).
+///
+/// With --previous-edition DIR (the output directory of the published run), the spec on
+/// --data is computed and every published region-year-node whose score or rank it changes
+/// is listed with why (revisions.csv with --out); exit 1 with --fail-on-revision when any
+/// published value is revised.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The changed (new) spec.
@@ -52,8 +58,15 @@ pub struct Args {
     out: Option<PathBuf>,
     /// Exit 1 when a rank moves by more than N places (any node, any year); larger moves are
     /// marked in the table and are warnings in --format github.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", conflicts_with = "previous_edition")]
     fail_on_rank_move: Option<u32>,
+    /// Compare with the published edition in DIR (its manifest.json and scores.csv) instead
+    /// of a base spec or data.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["base_spec", "base_data"])]
+    previous_edition: Option<PathBuf>,
+    /// With --previous-edition: exit 1 when any published score or rank is revised.
+    #[arg(long, requires = "previous_edition")]
+    fail_on_revision: bool,
 }
 
 /// The base spec: a file, or `REV:PATH` shown by git (relative files resolved in the
@@ -114,10 +127,44 @@ pub fn run(args: Args) -> Result<ExitCode, Error> {
     }
 }
 
+/// The run set against the published edition.
+fn against_edition(args: &Args, dir: &Path) -> Result<ExitCode, Error> {
+    let previous = cwi::edition::read(dir).map_err(|e| Error::Arguments(e.to_string()))?;
+    let spec = cwi::spec::load(&args.spec)?;
+    for warning in &spec.warnings {
+        eprintln!("{warning}");
+    }
+    let results = cwi::pipeline::run(spec, &args.data)?;
+    let rev = cwi::edition::compare(&previous, &results);
+    if let Some(out) = &args.out {
+        let mut staged = Staged::new(out)?;
+        super::report_cleaned(staged.cleaned());
+        for (name, format) in [
+            ("revisions.csv", DiffFormat::Csv),
+            ("revisions.json", DiffFormat::Json),
+            ("revisions.md", DiffFormat::Markdown),
+        ] {
+            let body = cwi::diff::revisions::render(&rev, format, usize::MAX);
+            staged.write(name, |o| o.write_all(body.as_bytes()))?;
+        }
+        let written = staged.commit()?;
+        eprintln!("wrote {written} file(s) to {}", out.display());
+    }
+    super::stdout(&cwi::diff::revisions::render(&rev, args.format, 30))?;
+    if args.fail_on_revision && !rev.rows.is_empty() {
+        eprintln!("error: {}", rev.summary());
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn inner(args: Args) -> Result<ExitCode, Error> {
+    if let Some(dir) = &args.previous_edition {
+        return against_edition(&args, dir);
+    }
     if args.base_spec.is_none() && args.base_data.is_empty() {
         return Err(Error::Arguments(
-            "nothing to compare: give --base-spec (another spec on the same data) or --base-data (the same spec on other data)".into(),
+            "nothing to compare: give --base-spec (another spec on the same data), --base-data (the same spec on other data) or --previous-edition (the published edition)".into(),
         ));
     }
     let new_spec = cwi::spec::load(&args.spec)?;

@@ -228,7 +228,7 @@ impl ScoreTable {
             path: previous.path.display().to_string(),
             manifest_sha256: previous.manifest_sha256.clone(),
             revised: revisions.rows.len(),
-            reasons: revisions.reasons.clone(),
+            reasons: revisions.reasons.iter().map(ToString::to_string).collect(),
         };
         Ok(Some((revisions, edition)))
     }

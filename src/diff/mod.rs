@@ -229,6 +229,7 @@ pub fn diff(old: &Results, new: &Results, old_label: &str, new_label: &str, lang
 }
 
 mod render;
+pub mod revisions;
 
 pub use render::{DiffFormat, View, headline, render};
 

@@ -33,6 +33,8 @@ struct Manifest<'a> {
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     breaks: &'a [crate::comparability::Break],
     years: &'a [i32],
+    /// Per year, the SHA-256 of the values read (`Panel::year_digest`).
+    year_data: Vec<YearData>,
     units: Vec<&'a str>,
     framework: Vec<NodeEntry<'a>>,
     missing_values: Vec<MissingCount>,
@@ -69,6 +71,12 @@ struct IndexEntry<'a> {
     version: &'a str,
     scale: (f64, f64),
     languages: &'a [String],
+}
+
+#[derive(Serialize)]
+struct YearData {
+    year: i32,
+    sha256: String,
 }
 
 #[derive(Serialize)]
@@ -202,6 +210,15 @@ pub fn render_with(
         comparable_across_years,
         breaks: &results.breaks,
         years: &panel.years,
+        year_data: panel
+            .years
+            .iter()
+            .enumerate()
+            .map(|(y, &year)| YearData {
+                year,
+                sha256: panel.year_digest(y),
+            })
+            .collect(),
         units: panel.units.iter().map(|u| u.code.as_str()).collect(),
         framework,
         missing_values: panel.missing_counts(),

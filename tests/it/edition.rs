@@ -352,6 +352,42 @@ fn a_new_edition_lists_its_revisions_of_the_previous_one() {
         serde_json::from_slice(&fs::read(b.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["previous_edition"]["revised"], expected.len());
     assert!(manifest["outputs"].to_string().contains("revisions.csv"));
+    // Each row says why: 2024's data are the same in both runs, so its reason is the pooling.
+    let revisions = fs::read_to_string(b.join("revisions.csv")).unwrap();
+    assert!(revisions.lines().next().unwrap().ends_with(",reason"));
+    assert!(
+        revisions
+            .lines()
+            .skip(1)
+            .all(|l| l.contains("bounds pooled over the new year(s) 2025")
+                && !l.contains("the data of 2024 changed")),
+        "{revisions}"
+    );
+    // `cwi diff --previous-edition` lists the same revisions, and fails on them when asked.
+    let o = cwi(&[
+        "diff",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--data",
+        first.to_str().unwrap(),
+        second.to_str().unwrap(),
+        "--previous-edition",
+        a.to_str().unwrap(),
+        "--format",
+        "csv",
+        "--fail-on-revision",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&o.stdout), revisions);
+    assert!(String::from_utf8_lossy(&o.stderr).contains(&format!(
+        "error: {} published value(s) revised in 2024",
+        expected.len()
+    )));
 
     // The report says the same in its revisions section.
     let report = dir.join("report");
@@ -476,6 +512,30 @@ fn bounds_frozen_at_an_edition_revise_nothing() {
     // Without the frozen bounds the same run revises 2024 (the pooled bounds move).
     let (_, stderr) = ok(run(&spec, "pooled", &[&first, &second], &previous));
     assert!(stderr.contains("revised in 2024"), "{stderr}");
+    // A corrected 2024 value revises 2024 for that reason, besides the spec (the key added):
+    // on the kept bounds [70, 90], R3's vaccination 70 -> 72 scores 10 instead of 0, and only
+    // R3's vaccination, health and index move; no row gives the pooling as a reason.
+    let corrected = dir.join("2024-corrected.csv");
+    fs::write(
+        &corrected,
+        data.replace("R3,2024,vaccination,70", "R3,2024,vaccination,72"),
+    )
+    .unwrap();
+    let (c, _) = ok(run(&frozen, "corrected", &[&corrected, &second], &previous));
+    let revisions = fs::read_to_string(c.join("revisions.csv")).unwrap();
+    let mut rows: Vec<&str> = revisions.lines().skip(1).collect();
+    rows.sort();
+    assert_eq!(rows.len(), 3, "{revisions}");
+    assert!(
+        rows[2].starts_with("2024,R3,vaccination,0,10,10,"),
+        "{revisions}"
+    );
+    assert!(
+        rows.iter().all(|l| l.starts_with("2024,R3,")
+            && l.contains(",\"the data of 2024 changed; the spec changed")
+            && !l.contains("pooled")),
+        "{revisions}"
+    );
     // An edition that is not there is refused at the spec's key, and nothing is written.
     fs::write(&frozen, keep("no-such-edition")).unwrap();
     let (none, o) = run(&frozen, "none", &[&first], &[]);
