@@ -51,6 +51,51 @@ impl Results {
         let (n_years, n_units) = (self.panel.years.len(), self.panel.units.len());
         self.ranks[(node * n_years + year) * n_units + unit]
     }
+
+    /// A node's ranks in two years among the units ranked in both, when the two years rank
+    /// different sets of units (a region without data in one of them); `None` when they rank
+    /// the same units, whose ranks then compare as they are. A move from rank 5 to rank 4 is
+    /// then not a region dropping out above.
+    pub fn common_ranks(
+        &self,
+        node: usize,
+        from: usize,
+        to: usize,
+    ) -> Option<(Vec<Option<u32>>, Vec<Option<u32>>)> {
+        let n_units = self.panel.units.len();
+        let same = (0..n_units)
+            .all(|u| self.rank(node, from, u).is_some() == self.rank(node, to, u).is_some());
+        if same {
+            return None;
+        }
+        let both: Vec<bool> = (0..n_units)
+            .map(|u| self.rank(node, from, u).is_some() && self.rank(node, to, u).is_some())
+            .collect();
+        let ranks = |y: usize| {
+            let column: Vec<Option<f64>> = (0..n_units)
+                .map(|u| self.scores.get(node, y, u).filter(|_| both[u]))
+                .collect();
+            crate::rank::rank(&column)
+        };
+        Some((ranks(from), ranks(to)))
+    }
+
+    /// How many units a node's ranks in two years compare: those ranked in both years.
+    pub fn ranked_in_both(&self, node: usize, from: usize, to: usize) -> usize {
+        (0..self.panel.units.len())
+            .filter(|&u| self.rank(node, from, u).is_some() && self.rank(node, to, u).is_some())
+            .count()
+    }
+
+    /// The places a unit moved on a node from one year to another (positive = up), like for
+    /// like: among the units ranked in both years (`common_ranks`).
+    pub fn rank_move(&self, node: usize, from: usize, to: usize, unit: usize) -> Option<i64> {
+        let (before, after) = match self.common_ranks(node, from, to) {
+            None => (self.rank(node, from, unit), self.rank(node, to, unit)),
+            Some((b, a)) => (b[unit], a[unit]),
+        };
+        Some(i64::from(before?) - i64::from(after?))
+    }
 }
 
 /// Loads the data files and computes every node's scores and ranks.

@@ -208,13 +208,26 @@ pub fn for_each_row_in<'a>(
         .map(|n| spec.framework.indicators.iter().position(|&i| i == n))
         .collect();
     let base = spec.base_year.and_then(|b| panel.year_position(b));
-    let change = |n: usize, from: Option<usize>, y: usize, u: usize| {
-        // No change across a break: the two scores are not built from the same indicators.
-        let from = from.filter(|&f| f != y && !results.broken(n, f) && !results.broken(n, y));
+    // No change across a break: the two scores are not built from the same indicators.
+    let comparable = |n: usize, from: Option<usize>, y: usize| {
+        from.filter(|&f| f != y && !results.broken(n, f) && !results.broken(n, y))
+    };
+    // Rank changes are like for like: among the units ranked in both years, when the two
+    // years rank different units (computed once per node and pair of years).
+    type Common = Option<(Vec<Option<u32>>, Vec<Option<u32>>)>;
+    let common = |n: usize, from: Option<usize>, y: usize| -> Common {
+        comparable(n, from, y).and_then(|f| results.common_ranks(n, f, y))
+    };
+    let change = |n: usize, from: Option<usize>, y: usize, u: usize, common: &Common| {
+        let from = comparable(n, from, y);
         let score =
             from.and_then(|f| Some(results.scores.get(n, y, u)? - results.scores.get(n, f, u)?));
         let rank = from.and_then(|f| {
-            Some(i64::from(results.rank(n, f, u)?) - i64::from(results.rank(n, y, u)?))
+            let (before, after) = match common {
+                Some((b, a)) => (b[u], a[u]),
+                None => (results.rank(n, f, u), results.rank(n, y, u)),
+            };
+            Some(i64::from(before?) - i64::from(after?))
         });
         (score, rank)
     };
@@ -241,9 +254,11 @@ pub fn for_each_row_in<'a>(
                 NodeKind::Indicator(_) => "indicator",
             };
             let node_name = node.name.get(lang).unwrap_or(&node.id);
+            let (since_previous, since_base) = (common(n, y.checked_sub(1), y), common(n, base, y));
             for (&u, &(region_code, region_name)) in units.iter().zip(&names) {
-                let (score_change, rank_change) = change(n, y.checked_sub(1), y, u);
-                let (score_change_base, rank_change_base) = change(n, base, y, u);
+                let (score_change, rank_change) =
+                    change(n, y.checked_sub(1), y, u, &since_previous);
+                let (score_change_base, rank_change_base) = change(n, base, y, u, &since_base);
                 each(&ScoreRow {
                     unit: u,
                     node: n,

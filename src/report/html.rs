@@ -34,10 +34,6 @@ fn signed(v: Option<f64>) -> String {
 }
 
 /// A rank change as shown: positive when the region moved up.
-fn rank_move(before: Option<u32>, after: Option<u32>) -> Option<i64> {
-    Some(before? as i64 - after? as i64)
-}
-
 fn moved(m: Option<i64>) -> String {
     match m {
         None => "–".into(),
@@ -236,7 +232,7 @@ fn summary(h: &mut String, ctx: &Context, _page: &Page) {
             .iter()
             .filter(|_| comparable)
             .filter(|&&u| !ctx.carried(u, p) && !ctx.carried(u, ctx.year))
-            .filter_map(|&u| Some((u, rank_move(r.rank(0, p, u), r.rank(0, ctx.year, u))?)))
+            .filter_map(|&u| Some((u, r.rank_move(0, p, ctx.year, u)?)))
             .collect();
         movers.sort_by(|a, b| {
             b.1.abs()
@@ -257,9 +253,20 @@ fn summary(h: &mut String, ctx: &Context, _page: &Page) {
                 )
             })
             .collect();
+        // Like for like: ranks among the regions ranked in both years, said when that is
+        // fewer than either year ranks.
+        let both = r.ranked_in_both(0, p, ctx.year);
+        let note = if r.common_ranks(0, p, ctx.year).is_some() {
+            format!(
+                "<div class=\"meta\">{}</div>",
+                w.ranks_on_common.replace("{n}", &both.to_string())
+            )
+        } else {
+            String::new()
+        };
         let _ = write!(
             h,
-            "<div class=\"figure\"><div>{} ({} → {year})</div><ul>{items}</ul></div>",
+            "<div class=\"figure\"><div>{} ({} → {year})</div><ul>{items}</ul>{note}</div>",
             w.biggest_movers, r.panel.years[p]
         );
     }
@@ -338,7 +345,7 @@ fn ranking(h: &mut String, ctx: &Context, page: &Page) {
                 && !r.broken(0, ctx.year)
         });
         let before = previous.and_then(|p| r.scores.get(0, p, u));
-        let m = previous.and_then(|p| rank_move(r.rank(0, p, u), r.rank(0, ctx.year, u)));
+        let m = previous.and_then(|p| r.rank_move(0, p, ctx.year, u));
         let class = match m {
             Some(m) if m > 0 => "up",
             Some(m) if m < 0 => "down",

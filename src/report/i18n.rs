@@ -64,6 +64,7 @@ pub struct Words {
     pub reconstructed: &'static str,
     /// After a change computed on fewer regions than the year has: `{n}` of `{all}`.
     pub on_common_regions: &'static str,
+    pub ranks_on_common: &'static str,
     /// The section of published values a run revises, and the published value's column.
     pub revisions: &'static str,
     pub published: &'static str,
@@ -135,6 +136,7 @@ static EN: Words = Words {
     outliers: "Indicators with outliers",
     reconstructed: "Values reconstructed across a boundary change (carried from the region as it was then; left out of score and rank changes)",
     on_common_regions: "on the {n} of {all} regions with values in both years that were not reconstructed",
+    ranks_on_common: "rank changes among the {n} regions ranked in both years",
     revisions: "Revisions of the previous edition",
     published: "Published",
 };
@@ -197,6 +199,7 @@ static RU: Words = Words {
     outliers: "Показатели с выбросами",
     reconstructed: "Значения, восстановленные при изменении границ (перенесены с региона в прежних границах; не учитываются в изменениях баллов и мест)",
     on_common_regions: "по {n} из {all} регионов с невосстановленными значениями в оба года",
+    ranks_on_common: "изменения мест среди {n} регионов, ранжированных в оба года",
     revisions: "Пересмотр предыдущего выпуска",
     published: "Опубликовано",
 };
@@ -259,6 +262,7 @@ static KK: Words = Words {
     outliers: "Шектен тыс мәндері бар көрсеткіштер",
     reconstructed: "Шекаралар өзгергенде қалпына келтірілген мәндер (бұрынғы шекарадағы өңірден көшірілген; балл мен орын өзгерістеріне кірмейді)",
     on_common_regions: "екі жылда да қалпына келтірілмеген мәндері бар {all} өңірдің {n} өңірі бойынша",
+    ranks_on_common: "екі жылда да рейтингке енген {n} өңір арасындағы орын өзгерістері",
     revisions: "Алдыңғы шығарылымның қайта қаралуы",
     published: "Жарияланған",
 };

@@ -287,6 +287,13 @@ impl<'a> Context<'a> {
         ));
         if let Some(p) = self.previous {
             let from = r.panel.years[p];
+            // Like for like: ranks among the regions ranked in both years when the years
+            // rank different regions.
+            let common = r.common_ranks(node, p, self.year);
+            let ranks = |y: usize, u: usize, side: usize| match &common {
+                Some(c) => [&c.0, &c.1][side][u],
+                None => r.rank(node, y, u),
+            };
             out.push((
                 format!("slope-{node_id}-{from}-{year}"),
                 Chart::Slope(Slope {
@@ -299,13 +306,13 @@ impl<'a> Context<'a> {
                             (
                                 self.region_name(u),
                                 // A reconstructed rank did not move: no line from it.
-                                r.rank(node, p, u).filter(|_| {
+                                ranks(p, u, 0).filter(|_| {
                                     !self.carried(u, p)
                                         && !self.carried(u, self.year)
                                         && !r.broken(node, p)
                                         && !r.broken(node, self.year)
                                 }),
-                                r.rank(node, self.year, u),
+                                ranks(self.year, u, 1),
                             )
                         })
                         .collect(),

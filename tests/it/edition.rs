@@ -547,3 +547,103 @@ fn bounds_frozen_at_an_edition_revise_nothing() {
     );
     assert!(!none.exists());
 }
+
+/// Rank changes compare the same regions: with R1 absent in 2024, its first place in 2025
+/// does not push R2 and R3 down. Every 2025 rank_change of scores.csv equals the change of
+/// rank among the regions ranked in both years, worked out here from the scores, and the
+/// report says on how many regions its rank moves are computed.
+#[test]
+fn rank_changes_compare_the_regions_ranked_in_both_years() {
+    let dir = scratch("edition-common-ranks");
+    let root = crate::common::root();
+    let spec = dir.join("tiny.toml");
+    fs::write(
+        &spec,
+        fs::read_to_string(root.join("tests/fixtures/tiny.toml"))
+            .unwrap()
+            .replace("pooling = \"each-year\"", "pooling = \"all-years\"")
+            .replace(
+                "aggregation = { method = \"geometric\" }",
+                "aggregation = { method = \"arithmetic\" }",
+            ),
+    )
+    .unwrap();
+    let tiny = fs::read_to_string(root.join("tests/fixtures/tiny.csv")).unwrap();
+    let mut data = String::from("region,year,indicator,value\n");
+    for line in tiny.lines().skip(1) {
+        // 2024 without R1 (R1 and its alias Northern Region); 2025 with every region, R1
+        // ahead on everything.
+        if !line.starts_with("R1,") && !line.starts_with("Northern Region,") {
+            data.push_str(line);
+            data.push('\n');
+        }
+        let later = line
+            .replace(",2024,", ",2025,")
+            .replace("R1,2025,vaccination,90", "R1,2025,vaccination,99")
+            .replace(
+                "Northern Region,2025,mortality,10",
+                "Northern Region,2025,mortality,1",
+            )
+            .replace("R1,2025,enrolment,60", "R1,2025,enrolment,95")
+            .replace("R1,2025,reading,5", "R1,2025,reading,6");
+        data.push_str(&later);
+        data.push('\n');
+    }
+    let file = dir.join("data.csv");
+    fs::write(&file, data).unwrap();
+    let out = dir.join("out");
+    let o = cwi(&[
+        "report",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--year",
+        "2025",
+        "--lang",
+        "en",
+        "--format",
+        "html",
+        "--formats",
+        "csv",
+        "--out",
+        out.to_str().unwrap(),
+        "--data",
+        file.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let csv = fs::read_to_string(out.join("scores.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    let index: HashMap<(&str, &str), f64> = rows
+        .iter()
+        .filter(|f| f[3] == "tiny" && !f[7].is_empty())
+        .map(|f| ((f[0], f[1]), f[7].parse().unwrap()))
+        .collect();
+    assert!(!index.contains_key(&("2024", "R1")) && index.contains_key(&("2025", "R1")));
+    let common: Vec<&str> = ["R1", "R2", "R3"]
+        .into_iter()
+        .filter(|r| index.contains_key(&("2024", r)) && index.contains_key(&("2025", r)))
+        .collect();
+    assert_eq!(common, ["R2", "R3"]);
+    let rank = |year: &str, region: &str| {
+        1 + common
+            .iter()
+            .filter(|r| index[&(year, **r)] > index[&(year, region)])
+            .count() as i64
+    };
+    let mut checked = 0;
+    for f in rows.iter().filter(|f| f[0] == "2025" && f[3] == "tiny") {
+        let expected = if f[1] == "R1" {
+            String::new()
+        } else {
+            (rank("2024", f[1]) - rank("2025", f[1])).to_string()
+        };
+        assert_eq!(f[11], expected, "{f:?}");
+        checked += 1;
+    }
+    assert_eq!(checked, 3);
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("rank changes among the 2 regions ranked in both years"));
+}
