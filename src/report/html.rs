@@ -56,6 +56,7 @@ h3 { margin: 1.2em 0 .4em; }
 .figure { border: 1px solid #dee2e6; border-radius: 6px; padding: 12px 16px; min-width: 220px; }
 .figure .big { font-size: 2em; font-weight: bold; }
 table { border-collapse: collapse; width: 100%; margin: .6em 0 1.2em; font-size: .92em; }
+caption { text-align: left; font-weight: bold; padding: 2px 0; }
 th, td { border-bottom: 1px solid #dee2e6; padding: 4px 8px; text-align: left; vertical-align: top; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 .up { color: #1a9641; } .down { color: #d73027; }
@@ -64,11 +65,22 @@ td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 .cols { display: flex; gap: 24px; flex-wrap: wrap; } .cols > div { flex: 1; min-width: 260px; }
 ul.tree, ul.tree ul { list-style: none; padding-left: 1.2em; } ul.tree { padding-left: 0; }
 pre { background: #f8f9fa; padding: 12px; overflow-x: auto; font-size: .8em; white-space: pre-wrap; }
+table.small { font-size: .8em; } ul.small { font-size: .85em; } td.hash { font-family: monospace; font-size: .85em; word-break: break-all; }
 @media print {
-  body { max-width: none; padding: 0; font-size: 10pt; }
-  h2 { break-before: page; } h2.first { break-before: auto; }
-  .card, .figure, table, .chart { break-inside: avoid; }
-  pre { font-size: 7pt; }
+  body { max-width: none; padding: 0; font-size: 9pt; line-height: 1.3; }
+  h1 { font-size: 16pt; } h2 { font-size: 13pt; margin-top: 1.2em; } h3 { font-size: 10.5pt; }
+  h2, h3 { break-after: avoid; }
+  #regions, #methodology { break-before: page; }
+  .card, .figure, .chart, tr { break-inside: avoid; }
+  table { font-size: 8pt; } th, td { padding: 2px 5px; }
+  .chart svg { max-height: 120mm; width: auto; max-width: 100%; }
+  #regions { display: grid; grid-template-columns: 1fr 1fr; column-gap: 10px; }
+  #regions > h2 { grid-column: 1 / -1; }
+  #regions .card { margin: 4px 0; padding: 4px 8px; font-size: 7.5pt; }
+  #regions .card h3 { font-size: 9pt; margin: .2em 0; }
+  #regions .card .chart svg { max-height: 55mm; }
+  #regions .cols { gap: 8px; } #regions .cols > div { min-width: 0; }
+  #methodology > ul.tree { font-size: 7.5pt; columns: 2; column-gap: 16px; }
 }
 "#;
 
@@ -328,24 +340,32 @@ fn ranking(h: &mut String, ctx: &Context, page: &Page) {
     let _ = write!(h, "<section id=\"ranking\"><h2>{}</h2>", w.ranking);
     h.push_str(&page.chart("ranking-"));
     h.push_str(&page.chart("map-"));
+    // The table is of the node the charts above show, and says so.
+    let node = ctx.node;
     let _ = write!(
         h,
-        "<table><thead><tr><th class=\"n\">{}</th><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th></tr></thead><tbody>",
-        w.rank, w.region, w.score, w.score_change, w.rank_change
+        "<table><caption>{}, {}</caption><thead><tr><th class=\"n\">{}</th><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th></tr></thead><tbody>",
+        escape(&ctx.node_name(node)),
+        r.panel.years[ctx.year],
+        w.rank,
+        w.region,
+        w.score,
+        w.score_change,
+        w.rank_change
     );
     let mut order: Vec<usize> = units.clone();
-    order.sort_by_key(|&u| (r.rank(0, ctx.year, u).unwrap_or(u32::MAX), u));
+    order.sort_by_key(|&u| (r.rank(node, ctx.year, u).unwrap_or(u32::MAX), u));
     for u in order {
-        let score = r.scores.get(0, ctx.year, u);
+        let score = r.scores.get(node, ctx.year, u);
         // No change is shown from or to a reconstructed value, or across a break.
         let previous = ctx.previous.filter(|&p| {
             !ctx.carried(u, p)
                 && !ctx.carried(u, ctx.year)
-                && !r.broken(0, p)
-                && !r.broken(0, ctx.year)
+                && !r.broken(node, p)
+                && !r.broken(node, ctx.year)
         });
-        let before = previous.and_then(|p| r.scores.get(0, p, u));
-        let m = previous.and_then(|p| r.rank_move(0, p, ctx.year, u));
+        let before = previous.and_then(|p| r.scores.get(node, p, u));
+        let m = previous.and_then(|p| r.rank_move(node, p, ctx.year, u));
         let class = match m {
             Some(m) if m > 0 => "up",
             Some(m) if m < 0 => "down",
@@ -354,7 +374,8 @@ fn ranking(h: &mut String, ctx: &Context, page: &Page) {
         let _ = write!(
             h,
             "<tr><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n {class}\">{}</td></tr>",
-            r.rank(0, ctx.year, u).map_or("–".into(), |k| k.to_string()),
+            r.rank(node, ctx.year, u)
+                .map_or("–".into(), |k| k.to_string()),
             escape(&ctx.region_name(u)),
             num(score),
             signed(score.zip(before).map(|(a, b)| a - b)),
@@ -634,15 +655,75 @@ fn methodology(h: &mut String, ctx: &Context, _page: &Page) {
     h.push_str("</tbody></table></section>\n");
 }
 
-/// The run manifest.
+/// The run manifest as a short appendix: the inputs with their SHA-256, the settings that
+/// decide the numbers, and the warnings; manifest.json beside the report holds the whole
+/// record (every bound, imputed and treated cell, and output hash).
 fn run_manifest(h: &mut String, ctx: &Context, page: &Page) {
     let w = ctx.words();
+    let m: serde_json::Value = serde_json::from_str(page.manifest).unwrap_or_default();
+    let text = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => "–".to_string(),
+        other => other.to_string(),
+    };
     let _ = write!(
         h,
-        "<section id=\"manifest\"><h2>{}</h2><pre>{}</pre></section>\n",
-        w.manifest,
-        escape(page.manifest)
+        "<section id=\"manifest\"><h2>{}</h2><p class=\"meta\">{}</p><table class=\"small\"><thead><tr><th>{}</th><th>SHA-256</th><th class=\"n\">{}</th></tr></thead><tbody>",
+        w.manifest, w.full_record, w.input_file, w.rows
     );
+    let _ = write!(
+        h,
+        "<tr><td>{} {}</td><td class=\"hash\">{}</td><td class=\"n\">–</td></tr>",
+        w.spec_file,
+        escape(&text(&m["spec"]["path"])),
+        escape(&text(&m["spec"]["sha256"]))
+    );
+    for f in m["data"].as_array().into_iter().flatten() {
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td class=\"hash\">{}</td><td class=\"n\">{}</td></tr>",
+            escape(&text(&f["path"])),
+            escape(&text(&f["sha256"])),
+            escape(&text(&f["rows"]))
+        );
+    }
+    h.push_str("</tbody></table><table class=\"small\"><tbody>");
+    let mut setting = |name: &str, value: String| {
+        let _ = write!(h, "<tr><th>{}</th><td>{}</td></tr>", name, escape(&value));
+    };
+    setting(w.version, format!("cwi {}", text(&m["cwi_version"])));
+    setting(
+        w.index_version,
+        format!(
+            "{} {}",
+            text(&m["index"]["id"]),
+            text(&m["index"]["version"])
+        ),
+    );
+    setting(w.pooling, ctx.results.spec.pooling.to_string());
+    setting(w.boundaries, text(&m["boundaries"]));
+    if !m["bounds_edition"].is_null() {
+        setting(w.bounds_kept, text(&m["bounds_edition"]["path"]));
+    }
+    if !m["previous_edition"].is_null() {
+        setting(w.revisions, text(&m["previous_edition"]["path"]));
+    }
+    h.push_str("</tbody></table>");
+    let warnings: Vec<String> = m["warnings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(text)
+        .collect();
+    let _ = write!(h, "<h3>{} ({})</h3>", w.warnings, warnings.len());
+    if !warnings.is_empty() {
+        h.push_str("<ul class=\"small\">");
+        for warning in &warnings {
+            let _ = write!(h, "<li>{}</li>", escape(warning));
+        }
+        h.push_str("</ul>");
+    }
+    h.push_str("</section>\n");
 }
 
 /// Whether the spec declares any imputation or outlier treatment.

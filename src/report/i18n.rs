@@ -68,6 +68,15 @@ pub struct Words {
     /// The section of published values a run revises, and the published value's column.
     pub revisions: &'static str,
     pub published: &'static str,
+    /// The appendix: what manifest.json beside the report holds, and its table's words.
+    pub full_record: &'static str,
+    pub input_file: &'static str,
+    pub rows: &'static str,
+    pub spec_file: &'static str,
+    pub version: &'static str,
+    pub index_version: &'static str,
+    pub boundaries: &'static str,
+    pub bounds_kept: &'static str,
 }
 
 pub fn words(lang: &str) -> &'static Words {
@@ -139,6 +148,14 @@ static EN: Words = Words {
     ranks_on_common: "rank changes among the {n} regions ranked in both years",
     revisions: "Revisions of the previous edition",
     published: "Published",
+    full_record: "The inputs and settings of this run; manifest.json beside the report holds the whole record (every bound, imputed and treated value, and the hash of every output).",
+    input_file: "Input file",
+    rows: "Rows",
+    spec_file: "Spec:",
+    version: "Program",
+    index_version: "Index and version",
+    boundaries: "Boundaries",
+    bounds_kept: "Bounds kept from the edition",
 };
 
 static RU: Words = Words {
@@ -202,6 +219,14 @@ static RU: Words = Words {
     ranks_on_common: "изменения мест среди {n} регионов, ранжированных в оба года",
     revisions: "Пересмотр предыдущего выпуска",
     published: "Опубликовано",
+    full_record: "Исходные файлы и параметры расчёта; полная запись (все границы нормализации, восстановленные и обработанные значения, хэши всех результатов) — в файле manifest.json рядом с отчётом.",
+    input_file: "Исходный файл",
+    rows: "Строк",
+    spec_file: "Спецификация:",
+    version: "Программа",
+    index_version: "Индекс и версия",
+    boundaries: "Границы регионов",
+    bounds_kept: "Границы нормализации взяты из выпуска",
 };
 
 static KK: Words = Words {
@@ -265,4 +290,12 @@ static KK: Words = Words {
     ranks_on_common: "екі жылда да рейтингке енген {n} өңір арасындағы орын өзгерістері",
     revisions: "Алдыңғы шығарылымның қайта қаралуы",
     published: "Жарияланған",
+    full_record: "Есептің бастапқы файлдары мен параметрлері; толық жазба (барлық нормалау шекаралары, толықтырылған және өңделген мәндер, барлық нәтижелердің хэштері) есеп жанындағы manifest.json файлында.",
+    input_file: "Бастапқы файл",
+    rows: "Жолдар",
+    spec_file: "Сипаттама:",
+    version: "Бағдарлама",
+    index_version: "Индекс және нұсқа",
+    boundaries: "Өңір шекаралары",
+    bounds_kept: "Нормалау шекаралары алынған шығарылым",
 };

@@ -60,3 +60,19 @@ pub fn python_with(
     );
     Some(out)
 }
+
+/// Debian's Chromium, or `None` (then a test that needs it is skipped, unless CI requires it
+/// with CWI_REQUIRE_BROWSER=1, when it fails).
+pub fn chromium() -> Option<&'static str> {
+    let found = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists());
+    if found.is_none() {
+        assert!(
+            std::env::var("CWI_REQUIRE_BROWSER").is_err(),
+            "CWI_REQUIRE_BROWSER is set but Chromium is not installed"
+        );
+        eprintln!("skipped: no Chromium (install the Debian package chromium to run it)");
+    }
+    found
+}

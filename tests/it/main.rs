@@ -17,6 +17,7 @@ mod golden;
 mod import;
 mod limits;
 mod pipeline;
+mod print;
 mod report;
 mod reproductions;
 mod submission;
