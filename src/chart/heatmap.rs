@@ -4,7 +4,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::{DrawResult, GAP, INK, MUTED, clip, rect, scale_colour, style, text, text_on};
+use super::{DrawResult, GAP, INK, MUTED, clip, fit, rect, scale_colour, style, text, text_on};
 
 #[derive(Debug, Clone)]
 pub struct Heatmap {
@@ -61,12 +61,14 @@ impl Heatmap {
         for (c, label) in self.columns.iter().enumerate() {
             let cx = LEFT + self.cell_width * c as i32 + self.cell_width / 2;
             let (a, b) = two_lines(label, (self.cell_width as usize / 7).max(4));
+            super::layout::part_of(label);
             text(
                 area,
                 &a,
                 (cx, TOP - 30),
                 &style(13, INK, HPos::Center, VPos::Center),
             )?;
+            super::layout::part_of(label);
             text(
                 area,
                 &b,
@@ -78,7 +80,11 @@ impl Heatmap {
             let y = TOP + CELL_H * r as i32;
             text(
                 area,
-                &clip(label, 36),
+                &fit(
+                    label,
+                    (LEFT - 28) as u32,
+                    &style(14, INK, HPos::Right, VPos::Center),
+                ),
                 (LEFT - 8, y + CELL_H / 2),
                 &style(14, INK, HPos::Right, VPos::Center),
             )?;

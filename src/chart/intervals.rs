@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::{BAR, DrawResult, GRID, INK, MUTED, NATIONAL, clip, line, style, text};
+use super::{BAR, DrawResult, GRID, INK, MUTED, NATIONAL, fit, line, style, text};
 
 #[derive(Debug, Clone)]
 pub struct Intervals {
@@ -40,11 +40,18 @@ impl Intervals {
             (36, 48),
             &style(13, INK, HPos::Left, VPos::Center),
         )?;
-        area.draw(&Cross::new((326, 48), 5, NATIONAL.stroke_width(2)))?;
+        // The second entry after the first, however long its words.
+        let after = 36
+            + style(13, INK, HPos::Left, VPos::Center)
+                .font
+                .box_size(&self.median_label)
+                .map_or(280, |(w, _)| w as i32)
+            + 30;
+        area.draw(&Cross::new((after, 48), 5, NATIONAL.stroke_width(2)))?;
         text(
             area,
             &self.nominal_label,
-            (336, 48),
+            (after + 10, 48),
             &style(13, INK, HPos::Left, VPos::Center),
         )?;
         let mut items = self.items.clone();
@@ -73,7 +80,11 @@ impl Intervals {
             let y = TOP + ROW * i as i32 + ROW / 2;
             text(
                 area,
-                &clip(label, 38),
+                &fit(
+                    label,
+                    (LEFT - 30) as u32,
+                    &style(13, INK, HPos::Right, VPos::Center),
+                ),
                 (LEFT - 10, y),
                 &style(13, INK, HPos::Right, VPos::Center),
             )?;

@@ -5,6 +5,7 @@
 
 mod heatmap;
 mod intervals;
+pub mod layout;
 mod profile;
 mod ranking;
 mod slope;
@@ -121,6 +122,24 @@ impl Chart {
         area.present().map_err(|e| format!("{e:?}"))
     }
 
+    /// Where the chart puts its labels and lines (drawn once, to SVG, while recording).
+    pub fn layout(&self) -> Result<layout::Layout, ChartError> {
+        register_font();
+        let (w, h) = self.size();
+        let mut svg = String::new();
+        layout::start((w, h));
+        let drawn = {
+            let area = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+            self.draw(&area)
+        };
+        let recorded = layout::finish();
+        drawn.map_err(|message| ChartError::Draw {
+            chart: self.name(),
+            message,
+        })?;
+        Ok(recorded)
+    }
+
     /// Draws the chart as SVG and as PNG.
     pub fn render(&self) -> Result<Rendered, ChartError> {
         register_font();
@@ -209,6 +228,7 @@ pub(crate) fn text<DB: DrawingBackend>(
     at: (i32, i32),
     st: &TextStyle,
 ) -> DrawResult<DB> {
+    layout::text(s, at, st);
     area.draw(&Text::new(s.to_string(), at, st.clone()))
 }
 
@@ -227,6 +247,7 @@ pub(crate) fn line<DB: DrawingBackend>(
     colour: RGBColor,
     width: u32,
 ) -> DrawResult<DB> {
+    layout::line(&points);
     area.draw(&PathElement::new(points, colour.stroke_width(width)))
 }
 
@@ -302,14 +323,16 @@ impl Axis {
         Ok(())
     }
 
-    /// A bar for `score` in the row from `y0` to `y1`, its value printed after it; a gap is
-    /// written out as `no_data`.
+    /// A bar for `score` in the row from `y0` to `y1`, its value printed after it (after
+    /// `avoid` too, a marker's value, when the label would cover it); a gap is written out as
+    /// `no_data`.
     pub(crate) fn bar<DB: DrawingBackend>(
         &self,
         area: &DrawingArea<DB, Shift>,
         (y0, y1): (i32, i32),
         score: Option<f64>,
         no_data: &str,
+        avoid: Option<f64>,
     ) -> DrawResult<DB> {
         let mid = (y0 + y1) / 2;
         match score {
@@ -320,14 +343,18 @@ impl Axis {
                     (self.x(v).max(self.left + 1), y1),
                     BAR,
                 )?;
-                text(
-                    area,
-                    &fmt_score(Some(v)),
-                    (self.x(v) + 6, mid),
-                    &style(13, INK, HPos::Left, VPos::Center),
-                )
+                let label = fmt_score(Some(v));
+                let st = style(13, INK, HPos::Left, VPos::Center);
+                let width = st.font.box_size(&label).map_or(0, |(w, _)| w as i32);
+                let mut at = self.x(v) + 6;
+                if let Some(marker) = avoid.map(|a| self.x(a))
+                    && (at - 4..=at + width + 4).contains(&marker)
+                {
+                    at = marker + 6;
+                }
+                text_opaque(area, &label, (at, mid), &st)
             }
-            None => text(
+            None => text_opaque(
                 area,
                 no_data,
                 (self.left + 6, mid),
@@ -342,15 +369,69 @@ pub(crate) fn fmt_score(v: Option<f64>) -> String {
     v.map_or("–".to_string(), |v| format!("{v:.1}"))
 }
 
-/// Shortens a label to at most `max` characters, with an ellipsis.
+/// Shortens a label to at most `max` characters with an ellipsis in the middle, keeping its
+/// beginning and its end: names that share a long beginning ("Region of the northern
+/// district A", "... B") stay apart.
 pub(crate) fn clip(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
-        out.push('…');
-        out
+    let chars: Vec<char> = s.chars().collect();
+    if chars.len() <= max {
+        return s.to_string();
     }
+    let keep = max.saturating_sub(1);
+    let tail = keep / 3;
+    let head = keep - tail;
+    let mut out: String = chars[..head]
+        .iter()
+        .collect::<String>()
+        .trim_end()
+        .to_string();
+    out.push('…');
+    out.push_str(
+        chars[chars.len() - tail..]
+            .iter()
+            .collect::<String>()
+            .trim_start(),
+    );
+    out
+}
+
+/// `clip`, shortened further until the label is at most `px` pixels wide in `st`.
+pub(crate) fn fit(s: &str, px: u32, st: &TextStyle) -> String {
+    let mut max = s.chars().count();
+    loop {
+        let label = clip(s, max);
+        if max <= 4 || st.font.box_size(&label).map_or(true, |(w, _)| w <= px) {
+            return label;
+        }
+        max -= 1;
+    }
+}
+
+/// A label on a white ground, so that grid and marker lines drawn before it pass behind it.
+pub(crate) fn text_opaque<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    s: &str,
+    at: (i32, i32),
+    st: &TextStyle,
+) -> DrawResult<DB> {
+    let (w, h) = st.font.box_size(s).unwrap_or((0, 0));
+    let (w, h) = (w as i32, h as i32);
+    let left = match st.pos.h_pos {
+        HPos::Left => at.0,
+        HPos::Center => at.0 - w / 2,
+        HPos::Right => at.0 - w,
+    };
+    let top = match st.pos.v_pos {
+        VPos::Top => at.1,
+        VPos::Center => at.1 - h / 2,
+        VPos::Bottom => at.1 - h,
+    };
+    area.draw(&Rectangle::new(
+        [(left - 2, top - 1), (left + w + 2, top + h + 1)],
+        WHITE.filled(),
+    ))?;
+    layout::opaque();
+    text(area, s, at, st)
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::{Axis, BAR, DrawResult, INK, NATIONAL, clip, line, rect, style, text};
+use super::{Axis, BAR, DrawResult, INK, NATIONAL, fit, line, rect, style, text};
 
 #[derive(Debug, Clone)]
 pub struct Profile {
@@ -64,11 +64,16 @@ impl Profile {
             let size = if *depth <= 1 { 15 } else { 13 };
             text(
                 area,
-                &clip(label, 36),
+                &fit(
+                    label,
+                    (LEFT - 28 - indent) as u32,
+                    &style(size, INK, HPos::Left, VPos::Center),
+                ),
                 (20 + indent, y + ROW / 2),
                 &style(size, INK, HPos::Left, VPos::Center),
             )?;
-            axis.bar(area, (y + 5, y + ROW - 5), *score, &self.no_data)?;
+            // The national marker first; the value's label goes after it when it would
+            // cover it.
             if let Some(n) = national {
                 line(
                     area,
@@ -77,6 +82,7 @@ impl Profile {
                     3,
                 )?;
             }
+            axis.bar(area, (y + 5, y + ROW - 5), *score, &self.no_data, *national)?;
         }
         Ok(())
     }

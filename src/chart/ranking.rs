@@ -4,7 +4,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::{Axis, DrawResult, INK, NATIONAL, clip, dashed, fmt_score, style, text};
+use super::{Axis, DrawResult, INK, NATIONAL, dashed, fit, fmt_score, style, text};
 
 #[derive(Debug, Clone)]
 pub struct Ranking {
@@ -59,11 +59,21 @@ impl Ranking {
             let y = TOP + ROW * i as i32;
             text(
                 area,
-                &clip(label, 38),
+                &fit(
+                    label,
+                    (LEFT - 28) as u32,
+                    &style(14, INK, HPos::Right, VPos::Center),
+                ),
                 (LEFT - 8, y + ROW / 2),
                 &style(14, INK, HPos::Right, VPos::Center),
             )?;
-            axis.bar(area, (y + 3, y + ROW - 3), *score, &self.no_data)?;
+            axis.bar(
+                area,
+                (y + 3, y + ROW - 3),
+                *score,
+                &self.no_data,
+                self.average,
+            )?;
         }
         Ok(())
     }

@@ -62,12 +62,14 @@ impl TileMap {
                 0 | 1 => (label.clone(), String::new()),
                 n => (words[..n - 1].join(" "), words[n - 1].to_string()),
             };
+            super::layout::part_of(label);
             text(
                 area,
                 &clip(&a, 17),
                 (x + TILE_W / 2, y + 20),
                 &style(12, ink, HPos::Center, VPos::Center),
             )?;
+            super::layout::part_of(label);
             text(
                 area,
                 &clip(&b, 17),

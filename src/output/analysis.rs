@@ -99,14 +99,15 @@ pub fn uncertainty_files(
     }
     let chart = Chart::Intervals(Intervals {
         title: format!(
-            "{}, {year}: {} × {}",
+            "{}, {year}: {}",
             results.spec.framework.nodes[0].name.get(lang).unwrap_or(""),
-            mc.replications,
-            words.rank
+            words
+                .ranks_over_replications
+                .replace("{n}", &mc.replications.to_string())
         ),
         items,
-        median_label: format!("{} (median, 5–95%)", words.rank),
-        nominal_label: format!("{} (nominal)", words.rank),
+        median_label: words.median_rank.to_string(),
+        nominal_label: words.nominal_rank.to_string(),
     })
     .render()?;
     if formats.contains(&Format::Json) {

@@ -77,6 +77,11 @@ pub struct Words {
     pub index_version: &'static str,
     pub boundaries: &'static str,
     pub bounds_kept: &'static str,
+    /// The rank-interval chart: its title after the index and year (`{n}` replications), and
+    /// its legend.
+    pub ranks_over_replications: &'static str,
+    pub median_rank: &'static str,
+    pub nominal_rank: &'static str,
 }
 
 pub fn words(lang: &str) -> &'static Words {
@@ -156,6 +161,9 @@ static EN: Words = Words {
     index_version: "Index and version",
     boundaries: "Boundaries",
     bounds_kept: "Bounds kept from the edition",
+    ranks_over_replications: "ranks in {n} runs with other methods and weights",
+    median_rank: "median rank, with the range of 90% of runs",
+    nominal_rank: "rank as computed",
 };
 
 static RU: Words = Words {
@@ -227,6 +235,9 @@ static RU: Words = Words {
     index_version: "Индекс и версия",
     boundaries: "Границы регионов",
     bounds_kept: "Границы нормализации взяты из выпуска",
+    ranks_over_replications: "места в {n} расчётах с другими методами и весами",
+    median_rank: "медианное место и диапазон 90% расчётов",
+    nominal_rank: "место по основному расчёту",
 };
 
 static KK: Words = Words {
@@ -298,4 +309,7 @@ static KK: Words = Words {
     index_version: "Индекс және нұсқа",
     boundaries: "Өңір шекаралары",
     bounds_kept: "Нормалау шекаралары алынған шығарылым",
+    ranks_over_replications: "басқа әдістер мен салмақтармен {n} есептегі орындар",
+    median_rank: "медиандық орын және есептердің 90% ауқымы",
+    nominal_rank: "негізгі есеп бойынша орын",
 };

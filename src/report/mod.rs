@@ -444,18 +444,19 @@ pub fn correlation_chart(
                 })
                 .collect();
             (
-                fw.nodes[a]
-                    .name
-                    .get(lang)
-                    .unwrap_or(&fw.nodes[a].id)
-                    .to_string(),
+                // Numbered, as the columns are: an indicator's name does not fit a column.
+                format!(
+                    "{}. {}",
+                    ids.iter().position(|&i| i == a).expect("listed") + 1,
+                    fw.nodes[a].name.get(lang).unwrap_or(&fw.nodes[a].id)
+                ),
                 values,
             )
         })
         .collect();
     Chart::Heatmap(Heatmap {
         title: format!("{title}, {}", results.panel.years[year]),
-        columns: ids.iter().map(|&n| fw.nodes[n].id.clone()).collect(),
+        columns: (1..=ids.len()).map(|k| k.to_string()).collect(),
         rows,
         scale: (-1.0, 1.0),
         cell_width: 46,
