@@ -595,8 +595,8 @@ fn coherence(h: &mut String, ctx: &Context, page: &Page) {
         let _ = write!(
             h,
             "<li>{} — {}: r = {r_text}</li>",
-            escape(&c.a),
-            escape(&c.b)
+            escape(&ctx.node_name_of(&c.a)),
+            escape(&ctx.node_name_of(&c.b))
         );
     }
     h.push_str("</ul>");
@@ -605,7 +605,7 @@ fn coherence(h: &mut String, ctx: &Context, page: &Page) {
         .statistics
         .iter()
         .filter(|s| s.year == year && s.outlier)
-        .map(|s| s.indicator.clone())
+        .map(|s| ctx.node_name_of(&s.indicator))
         .collect();
     let outliers = if outliers.is_empty() {
         "–".to_string()
@@ -626,7 +626,7 @@ fn methodology(h: &mut String, ctx: &Context, _page: &Page) {
         h,
         "<p>{}: <strong>{}</strong></p><h3>{}</h3>",
         w.pooling,
-        escape(&r.spec.pooling.to_string()),
+        escape(&super::methods::pooling(&r.spec.pooling, &ctx.lang)),
         w.framework
     );
     h.push_str(&tree(ctx, 0));
@@ -641,14 +641,17 @@ fn methodology(h: &mut String, ctx: &Context, _page: &Page) {
                 h,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 escape(&ctx.node_name(n)),
-                escape(&ind.unit),
+                escape(ind.unit_in(&ctx.lang)),
                 if ind.direction == Direction::Higher {
                     w.higher_better
                 } else {
                     w.lower_better
                 },
-                escape(&ind.normalisation.describe()),
-                escape(&ind.source)
+                escape(&super::methods::normalisation(
+                    &ind.normalisation,
+                    &ctx.lang
+                )),
+                escape(ind.source_in(&ctx.lang))
             );
         }
     }
@@ -700,8 +703,14 @@ fn run_manifest(h: &mut String, ctx: &Context, page: &Page) {
             text(&m["index"]["version"])
         ),
     );
-    setting(w.pooling, ctx.results.spec.pooling.to_string());
-    setting(w.boundaries, text(&m["boundaries"]));
+    setting(
+        w.pooling,
+        super::methods::pooling(&ctx.results.spec.pooling, &ctx.lang),
+    );
+    setting(
+        w.boundaries,
+        super::methods::boundaries(ctx.results.boundaries, &ctx.lang),
+    );
     if !m["bounds_edition"].is_null() {
         setting(w.bounds_kept, text(&m["bounds_edition"]["path"]));
     }
@@ -744,12 +753,13 @@ fn tree(ctx: &Context, node: usize) -> String {
             aggregation,
             missing,
         } => format!(
-            "{}: {}, min. {:.0}%",
+            "{}: {}, {} {:.0}%",
             w.aggregation,
-            aggregation.describe(),
+            super::methods::aggregation(aggregation, &ctx.lang),
+            w.at_least,
             missing.min_share * 100.0
         ),
-        NodeKind::Indicator(ind) => ind.normalisation.describe(),
+        NodeKind::Indicator(ind) => super::methods::normalisation(&ind.normalisation, &ctx.lang),
     };
     let mut out = format!(
         "<ul class=\"tree\"><li><strong>{}</strong> <span class=\"meta\">({} {:.3}; {} {:.3}; {})</span>",

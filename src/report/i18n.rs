@@ -82,6 +82,12 @@ pub struct Words {
     pub ranks_over_replications: &'static str,
     pub median_rank: &'static str,
     pub nominal_rank: &'static str,
+    /// Words of the workbook's sheet names (each name at most 31 characters).
+    pub level: &'static str,
+    pub raw_values: &'static str,
+    pub imputed_and_treated: &'static str,
+    /// Before a group's minimum share of children with values, in the framework tree.
+    pub at_least: &'static str,
 }
 
 pub fn words(lang: &str) -> &'static Words {
@@ -164,6 +170,10 @@ static EN: Words = Words {
     ranks_over_replications: "ranks in {n} runs with other methods and weights",
     median_rank: "median rank, with the range of 90% of runs",
     nominal_rank: "rank as computed",
+    level: "level",
+    raw_values: "Raw values",
+    imputed_and_treated: "Imputed and treated",
+    at_least: "min.",
 };
 
 static RU: Words = Words {
@@ -238,6 +248,10 @@ static RU: Words = Words {
     ranks_over_replications: "места в {n} расчётах с другими методами и весами",
     median_rank: "медианное место и диапазон 90% расчётов",
     nominal_rank: "место по основному расчёту",
+    level: "уровень",
+    raw_values: "Исходные значения",
+    imputed_and_treated: "Заполненные и обработанные",
+    at_least: "не менее",
 };
 
 static KK: Words = Words {
@@ -312,4 +326,8 @@ static KK: Words = Words {
     ranks_over_replications: "басқа әдістер мен салмақтармен {n} есептегі орындар",
     median_rank: "медиандық орын және есептердің 90% ауқымы",
     nominal_rank: "негізгі есеп бойынша орын",
+    level: "деңгей",
+    raw_values: "Бастапқы мәндер",
+    imputed_and_treated: "Толықтырылған және өңделген",
+    at_least: "кемінде",
 };

@@ -114,17 +114,19 @@ pub fn render(ctx: &Context, manifest: &str) -> Result<Vec<u8>, ReportError> {
         let nodes: Vec<usize> = (0..fw.nodes.len())
             .filter(|&n| fw.nodes[n].level == level)
             .collect();
-        let level_name = r
-            .spec
-            .levels
-            .get(level)
-            .and_then(|l| l.get(&ctx.lang))
-            .map_or(format!("{level}"), str::to_string);
+        let given_level = r.spec.levels.get(level).and_then(|l| l.get(&ctx.lang));
         write_table(
             &mut book,
             ctx,
             Table {
-                name: format!("{} {level} {}", w.score, level_name),
+                // Short by design (Excel allows 31 characters): the level's name when the
+                // spec gives one that fits, else its number.
+                name: match given_level
+                    .filter(|n| format!("{} – {n}", w.score).chars().count() <= 31)
+                {
+                    Some(n) => format!("{} – {n}", w.score),
+                    None => format!("{} – {} {level}", w.score, w.level),
+                },
                 columns: nodes.iter().map(|&n| label(n)).collect(),
                 value: &|c, y, u| r.scores.get(nodes[c], y, u),
                 number_format: "0.00",
@@ -149,7 +151,7 @@ pub fn render(ctx: &Context, manifest: &str) -> Result<Vec<u8>, ReportError> {
         &mut book,
         ctx,
         Table {
-            name: format!("{} (raw)", w.indicator),
+            name: w.raw_values.to_string(),
             columns: indicators.iter().map(|&n| label(n)).collect(),
             value: &|c, y, u| r.panel.get(y, u, c),
             number_format: "General",
@@ -243,7 +245,7 @@ pub fn render(ctx: &Context, manifest: &str) -> Result<Vec<u8>, ReportError> {
     // Imputed and treated cells, flagged one per row.
     let sheet = book.add_worksheet();
     sheet
-        .set_name(sheet_name(&format!("{} + {}", w.imputed, w.treated)))
+        .set_name(sheet_name(w.imputed_and_treated))
         .map_err(fail)?;
     for (c, h) in ["flag", "id", w.year, "code", "before", "after", "how"]
         .iter()

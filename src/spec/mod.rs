@@ -446,12 +446,34 @@ pub enum NodeKind {
     Indicator(Indicator),
 }
 
+impl Indicator {
+    /// The unit in a language: its label there, or the one text the spec gives.
+    pub fn unit_in(&self, lang: &str) -> &str {
+        self.unit_labels
+            .as_ref()
+            .and_then(|l| l.get(lang))
+            .unwrap_or(&self.unit)
+    }
+
+    /// The source in a language, as `unit_in`.
+    pub fn source_in(&self, lang: &str) -> &str {
+        self.source_labels
+            .as_ref()
+            .and_then(|l| l.get(lang))
+            .unwrap_or(&self.source)
+    }
+}
+
 /// What an indicator measures and how it is normalised.
 #[derive(Debug, Clone)]
 pub struct Indicator {
+    /// The unit as the spec gives it (in its first language when it gives one per language).
     pub unit: String,
     pub direction: Direction,
     pub source: String,
+    /// The unit and the source per language, when the spec gives them so.
+    pub unit_labels: Option<Labels>,
+    pub source_labels: Option<Labels>,
     /// What exactly is measured, for the people who report it (collection templates).
     pub definition: Option<Labels>,
     /// A survey estimate: its standard error or sample size may be given with the value.

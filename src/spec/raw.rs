@@ -300,9 +300,11 @@ pub struct RawIndicator {
     pub name: RawLabels,
     #[serde(default)]
     pub weight: Option<Spanned<f64>>,
-    pub unit: String,
+    /// A text, or a label per language.
+    pub unit: toml::Value,
     pub direction: Spanned<String>,
-    pub source: String,
+    /// A text, or a label per language.
+    pub source: toml::Value,
     #[serde(default)]
     pub definition: Option<RawLabels>,
     #[serde(default)]

@@ -19,6 +19,15 @@ fn labels() -> Value {
     })
 }
 
+/// One text for every language, or a label per language (a report in a language shows its
+/// label).
+fn text_or_labels(description: &str) -> Value {
+    json!({
+        "description": format!("{description}: one text, or a label per language code of index.languages"),
+        "anyOf": [{ "type": "string" }, labels()]
+    })
+}
+
 fn pair(description: &str) -> Value {
     json!({
         "type": "array", "items": { "type": "number" }, "minItems": 2, "maxItems": 2,
@@ -310,9 +319,9 @@ pub fn json_schema() -> Value {
                     "required": ["id", "parent", "name", "unit", "direction", "source"],
                     "additionalProperties": false,
                     "properties": node_common(json!({
-                        "unit": { "type": "string" },
+                        "unit": text_or_labels("the unit of measurement"),
                         "direction": { "type": "string", "enum": ["higher", "lower"] },
-                        "source": { "type": "string" },
+                        "source": text_or_labels("the source of the data"),
                         "definition": labels(),
                         "survey": { "type": "boolean", "description": "a survey estimate: collection templates ask for its standard error and sample size" },
                         "max_change": { "type": "number", "exclusiveMinimum": 0, "description": "submission checks flag a change against the previous year above this share of the previous value (overrides validation.max_change)" },

@@ -16,6 +16,7 @@ mod faults;
 mod fuzz;
 mod golden;
 mod import;
+mod language;
 mod limits;
 mod pipeline;
 mod print;

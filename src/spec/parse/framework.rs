@@ -273,6 +273,30 @@ fn pending_indicator(
         .definition
         .as_ref()
         .map(|d| labels(check, &format!("indicator \"{id}\" definition"), d));
+    // A unit or source is one text, or a label per language (each of the index's languages).
+    let text = |check: &mut Checker, what: &str, v: &toml::Value| -> (String, Option<Labels>) {
+        match v {
+            toml::Value::String(s) => (s.clone(), None),
+            toml::Value::Table(t) => {
+                let map: std::collections::BTreeMap<String, String> = t
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                    .collect();
+                // The one text the tables and the manifest carry: English where given.
+                let plain = map
+                    .get("en")
+                    .or_else(|| map.values().next())
+                    .cloned()
+                    .unwrap_or_default();
+                let raw = toml::Spanned::new(i.id.span(), map);
+                let l = labels(check, &format!("indicator \"{id}\" {what}"), &raw);
+                (plain, Some(l))
+            }
+            _ => (String::new(), None),
+        }
+    };
+    let (unit, unit_labels) = text(check, "unit", &i.unit);
+    let (source, source_labels) = text(check, "source", &i.source);
     let indicator = match (
         direction, norm, valid, imputation, treat, formula, max_change,
     ) {
@@ -286,9 +310,11 @@ fn pending_indicator(
             Some(max_change),
         ) => Some(Indicator {
             formula,
-            unit: i.unit.clone(),
+            unit,
             direction,
-            source: i.source.clone(),
+            source,
+            unit_labels,
+            source_labels,
             definition,
             survey: i.survey.unwrap_or(false),
             max_change,

@@ -1,0 +1,181 @@
+//! The methods as a report in Kazakh or Russian names them (English and other languages get
+//! the spec's own English descriptions, `describe`).
+
+use crate::boundaries::Boundaries;
+use crate::spec::{Aggregation, Normalisation, Pooling};
+
+/// Picks the phrase of the language: (kk, ru); `None` for English and others.
+fn pick(lang: &str, kk: String, ru: String) -> Option<String> {
+    match lang {
+        "kk" => Some(kk),
+        "ru" => Some(ru),
+        _ => None,
+    }
+}
+
+pub fn normalisation(n: &Normalisation, lang: &str) -> String {
+    use Normalisation as N;
+    let r = |(l, u): (f64, f64)| format!("[{l}, {u}]");
+    let phrase = match n {
+        N::MinMax { range } => pick(
+            lang,
+            format!("мин-макс → {}", r(*range)),
+            format!("мин-макс → {}", r(*range)),
+        ),
+        N::ZScore { mean, sd } => pick(
+            lang,
+            format!("z-бағалау (орташа {mean}, ст. ауытқу {sd})"),
+            format!("z-оценка (среднее {mean}, ст. откл. {sd})"),
+        ),
+        N::Goalposts {
+            lo,
+            hi,
+            log,
+            cap,
+            range,
+        } => pick(
+            lang,
+            format!(
+                "шекті мәндер {lo}–{hi}{}{} → {}",
+                if *log { ", логарифм" } else { "" },
+                if *cap { ", шектелген" } else { "" },
+                r(*range)
+            ),
+            format!(
+                "пороговые значения {lo}–{hi}{}{} → {}",
+                if *log { ", логарифм" } else { "" },
+                if *cap {
+                    ", с ограничением"
+                } else {
+                    ""
+                },
+                r(*range)
+            ),
+        ),
+        N::Rank => pick(lang, "орын".into(), "место".into()),
+        N::PercentileRank { range } => pick(
+            lang,
+            format!("процентильдік орын → {}", r(*range)),
+            format!("процентильный ранг → {}", r(*range)),
+        ),
+        N::Borda => pick(lang, "Борда ұпайлары".into(), "баллы Борда".into()),
+        N::Target { target, lo, .. } => match lo {
+            Some(lo) => pick(
+                lang,
+                format!("{lo} мәнінен {target} мақсатына дейінгі қашықтық"),
+                format!("расстояние до цели {target} от {lo}"),
+            ),
+            None => pick(
+                lang,
+                format!("{target} мақсатына дейінгі қашықтық"),
+                format!("расстояние до цели {target}"),
+            ),
+        },
+        N::Best { .. } => pick(
+            lang,
+            "үздік өңірге қатынасы".into(),
+            "отношение к лучшему региону".into(),
+        ),
+        N::Reference { region } => pick(
+            lang,
+            format!("{region} өңіріне қатынасы × 100"),
+            format!("отношение к {region} × 100"),
+        ),
+        N::FractionMax { .. } => pick(
+            lang,
+            "ең үлкен мәннің үлесі".into(),
+            "доля от максимума".into(),
+        ),
+        N::BaseYear { year } => pick(
+            lang,
+            format!("индекс, {year} = 100"),
+            format!("индекс, {year} = 100"),
+        ),
+        N::Piecewise { breakpoints } => pick(
+            lang,
+            format!("бөлікті-сызықтық, {} нүкте", breakpoints.len()),
+            format!("кусочно-линейная, {} точек излома", breakpoints.len()),
+        ),
+        N::Ampi { reference, delta } => pick(
+            lang,
+            format!("AMPI: {reference} ± {delta} маңында"),
+            format!("AMPI: вокруг {reference} ± {delta}"),
+        ),
+        N::None => pick(
+            lang,
+            "жоқ (мән өзгеріссіз)".into(),
+            "нет (значение как есть)".into(),
+        ),
+    };
+    phrase.unwrap_or_else(|| n.describe())
+}
+
+pub fn aggregation(a: &Aggregation, lang: &str) -> String {
+    use Aggregation as A;
+    let phrase = match a {
+        A::Arithmetic => pick(
+            lang,
+            "арифметикалық орташа".into(),
+            "среднее арифметическое".into(),
+        ),
+        A::Geometric => pick(
+            lang,
+            "геометриялық орташа".into(),
+            "среднее геометрическое".into(),
+        ),
+        A::ShiftedGeometric { offset } => pick(
+            lang,
+            format!("геометриялық орташа (ығысу {offset})"),
+            format!("среднее геометрическое (сдвиг {offset})"),
+        ),
+        A::Harmonic => pick(
+            lang,
+            "гармоникалық орташа".into(),
+            "среднее гармоническое".into(),
+        ),
+        A::Power { p } => pick(
+            lang,
+            format!("дәрежелік орташа (p = {p})"),
+            format!("степенное среднее (p = {p})"),
+        ),
+        A::Minimum => pick(lang, "ең кіші мән".into(), "минимум".into()),
+        A::Sum => pick(lang, "қосынды".into(), "сумма".into()),
+        A::Mpi => pick(lang, "Маццотта-Парето".into(), "Маццотта-Парето".into()),
+        A::RankMean => pick(lang, "орындардың орташасы".into(), "среднее мест".into()),
+        A::Copeland => pick(lang, "Коупленд".into(), "Коупленд".into()),
+    };
+    phrase.unwrap_or_else(|| a.describe())
+}
+
+pub fn pooling(p: &Pooling, lang: &str) -> String {
+    let phrase = match p {
+        Pooling::EachYear => pick(
+            lang,
+            "әр жыл бөлек (шекаралар сол жылдан)".into(),
+            "каждый год отдельно (границы по этому году)".into(),
+        ),
+        Pooling::AllYears => pick(
+            lang,
+            "барлық жылдар бірге (шекаралар барлық жылдардан)".into(),
+            "все годы вместе (границы по всем годам)".into(),
+        ),
+        Pooling::ReferenceYear(y) => pick(
+            lang,
+            format!("{y} базалық жылының шекаралары"),
+            format!("границы опорного {y} года"),
+        ),
+    };
+    phrase.unwrap_or_else(|| p.to_string())
+}
+
+pub fn boundaries(b: Boundaries, lang: &str) -> String {
+    let phrase = match b {
+        Boundaries::Current => pick(lang, "қазіргі өңірлер".into(), "нынешние регионы".into()),
+        Boundaries::Historical => pick(
+            lang,
+            "өзгерістерге дейінгі өңірлер".into(),
+            "регионы до изменений границ".into(),
+        ),
+    };
+    phrase.unwrap_or_else(|| crate::named::Named::name(&b).to_string())
+}
