@@ -539,11 +539,11 @@ fn quality(h: &mut String, ctx: &Context, page: &Page) {
         let _ = write!(
             h,
             "<div class=\"meta\">{} · {} · {} → {:.3} ({})</div>",
-            escape(&c.indicator),
-            escape(&c.region),
+            escape(&ctx.node_name_of(&c.indicator)),
+            escape(&ctx.region_name_of(&c.region)),
             c.before.map_or("–".into(), |b| format!("{b}")),
             c.after,
-            escape(&c.how)
+            escape(&super::methods::change(&c.how, &ctx.lang))
         );
     }
     if !page.warnings.is_empty() {

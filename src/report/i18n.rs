@@ -88,6 +88,14 @@ pub struct Words {
     pub imputed_and_treated: &'static str,
     /// Before a group's minimum share of children with values, in the framework tree.
     pub at_least: &'static str,
+    /// The workbook's column headings.
+    pub code: &'static str,
+    pub flag: &'static str,
+    pub before: &'static str,
+    pub after: &'static str,
+    pub how: &'static str,
+    pub level_heading: &'static str,
+    pub relative_weight: &'static str,
 }
 
 pub fn words(lang: &str) -> &'static Words {
@@ -174,6 +182,13 @@ static EN: Words = Words {
     raw_values: "Raw values",
     imputed_and_treated: "Imputed and treated",
     at_least: "min.",
+    code: "Code",
+    flag: "Flag",
+    before: "Before",
+    after: "After",
+    how: "How",
+    level_heading: "Level",
+    relative_weight: "Weight within its group",
 };
 
 static RU: Words = Words {
@@ -252,6 +267,13 @@ static RU: Words = Words {
     raw_values: "Исходные значения",
     imputed_and_treated: "Заполненные и обработанные",
     at_least: "не менее",
+    code: "Код",
+    flag: "Отметка",
+    before: "До",
+    after: "После",
+    how: "Способ",
+    level_heading: "Уровень",
+    relative_weight: "Вес внутри группы",
 };
 
 static KK: Words = Words {
@@ -330,4 +352,11 @@ static KK: Words = Words {
     raw_values: "Бастапқы мәндер",
     imputed_and_treated: "Толықтырылған және өңделген",
     at_least: "кемінде",
+    code: "Код",
+    flag: "Белгі",
+    before: "Дейін",
+    after: "Кейін",
+    how: "Тәсіл",
+    level_heading: "Деңгей",
+    relative_weight: "Топ ішіндегі салмақ",
 };

@@ -179,3 +179,29 @@ pub fn boundaries(b: Boundaries, lang: &str) -> String {
     };
     phrase.unwrap_or_else(|| crate::named::Named::name(&b).to_string())
 }
+
+/// How a cell was changed (the log's `how`: an imputation's name, or a treatment's), in the
+/// report's language.
+pub fn change(how: &str, lang: &str) -> String {
+    let (kk, ru) = match how {
+        "mean" => ("орташа мән", "среднее"),
+        "median" => ("медиана", "медиана"),
+        "group-mean" => ("топтың орташа мәні", "среднее по группе"),
+        "group-median" => ("топтың медианасы", "медиана по группе"),
+        "interpolate" => ("интерполяция", "интерполяция"),
+        "carry" => ("жақын жылдың мәні", "значение ближайшего года"),
+        "ln" => ("натурал логарифм", "натуральный логарифм"),
+        "sqrt" => ("квадрат түбір", "квадратный корень"),
+        "winsorised" => ("винзорландырылған", "винзоризация"),
+        h if h.starts_with("winsorised") => (
+            "винзорландырылған (шектен тыс мәндер ережесі)",
+            "винзоризация (правило для выбросов)",
+        ),
+        h if h.starts_with("log-transformed") => (
+            "логарифмделген (шектен тыс мәндер ережесі)",
+            "логарифмирование (правило для выбросов)",
+        ),
+        _ => return how.to_string(),
+    };
+    pick(lang, kk.to_string(), ru.to_string()).unwrap_or_else(|| how.to_string())
+}

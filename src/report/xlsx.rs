@@ -41,7 +41,7 @@ fn write_table(book: &mut Workbook, ctx: &Context, t: Table) -> Result<(), Repor
     let number = Format::new().set_num_format(t.number_format);
     let sheet: &mut Worksheet = book.add_worksheet();
     sheet.set_name(sheet_name(&t.name)).map_err(fail)?;
-    let keys = [w.year, "code", w.region];
+    let keys = [w.year, w.code, w.region];
     for (c, k) in keys.iter().enumerate() {
         sheet
             .write_string_with_format(0, c as u16, *k, &header)
@@ -178,11 +178,11 @@ pub fn render(ctx: &Context, manifest: &str) -> Result<Vec<u8>, ReportError> {
         .set_name(sheet_name(w.effective_weight))
         .map_err(fail)?;
     for (c, h) in [
-        "id",
+        w.code,
         w.indicator,
-        "level",
+        w.level_heading,
         w.weight,
-        "relative",
+        w.relative_weight,
         w.effective_weight,
     ]
     .iter()
@@ -220,7 +220,7 @@ pub fn render(ctx: &Context, manifest: &str) -> Result<Vec<u8>, ReportError> {
     // Data quality: missing values per indicator and year.
     let sheet = book.add_worksheet();
     sheet.set_name(sheet_name(w.data_quality)).map_err(fail)?;
-    for (c, h) in ["id", w.indicator, w.year, w.missing, w.regions]
+    for (c, h) in [w.code, w.indicator, w.year, w.missing, w.regions]
         .iter()
         .enumerate()
     {
@@ -247,9 +247,17 @@ pub fn render(ctx: &Context, manifest: &str) -> Result<Vec<u8>, ReportError> {
     sheet
         .set_name(sheet_name(w.imputed_and_treated))
         .map_err(fail)?;
-    for (c, h) in ["flag", "id", w.year, "code", "before", "after", "how"]
-        .iter()
-        .enumerate()
+    for (c, h) in [
+        w.flag,
+        w.indicator,
+        w.year,
+        w.region,
+        w.before,
+        w.after,
+        w.how,
+    ]
+    .iter()
+    .enumerate()
     {
         sheet
             .write_string_with_format(0, c as u16, *h, &header)
@@ -259,28 +267,81 @@ pub fn render(ctx: &Context, manifest: &str) -> Result<Vec<u8>, ReportError> {
         .log
         .imputed
         .iter()
-        .map(|c| ("imputed", c))
-        .chain(r.log.treated.iter().map(|c| ("treated", c)));
+        .map(|c| (w.imputed, c))
+        .chain(r.log.treated.iter().map(|c| (w.treated, c)));
     for (k, (flag, c)) in changes.enumerate() {
         let row = k as u32 + 1;
         sheet.write_string(row, 0, flag).map_err(fail)?;
-        sheet.write_string(row, 1, &c.indicator).map_err(fail)?;
+        sheet
+            .write_string(row, 1, ctx.node_name_of(&c.indicator))
+            .map_err(fail)?;
         sheet.write_number(row, 2, c.year as f64).map_err(fail)?;
-        sheet.write_string(row, 3, &c.region).map_err(fail)?;
+        sheet
+            .write_string(row, 3, ctx.region_name_of(&c.region))
+            .map_err(fail)?;
         if let Some(b) = c.before {
             sheet.write_number(row, 4, b).map_err(fail)?;
         }
         sheet.write_number(row, 5, c.after).map_err(fail)?;
-        sheet.write_string(row, 6, &c.how).map_err(fail)?;
+        sheet
+            .write_string(row, 6, super::methods::change(&c.how, &ctx.lang))
+            .map_err(fail)?;
     }
     sheet.set_freeze_panes(1, 0).map_err(fail)?;
 
-    // The manifest, one JSON line per row.
+    // The run: its inputs with their hashes and its settings, as the report's appendix
+    // (manifest.json beside the workbook holds the whole record).
     let sheet = book.add_worksheet();
     sheet.set_name(sheet_name(w.manifest)).map_err(fail)?;
-    for (k, line) in manifest.lines().enumerate() {
-        sheet.write_string(k as u32, 0, line).map_err(fail)?;
+    let m: serde_json::Value = serde_json::from_str(manifest).unwrap_or_default();
+    let text = |v: &serde_json::Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
+    let mut rows: Vec<(String, String, String)> = vec![(
+        format!("{} {}", w.spec_file, text(&m["spec"]["path"])),
+        text(&m["spec"]["sha256"]),
+        String::new(),
+    )];
+    for f in m["data"].as_array().into_iter().flatten() {
+        rows.push((text(&f["path"]), text(&f["sha256"]), text(&f["rows"])));
     }
-    sheet.set_column_width(0, 120).map_err(fail)?;
+    for (c, h) in [w.input_file, "SHA-256", w.rows].iter().enumerate() {
+        sheet
+            .write_string_with_format(0, c as u16, *h, &header)
+            .map_err(fail)?;
+    }
+    for (k, (a, b, c)) in rows.iter().enumerate() {
+        let row = k as u32 + 1;
+        sheet.write_string(row, 0, a).map_err(fail)?;
+        sheet.write_string(row, 1, b).map_err(fail)?;
+        sheet.write_string(row, 2, c).map_err(fail)?;
+    }
+    let settings = [
+        (w.version, format!("cwi {}", text(&m["cwi_version"]))),
+        (
+            w.index_version,
+            format!(
+                "{} {}",
+                text(&m["index"]["id"]),
+                text(&m["index"]["version"])
+            ),
+        ),
+        (
+            w.pooling,
+            super::methods::pooling(&r.spec.pooling, &ctx.lang),
+        ),
+        (
+            w.boundaries,
+            super::methods::boundaries(r.boundaries, &ctx.lang),
+        ),
+        (w.full_record, String::new()),
+    ];
+    for (k, (name, value)) in settings.iter().enumerate() {
+        let row = (rows.len() + 2 + k) as u32;
+        sheet
+            .write_string_with_format(row, 0, *name, &header)
+            .map_err(fail)?;
+        sheet.write_string(row, 1, value).map_err(fail)?;
+    }
+    sheet.set_column_width(0, 50).map_err(fail)?;
+    sheet.set_column_width(1, 70).map_err(fail)?;
     book.save_to_buffer().map_err(fail)
 }

@@ -100,9 +100,30 @@ fn kazakh_and_russian_reports_are_in_their_language() {
             foreign.is_empty(),
             "{lang}: Latin words in the report: {foreign:?}"
         );
+        // Every cell of the workbook likewise; besides, the column ids of its second row.
+        let book = cwi::load::read_workbook(&out.join("report.xlsx")).unwrap();
+        let mut cells = String::new();
+        for (_, sheet) in &book {
+            for text in sheet
+                .columns
+                .iter()
+                .chain(sheet.rows.iter().flatten().flatten())
+            {
+                cells.push_str(text);
+                cells.push(' ');
+            }
+        }
+        given.extend(["year", "region_code", "region_name"].map(String::from));
+        let foreign: Vec<String> = latin_words(&cells)
+            .into_iter()
+            .filter(|w| !given.iter().any(|g| g.contains(w.as_str())))
+            .collect();
+        assert!(
+            foreign.is_empty(),
+            "{lang}: Latin words in the workbook: {foreign:?}"
+        );
         // The workbook's sheet names: in the language, whole (31 characters at most by
         // design, none cut), and distinct.
-        let book = cwi::load::read_workbook(&out.join("report.xlsx")).unwrap();
         let names: Vec<&str> = book.iter().map(|(n, _)| n.as_str()).collect();
         assert!(names.len() >= 8, "{names:?}");
         for name in &names {
