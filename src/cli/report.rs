@@ -33,6 +33,11 @@ pub struct Args {
     /// What to write: html (report.html and charts) and/or xlsx (report.xlsx). Repeatable.
     #[arg(long, value_enum, num_args = 1.., default_values = ["html"])]
     format: Vec<ReportFormat>,
+    /// Also estimate how much the ranks depend on the methods: variance-based sensitivity
+    /// indices from N base samples (the spec's [uncertainty] choices and seed), shown in the
+    /// report and written to sensitivity/indices.csv.
+    #[arg(long, value_name = "N")]
+    sensitivity: Option<usize>,
     #[command(flatten)]
     scores: super::ScoreTable,
     /// No progress bar.
@@ -66,6 +71,21 @@ pub fn run(args: Args) -> Result<(), Error> {
         .scores
         .revisions(previous.as_ref(), &mut staged, &results)?;
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let sensitivity = match args.sensitivity {
+        None => None,
+        Some(n) => {
+            progress.step("sensitivity of the ranks");
+            let mut settings = results.spec.uncertainty.clone();
+            settings.samples = n;
+            cwi::uncertainty::check_settings(&settings)?;
+            let s = cwi::uncertainty::sensitivity(&results, &settings, &|| {})?;
+            files.extend(cwi::output::analysis::sensitivity_files(
+                &s,
+                &[cwi::output::Format::Csv],
+            )?);
+            Some(s)
+        }
+    };
     if args.format.contains(&ReportFormat::Html) {
         progress.step("drawing the charts");
         let charts = render_charts(&ctx)?;
@@ -80,6 +100,7 @@ pub fn run(args: Args) -> Result<(), Error> {
                 &manifest,
                 &warnings,
                 edition.as_ref().map(|e| &e.0),
+                sensitivity.as_ref(),
             )
             .into_bytes(),
         ));

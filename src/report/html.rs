@@ -93,6 +93,8 @@ struct Page<'a> {
     warnings: &'a [String],
     /// The published values this run revises, with `--previous-edition`.
     revisions: Option<&'a crate::edition::Revisions>,
+    /// The sensitivity indices of the ranks, with `--sensitivity`.
+    sensitivity: Option<&'a crate::uncertainty::Sensitivity>,
 }
 
 impl Page<'_> {
@@ -120,6 +122,7 @@ pub fn render(
     manifest: &str,
     warnings: &[String],
     revisions: Option<&crate::edition::Revisions>,
+    sensitivity: Option<&crate::uncertainty::Sensitivity>,
 ) -> String {
     let page = Page {
         charts,
@@ -127,6 +130,7 @@ pub fn render(
         manifest,
         warnings,
         revisions,
+        sensitivity,
     };
     let mut h = String::new();
     head(&mut h, ctx);
@@ -136,6 +140,9 @@ pub fn render(
     directions(&mut h, ctx, &page);
     regions(&mut h, ctx, &page);
     quality(&mut h, ctx, &page);
+    if let Some(s) = page.sensitivity {
+        super::sensitivity::section(&mut h, ctx, s);
+    }
     coherence(&mut h, ctx, &page);
     methodology(&mut h, ctx, &page);
     run_manifest(&mut h, ctx, &page);

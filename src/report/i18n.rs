@@ -96,6 +96,18 @@ pub struct Words {
     pub how: &'static str,
     pub level_heading: &'static str,
     pub relative_weight: &'static str,
+    /// The sensitivity section: `{n}` base samples, `{runs}` runs, `{seed}`; `{sum}`.
+    pub sensitivity: &'static str,
+    pub sensitivity_about: &'static str,
+    pub mean_rank_shift: &'static str,
+    pub factor: &'static str,
+    pub first_order: &'static str,
+    pub total_effect: &'static str,
+    pub first_order_sum: &'static str,
+    pub first_order_noisy: &'static str,
+    pub total_effect_by_region: &'static str,
+    pub runs_moved: &'static str,
+    pub not_estimated: &'static str,
 }
 
 pub fn words(lang: &str) -> &'static Words {
@@ -189,6 +201,17 @@ static EN: Words = Words {
     how: "How",
     level_heading: "Level",
     relative_weight: "Weight within its group",
+    sensitivity: "How much the ranks depend on the methods",
+    sensitivity_about: "Variance-based sensitivity indices of the ranks to each uncertain choice: {n} base samples of a Sobol sequence, {runs} runs of the index, seed {seed}. The first-order index is the share of a rank's variance a choice causes on its own; the total effect adds its interactions with the others. In brackets, 95% bootstrap intervals.",
+    mean_rank_shift: "Mean shift of every region's rank, all years",
+    factor: "Choice",
+    first_order: "First-order index",
+    total_effect: "Total effect",
+    first_order_sum: "The first-order indices sum to {sum}: near 1 the choices act on their own; well below 1 they interact.",
+    total_effect_by_region: "Total effect of each choice on each region's rank",
+    runs_moved: "Runs in which the rank moves",
+    not_estimated: "not estimated: the rank moves in under 1% of the runs, too rarely to share its variance out",
+    first_order_noisy: "The first-order indices sum to {sum}, outside 0 to 1: with this many samples the estimates are too noisy to read; run with more (--sensitivity).",
 };
 
 static RU: Words = Words {
@@ -274,6 +297,17 @@ static RU: Words = Words {
     how: "Способ",
     level_heading: "Уровень",
     relative_weight: "Вес внутри группы",
+    sensitivity: "Насколько места зависят от методов",
+    sensitivity_about: "Индексы чувствительности мест к каждому неопределённому выбору (по дисперсии): {n} базовых точек последовательности Соболя, {runs} расчётов индекса, начальное число {seed}. Индекс первого порядка — доля дисперсии места, которую выбор вызывает сам по себе; полный эффект добавляет его взаимодействия с другими. В скобках — 95% бутстреп-интервалы.",
+    mean_rank_shift: "Среднее смещение мест всех регионов, все годы",
+    factor: "Выбор",
+    first_order: "Индекс первого порядка",
+    total_effect: "Полный эффект",
+    first_order_sum: "Сумма индексов первого порядка — {sum}: около 1 выборы действуют сами по себе; заметно меньше 1 — взаимодействуют.",
+    total_effect_by_region: "Полный эффект каждого выбора на место каждого региона",
+    runs_moved: "Расчёты, в которых место меняется",
+    not_estimated: "не оценивается: место меняется менее чем в 1% расчётов, слишком редко, чтобы разложить его дисперсию",
+    first_order_noisy: "Сумма индексов первого порядка — {sum}, вне диапазона от 0 до 1: при таком числе точек оценки слишком шумные; увеличьте их число (--sensitivity).",
 };
 
 static KK: Words = Words {
@@ -359,4 +393,15 @@ static KK: Words = Words {
     how: "Тәсіл",
     level_heading: "Деңгей",
     relative_weight: "Топ ішіндегі салмақ",
+    sensitivity: "Орындар әдістерге қаншалықты тәуелді",
+    sensitivity_about: "Орындардың әрбір белгісіз таңдауға сезімталдық индекстері (дисперсия бойынша): Соболь тізбегінің {n} негізгі нүктесі, индекстің {runs} есебі, бастапқы сан {seed}. Бірінші ретті индекс — таңдаудың өзі тудыратын орын дисперсиясының үлесі; толық әсер оның басқалармен өзара әрекетін қосады. Жақша ішінде — 95% бутстреп аралықтары.",
+    mean_rank_shift: "Барлық өңірлер орындарының орташа ығысуы, барлық жылдар",
+    factor: "Таңдау",
+    first_order: "Бірінші ретті индекс",
+    total_effect: "Толық әсер",
+    first_order_sum: "Бірінші ретті индекстердің қосындысы — {sum}: 1-ге жақын болса, таңдаулар өз бетінше әсер етеді; 1-ден едәуір аз болса, өзара әрекеттеседі.",
+    total_effect_by_region: "Әр таңдаудың әр өңір орнына толық әсері",
+    runs_moved: "Орын өзгеретін есептер",
+    not_estimated: "бағаланбайды: орын есептердің 1%-ынан азында өзгереді, дисперсиясын бөлуге тым сирек",
+    first_order_noisy: "Бірінші ретті индекстердің қосындысы — {sum}, 0 мен 1 аралығынан тыс: мұндай нүкте санымен бағалар тым шулы; санын көбейтіңіз (--sensitivity).",
 };

@@ -4,6 +4,7 @@
 mod html;
 pub mod i18n;
 pub mod methods;
+mod sensitivity;
 mod xlsx;
 
 use crate::chart::{Chart, Heatmap, Profile, Ranking, Rendered, Slope, TileMap, Trends};

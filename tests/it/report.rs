@@ -437,3 +437,69 @@ fn bad_requests_get_clear_errors() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+/// `report --sensitivity N` shows the sensitivity indices it also writes: each region's total
+/// effects in the report's year as indices.csv gives them (to the two decimals shown), and
+/// the regions indices.csv leaves blank marked as not estimated, with the reason.
+#[test]
+fn the_report_shows_the_sensitivity_of_the_ranks() {
+    let out = scratch("language-sensitivity");
+    let o = cwi(&[
+        "report",
+        "--spec",
+        "indicators/kz-cwi.toml",
+        "--lang",
+        "en",
+        "--sensitivity",
+        "32",
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+        "--data",
+        "data-samples/kz/statistics.csv",
+        "data-samples/kz/surveys.csv",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    let section = &html[html.find("<section id=\"sensitivity\">").unwrap()..];
+    let section = &section[..section.find("</section>").unwrap()];
+    let mut reader = csv::Reader::from_path(out.join("sensitivity/indices.csv")).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let col = |n: &str| header.iter().position(|h| h == n).unwrap();
+    let (year, region, total) = (col("year"), col("region_code"), col("total_effect"));
+    let mut factors = std::collections::BTreeSet::new();
+    let mut blank = 0;
+    let mut shown = 0;
+    for r in reader.records() {
+        let r = r.unwrap();
+        factors.insert(r[col("factor")].to_string());
+        if &r[year] != "2024" {
+            continue;
+        }
+        if r[total].is_empty() {
+            blank += 1;
+        } else {
+            let v: f64 = r[total].parse().unwrap();
+            assert!(
+                section.contains(&format!("<td class=\"n\">{v:.2}</td>")),
+                "{} {v:.2}",
+                &r[region]
+            );
+            shown += 1;
+        }
+    }
+    assert!(shown > 0);
+    // A region whose rank does not move has a blank row per factor in indices.csv and one
+    // note in the report.
+    let factors = factors.len();
+    assert!(
+        blank > 0,
+        "the sample has a region whose 2024 rank never moves"
+    );
+    assert_eq!(
+        section
+            .matches("not estimated: the rank moves in under 1% of the runs")
+            .count(),
+        blank / factors
+    );
+}
