@@ -302,7 +302,7 @@ fn revised(h: &mut String, ctx: &Context, page: &Page) {
         h,
         "<section id=\"revisions\"><h2>{}</h2><p>{}</p>",
         w.revisions,
-        escape(&rev.summary())
+        escape(&super::methods::revisions_summary(rev, &ctx.lang))
     );
     let mut rows: Vec<&crate::edition::Revision> = rev.rows.iter().collect();
     let size = |x: &crate::edition::Revision| {
@@ -314,8 +314,8 @@ fn revised(h: &mut String, ctx: &Context, page: &Page) {
     if !rows.is_empty() {
         let _ = write!(
             h,
-            "<table><thead><tr><th class=\"n\">{}</th><th>{}</th><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th></tr></thead><tbody>",
-            w.year, w.region, w.indicator, w.published, w.score, w.published, w.rank
+            "<table><thead><tr><th class=\"n\">{}</th><th>{}</th><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th>{}</th></tr></thead><tbody>",
+            w.year, w.region, w.indicator, w.published, w.score, w.published, w.rank, w.how
         );
         for x in rows.iter().take(30) {
             let (region, node) = (
@@ -324,14 +324,21 @@ fn revised(h: &mut String, ctx: &Context, page: &Page) {
             );
             let _ = write!(
                 h,
-                "<tr><td class=\"n\">{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+                "<tr><td class=\"n\">{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"small\">{}</td></tr>",
                 x.year,
                 escape(&region),
                 escape(&node),
                 num(x.score_published),
                 num(x.score_now),
                 x.rank_published.map_or("–".into(), |k| k.to_string()),
-                x.rank_now.map_or("–".into(), |k| k.to_string())
+                x.rank_now.map_or("–".into(), |k| k.to_string()),
+                escape(
+                    &x.reasons
+                        .iter()
+                        .map(|r| super::methods::reason(r, &ctx.lang))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                )
             );
         }
         h.push_str("</tbody></table>");

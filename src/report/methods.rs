@@ -180,6 +180,112 @@ pub fn boundaries(b: Boundaries, lang: &str) -> String {
     phrase.unwrap_or_else(|| crate::named::Named::name(&b).to_string())
 }
 
+/// Why a published value was revised, in the report's language.
+pub fn reason(r: &crate::edition::Reason, lang: &str) -> String {
+    use crate::edition::Reason as R;
+    let phrase = match r {
+        R::AnotherSpec { then, now } => pick(
+            lang,
+            format!("басқа сипаттама: бұрын {then}, қазір {now}"),
+            format!("другая спецификация: тогда {then}, сейчас {now}"),
+        ),
+        R::SpecChanged => pick(
+            lang,
+            "сипаттама өзгерді (сол нұсқа, басқа мазмұн)".into(),
+            "спецификация изменилась (та же версия, другое содержание)".into(),
+        ),
+        R::DataFileChanged { path } => pick(
+            lang,
+            format!("{path} деректер файлы өзгерді"),
+            format!("файл данных {path} изменился"),
+        ),
+        R::DataFileNew { path } => pick(
+            lang,
+            format!("{path} деректер файлы жаңа"),
+            format!("новый файл данных {path}"),
+        ),
+        R::DataFileGone { path } => pick(
+            lang,
+            format!("{path} деректер файлы енді берілмейді"),
+            format!("файл данных {path} больше не передан"),
+        ),
+        R::YearData { year } => pick(
+            lang,
+            format!("{year} жылдың деректері өзгерді"),
+            format!("данные за {year} год изменились"),
+        ),
+        R::PooledOver { years } => {
+            let list = years
+                .iter()
+                .map(i32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            pick(
+                lang,
+                format!(
+                    "нормалау шекаралары жаңа жылдарды ({list}) қоса барлық жылдар бойынша алынды"
+                ),
+                format!("границы нормализации взяты по всем годам, включая новые ({list})"),
+            )
+        }
+        R::Boundaries { .. } => pick(
+            lang,
+            "өңір шекаралары басқа".into(),
+            "другие границы регионов".into(),
+        ),
+        R::Unexplained => pick(
+            lang,
+            "манифесттер себебін көрсетпейді (сол сипаттама, деректер мен параметрлер)".into(),
+            "манифесты не указывают причину (та же спецификация, данные и параметры)".into(),
+        ),
+    };
+    phrase.unwrap_or_else(|| r.to_string())
+}
+
+/// The revisions' one-line summary in the report's language.
+pub fn revisions_summary(rev: &crate::edition::Revisions, lang: &str) -> String {
+    if !matches!(lang, "kk" | "ru") {
+        return rev.summary();
+    }
+    if rev.rows.is_empty() {
+        return pick(
+            lang,
+            "жарияланған мәндердің ешқайсысы қайта қаралмады".into(),
+            "ни одно опубликованное значение не пересмотрено".into(),
+        )
+        .unwrap_or_default();
+    }
+    let years: std::collections::BTreeSet<i32> = rev.rows.iter().map(|r| r.year).collect();
+    let years = years
+        .iter()
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let ranks = rev
+        .rows
+        .iter()
+        .filter(|r| r.rank_now != r.rank_published)
+        .count();
+    let largest = rev
+        .rows
+        .iter()
+        .filter_map(|r| Some((r.score_now? - r.score_published?).abs()))
+        .fold(0.0, f64::max);
+    let reasons = rev
+        .reasons
+        .iter()
+        .map(|r| reason(r, lang))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let n = rev.rows.len();
+    pick(
+        lang,
+        format!("{years} жылдары жарияланған {n} мән қайта қаралды ({ranks} орын өзгерді, балдың ең үлкен өзгерісі {largest:.2}): {reasons}"),
+        format!("пересмотрено опубликованных значений за {years}: {n} (изменилось мест: {ranks}, наибольший пересмотр балла {largest:.2}): {reasons}"),
+    )
+    .unwrap_or_default()
+}
+
 /// How a cell was changed (the log's `how`: an imputation's name, or a treatment's), in the
 /// report's language.
 pub fn change(how: &str, lang: &str) -> String {

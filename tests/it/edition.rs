@@ -408,6 +408,23 @@ fn a_new_edition_lists_its_revisions_of_the_previous_one() {
         html.matches("<tr><td class=\"n\">2024</td>").count(),
         expected.len().min(30)
     );
+    // In Russian, the summary and the reasons are in Russian.
+    let ru = dir.join("report-ru");
+    let mut args = vec!["report", "--spec", spec.to_str().unwrap(), "--out"];
+    args.push(ru.to_str().unwrap());
+    args.extend(["--lang", "ru", "--format", "html", "--previous-edition"]);
+    args.push(a.to_str().unwrap());
+    args.extend(["--data", first.to_str().unwrap(), second.to_str().unwrap()]);
+    let o = cwi(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = fs::read_to_string(ru.join("report.html")).unwrap();
+    assert!(
+        html.contains(&format!(
+            "пересмотрено опубликованных значений за 2024: {}",
+            expected.len()
+        )) && html.contains("границы нормализации взяты по всем годам, включая новые (2025)"),
+        "the Russian revisions section"
+    );
 
     // Not a cwi output: refused, and nothing written.
     let empty = dir.join("empty");
