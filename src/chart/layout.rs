@@ -73,26 +73,32 @@ pub(super) fn part_of(name: &str) {
     });
 }
 
+/// The box (left, top, right, bottom) of a label drawn at `at` in `style`, measured with the
+/// font as the backends draw it.
+pub(super) fn text_box(s: &str, at: (i32, i32), style: &TextStyle) -> (i32, i32, i32, i32) {
+    let (w, h) = style.font.box_size(s).unwrap_or((0, 0));
+    let (w, h) = (w as i32, h as i32);
+    let left = match style.pos.h_pos {
+        HPos::Left => at.0,
+        HPos::Center => at.0 - w / 2,
+        HPos::Right => at.0 - w,
+    };
+    let top = match style.pos.v_pos {
+        VPos::Top => at.1,
+        VPos::Center => at.1 - h / 2,
+        VPos::Bottom => at.1 - h,
+    };
+    (left, top, left + w, top + h)
+}
+
 pub(super) fn text(s: &str, at: (i32, i32), style: &TextStyle) {
     RECORDING.with(|r| {
         let mut r = r.borrow_mut();
         let Some(layout) = r.as_mut() else { return };
-        let (w, h) = style.font.box_size(s).unwrap_or((0, 0));
-        let (w, h) = (w as i32, h as i32);
-        let left = match style.pos.h_pos {
-            HPos::Left => at.0,
-            HPos::Center => at.0 - w / 2,
-            HPos::Right => at.0 - w,
-        };
-        let top = match style.pos.v_pos {
-            VPos::Top => at.1,
-            VPos::Center => at.1 - h / 2,
-            VPos::Bottom => at.1 - h,
-        };
         layout.drawn += 1;
         let label = Label {
             text: s.to_string(),
-            bounds: (left, top, left + w, top + h),
+            bounds: text_box(s, at, style),
             opaque: std::mem::take(&mut layout.opaque_next),
             order: layout.drawn,
             part: std::mem::take(&mut layout.part_next),

@@ -414,20 +414,9 @@ pub(crate) fn text_opaque<DB: DrawingBackend>(
     at: (i32, i32),
     st: &TextStyle,
 ) -> DrawResult<DB> {
-    let (w, h) = st.font.box_size(s).unwrap_or((0, 0));
-    let (w, h) = (w as i32, h as i32);
-    let left = match st.pos.h_pos {
-        HPos::Left => at.0,
-        HPos::Center => at.0 - w / 2,
-        HPos::Right => at.0 - w,
-    };
-    let top = match st.pos.v_pos {
-        VPos::Top => at.1,
-        VPos::Center => at.1 - h / 2,
-        VPos::Bottom => at.1 - h,
-    };
+    let (left, top, right, bottom) = layout::text_box(s, at, st);
     area.draw(&Rectangle::new(
-        [(left - 2, top - 1), (left + w + 2, top + h + 1)],
+        [(left - 2, top - 1), (right + 2, bottom + 1)],
         WHITE.filled(),
     ))?;
     layout::opaque();

@@ -407,7 +407,7 @@ fn added_removed(d: &Diff, w: &Words) -> Vec<String> {
 }
 
 /// Escapes a GitHub annotation's message (`%`, CR, LF).
-fn annotation_text(s: &str) -> String {
+pub(super) fn annotation_text(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")

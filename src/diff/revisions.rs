@@ -2,6 +2,7 @@
 //! Markdown, GitHub annotations, CSV (revisions.csv) or JSON.
 
 use super::DiffFormat;
+use super::render::annotation_text as escape;
 use crate::edition::{Reason, Revision, Revisions};
 
 /// The revisions in `format`. Text and Markdown list the largest score revisions first (at
@@ -120,11 +121,4 @@ pub fn render(rev: &Revisions, format: DiffFormat, shown: usize) -> String {
         }
     }
     out
-}
-
-/// Escapes a GitHub annotation's message (`%`, CR, LF).
-fn escape(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
 }

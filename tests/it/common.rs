@@ -76,3 +76,29 @@ pub fn chromium() -> Option<&'static str> {
     }
     found
 }
+
+/// `cwi report` of the shipped Kazakhstan spec on the whole sample (2021 to 2024) into a new
+/// scratch directory, in `lang`, with `extra` options; the directory, once it succeeded.
+pub fn kz_sample_report(name: &str, lang: &str, extra: &[&str]) -> PathBuf {
+    let out = scratch(name);
+    let mut args = vec![
+        "report",
+        "--spec",
+        "indicators/kz-cwi.toml",
+        "--lang",
+        lang,
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ];
+    args.extend_from_slice(extra);
+    args.extend([
+        "--data",
+        "data-samples/kz/statistics.csv",
+        "data-samples/kz/surveys.csv",
+        "data-samples/kz/before-2022.csv",
+    ]);
+    let o = cwi(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    out
+}

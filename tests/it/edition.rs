@@ -271,22 +271,7 @@ fn a_new_edition_lists_its_revisions_of_the_previous_one() {
             ),
     )
     .unwrap();
-    let tiny = fs::read_to_string(root.join("tests/fixtures/tiny.csv")).unwrap();
-    let first = dir.join("2024.csv");
-    fs::write(&first, &tiny).unwrap();
-    // 2025: vaccination reaches 95 in R1 and reading 7 in R2, beyond 2024's maxima.
-    let later: String = tiny
-        .lines()
-        .skip(1)
-        .map(|l| {
-            l.replace(",2024,", ",2025,")
-                .replace("R1,2025,vaccination,90", "R1,2025,vaccination,95")
-                .replace("R2,2025,reading,3", "R2,2025,reading,7")
-                + "\n"
-        })
-        .collect();
-    let second = dir.join("2025.csv");
-    fs::write(&second, format!("region,year,indicator,value\n{later}")).unwrap();
+    let (first, second) = two_years(&dir);
     let (a, b) = (dir.join("edition-2024"), dir.join("edition-2025"));
     let run = |out: &std::path::Path, data: &[&std::path::Path], extra: &[&str]| {
         let mut args = vec!["compute", "--spec", spec.to_str().unwrap(), "--out"];
@@ -445,6 +430,27 @@ fn a_new_edition_lists_its_revisions_of_the_previous_one() {
     assert!(!c.exists());
 }
 
+/// The tiny fixture's 2024 data, and a 2025 in which vaccination reaches 95 in R1 and reading
+/// 7 in R2, beyond 2024's maxima: the two files.
+fn two_years(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let tiny = fs::read_to_string(crate::common::root().join("tests/fixtures/tiny.csv")).unwrap();
+    let first = dir.join("2024.csv");
+    fs::write(&first, &tiny).unwrap();
+    let later: String = tiny
+        .lines()
+        .skip(1)
+        .map(|l| {
+            l.replace(",2024,", ",2025,")
+                .replace("R1,2025,vaccination,90", "R1,2025,vaccination,95")
+                .replace("R2,2025,reading,3", "R2,2025,reading,7")
+                + "\n"
+        })
+        .collect();
+    let second = dir.join("2025.csv");
+    fs::write(&second, format!("region,year,indicator,value\n{later}")).unwrap();
+    (first, second)
+}
+
 /// A spec that keeps the bounds of a published edition (`bounds_edition`) revises none of its
 /// values when a year is added under all-years pooling, and scores the new year on the
 /// edition's bounds: R1's 2025 vaccination of 95 on 2024's [70, 90] is (95 - 70) / 20 * 100 =
@@ -466,20 +472,7 @@ fn bounds_frozen_at_an_edition_revise_nothing() {
     };
     fs::write(&frozen, keep("edition-2024")).unwrap();
     let data = fs::read_to_string(root.join("tests/fixtures/tiny.csv")).unwrap();
-    let first = dir.join("2024.csv");
-    fs::write(&first, &data).unwrap();
-    let later: String = data
-        .lines()
-        .skip(1)
-        .map(|l| {
-            l.replace(",2024,", ",2025,")
-                .replace("R1,2025,vaccination,90", "R1,2025,vaccination,95")
-                .replace("R2,2025,reading,3", "R2,2025,reading,7")
-                + "\n"
-        })
-        .collect();
-    let second = dir.join("2025.csv");
-    fs::write(&second, format!("region,year,indicator,value\n{later}")).unwrap();
+    let (first, second) = two_years(&dir);
     let run = |spec: &std::path::Path, out: &str, data: &[&std::path::Path], extra: &[&str]| {
         let out = dir.join(out);
         let mut args = vec!["compute", "--spec", spec.to_str().unwrap(), "--out"];
