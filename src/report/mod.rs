@@ -1,6 +1,7 @@
 //! The yearly report: charts, a self-contained HTML page and an Excel workbook, all in one
 //! language, built from computed results.
 
+mod appendix;
 mod html;
 pub mod i18n;
 pub mod methods;
