@@ -11,7 +11,9 @@ use cwi::report::{Context, render_charts, render_html, render_xlsx};
 ///
 /// Computes as `cwi compute` does (refusing on any error), then writes into DIR: report.html
 /// (summary, ranking, directions, trends and rank changes, a card per region, data quality,
-/// statistical coherence (the audit), methodology and manifest; charts inline as SVG; opens without network and prints on A4),
+/// with --sensitivity how much the ranks depend on the methods, statistical coherence (the
+/// audit), methodology and an appendix of the run's inputs and settings; charts inline as
+/// SVG; opens without network; a print stylesheet lays it out on A4),
 /// charts/*.svg and charts/*.png, report.xlsx with --format xlsx, and the outputs of compute.
 /// Labels come from the spec in the chosen language.
 #[derive(Debug, clap::Args)]
