@@ -97,26 +97,33 @@ impl Panel {
             .collect()
     }
 
-    /// The SHA-256 of a year's values as read: each region present (its code) with each
-    /// indicator's id and value, in the panel's order. Two runs read the same data for a year
-    /// when these agree (the manifest's `year_data`; an edition's revisions say which years'
-    /// data changed).
+    /// The SHA-256 of a year's values as read: the indicator ids, then each region present
+    /// (its code) with its values in the panel's order (a gap hashed apart from any number).
+    /// Two runs read the same data for a year when these agree (the manifest's `year_data`;
+    /// an edition's revisions say which years' data changed).
     pub fn year_digest(&self, year: usize) -> String {
         use sha2::{Digest, Sha256};
         let mut hash = Sha256::new();
+        for id in &self.indicators {
+            hash.update(id.as_bytes());
+            hash.update([0]);
+        }
+        // A row's bytes gathered first: one update per region, not per value.
+        let mut row = Vec::with_capacity(9 * self.indicators.len());
         for u in (0..self.units.len()).filter(|&u| self.is_present(year, u)) {
             hash.update(self.units.get(u).code.as_bytes());
             hash.update([0]);
-            for (i, id) in self.indicators.iter().enumerate() {
-                hash.update(id.as_bytes());
+            row.clear();
+            for i in 0..self.indicators.len() {
                 match self.get(year, u, i) {
                     Some(v) => {
-                        hash.update([1]);
-                        hash.update(v.to_bits().to_le_bytes());
+                        row.push(1);
+                        row.extend_from_slice(&v.to_bits().to_le_bytes());
                     }
-                    None => hash.update([0]),
+                    None => row.push(0),
                 }
             }
+            hash.update(&row);
         }
         crate::digest::hex(&hash.finalize())
     }

@@ -210,15 +210,20 @@ pub fn render_with(
         comparable_across_years,
         breaks: &results.breaks,
         years: &panel.years,
-        year_data: panel
-            .years
-            .iter()
-            .enumerate()
-            .map(|(y, &year)| YearData {
-                year,
-                sha256: panel.year_digest(y),
-            })
-            .collect(),
+        // Years hashed in parallel (a census-tract panel holds millions of values a year);
+        // the list keeps the years' order.
+        year_data: {
+            use rayon::prelude::*;
+            panel
+                .years
+                .par_iter()
+                .enumerate()
+                .map(|(y, &year)| YearData {
+                    year,
+                    sha256: panel.year_digest(y),
+                })
+                .collect()
+        },
         units: panel.units.iter().map(|u| u.code.as_str()).collect(),
         framework,
         missing_values: panel.missing_counts(),
