@@ -87,14 +87,20 @@ impl Results {
             .count()
     }
 
-    /// The places a unit moved on a node from one year to another (positive = up), like for
-    /// like: among the units ranked in both years (`common_ranks`).
-    pub fn rank_move(&self, node: usize, from: usize, to: usize, unit: usize) -> Option<i64> {
-        let (before, after) = match self.common_ranks(node, from, to) {
-            None => (self.rank(node, from, unit), self.rank(node, to, unit)),
-            Some((b, a)) => (b[unit], a[unit]),
-        };
-        Some(i64::from(before?) - i64::from(after?))
+    /// The places each unit moved on a node from one year to another (positive = up), like
+    /// for like: among the units ranked in both years (`common_ranks`, computed once for all
+    /// units).
+    pub fn rank_moves(&self, node: usize, from: usize, to: usize) -> Vec<Option<i64>> {
+        let common = self.common_ranks(node, from, to);
+        (0..self.panel.units.len())
+            .map(|u| {
+                let (before, after) = match &common {
+                    None => (self.rank(node, from, u), self.rank(node, to, u)),
+                    Some((b, a)) => (b[u], a[u]),
+                };
+                Some(i64::from(before?) - i64::from(after?))
+            })
+            .collect()
     }
 }
 

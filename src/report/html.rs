@@ -247,11 +247,12 @@ fn summary(h: &mut String, ctx: &Context, _page: &Page) {
         // A reconstructed value did not move: it was carried.
         // Nor did a rank move across a break (the index built from other indicators).
         let comparable = !r.broken(0, p) && !r.broken(0, ctx.year);
+        let moves = r.rank_moves(0, p, ctx.year);
         let mut movers: Vec<(usize, i64)> = units
             .iter()
             .filter(|_| comparable)
             .filter(|&&u| !ctx.carried(u, p) && !ctx.carried(u, ctx.year))
-            .filter_map(|&u| Some((u, r.rank_move(0, p, ctx.year, u)?)))
+            .filter_map(|&u| Some((u, moves[u]?)))
             .collect();
         movers.sort_by(|a, b| {
             b.1.abs()
@@ -367,6 +368,7 @@ fn ranking(h: &mut String, ctx: &Context, page: &Page) {
         w.score_change,
         w.rank_change
     );
+    let moves = ctx.previous.map(|p| r.rank_moves(node, p, ctx.year));
     let mut order: Vec<usize> = units.clone();
     order.sort_by_key(|&u| (r.rank(node, ctx.year, u).unwrap_or(u32::MAX), u));
     for u in order {
@@ -379,7 +381,7 @@ fn ranking(h: &mut String, ctx: &Context, page: &Page) {
                 && !r.broken(node, ctx.year)
         });
         let before = previous.and_then(|p| r.scores.get(node, p, u));
-        let m = previous.and_then(|p| r.rank_move(node, p, ctx.year, u));
+        let m = previous.and(moves.as_ref()).and_then(|m| m[u]);
         let class = match m {
             Some(m) if m > 0 => "up",
             Some(m) if m < 0 => "down",
