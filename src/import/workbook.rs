@@ -370,6 +370,29 @@ fn joined(file: &str, units: &Sheet, raw: &Sheet) -> Result<Sheet, Diagnostic> {
             .filter(|(c, _)| *c != rc)
             .map(|(_, n)| n.clone()),
     );
+    // A unit of Meta.Unit without raw data would vanish from the import: refused.
+    let in_raw: std::collections::HashSet<&str> = raw
+        .rows
+        .iter()
+        .filter_map(|row| row[rc].as_deref())
+        .collect();
+    if let Some((r, code)) = units
+        .rows
+        .iter()
+        .enumerate()
+        .filter_map(|(r, row)| Some((r, row[uc].as_deref()?)))
+        .find(|(_, code)| !in_raw.contains(code))
+    {
+        return Err(Diagnostic::new(
+            Code::UnknownRegion,
+            file,
+            format!(
+                "unit \"{code}\" of Meta.Unit (row {}) has no row in Data.Raw",
+                units.lines[r].unwrap_or(r + 2)
+            ),
+        )
+        .hint("a coin's Data.Raw has a row per unit of Meta.Unit: export the coin again"));
+    }
     let mut rows = Vec::with_capacity(raw.rows.len());
     for (r, row) in raw.rows.iter().enumerate() {
         let code = row[rc].as_deref().unwrap_or("");
@@ -592,15 +615,26 @@ fn infer_treatment(
     let pass1 = col("check_SkewKurt1.Pass");
     let truthy = |v: &Option<String>| v.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("true"));
     let (mut passed_max, mut logged_min) = (0u32, u32::MAX);
-    for row in &dets.rows {
+    for (r, row) in dets.rows.iter().enumerate() {
         if truthy(&row[pass0]) {
             continue;
         }
-        let n = row[nwin]
+        // A count that does not read stops the import: winmax would be guessed from less.
+        let Some(n) = row[nwin]
             .as_deref()
             .and_then(|t| t.parse::<f64>().ok())
             .filter(|v| v.fract() == 0.0 && *v >= 0.0)
-            .unwrap_or(0.0) as u32;
+        else {
+            return Err((
+                name,
+                format!(
+                    "row {}: winsorise.nwin \"{}\" is not a count of points",
+                    dets.lines[r].unwrap_or(r + 2),
+                    row[nwin].as_deref().unwrap_or("")
+                ),
+            ));
+        };
+        let n = n as u32;
         match pass1.map(|p| truthy(&row[p])) {
             Some(true) => passed_max = passed_max.max(n),
             _ => logged_min = logged_min.min(n),
@@ -668,4 +702,73 @@ fn infer_range(normalised: &Stage, indicators: &[String]) -> Result<((f64, f64),
 fn round_range(v: f64) -> f64 {
     let r = (v * 1e6).round() / 1e6;
     if close(r, v) { r } else { v }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sheet(columns: &[&str], rows: &[&[&str]]) -> Sheet {
+        Sheet {
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            rows: rows
+                .iter()
+                .map(|r| {
+                    r.iter()
+                        .map(|c| (!c.is_empty()).then(|| c.to_string()))
+                        .collect()
+                })
+                .collect(),
+            lines: (0..rows.len()).map(|r| Some(r + 2)).collect(),
+        }
+    }
+
+    /// A unit of Meta.Unit that Data.Raw lacks is refused at its row, not dropped.
+    #[test]
+    fn a_unit_without_raw_data_is_refused() {
+        let units = sheet(
+            &["uCode", "uName"],
+            &[&["AUT", "Austria"], &["BEL", "Belgium"]],
+        );
+        let raw = sheet(&["uCode", "LPI"], &[&["AUT", "4.1"]]);
+        let e = joined("coin.xlsx", &units, &raw).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("unit \"BEL\" of Meta.Unit (row 3) has no row in Data.Raw"),
+            "{e}"
+        );
+        let both = sheet(&["uCode", "LPI"], &[&["AUT", "4.1"], &["BEL", "4.2"]]);
+        assert_eq!(joined("coin.xlsx", &units, &both).unwrap().rows.len(), 2);
+    }
+
+    /// winmax from Dets_Table: an indicator winsorised 3 times that then passed and one that
+    /// failed after 6 bound it to [3, 6], where COINr's default 5 lies; an unreadable count
+    /// is refused.
+    #[test]
+    fn winmax_is_bounded_by_the_points_winsorised() {
+        let cols = [
+            "iCode",
+            "check_SkewKurt0.Pass",
+            "winsorise.nwin",
+            "check_SkewKurt1.Pass",
+        ];
+        let dets = sheet(
+            &cols,
+            &[
+                &["a", "TRUE", "", ""],
+                &["b", "FALSE", "3", "TRUE"],
+                &["c", "FALSE", "6", "FALSE"],
+            ],
+        );
+        assert_eq!(infer_treatment(Some(&dets), None).unwrap().0, 5);
+        let tight = sheet(
+            &cols,
+            &[&["b", "FALSE", "2", "TRUE"], &["c", "FALSE", "3", "FALSE"]],
+        );
+        assert_eq!(infer_treatment(Some(&tight), None).unwrap().0, 3);
+        let bad = sheet(&cols, &[&["b", "FALSE", "x", "TRUE"]]);
+        let (at, m) = infer_treatment(Some(&bad), None).unwrap_err();
+        assert_eq!(at, "Analysis.Treated.Dets_Table");
+        assert!(m.contains("row 2: winsorise.nwin \"x\""), "{m}");
+    }
 }

@@ -77,6 +77,7 @@ impl DataError {
 /// A file's cells as text, by column: the header, and per data row each cell (`None` when
 /// empty), with the file line of each data row, for tools that read tables other than data
 /// (`cwi import`).
+#[derive(Debug)]
 pub struct Sheet {
     pub columns: Vec<String>,
     pub rows: Vec<Vec<Option<String>>>,
