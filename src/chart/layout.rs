@@ -199,7 +199,42 @@ fn crosses(p: (i32, i32), q: (i32, i32), (l, t, r, b): (i32, i32, i32, i32)) -> 
 
 #[cfg(test)]
 mod tests {
-    use super::crosses;
+    use super::{Label, Layout, crosses};
+
+    fn label(text: &str, bounds: (i32, i32, i32, i32), order: usize, opaque: bool) -> Label {
+        Label {
+            text: text.into(),
+            bounds,
+            opaque,
+            order,
+            part: false,
+        }
+    }
+
+    /// Each kind of problem is found: a label past the right edge, a line drawn over a label
+    /// (but not one drawn before a label on a white ground), two names alike.
+    #[test]
+    fn problems_are_found_where_they_are() {
+        let layout = Layout {
+            size: (100, 50),
+            labels: vec![
+                label("Edge", (90, 5, 110, 15), 1, false),
+                label("Over", (10, 20, 40, 30), 2, false),
+                label("Under", (50, 20, 80, 30), 3, true),
+                label("Twice", (10, 35, 40, 45), 4, false),
+                label("Twice", (50, 35, 80, 45), 5, false),
+                label("12.5", (0, 0, 10, 10), 6, false),
+                label("12.5", (0, 40, 10, 50), 7, false),
+            ],
+            segments: vec![((0, 25), (45, 25), 9), ((45, 25), (90, 25), 0)],
+            ..Layout::default()
+        };
+        let p = layout.problems();
+        assert_eq!(p.len(), 3, "{p:?}");
+        assert!(p[0].contains("\"Edge\" is clipped"));
+        assert!(p[1].contains("runs through \"Over\""));
+        assert!(p[2].contains("two labels read \"Twice\""));
+    }
 
     #[test]
     fn a_segment_crosses_a_box_it_passes_through_and_not_one_it_misses() {

@@ -19,6 +19,14 @@ fn problems(r: &cwi::pipeline::Results, lang: &str, node: Option<&str>) -> Vec<S
     for (name, chart) in &charts {
         let layout = chart.layout().unwrap();
         assert!(!layout.labels.is_empty(), "{name} has no labels");
+        // The lines are recorded too (the charts with grid, marker or series lines), or
+        // none could be found running through a label.
+        if ["ranking-", "profile-", "trends-", "slope-"]
+            .iter()
+            .any(|k| name.starts_with(k))
+        {
+            assert!(!layout.segments.is_empty(), "{name} has no lines");
+        }
         out.extend(
             layout
                 .problems()

@@ -258,19 +258,7 @@ fn explain_since_adds_up_when_a_child_is_missing_in_one_year() {
 #[test]
 fn a_new_edition_lists_its_revisions_of_the_previous_one() {
     let dir = scratch("edition-revisions");
-    let root = crate::common::root();
-    let spec = dir.join("tiny.toml");
-    fs::write(
-        &spec,
-        fs::read_to_string(root.join("tests/fixtures/tiny.toml"))
-            .unwrap()
-            .replace("pooling = \"each-year\"", "pooling = \"all-years\"")
-            .replace(
-                "aggregation = { method = \"geometric\" }",
-                "aggregation = { method = \"arithmetic\" }",
-            ),
-    )
-    .unwrap();
+    let spec = pooled_tiny(&dir);
     let (first, second) = two_years(&dir);
     let (a, b) = (dir.join("edition-2024"), dir.join("edition-2025"));
     let run = |out: &std::path::Path, data: &[&std::path::Path], extra: &[&str]| {
@@ -430,6 +418,24 @@ fn a_new_edition_lists_its_revisions_of_the_previous_one() {
     assert!(!c.exists());
 }
 
+/// The tiny fixture's spec with its bounds pooled over all years and an arithmetic index (its
+/// geometric one refuses the zeros min-max gives), written into `dir`.
+fn pooled_tiny(dir: &std::path::Path) -> std::path::PathBuf {
+    let spec = dir.join("tiny.toml");
+    fs::write(
+        &spec,
+        fs::read_to_string(crate::common::root().join("tests/fixtures/tiny.toml"))
+            .unwrap()
+            .replace("pooling = \"each-year\"", "pooling = \"all-years\"")
+            .replace(
+                "aggregation = { method = \"geometric\" }",
+                "aggregation = { method = \"arithmetic\" }",
+            ),
+    )
+    .unwrap();
+    spec
+}
+
 /// The tiny fixture's 2024 data, and a 2025 in which vaccination reaches 95 in R1 and reading
 /// 7 in R2, beyond 2024's maxima: the two files.
 fn two_years(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
@@ -566,18 +572,7 @@ fn bounds_frozen_at_an_edition_revise_nothing() {
 fn rank_changes_compare_the_regions_ranked_in_both_years() {
     let dir = scratch("edition-common-ranks");
     let root = crate::common::root();
-    let spec = dir.join("tiny.toml");
-    fs::write(
-        &spec,
-        fs::read_to_string(root.join("tests/fixtures/tiny.toml"))
-            .unwrap()
-            .replace("pooling = \"each-year\"", "pooling = \"all-years\"")
-            .replace(
-                "aggregation = { method = \"geometric\" }",
-                "aggregation = { method = \"arithmetic\" }",
-            ),
-    )
-    .unwrap();
+    let spec = pooled_tiny(&dir);
     let tiny = fs::read_to_string(root.join("tests/fixtures/tiny.csv")).unwrap();
     let mut data = String::from("region,year,indicator,value\n");
     for line in tiny.lines().skip(1) {
