@@ -100,10 +100,14 @@ pub enum Code {
     /// W121: an indicator with no value for any region in a year that other years have (the
     /// year's scores of its ancestors are built without it).
     YearWithoutIndicator,
+    /// W122: `bounds_edition` keeps no bounds for an indicator whose normalisation draws them
+    /// from the data (a rank method, an indicator the edition did not have, or another
+    /// method): its bounds are drawn as the pooling says.
+    BoundsNotKept,
 }
 
 impl Code {
-    pub const ALL: [Code; 38] = [
+    pub const ALL: [Code; 39] = [
         Code::Syntax,
         Code::UnknownKey,
         Code::DuplicateId,
@@ -142,6 +146,7 @@ impl Code {
         Code::RowNumbers,
         Code::UnusedFileReading,
         Code::YearWithoutIndicator,
+        Code::BoundsNotKept,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -184,6 +189,7 @@ impl Code {
             Code::RowNumbers => "W119",
             Code::UnusedFileReading => "W120",
             Code::YearWithoutIndicator => "W121",
+            Code::BoundsNotKept => "W122",
         }
     }
 

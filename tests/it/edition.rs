@@ -497,6 +497,10 @@ fn bounds_frozen_at_an_edition_revise_nothing() {
     let previous = ["--previous-edition", a.to_str().unwrap()];
     let (b, stderr) = ok(run(&frozen, "edition-2025", &[&first, &second], &previous));
     assert!(stderr.contains("no published value revised"), "{stderr}");
+    assert!(
+        !stderr.contains("W122"),
+        "every indicator keeps its bounds: {stderr}"
+    );
     assert_eq!(
         fs::read_to_string(b.join("revisions.csv"))
             .unwrap()
@@ -525,6 +529,24 @@ fn bounds_frozen_at_an_edition_revise_nothing() {
             .unwrap()
             .ends_with("edition-2024/manifest.json")
     );
+    // An indicator whose method changed to ranks keeps nothing, and the run says so (W122)
+    // at its id in the spec.
+    let ranked = dir.join("ranked.toml");
+    fs::write(
+        &ranked,
+        keep("edition-2024").replace(
+            "id = \"reading\"\n",
+            "id = \"reading\"\nnormalisation = { method = \"rank\" }\n",
+        ),
+    )
+    .unwrap();
+    let (_, stderr) = ok(run(&ranked, "ranked", &[&first, &second], &[]));
+    assert!(
+        stderr.contains("W122")
+            && stderr.contains("bounds_edition keeps no bounds for \"reading\""),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("W122").count(), 1, "{stderr}");
     // Without the frozen bounds the same run revises 2024 (the pooled bounds move).
     let (_, stderr) = ok(run(&spec, "pooled", &[&first, &second], &previous));
     assert!(stderr.contains("revised in 2024"), "{stderr}");

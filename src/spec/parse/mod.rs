@@ -22,6 +22,7 @@ mod data;
 mod framework;
 mod methods;
 mod units;
+mod warnings;
 
 use data::data_layout;
 use framework::{FrameworkDefaults, framework};
@@ -187,7 +188,8 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Spec, SpecError> {
     let spec = build(raw, path, &mut check);
     match spec {
         Some(mut spec) if !check.has_errors() => {
-            warn_geometric_zero(&spec, &mut check);
+            warnings::warn_geometric_zero(&spec, &mut check);
+            warnings::warn_bounds_not_kept(&spec, &mut check);
             spec.warnings = check.problems;
             Ok(spec)
         }
@@ -199,47 +201,6 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Spec, SpecError> {
 
 /// Specs larger than this are refused before parsing: no index needs megabytes of TOML.
 const MAX_SPEC_BYTES: usize = 4 << 20;
-
-/// Warns (W020) for each geometric mean with a child whose score can reach 0 or below, which
-/// would stop the computation on real data (methods notes: min-max onto [0, 100] gives zeros).
-fn warn_geometric_zero(spec: &Spec, check: &mut Checker) {
-    let fw = &spec.framework;
-    // Lowest score each node can take; None = unbounded below.
-    let mut lowest: Vec<Option<f64>> = vec![None; fw.nodes.len()];
-    for n in (0..fw.nodes.len()).rev() {
-        lowest[n] = match &fw.nodes[n].kind {
-            NodeKind::Indicator(i) => i.normalisation.lowest_score(),
-            NodeKind::Group { .. } => fw.nodes[n]
-                .children
-                .iter()
-                .map(|&c| lowest[c])
-                .try_fold(f64::INFINITY, |acc, l| l.map(|l| acc.min(l))),
-        };
-        let NodeKind::Group { aggregation, .. } = fw.nodes[n].kind else {
-            continue;
-        };
-        if !aggregation.needs_positive() {
-            continue;
-        }
-        for &c in &fw.nodes[n].children {
-            if lowest[c].is_none_or(|l| l <= 0.0) && fw.nodes[c].weight > 0.0 {
-                let low = lowest[c].map_or("unbounded".to_string(), |l| l.to_string());
-                let span = spec.spans.get(&fw.nodes[n].id).cloned().unwrap_or(0..0);
-                check.at(
-                    Code::GeometricZero,
-                    span,
-                    format!(
-                        "\"{}\" is a {} mean, but its child \"{}\" can score {low}, and such a mean of 0 or less is refused",
-                        fw.nodes[n].id,
-                        aggregation.describe(),
-                        fw.nodes[c].id
-                    ),
-                    "normalise the indicators below it onto a range above zero, e.g. range = [1, 100], with capped goalposts or min-max",
-                );
-            }
-        }
-    }
-}
 
 fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
     let index = raw.index.into_inner();
