@@ -5,7 +5,7 @@ use crate::error::ComputeError;
 use crate::normalise::Normalised;
 use crate::panel::Panel;
 use crate::recipe::{Recipe, Weights};
-use crate::spec::{Aggregation, Framework, MissingRule, ShareOf};
+use crate::spec::{Aggregation, Dispersion, Framework, MissingRule, Penalty, ShareOf};
 
 /// Scores of every node (framework pre-order) x year x unit; `None` where the data are missing,
 /// the unit is absent that year, or a group lacks the share of children its rule needs.
@@ -121,7 +121,8 @@ fn aggregate_year(
         for &u in &units {
             rows.extend(children.iter().map(|&c| parts[c][u]));
         }
-        let values = group(aggregation, missing, &weights[node], &rows);
+        let lower = recipe.ranking.direction == crate::spec::Direction::Lower;
+        let values = group(aggregation, missing, &weights[node], &rows, lower);
         for (&u, v) in units.iter().zip(values) {
             match v {
                 Ok(v) => parts[node][u] = v,
@@ -150,22 +151,37 @@ fn aggregate_year(
 /// One group's scores in one year: `rows` holds each present region's children scores, one
 /// row after the other, each in the order of `weights`. Methods that compare regions use every
 /// row at once; the others combine each row on its own under the missing-data rule. A row's
-/// `Err((child, value))` names a score a mean needing positive values cannot take.
+/// `Err((child, value))` names a score a mean needing positive values cannot take. `lower`:
+/// the index is lower-is-better, so methods comparing regions count the lower score as the
+/// better one and give the better region the lower score.
 pub fn group(
     aggregation: Aggregation,
     rule: MissingRule,
     weights: &[f64],
     rows: &[Option<f64>],
+    lower: bool,
 ) -> Vec<Result<Option<f64>, (usize, f64)>> {
-    let rows = rows.chunks(weights.len().max(1));
+    let width = weights.len().max(1);
     if aggregation.across_regions() {
-        let rows: Vec<&[Option<f64>]> = rows.collect();
-        across_regions(aggregation == Aggregation::Copeland, weights, &rows)
-            .into_iter()
-            .map(Ok)
-            .collect()
+        let copeland = aggregation == Aggregation::Copeland;
+        let scores = if lower {
+            // The better region has the lower score: rank the negated scores, and turn the
+            // result round (n + 1 - s for the mean rank, -points for Copeland).
+            let negated: Vec<Option<f64>> = rows.iter().map(|v| v.map(|v| -v)).collect();
+            let rows: Vec<&[Option<f64>]> = negated.chunks(width).collect();
+            let out = across_regions(copeland, weights, &rows);
+            let complete = out.iter().flatten().count() as f64;
+            out.into_iter()
+                .map(|s| s.map(|s| if copeland { -s } else { complete + 1.0 - s }))
+                .collect()
+        } else {
+            let rows: Vec<&[Option<f64>]> = rows.chunks(width).collect();
+            across_regions(copeland, weights, &rows)
+        };
+        scores.into_iter().map(Ok).collect()
     } else {
-        rows.map(|row| combine(aggregation, rule, weights, row))
+        rows.chunks(width)
+            .map(|row| combine(aggregation, rule, weights, row))
             .collect()
     }
 }
@@ -286,11 +302,32 @@ fn combine(
         // measuring socio-economic phenomena", Social Indicators Research 127: M - S * S / M.
         // Methods across regions are computed by `across_regions`, never row by row.
         Aggregation::RankMean | Aggregation::Copeland => return Ok(None),
-        Aggregation::Mpi => {
+        // The penalty S cv is subtracted for a positive index and added for a negative one;
+        // S with n - 1 for `Dispersion::Sample` (Compind 3.4's `ci_mpi`, R's sd).
+        Aggregation::Mpi {
+            penalty,
+            dispersion,
+        } => {
             let m = mean(&|v| v);
-            let s = mean(&|v| (v - m).powi(2)).sqrt();
-            if m == 0.0 { m } else { m - s * s / m }
+            let n = used().count() as f64;
+            let mut variance = mean(&|v| (v - m).powi(2));
+            if dispersion == Dispersion::Sample {
+                variance = if n > 1.0 {
+                    variance * n / (n - 1.0)
+                } else {
+                    0.0
+                };
+            }
+            let s = variance.sqrt();
+            let penalty_term = if m == 0.0 { 0.0 } else { s * s / m };
+            match penalty {
+                Penalty::Positive => m - penalty_term,
+                Penalty::Negative => m + penalty_term,
+            }
         }
+        // The weights as given: a missing child (where the rule allows one) adds nothing.
+        Aggregation::WeightedSum => used().map(|(_, w, v)| w * v).sum(),
+        Aggregation::Product => used().map(|(_, w, v)| v.powf(w)).product(),
     }))
 }
 
@@ -369,11 +406,30 @@ mod tests {
             (c(Aggregation::ShiftedGeometric { offset: 1.0 }) - (85f64.sqrt() - 1.0)).abs() < 1e-12
         );
         // MPI: M = 10, S = 6 (population sd of 4 and 16), cv = 0.6: 10 - 6 * 0.6 = 6.4
-        assert!((c(Aggregation::Mpi) - 6.4).abs() < 1e-12);
+        let mpi = |penalty, dispersion| {
+            c(Aggregation::Mpi {
+                penalty,
+                dispersion,
+            })
+        };
+        assert!((mpi(Penalty::Positive, Dispersion::Population) - 6.4).abs() < 1e-12);
+        // Negative: 10 + 3.6 = 13.6. Sample sd: S^2 = 36 * 2 / 1 = 72, S cv = 72 / 10 = 7.2:
+        // 2.8 and 17.2.
+        assert!((mpi(Penalty::Negative, Dispersion::Population) - 13.6).abs() < 1e-12);
+        assert!((mpi(Penalty::Positive, Dispersion::Sample) - 2.8).abs() < 1e-12);
+        assert!((mpi(Penalty::Negative, Dispersion::Sample) - 17.2).abs() < 1e-12);
         // A balanced profile has no penalty.
-        let flat = combine(Aggregation::Mpi, ALL, &w, &[Some(100.0), Some(100.0)])
-            .unwrap()
-            .unwrap();
+        let flat = combine(
+            Aggregation::Mpi {
+                penalty: Penalty::Positive,
+                dispersion: Dispersion::Population,
+            },
+            ALL,
+            &w,
+            &[Some(100.0), Some(100.0)],
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(flat, 100.0);
         // Harmonic and negative powers refuse zero, like the geometric mean.
         assert_eq!(
@@ -419,6 +475,38 @@ mod tests {
         assert_eq!(
             across_regions(true, &[2.0, 1.0], &rows),
             vec![Some(2.0), Some(0.0), Some(-2.0), None]
+        );
+    }
+
+    /// Weights 0.4 and 0.602 (summing to 1.002, as a published index's rounded weights):
+    /// 0.4 * 50 + 0.602 * 80 = 20 + 48.16 = 68.16, not divided by 1.002. Product with
+    /// exponents 1 and 2: 3 * 4^2 = 48; with 0.5 and 0.5: sqrt(3) * sqrt(4) = 2 sqrt(3).
+    #[test]
+    fn weighted_sums_and_products_take_the_weights_as_given() {
+        let ws = combine(
+            Aggregation::WeightedSum,
+            ALL,
+            &[0.4, 0.602],
+            &[Some(50.0), Some(80.0)],
+        )
+        .unwrap()
+        .unwrap();
+        assert!((ws - 68.16).abs() < 1e-12);
+        let p = |w: &[f64]| {
+            combine(Aggregation::Product, ALL, w, &[Some(3.0), Some(4.0)])
+                .unwrap()
+                .unwrap()
+        };
+        assert!((p(&[1.0, 2.0]) - 48.0).abs() < 1e-12);
+        assert!((p(&[0.5, 0.5]) - 2.0 * 3f64.sqrt()).abs() < 1e-12);
+        assert_eq!(
+            combine(
+                Aggregation::Product,
+                ALL,
+                &[1.0, 1.0],
+                &[Some(3.0), Some(0.0)]
+            ),
+            Err((1, 0.0))
         );
     }
 

@@ -83,13 +83,16 @@ pub fn contributions(results: &Results, year: usize, unit: usize) -> Vec<Option<
                 Some(match aggregation {
                     Aggregation::Geometric => w * s.ln(),
                     Aggregation::ShiftedGeometric { offset } => w * (s + offset).ln(),
+                    // A product is a sum of logs: ln P = sum w ln x.
+                    Aggregation::Product => w * s.ln(),
                     // Other means: shares by weight times score.
                     Aggregation::Arithmetic
                     | Aggregation::Harmonic
                     | Aggregation::Power { .. }
                     | Aggregation::Minimum
                     | Aggregation::Sum
-                    | Aggregation::Mpi
+                    | Aggregation::Mpi { .. }
+                    | Aggregation::WeightedSum
                     | Aggregation::RankMean
                     | Aggregation::Copeland => w * s,
                 })

@@ -8,7 +8,7 @@ use crate::error::{ComputeError, RunError as Error};
 use crate::load::load;
 use crate::normalise::{Normalised, normalise};
 use crate::panel::Panel;
-use crate::rank::rank;
+use crate::rank::{Ranking, rank_by};
 use crate::recipe::{Recipe, Weights};
 use crate::spec::{Framework, Spec};
 
@@ -75,7 +75,7 @@ impl Results {
             let column: Vec<Option<f64>> = (0..n_units)
                 .map(|u| self.scores.get(node, y, u).filter(|_| both[u]))
                 .collect();
-            crate::rank::rank(&column)
+            crate::rank::rank_by(&column, self.recipe.ranking)
         };
         Some((ranks(from), ranks(to)))
     }
@@ -147,7 +147,14 @@ pub fn compute_on(
         let per_node = (n_years * n_units).max(1);
         let mut ranks = vec![None; spec.framework.nodes.len() * n_years * n_units];
         let one = |(node, out): (usize, &mut [Option<u32>])| {
-            rank_node_into(&computed.scores, node, n_years, n_units, out)
+            rank_node_into(
+                &computed.scores,
+                recipe.ranking,
+                node,
+                n_years,
+                n_units,
+                out,
+            )
         };
         if ranks.len() < 1 << 16 {
             ranks.chunks_mut(per_node).enumerate().for_each(one);
@@ -211,15 +218,22 @@ pub fn stages(fw: &Framework, recipe: &Recipe, panel: &Panel) -> Result<Computed
 }
 
 /// The ranks of one node's scores in every year ([year][unit]).
-pub fn rank_node(scores: &Scores, node: usize, n_years: usize, n_units: usize) -> Vec<Option<u32>> {
+pub fn rank_node(
+    scores: &Scores,
+    ranking: Ranking,
+    node: usize,
+    n_years: usize,
+    n_units: usize,
+) -> Vec<Option<u32>> {
     let mut out = vec![None; n_years * n_units];
-    rank_node_into(scores, node, n_years, n_units, &mut out);
+    rank_node_into(scores, ranking, node, n_years, n_units, &mut out);
     out
 }
 
 /// `rank_node` into `out` ([year][unit]).
 fn rank_node_into(
     scores: &Scores,
+    ranking: Ranking,
     node: usize,
     n_years: usize,
     n_units: usize,
@@ -229,6 +243,6 @@ fn rank_node_into(
     for (y, ranks) in out.chunks_mut(n_units.max(1)).enumerate().take(n_years) {
         column.clear();
         column.extend((0..n_units).map(|u| scores.get(node, y, u)));
-        ranks.copy_from_slice(&rank(&column));
+        ranks.copy_from_slice(&rank_by(&column, ranking));
     }
 }

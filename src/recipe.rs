@@ -13,6 +13,9 @@ use crate::spec::{
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndicatorRecipe {
     pub direction: Direction,
+    /// Whether its scale is flipped: its direction is not the index's (a lower-is-better
+    /// indicator in a higher-is-better index, or the other way round).
+    pub flip: bool,
     pub imputation: Impute,
     pub treatment: Treatment,
     pub normalisation: Normalisation,
@@ -28,6 +31,9 @@ pub struct GroupRecipe {
 /// Every choice the stages read, per indicator column and per node.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Recipe {
+    /// Whether the index's scores are higher- or lower-is-better, and the rank ties share:
+    /// how every node is ranked.
+    pub ranking: crate::rank::Ranking,
     /// Which years normalisation draws its bounds from.
     pub pooling: Pooling,
     /// Region-years left out for too few indicator values.
@@ -61,6 +67,7 @@ impl Recipe {
             .map(|&n| match &fw.nodes[n].kind {
                 NodeKind::Indicator(i) => IndicatorRecipe {
                     direction: i.direction,
+                    flip: i.direction != spec.index.direction,
                     imputation: i.imputation,
                     treatment: i.treatment,
                     normalisation: i.normalisation.clone(),
@@ -83,6 +90,10 @@ impl Recipe {
             })
             .collect();
         Recipe {
+            ranking: crate::rank::Ranking {
+                direction: spec.index.direction,
+                ties: spec.index.ties,
+            },
             pooling: spec.pooling,
             screening: spec.screening,
             indicators,

@@ -187,8 +187,9 @@ fn summary(h: &mut String, ctx: &Context, _page: &Page) {
     );
     let _ = write!(
         h,
-        "<div class=\"figure\"><div>{}</div><div class=\"big\">{}</div>",
+        "<div class=\"figure\"><div>{}{}</div><div class=\"big\">{}</div>",
         w.national_score,
+        escape(&ctx.direction_note()),
         num(national)
     );
     match ctx.previous {
@@ -649,9 +650,14 @@ fn methodology(h: &mut String, ctx: &Context, _page: &Page) {
     let _ = write!(h, "<section id=\"methodology\"><h2>{}</h2>", w.methodology);
     let _ = write!(
         h,
-        "<p>{}: <strong>{}</strong></p><h3>{}</h3>",
+        "<p>{}: <strong>{}</strong></p><p>{}: <strong>{}</strong></p><h3>{}</h3>",
         w.pooling,
         escape(&super::methods::pooling(&r.spec.pooling, &ctx.lang)),
+        w.direction,
+        match r.spec.index.direction {
+            crate::spec::Direction::Higher => w.higher_better,
+            crate::spec::Direction::Lower => w.lower_better,
+        },
         w.framework
     );
     h.push_str(&tree(ctx, 0));

@@ -52,11 +52,15 @@ pub fn normalisation(n: &Normalisation, lang: &str) -> String {
                 r(*range)
             ),
         ),
-        N::Rank => pick(lang, "орын".into(), "место".into()),
-        N::PercentileRank { range } => pick(
+        N::Rank { ties } => pick(
             lang,
-            format!("процентильдік орын → {}", r(*range)),
-            format!("процентильный ранг → {}", r(*range)),
+            format!("орын{}", ties_kk(*ties)),
+            format!("место{}", ties_ru(*ties)),
+        ),
+        N::PercentileRank { range, ties } => pick(
+            lang,
+            format!("процентильдік орын → {}{}", r(*range), ties_kk(*ties)),
+            format!("процентильный ранг → {}{}", r(*range), ties_ru(*ties)),
         ),
         N::Borda => pick(lang, "Борда ұпайлары".into(), "баллы Борда".into()),
         N::Target { target, lo, .. } => match lo {
@@ -110,6 +114,23 @@ pub fn normalisation(n: &Normalisation, lang: &str) -> String {
     phrase.unwrap_or_else(|| n.describe())
 }
 
+/// ", тең мәндерге: min" where tied values do not share the average rank.
+fn ties_kk(ties: crate::spec::Ties) -> String {
+    use crate::named::Named;
+    match ties {
+        crate::spec::Ties::Average => String::new(),
+        t => format!(", тең мәндерге: {}", t.name()),
+    }
+}
+
+fn ties_ru(ties: crate::spec::Ties) -> String {
+    use crate::named::Named;
+    match ties {
+        crate::spec::Ties::Average => String::new(),
+        t => format!(", при равенстве: {}", t.name()),
+    }
+}
+
 pub fn aggregation(a: &Aggregation, lang: &str) -> String {
     use Aggregation as A;
     let phrase = match a {
@@ -140,7 +161,48 @@ pub fn aggregation(a: &Aggregation, lang: &str) -> String {
         ),
         A::Minimum => pick(lang, "ең кіші мән".into(), "минимум".into()),
         A::Sum => pick(lang, "қосынды".into(), "сумма".into()),
-        A::Mpi => pick(lang, "Маццотта-Парето".into(), "Маццотта-Парето".into()),
+        A::Mpi {
+            penalty,
+            dispersion,
+        } => {
+            let negative = *penalty == crate::spec::Penalty::Negative;
+            let sample = *dispersion == crate::spec::Dispersion::Sample;
+            pick(
+                lang,
+                format!(
+                    "Маццотта-Парето{}{}",
+                    if negative {
+                        ", теріс (M + S cv)"
+                    } else {
+                        ""
+                    },
+                    if sample { ", іріктеме sd" } else { "" }
+                ),
+                format!(
+                    "Маццотта-Парето{}{}",
+                    if negative {
+                        ", негативный (M + S cv)"
+                    } else {
+                        ""
+                    },
+                    if sample {
+                        ", выборочное sd"
+                    } else {
+                        ""
+                    }
+                ),
+            )
+        }
+        A::WeightedSum => pick(
+            lang,
+            "салмақталған қосынды (салмақтар берілгендей)".into(),
+            "взвешенная сумма (веса как заданы)".into(),
+        ),
+        A::Product => pick(
+            lang,
+            "көбейтінді (салмақтар дәреже көрсеткіші)".into(),
+            "произведение (веса как показатели степени)".into(),
+        ),
         A::RankMean => pick(lang, "орындардың орташасы".into(), "среднее мест".into()),
         A::Copeland => pick(lang, "Коупленд".into(), "Коупленд".into()),
     };

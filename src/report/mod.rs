@@ -206,6 +206,15 @@ impl<'a> Context<'a> {
         self.results.spec.index.scale
     }
 
+    /// " (lower is better)" in the report's language for a lower-is-better index, whose
+    /// charts would otherwise read the wrong way round; empty otherwise.
+    pub fn direction_note(&self) -> String {
+        match self.results.spec.index.direction {
+            crate::spec::Direction::Higher => String::new(),
+            crate::spec::Direction::Lower => format!(" ({})", self.words().lower_better),
+        }
+    }
+
     /// Every chart of the report, with its file name (without extension).
     pub fn charts(&self) -> Result<Vec<(String, Chart)>, ReportError> {
         let w = self.words();
@@ -219,7 +228,7 @@ impl<'a> Context<'a> {
         out.push((
             format!("ranking-{node_id}-{year}"),
             Chart::Ranking(Ranking {
-                title: format!("{node_name}, {year}"),
+                title: format!("{node_name}, {year}{}", self.direction_note()),
                 bars: self
                     .units()
                     .into_iter()
@@ -269,7 +278,11 @@ impl<'a> Context<'a> {
         out.push((
             format!("trends-{node_id}"),
             Chart::Trends(Trends {
-                title: format!("{node_name}: {}", w.trends.to_lowercase()),
+                title: format!(
+                    "{node_name}: {}{}",
+                    w.trends.to_lowercase(),
+                    self.direction_note()
+                ),
                 years: r.panel.years.clone(),
                 series: all_units
                     .iter()
@@ -389,7 +402,12 @@ impl<'a> Context<'a> {
             }
         }
         Ok(Some(TileMap {
-            title: format!("{}, {}", self.node_name(self.node), self.year_value()),
+            title: format!(
+                "{}, {}{}",
+                self.node_name(self.node),
+                self.year_value(),
+                self.direction_note()
+            ),
             tiles: units
                 .iter()
                 .map(|&u| {

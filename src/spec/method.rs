@@ -12,6 +12,8 @@ use serde::Serialize;
 
 use crate::named::Named;
 
+pub use super::choices::{Dispersion, Penalty, Ties};
+
 /// Declares a table of method kinds: the variant, its spelling in the spec, the parameters it
 /// takes, and a one-line description. The enum, `ALL` and every lookup come from one list.
 macro_rules! kinds {
@@ -97,9 +99,9 @@ kinds! {
         /// Fixed goalposts, optionally on ln, optionally capped.
         Goalposts = "goalposts" ["lo", "hi", "log", "cap", "range"],
         /// Rank, 1 for the worst.
-        Rank = "rank" [],
+        Rank = "rank" ["ties"],
         /// Percentile rank onto a range.
-        PercentileRank = "percentile-rank" ["range"],
+        PercentileRank = "percentile-rank" ["range", "ties"],
         /// Borda points.
         Borda = "borda" [],
         /// Distance to a target.
@@ -137,7 +139,11 @@ kinds! {
         /// The number of children times their weighted mean.
         Sum = "sum" [],
         /// Mazziotta-Pareto index.
-        Mpi = "mpi" [],
+        Mpi = "mpi" ["penalty", "dispersion"],
+        /// Weighted sum with the weights as given, not rescaled.
+        WeightedSum = "weighted-sum" [],
+        /// Product of the children raised to their weights, not rescaled.
+        Product = "product" [],
         /// Mean of the children's ranks among the regions.
         RankMean = "rank-mean" [],
         /// Copeland's pairwise majority.
@@ -242,10 +248,18 @@ pub enum Normalisation {
         cap: bool,
         range: (f64, f64),
     },
-    /// Rank among the pooled values, 1 for the worst; ties share their average rank.
-    Rank,
-    /// Percentile rank onto `range`: `l + (rank - 1)/(n - 1) * (u - l)`.
-    PercentileRank { range: (f64, f64) },
+    /// Rank among the pooled values, 1 for the worst; tied values share a rank by `ties`.
+    Rank {
+        #[serde(skip_serializing_if = "Ties::is_average")]
+        ties: Ties,
+    },
+    /// Percentile rank onto `range`: `l + (rank - 1)/(n - 1) * (u - l)` (with `dense` ties,
+    /// n is the number of distinct values).
+    PercentileRank {
+        range: (f64, f64),
+        #[serde(skip_serializing_if = "Ties::is_average")]
+        ties: Ties,
+    },
     /// Borda points: the number of pooled values that are worse.
     Borda,
     /// Distance to a target, capped there: `x / target`, or `(x - lo)/(target - lo)` with a
@@ -278,7 +292,8 @@ pub enum Normalisation {
     None,
 }
 
-/// How a group combines its children's scores (weights rescaled to sum to 1).
+/// How a group combines its children's scores (weights rescaled to sum to 1, except in
+/// `WeightedSum` and `Product`, which take them as given).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "method")]
 pub enum Aggregation {
@@ -300,8 +315,21 @@ pub enum Aggregation {
     /// KIDS COUNT sums z-scores.
     Sum,
     /// Mazziotta-Pareto index: weighted mean M minus S * cv (S the weighted standard deviation,
-    /// cv = S / M): penalises unbalanced profiles; use on scores standardised around 100.
-    Mpi,
+    /// cv = S / M) for a positive index, plus it for a negative (deprivation) one: penalises
+    /// unbalanced profiles; use on scores standardised around 100.
+    Mpi {
+        #[serde(skip_serializing_if = "Penalty::is_default")]
+        penalty: Penalty,
+        #[serde(skip_serializing_if = "Dispersion::is_default")]
+        dispersion: Dispersion,
+    },
+    /// `sum w_i x_i` with the weights as the spec gives them (not rescaled to sum to 1), as
+    /// an index published with rounded weights computes it.
+    WeightedSum,
+    /// `prod x_i ^ w_i` with the weights as given (not rescaled): a multiplicative index
+    /// whose components multiply, each raised to its exponent (1 by default). Needs positive
+    /// children.
+    Product,
     /// Average of the children's ranks among the regions (UNICEF Report Card), as
     /// `n + 1 - weighted mean rank` so that higher is better; regions need every child.
     RankMean,
@@ -456,7 +484,7 @@ impl Normalisation {
             Normalisation::MinMax { .. } => NormalisationKind::MinMax,
             Normalisation::ZScore { .. } => NormalisationKind::ZScore,
             Normalisation::Goalposts { .. } => NormalisationKind::Goalposts,
-            Normalisation::Rank => NormalisationKind::Rank,
+            Normalisation::Rank { .. } => NormalisationKind::Rank,
             Normalisation::PercentileRank { .. } => NormalisationKind::PercentileRank,
             Normalisation::Borda => NormalisationKind::Borda,
             Normalisation::Target { .. } => NormalisationKind::Target,
@@ -477,7 +505,7 @@ impl Normalisation {
         match self {
             Normalisation::MinMax { .. }
             | Normalisation::ZScore { .. }
-            | Normalisation::Rank
+            | Normalisation::Rank { .. }
             | Normalisation::PercentileRank { .. }
             | Normalisation::Borda
             | Normalisation::Best { .. }
@@ -496,14 +524,14 @@ impl Normalisation {
     pub fn lowest_score(&self) -> Option<f64> {
         match self {
             Normalisation::MinMax { range }
-            | Normalisation::PercentileRank { range }
+            | Normalisation::PercentileRank { range, .. }
             | Normalisation::Target { range, .. }
             | Normalisation::Best { range }
             | Normalisation::FractionMax { range } => Some(range.0),
             Normalisation::Goalposts {
                 cap: true, range, ..
             } => Some(range.0),
-            Normalisation::Rank => Some(1.0),
+            Normalisation::Rank { .. } => Some(1.0),
             Normalisation::Borda => Some(0.0),
             Normalisation::Piecewise { breakpoints } => {
                 breakpoints.iter().map(|p| p.1).reduce(f64::min)
@@ -534,9 +562,14 @@ impl Normalisation {
                 range.0,
                 range.1
             ),
-            Normalisation::Rank => "rank".into(),
-            Normalisation::PercentileRank { range } => {
-                format!("percentile rank → [{}, {}]", range.0, range.1)
+            Normalisation::Rank { ties } => format!("rank{}", ties_text(*ties)),
+            Normalisation::PercentileRank { range, ties } => {
+                format!(
+                    "percentile rank → [{}, {}]{}",
+                    range.0,
+                    range.1,
+                    ties_text(*ties)
+                )
             }
             Normalisation::Borda => "Borda points".into(),
             Normalisation::Target { target, lo, .. } => match lo {
@@ -558,6 +591,15 @@ impl Normalisation {
     }
 }
 
+/// ", ties min" where ties are not averaged.
+fn ties_text(ties: Ties) -> String {
+    if ties.is_average() {
+        String::new()
+    } else {
+        format!(", ties {}", ties.name())
+    }
+}
+
 impl Aggregation {
     pub fn kind(&self) -> AggregationKind {
         match self {
@@ -569,7 +611,9 @@ impl Aggregation {
             Aggregation::Power { .. } => AggregationKind::Power,
             Aggregation::Minimum => AggregationKind::Minimum,
             Aggregation::Sum => AggregationKind::Sum,
-            Aggregation::Mpi => AggregationKind::Mpi,
+            Aggregation::Mpi { .. } => AggregationKind::Mpi,
+            Aggregation::WeightedSum => AggregationKind::WeightedSum,
+            Aggregation::Product => AggregationKind::Product,
             Aggregation::RankMean => AggregationKind::RankMean,
             Aggregation::Copeland => AggregationKind::Copeland,
         }
@@ -585,7 +629,21 @@ impl Aggregation {
             Aggregation::Power { p } => format!("power mean (p = {p})"),
             Aggregation::Minimum => "minimum".into(),
             Aggregation::Sum => "sum".into(),
-            Aggregation::Mpi => "Mazziotta-Pareto".into(),
+            Aggregation::Mpi {
+                penalty,
+                dispersion,
+            } => {
+                let mut text = "Mazziotta-Pareto".to_string();
+                if *penalty != Penalty::default() {
+                    text.push_str(", negative (M + S cv)");
+                }
+                if *dispersion != Dispersion::default() {
+                    text.push_str(", sample sd");
+                }
+                text
+            }
+            Aggregation::WeightedSum => "weighted sum (weights as given)".into(),
+            Aggregation::Product => "product (weights as exponents)".into(),
             Aggregation::RankMean => "mean of ranks".into(),
             Aggregation::Copeland => "Copeland".into(),
         }
@@ -603,20 +661,23 @@ impl Aggregation {
             | Aggregation::Power { .. }
             | Aggregation::Minimum
             | Aggregation::Sum
-            | Aggregation::Mpi => false,
+            | Aggregation::Mpi { .. }
+            | Aggregation::WeightedSum
+            | Aggregation::Product => false,
         }
     }
 
     /// Whether a child score of 0 or less cannot be aggregated.
     pub fn needs_positive(&self) -> bool {
         match self {
-            Aggregation::Geometric | Aggregation::Harmonic => true,
+            Aggregation::Geometric | Aggregation::Harmonic | Aggregation::Product => true,
             Aggregation::Power { p } => *p < 0.0,
             Aggregation::Arithmetic
             | Aggregation::ShiftedGeometric { .. }
             | Aggregation::Minimum
             | Aggregation::Sum
-            | Aggregation::Mpi
+            | Aggregation::Mpi { .. }
+            | Aggregation::WeightedSum
             | Aggregation::RankMean
             | Aggregation::Copeland => false,
         }

@@ -4,6 +4,7 @@
 //! A value of these types cannot hold goalposts with lo >= hi, a negative or non-finite weight,
 //! an empty group or a dangling parent: `parse` refuses such a spec with the line and column.
 
+mod choices;
 pub mod frozen;
 mod method;
 mod parse;
@@ -22,8 +23,8 @@ pub use crate::labels::Labels;
 use crate::units::Units;
 
 pub use method::{
-    Aggregation, AggregationKind, Impute, ImputeKind, LogForm, Normalisation, NormalisationKind,
-    OutlierRule, Treatment, TreatmentKind, Weighting,
+    Aggregation, AggregationKind, Dispersion, Impute, ImputeKind, LogForm, Normalisation,
+    NormalisationKind, OutlierRule, Penalty, Ties, Treatment, TreatmentKind, Weighting,
 };
 pub use parse::{MethodArg, SpecError, parse_str};
 
@@ -226,6 +227,12 @@ pub struct IndexMeta {
     pub languages: Vec<String>,
     /// The score scale, e.g. (0, 100); the default target range of normalisation.
     pub scale: (f64, f64),
+    /// Whether the index's scores are better higher (a well-being index) or lower (a
+    /// deprivation or inequality index): indicators going the other way are flipped, and
+    /// ranks run from the highest or from the lowest score.
+    pub direction: Direction,
+    /// The rank tied scores share in the outputs (`min` by default; whole ranks only).
+    pub ties: Ties,
 }
 
 /// Which years the data-driven bounds of normalisation (min and max, mean and sd) come from.

@@ -45,6 +45,10 @@ pub struct RawIndex {
     pub description: Option<RawLabels>,
     pub languages: Spanned<Vec<String>>,
     pub scale: Spanned<Vec<f64>>,
+    #[serde(default)]
+    pub direction: Option<Spanned<String>>,
+    #[serde(default)]
+    pub ties: Option<Spanned<String>>,
     /// The index node takes every key a group takes.
     #[serde(default)]
     pub aggregation: Option<Spanned<RawMethod>>,
@@ -150,6 +154,12 @@ pub struct RawMethod {
     pub skewness: Option<Spanned<f64>>,
     #[serde(default)]
     pub kurtosis: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub penalty: Option<Spanned<String>>,
+    #[serde(default)]
+    pub dispersion: Option<Spanned<String>>,
+    #[serde(default)]
+    pub ties: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -382,6 +392,9 @@ impl RawMethod {
             log_form: None,
             skewness: None,
             kurtosis: None,
+            penalty: None,
+            dispersion: None,
+            ties: None,
         }
     }
 }

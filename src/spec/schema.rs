@@ -62,7 +62,10 @@ fn method(kind: &str, names: &[&str]) -> Value {
             "log_form": { "type": "string", "enum": ["coin-tool", "coinr"], "description": "jrc: the log when winsorising fails: coin-tool ln(x - min + 1) (default), coinr ln(x - min + 0.01 (max - min))" },
             "skewness": { "type": "number", "exclusiveMinimum": 0, "description": "jrc: the |skewness| at or above which (with the kurtosis) values are treated (default 2)" },
             "kurtosis": { "type": "number", "exclusiveMinimum": 0, "description": "jrc: the kurtosis at or above which (with the skewness) values are treated (default 3.5)" },
-            "p": { "type": "number", "description": "power: the exponent of the generalised mean" }
+            "p": { "type": "number", "description": "power: the exponent of the generalised mean" },
+            "penalty": { "type": "string", "enum": ["positive", "negative"], "description": "mpi: positive M - S cv (a well-being index, default), negative M + S cv (a deprivation index)" },
+            "dispersion": { "type": "string", "enum": ["population", "sample"], "description": "mpi: the standard deviation divided by n (population, default) or n - 1 (sample, as Compind's ci_mpi)" },
+            "ties": { "type": "string", "enum": ["average", "min", "max", "dense"], "description": "rank, percentile-rank, borda: the rank tied values share (default average)" }
         }
     })
 }
@@ -163,6 +166,8 @@ pub fn json_schema() -> Value {
                     "description": labels(),
                     "languages": { "type": "array", "items": { "type": "string" }, "minItems": 1 },
                     "scale": pair("score scale [low, high]"),
+                    "direction": { "type": "string", "enum": ["higher", "lower"], "description": "higher (default): higher scores are better; lower: a deprivation or inequality index, whose indicators going the other way are flipped and whose ranks run from the lowest score" },
+                    "ties": { "type": "string", "enum": ["min", "max", "dense"], "description": "the rank tied scores share in the outputs: min 1, 2, 2, 4 (default), max 1, 3, 3, 4, dense 1, 2, 2, 3" },
                     "aggregation": method("aggregation", &aggregations),
                     "missing": missing(),
                     "ahp": ahp(),

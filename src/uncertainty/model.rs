@@ -174,14 +174,14 @@ impl<'a> Model<'a> {
             failed[y * nu + u] = true;
         }
         let ranks = if scores.failed.is_empty() {
-            rank_node(&scores, 0, ny, nu)
+            rank_node(&scores, self.results.recipe.ranking, 0, ny, nu)
         } else {
             let mut out = Vec::with_capacity(ny * nu);
             for y in 0..ny {
                 let column: Vec<Option<f64>> = (0..nu)
                     .map(|u| scores.get(0, y, u).filter(|_| !failed[y * nu + u]))
                     .collect();
-                out.extend(crate::rank::rank(&column));
+                out.extend(crate::rank::rank_by(&column, self.results.recipe.ranking));
             }
             out
         };

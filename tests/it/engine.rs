@@ -152,7 +152,10 @@ fn every_method_family_is_reproduced_by_a_replication_with_nothing_varied() {
         r#"{ method = "z-score", mean = 50, sd = 10 }"#,
         r#"{ method = "goalposts", lo = 0, hi = 100 }"#,
         r#"{ method = "rank" }"#,
+        r#"{ method = "rank", ties = "dense" }"#,
         r#"{ method = "percentile-rank" }"#,
+        r#"{ method = "percentile-rank", ties = "min" }"#,
+        r#"{ method = "percentile-rank", ties = "max" }"#,
         r#"{ method = "borda" }"#,
         r#"{ method = "target", target = 50 }"#,
         r#"{ method = "best" }"#,
@@ -177,6 +180,9 @@ fn every_method_family_is_reproduced_by_a_replication_with_nothing_varied() {
         r#"{ method = "minimum" }"#,
         r#"{ method = "sum" }"#,
         r#"{ method = "mpi" }"#,
+        r#"{ method = "mpi", penalty = "negative", dispersion = "sample" }"#,
+        r#"{ method = "weighted-sum" }"#,
+        r#"{ method = "product" }"#,
         r#"{ method = "rank-mean" }"#,
         r#"{ method = "copeland" }"#,
     ] {
@@ -187,6 +193,18 @@ fn every_method_family_is_reproduced_by_a_replication_with_nothing_varied() {
                     "normalisation",
                     r#"{ method = "min-max", range = [1, 100] }"#,
                 )(spec);
+                set_default("aggregation", m)(spec);
+            }),
+        ));
+    }
+    // A lower-is-better index with dense ranks, also through methods comparing regions.
+    for m in [r#"{ method = "arithmetic" }"#, r#"{ method = "copeland" }"#] {
+        variants.push((
+            format!("index direction lower, {m}"),
+            Box::new(move |spec: &mut toml::Table| {
+                let index = spec["index"].as_table_mut().unwrap();
+                index.insert("direction".into(), "lower".into());
+                index.insert("ties".into(), "dense".into());
                 set_default("aggregation", m)(spec);
             }),
         ));

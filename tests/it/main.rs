@@ -18,6 +18,7 @@ mod golden;
 mod import;
 mod language;
 mod limits;
+mod methods;
 mod pipeline;
 mod print;
 mod report;

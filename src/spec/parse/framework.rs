@@ -13,6 +13,8 @@ pub(super) struct FrameworkDefaults<'a> {
     pub(super) missing: Option<MissingRule>,
     pub(super) levels: &'a [(Option<Option<Aggregation>>, Option<Option<MissingRule>>)],
     pub(super) scale: (f64, f64),
+    /// The index's direction: an indicator going the other way is flipped.
+    pub(super) direction: Direction,
 }
 
 /// A node before the tree is assembled.
@@ -173,6 +175,13 @@ fn pending_group(
     }
 }
 
+fn d_name(d: Direction) -> &'static str {
+    match d {
+        Direction::Higher => "higher",
+        Direction::Lower => "lower",
+    }
+}
+
 fn pending_indicator(
     check: &mut Checker,
     i: &crate::spec::raw::RawIndicator,
@@ -207,14 +216,19 @@ fn pending_indicator(
             None
         }
     };
-    // "none" keeps the value as it is: there is no scale to flip for lower-is-better.
+    // "none" keeps the value as it is: there is no scale to flip for an indicator going
+    // against the index's direction.
     let norm = match (norm, direction) {
-        (Some(Normalisation::None), Some(Direction::Lower)) => {
+        (Some(Normalisation::None), Some(d)) if d != defaults.direction => {
+            let (this, index) = match d {
+                Direction::Lower => ("lower-is-better", "higher-is-better"),
+                Direction::Higher => ("higher-is-better", "lower-is-better"),
+            };
             check.at(
                 Code::BadParameter,
                 i.direction.span(),
-                format!("indicator \"{id}\" is lower-is-better, but normalisation \"none\" keeps its values as they are"),
-                "write the formula so that higher is better (e.g. 100 - x) with direction = \"higher\", or choose a normalisation",
+                format!("indicator \"{id}\" is {this} in a {index} index, but normalisation \"none\" keeps its values as they are"),
+                format!("write the formula so that it goes the index's way (e.g. 100 - x), declare [index] direction = \"{}\" if the whole index is {this}, or choose a normalisation", d_name(d)),
             );
             None
         }

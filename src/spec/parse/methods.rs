@@ -5,7 +5,7 @@ use super::*;
 
 /// Reports every parameter of `raw` that `method` does not take.
 pub(super) fn only_params(check: &mut Checker, raw: &RawMethod, method: &str, allowed: &[&str]) {
-    let given: [(&str, Option<Range<usize>>); 20] = [
+    let given: [(&str, Option<Range<usize>>); 23] = [
         ("years", raw.years.as_ref().map(Spanned::span)),
         ("points", raw.points.as_ref().map(Spanned::span)),
         ("offset", raw.offset.as_ref().map(Spanned::span)),
@@ -26,6 +26,9 @@ pub(super) fn only_params(check: &mut Checker, raw: &RawMethod, method: &str, al
         ("log_form", raw.log_form.as_ref().map(Spanned::span)),
         ("skewness", raw.skewness.as_ref().map(Spanned::span)),
         ("kurtosis", raw.kurtosis.as_ref().map(Spanned::span)),
+        ("penalty", raw.penalty.as_ref().map(Spanned::span)),
+        ("dispersion", raw.dispersion.as_ref().map(Spanned::span)),
+        ("ties", raw.ties.as_ref().map(Spanned::span)),
     ];
     for (key, span) in given {
         if let Some(span) = span
@@ -154,11 +157,14 @@ pub(super) fn normalisation(
                 range: range_param(check, &raw.range, scale)?,
             })
         }
-        NormalisationKind::Rank => Some(Normalisation::Rank),
+        NormalisationKind::Rank => Some(Normalisation::Rank {
+            ties: choice(check, &raw.ties, "ties")?,
+        }),
         NormalisationKind::None => Some(Normalisation::None),
         NormalisationKind::Borda => Some(Normalisation::Borda),
         NormalisationKind::PercentileRank => Some(Normalisation::PercentileRank {
             range: range_param(check, &raw.range, scale)?,
+            ties: choice(check, &raw.ties, "ties")?,
         }),
         NormalisationKind::Best => Some(Normalisation::Best {
             range: range_param(check, &raw.range, scale)?,
@@ -421,7 +427,12 @@ pub(super) fn aggregation(
         },
         AggregationKind::Minimum => Aggregation::Minimum,
         AggregationKind::Sum => Aggregation::Sum,
-        AggregationKind::Mpi => Aggregation::Mpi,
+        AggregationKind::Mpi => Aggregation::Mpi {
+            penalty: choice(check, &raw.penalty, "penalty")?,
+            dispersion: choice(check, &raw.dispersion, "dispersion")?,
+        },
+        AggregationKind::WeightedSum => Aggregation::WeightedSum,
+        AggregationKind::Product => Aggregation::Product,
         AggregationKind::RankMean => Aggregation::RankMean,
         AggregationKind::Copeland => Aggregation::Copeland,
     })
@@ -459,6 +470,28 @@ pub(super) fn missing_rule(
         min_share: share,
         share_of,
     })
+}
+
+/// A parameter naming one of a set of choices: its default when not given; refused with the
+/// choices when it names none of them.
+pub(super) fn choice<T: Named + Default>(
+    check: &mut Checker,
+    raw: &Option<Spanned<String>>,
+    key: &str,
+) -> Option<T> {
+    let Some(f) = raw else {
+        return Some(T::default());
+    };
+    let found = T::from_name(f.get_ref());
+    if found.is_none() {
+        check.at(
+            Code::BadParameter,
+            f.span(),
+            format!("unknown {key} \"{}\"", f.get_ref()),
+            format!("use one of: {}", T::names().join(", ")),
+        );
+    }
+    found
 }
 
 /// The log a JRC treatment falls back on: `coin-tool` (default) or `coinr`.

@@ -10,7 +10,7 @@ use toml::Spanned;
 use super::{
     Aggregation, AggregationKind, Direction, Framework, Impute, ImputeKind, IndexMeta, Indicator,
     Labels, LogForm, MissingRule, Node, NodeKind, Normalisation, NormalisationKind, OutlierRule,
-    Pooling, ShareOf, Spec, Treatment, TreatmentKind, Uncertainty, Validation,
+    Pooling, ShareOf, Spec, Ties, Treatment, TreatmentKind, Uncertainty, Validation,
 };
 use crate::diagnostic::{Code, Diagnostic, list};
 use crate::diagnostic::{LineIndex, line_col, nearest};
@@ -261,7 +261,39 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
             ID_HINT,
         );
     }
+    let direction = match index.direction.as_ref() {
+        None => Direction::Higher,
+        Some(d) => match d.get_ref().as_str() {
+            "higher" => Direction::Higher,
+            "lower" => Direction::Lower,
+            other => {
+                check.at(
+                    Code::UnknownMethod,
+                    d.span(),
+                    format!("unknown index.direction \"{other}\""),
+                    "use \"higher\" (a well-being index) or \"lower\" (a deprivation or inequality index)",
+                );
+                Direction::Higher
+            }
+        },
+    };
+    let ties = match methods::choice::<Ties>(check, &index.ties, "index.ties") {
+        None => Ties::Min,
+        Some(_) if index.ties.is_none() => Ties::Min,
+        Some(Ties::Average) => {
+            check.at(
+                Code::BadParameter,
+                index.ties.as_ref().map_or(0..0, Spanned::span),
+                "index.ties = \"average\": the output ranks are whole numbers",
+                "use \"min\" (1, 2, 2, 4; the default), \"max\" (1, 3, 3, 4) or \"dense\" (1, 2, 2, 3); average ties are for the rank and percentile-rank normalisations",
+            );
+            Ties::Min
+        }
+        Some(t) => t,
+    };
     let meta = IndexMeta {
+        direction,
+        ties,
         id: root_id.clone(),
         version: index.version.clone(),
         name: labels(check, "index name", &index.name),
@@ -379,6 +411,7 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
             missing: default_missing,
             levels: &level_methods,
             scale,
+            direction,
         },
     );
 

@@ -7,7 +7,7 @@ use crate::error::ComputeError;
 use crate::named::Named;
 use crate::panel::Panel;
 use crate::recipe::{IndicatorRecipe, Recipe};
-use crate::spec::{Direction, Normalisation, Pooling};
+use crate::spec::{Normalisation, Pooling, Ties};
 
 /// Normalised scores, laid out like the panel (year, unit, indicator), and the bounds used.
 #[derive(Debug, Clone)]
@@ -268,6 +268,14 @@ fn year_bounds(
         return no_data(pooling, panel, i, id, &over).map(|b| (b, Vec::new()));
     }
     crate::stats::sort_total(&mut values);
+    // Dense ranks count distinct values: the pool keeps one of each.
+    if let Normalisation::Rank { ties: Ties::Dense }
+    | Normalisation::PercentileRank {
+        ties: Ties::Dense, ..
+    } = indicator.normalisation
+    {
+        values.dedup();
+    }
     let bounds = fit(&indicator.normalisation, &values).ok_or_else(|| {
         let what = match indicator.normalisation {
             Normalisation::MinMax { .. } => "min-max has no spread to scale",
@@ -275,9 +283,9 @@ fn year_bounds(
             Normalisation::Best { .. } | Normalisation::FractionMax { .. } => {
                 "the best or largest value is 0 and cannot divide"
             }
-            Normalisation::Rank | Normalisation::PercentileRank { .. } | Normalisation::Borda => {
-                "ranks need at least two regions"
-            }
+            Normalisation::Rank { .. }
+            | Normalisation::PercentileRank { .. }
+            | Normalisation::Borda => "ranks need at least two regions",
             // Fixed bounds always fit, and a reference's bounds are not fitted on the pool.
             Normalisation::Goalposts { .. }
             | Normalisation::Target { .. }
@@ -328,9 +336,9 @@ pub(crate) fn fit(method: &Normalisation, values: &[f64]) -> Option<Bounds> {
             let (mean, mean_lo) = crate::stats::mean_parts(values);
             (values.len() >= 2 && sd > 0.0).then_some(Bounds::ZScore { mean, sd, mean_lo })
         }
-        Normalisation::Rank | Normalisation::PercentileRank { .. } | Normalisation::Borda => {
-            (values.len() >= 2).then_some(Bounds::Pool { n: values.len() })
-        }
+        Normalisation::Rank { .. }
+        | Normalisation::PercentileRank { .. }
+        | Normalisation::Borda => (values.len() >= 2).then_some(Bounds::Pool { n: values.len() }),
         Normalisation::Best { .. } | Normalisation::FractionMax { .. } => {
             let (min, max) = (min(), max());
             (values.len() >= 1 && min.is_finite() && max != 0.0)
@@ -374,7 +382,7 @@ pub(crate) fn score(
     x: f64,
     context: &Context,
 ) -> Result<Option<f64>, String> {
-    let flip = indicator.direction == Direction::Lower;
+    let flip = indicator.flip;
     let onto = |(l, u): (f64, f64), frac: f64| l + frac * (u - l);
     let positive = |what: &str| -> Result<(), String> {
         if x > 0.0 {
@@ -446,17 +454,14 @@ pub(crate) fn score(
             }
             onto(*range, if flip { 1.0 - frac } else { frac })
         }
-        // Ranks: 1 for the worst; ties share the average of the ranks they span.
-        Normalisation::Rank => {
-            let (worse, equal) = standing();
-            worse as f64 + (equal as f64 + 1.0) / 2.0
-        }
-        Normalisation::PercentileRank { range } => {
+        // Ranks: 1 for the worst; ties share a rank by the rule (a dense pool holds each
+        // value once, so its min rank is the dense rank).
+        Normalisation::Rank { ties } => tied_rank(*ties, standing()),
+        Normalisation::PercentileRank { range, ties } => {
             let Bounds::Pool { n } = bounds else {
                 return mismatch();
             };
-            let (worse, equal) = standing();
-            let rank = worse as f64 + (equal as f64 + 1.0) / 2.0;
+            let rank = tied_rank(*ties, standing());
             onto(*range, (rank - 1.0) / (n as f64 - 1.0))
         }
         Normalisation::Borda => standing().0 as f64,
@@ -523,6 +528,16 @@ pub(crate) fn score(
     }))
 }
 
+/// The rank of a value with `worse` pooled values worse than it and `equal` equal to it.
+fn tied_rank(ties: Ties, (worse, equal): (usize, usize)) -> f64 {
+    let (worse, equal) = (worse as f64, equal as f64);
+    match ties {
+        Ties::Average => worse + (equal + 1.0) / 2.0,
+        Ties::Min | Ties::Dense => worse + 1.0,
+        Ties::Max => worse + equal,
+    }
+}
+
 /// Linear interpolation between breakpoints sorted by value; constant beyond the ends.
 fn piecewise(points: &[(f64, f64)], x: f64) -> f64 {
     let (first, last) = (points[0], points[points.len() - 1]);
@@ -538,220 +553,4 @@ fn piecewise(points: &[(f64, f64)], x: f64) -> f64 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const NONE: Context = Context {
-        pool: &[],
-        base: None,
-    };
-
-    fn with(n: Normalisation, d: Direction, b: Bounds, x: f64, c: &Context) -> f64 {
-        score(&indicator(n, d), b, x, c).unwrap().unwrap()
-    }
-
-    /// Pool 10, 20, 20, 40 (sorted). For 20: 1 value below, 2 equal (itself and the other 20).
-    /// Rank (higher better) = 1 + (2 + 1)/2 = 2.5; percentile = (2.5 - 1)/3 = 0.5 -> 50;
-    /// Borda = 1 (one worse). Lower is better: 1 above (40), so rank 2.5, Borda 1.
-    /// For 40 (higher): rank 4, percentile 100, Borda 3; lower: rank 1, Borda 0.
-    #[test]
-    fn ranks_percentiles_and_borda_points() {
-        let pool = [10.0, 20.0, 20.0, 40.0];
-        let c = Context {
-            pool: &pool,
-            base: None,
-        };
-        let b = Bounds::Pool { n: 4 };
-        let (h, l) = (Direction::Higher, Direction::Lower);
-        let pr = Normalisation::PercentileRank {
-            range: (0.0, 100.0),
-        };
-        assert_eq!(with(Normalisation::Rank, h, b, 20.0, &c), 2.5);
-        assert_eq!(with(pr.clone(), h, b, 20.0, &c), 50.0);
-        assert_eq!(with(Normalisation::Borda, h, b, 20.0, &c), 1.0);
-        assert_eq!(with(Normalisation::Rank, h, b, 40.0, &c), 4.0);
-        assert_eq!(with(pr, h, b, 40.0, &c), 100.0);
-        assert_eq!(with(Normalisation::Borda, h, b, 40.0, &c), 3.0);
-        assert_eq!(with(Normalisation::Rank, l, b, 40.0, &c), 1.0);
-        assert_eq!(with(Normalisation::Borda, l, b, 40.0, &c), 0.0);
-        assert_eq!(with(Normalisation::Borda, l, b, 10.0, &c), 3.0);
-        // Fewer than two values cannot be ranked.
-        assert_eq!(fit(&Normalisation::Rank, &[5.0]), None);
-    }
-
-    /// Target 80 without lo: 60 -> 0.75 -> 75; 90 -> capped at 100. Lower is better, target 5:
-    /// 10 -> 5/10 = 50. With lo = 40 (worst) and target 80: 60 -> (60-40)/(80-40) = 50.
-    #[test]
-    fn distance_to_a_target() {
-        let t = |lo| Normalisation::Target {
-            target: 80.0,
-            lo,
-            range: (0.0, 100.0),
-        };
-        let f = Bounds::Fixed { fixed: true };
-        assert_eq!(with(t(None), Direction::Higher, f, 60.0, &NONE), 75.0);
-        assert_eq!(with(t(None), Direction::Higher, f, 90.0, &NONE), 100.0);
-        assert_eq!(with(t(Some(40.0)), Direction::Higher, f, 60.0, &NONE), 50.0);
-        let low = Normalisation::Target {
-            target: 5.0,
-            lo: None,
-            range: (0.0, 100.0),
-        };
-        assert_eq!(with(low, Direction::Lower, f, 10.0, &NONE), 50.0);
-    }
-
-    /// Pool min 4, max 16. Best: higher 8/16 = 50; lower 4/8 = 50. Fraction of the maximum:
-    /// higher 8/16 = 50; lower 1 - 8/16 = 50; for 12 lower: 1 - 12/16 = 25.
-    /// Reference value 20: higher 100 * 30/20 = 150; lower 100 * 20/30 = 66.67.
-    /// Base year value 50: higher 100 * 60/50 = 120; lower 100 * 50/60 = 83.33.
-    #[test]
-    fn ratios_to_the_best_the_maximum_a_reference_and_a_base_year() {
-        let mm = Bounds::MinMax {
-            min: 4.0,
-            max: 16.0,
-        };
-        let r = (0.0, 100.0);
-        assert_eq!(
-            with(
-                Normalisation::Best { range: r },
-                Direction::Higher,
-                mm,
-                8.0,
-                &NONE
-            ),
-            50.0
-        );
-        assert_eq!(
-            with(
-                Normalisation::Best { range: r },
-                Direction::Lower,
-                mm,
-                8.0,
-                &NONE
-            ),
-            50.0
-        );
-        assert_eq!(
-            with(
-                Normalisation::FractionMax { range: r },
-                Direction::Lower,
-                mm,
-                12.0,
-                &NONE
-            ),
-            25.0
-        );
-        let re = Normalisation::Reference {
-            region: "R1".into(),
-        };
-        let rb = Bounds::Reference { region: 20.0 };
-        assert_eq!(with(re.clone(), Direction::Higher, rb, 30.0, &NONE), 150.0);
-        assert!((with(re, Direction::Lower, rb, 30.0, &NONE) - 200.0 / 3.0).abs() < 1e-12);
-        let by = Normalisation::BaseYear { year: 2022 };
-        let base = Context {
-            pool: &[],
-            base: Some(50.0),
-        };
-        let f = Bounds::Fixed { fixed: true };
-        assert!((with(by.clone(), Direction::Higher, f, 60.0, &base) - 120.0).abs() < 1e-12);
-        assert!((with(by.clone(), Direction::Lower, f, 60.0, &base) - 250.0 / 3.0).abs() < 1e-12);
-        // No base-year value: no score, not a guess.
-        assert_eq!(
-            score(&indicator(by, Direction::Higher), f, 60.0, &NONE),
-            Ok(None)
-        );
-    }
-
-    /// Breakpoints (5, 100), (15, 50), (35, 0), as for PM2.5 against WHO limits: 10 -> 75,
-    /// 25 -> 25, 2 -> 100, 50 -> 0. AMPI around 60 with delta 20 (goalposts 40 and 80):
-    /// 60 -> 100, 80 -> 130, 50 -> 85; lower is better: 50 -> 115.
-    #[test]
-    fn piecewise_scoring_and_the_ampi_rescaling() {
-        let pw = Normalisation::Piecewise {
-            breakpoints: vec![(5.0, 100.0), (15.0, 50.0), (35.0, 0.0)],
-        };
-        let f = Bounds::Fixed { fixed: true };
-        for (x, s) in [(10.0, 75.0), (25.0, 25.0), (2.0, 100.0), (50.0, 0.0)] {
-            assert_eq!(with(pw.clone(), Direction::Lower, f, x, &NONE), s, "{x}");
-        }
-        let ampi = Normalisation::Ampi {
-            reference: 60.0,
-            delta: 20.0,
-        };
-        assert_eq!(with(ampi.clone(), Direction::Higher, f, 60.0, &NONE), 100.0);
-        assert_eq!(with(ampi.clone(), Direction::Higher, f, 80.0, &NONE), 130.0);
-        assert_eq!(with(ampi.clone(), Direction::Higher, f, 50.0, &NONE), 85.0);
-        assert_eq!(with(ampi, Direction::Lower, f, 50.0, &NONE), 115.0);
-    }
-
-    fn indicator(normalisation: Normalisation, direction: Direction) -> IndicatorRecipe {
-        IndicatorRecipe {
-            direction,
-            normalisation,
-            imputation: Default::default(),
-            treatment: Default::default(),
-        }
-    }
-
-    #[test]
-    fn min_max_flips_for_lower_is_better() {
-        let mm = Normalisation::MinMax {
-            range: (0.0, 100.0),
-        };
-        let b = Bounds::MinMax {
-            min: 2.0,
-            max: 12.0,
-        };
-        // (4.5 - 2) / 10 = 0.25
-        assert_eq!(
-            score(&indicator(mm.clone(), Direction::Higher), b, 4.5, &NONE),
-            Ok(Some(25.0))
-        );
-        assert_eq!(
-            score(&indicator(mm, Direction::Lower), b, 4.5, &NONE),
-            Ok(Some(75.0))
-        );
-    }
-
-    #[test]
-    fn goalposts_cap_and_log_as_the_hdi() {
-        let gni = Normalisation::Goalposts {
-            lo: 100.0,
-            hi: 75_000.0,
-            log: true,
-            cap: true,
-            range: (0.0, 1.0),
-        };
-        let gi = indicator(gni, Direction::Higher);
-        let b = Bounds::Goalposts {
-            lo: 100.0,
-            hi: 75_000.0,
-        };
-        // ln(1000/100) / ln(75000/100) = 2.302585 / 6.620073 = 0.347819
-        let s = score(&gi, b, 1000.0, &NONE).unwrap().unwrap();
-        assert!((s - 0.347_819).abs() < 1e-6, "{s}");
-        assert_eq!(score(&gi, b, 90_000.0, &NONE), Ok(Some(1.0)));
-        assert!(score(&gi, b, 0.0, &NONE).is_err());
-    }
-
-    #[test]
-    fn z_score_rescales_and_flips() {
-        let z = Normalisation::ZScore {
-            mean: 100.0,
-            sd: 10.0,
-        };
-        let b = Bounds::ZScore {
-            mean: 5.0,
-            sd: 2.0,
-            mean_lo: 0.0,
-        };
-        assert_eq!(
-            score(&indicator(z.clone(), Direction::Higher), b, 8.0, &NONE),
-            Ok(Some(115.0))
-        );
-        assert_eq!(
-            score(&indicator(z, Direction::Lower), b, 8.0, &NONE),
-            Ok(Some(85.0))
-        );
-    }
-}
+mod tests;

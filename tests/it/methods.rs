@@ -1,0 +1,272 @@
+//! Published methods written as specs: the index's own direction, tie rules, weights as
+//! given, and the refusals that go with them. Every expected number is derived by hand in the
+//! comment above its test.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use cwi::pipeline::{Results, run};
+use cwi::spec;
+
+use crate::common::scratch;
+
+/// Four regions, R1 to R4.
+const UNITS: &str = r#"
+[[unit]]
+code = "R1"
+name = { en = "One" }
+
+[[unit]]
+code = "R2"
+name = { en = "Two" }
+
+[[unit]]
+code = "R3"
+name = { en = "Three" }
+
+[[unit]]
+code = "R4"
+name = { en = "Four" }
+"#;
+
+/// An indicator table entry.
+pub fn indicator(id: &str, parent: &str, direction: &str, extra: &str) -> String {
+    format!(
+        "[[indicator]]\nid = \"{id}\"\nparent = \"{parent}\"\nname = {{ en = \"{id}\" }}\nunit = \"%\"\ndirection = \"{direction}\"\nsource = \"test\"\n{extra}\n"
+    )
+}
+
+/// A spec with the four regions: `index` is the `[index]` table's extra keys, `body` the
+/// rest (defaults, groups, indicators).
+pub fn spec_text(index: &str, body: &str) -> String {
+    format!(
+        "[index]\nid = \"ix\"\nversion = \"1\"\nlanguages = [\"en\"]\nscale = [0, 100]\nname = {{ en = \"Index\" }}\n{index}\n{UNITS}\n{body}"
+    )
+}
+
+/// Writes the spec and a long CSV (`rows` of region, year, indicator, value) into a scratch
+/// directory.
+pub fn write(name: &str, spec: &str, rows: &[(&str, i32, &str, f64)]) -> (PathBuf, PathBuf) {
+    let dir = scratch(name);
+    let spec_path = dir.join("spec.toml");
+    fs::write(&spec_path, spec).unwrap();
+    let mut csv = String::from("region,year,indicator,value\n");
+    for (r, y, i, v) in rows {
+        csv.push_str(&format!("{r},{y},{i},{v}\n"));
+    }
+    let data = dir.join("data.csv");
+    fs::write(&data, csv).unwrap();
+    (spec_path, data)
+}
+
+pub fn compute(name: &str, spec: &str, rows: &[(&str, i32, &str, f64)]) -> Results {
+    let (spec_path, data) = write(name, spec, rows);
+    let s = spec::load(&spec_path).unwrap_or_else(|e| panic!("{e}"));
+    run(s, &[&data]).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The problems a spec text is refused with, as one text.
+pub fn refusal(spec: &str) -> String {
+    match spec::parse_str(spec, Path::new("m.toml")) {
+        Ok(_) => panic!("the spec was accepted:\n{spec}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+pub fn score(r: &Results, node: &str, year: usize, unit: usize) -> Option<f64> {
+    let n = r.spec.framework.position(node).unwrap();
+    r.scores.get(n, year, unit)
+}
+
+pub fn ranks(r: &Results, node: &str) -> Vec<Option<u32>> {
+    let n = r.spec.framework.position(node).unwrap();
+    (0..4).map(|u| r.rank(n, 0, u)).collect()
+}
+
+fn close(a: Option<f64>, b: f64) -> bool {
+    a.is_some_and(|a| (a - b).abs() < 1e-12)
+}
+
+/// A deprivation index (lower is better): poverty is lower-is-better, the index's way, so it
+/// is not flipped; preschool is higher-is-better, so it is. Percentile ranks, ties at the
+/// minimum, onto [0, 1], summed with the weights as given.
+///
+/// poverty 10, 20, 20, 40: ranks (min) 1, 2, 2, 4 -> 0, 1/3, 1/3, 1.
+/// preschool 90, 70, 60, 80, flipped (the higher value is the less deprived): 90 has none
+/// "worse", 80 one, 70 two, 60 three -> 0, 2/3, 1, 1/3.
+/// Sums: R1 0, R2 1, R3 4/3, R4 4/3. Ranked from the lowest, ties at the maximum: 1, 2, 4, 4;
+/// at the minimum 1, 2, 3, 3; dense 1, 2, 3, 3.
+#[test]
+fn a_lower_is_better_index_ranks_from_its_lowest_score_with_its_tie_rule() {
+    let body = |_: &str| {
+        format!(
+            "[defaults]\npooling = \"each-year\"\nnormalisation = {{ method = \"percentile-rank\", range = [0, 1], ties = \"min\" }}\naggregation = {{ method = \"weighted-sum\" }}\n{}{}",
+            indicator("poverty", "ix", "lower", ""),
+            indicator("preschool", "ix", "higher", "")
+        )
+    };
+    let rows = [
+        ("R1", 2024, "poverty", 10.0),
+        ("R2", 2024, "poverty", 20.0),
+        ("R3", 2024, "poverty", 20.0),
+        ("R4", 2024, "poverty", 40.0),
+        ("R1", 2024, "preschool", 90.0),
+        ("R2", 2024, "preschool", 70.0),
+        ("R3", 2024, "preschool", 60.0),
+        ("R4", 2024, "preschool", 80.0),
+    ];
+    for (ties, expected) in [
+        ("max", [1, 2, 4, 4]),
+        ("min", [1, 2, 3, 3]),
+        ("dense", [1, 2, 3, 3]),
+    ] {
+        let index = format!("direction = \"lower\"\nties = \"{ties}\"");
+        let r = compute("lower-index", &spec_text(&index, &body(ties)), &rows);
+        for (u, want) in [0.0, 1.0 / 3.0, 1.0 / 3.0, 1.0].into_iter().enumerate() {
+            assert!(close(score(&r, "poverty", 0, u), want), "poverty {u}");
+        }
+        for (u, want) in [0.0, 2.0 / 3.0, 1.0, 1.0 / 3.0].into_iter().enumerate() {
+            assert!(close(score(&r, "preschool", 0, u), want), "preschool {u}");
+        }
+        for (u, want) in [0.0, 1.0, 4.0 / 3.0, 4.0 / 3.0].into_iter().enumerate() {
+            assert!(close(score(&r, "ix", 0, u), want), "index {u}");
+        }
+        let want: Vec<Option<u32>> = expected.iter().map(|&r| Some(r)).collect();
+        assert_eq!(ranks(&r, "ix"), want, "ties {ties}");
+    }
+    // Dense ranks differ from min ones where a tie is followed by another value: the
+    // poverty scores 0, 1/3, 1/3, 1 rank (from the lowest) 1, 2, 2, 3 dense, 1, 2, 2, 4 min.
+    let r = compute(
+        "lower-index-dense",
+        &spec_text("direction = \"lower\"\nties = \"dense\"", &body("dense")),
+        &rows,
+    );
+    assert_eq!(
+        ranks(&r, "poverty"),
+        vec![Some(1), Some(2), Some(2), Some(3)]
+    );
+}
+
+/// `normalisation = "none"` keeps values as they are: accepted for an indicator going the
+/// index's way, refused (E012, with the way out) for one going against it.
+#[test]
+fn normalisation_none_must_go_the_index_way() {
+    let body = |direction: &str| {
+        format!(
+            "[defaults]\npooling = \"each-year\"\nnormalisation = {{ method = \"none\" }}\naggregation = {{ method = \"arithmetic\" }}\n{}",
+            indicator("gap", "ix", direction, "")
+        )
+    };
+    let lower = spec_text("direction = \"lower\"", &body("lower"));
+    assert!(spec::parse_str(&lower, Path::new("m.toml")).is_ok());
+    let e = refusal(&spec_text("direction = \"lower\"", &body("higher")));
+    assert!(
+        e.contains("E012") && e.contains("higher-is-better in a lower-is-better index"),
+        "{e}"
+    );
+    let e = refusal(&spec_text("", &body("lower")));
+    assert!(e.contains("declare [index] direction = \"lower\""), "{e}");
+}
+
+/// Unknown tie rules and penalty signs are refused with the choices; `average` output ranks
+/// are refused because ranks are whole numbers.
+#[test]
+fn unknown_choices_are_refused_with_the_choices() {
+    let body = |norm: &str, agg: &str| {
+        format!(
+            "[defaults]\npooling = \"each-year\"\nnormalisation = {norm}\naggregation = {agg}\n{}",
+            indicator("a", "ix", "higher", "")
+        )
+    };
+    let e = refusal(&spec_text(
+        "",
+        &body(
+            r#"{ method = "rank", ties = "first" }"#,
+            r#"{ method = "arithmetic" }"#,
+        ),
+    ));
+    assert!(
+        e.contains("unknown ties \"first\"") && e.contains("average, min, max, dense"),
+        "{e}"
+    );
+    let e = refusal(&spec_text(
+        "",
+        &body(
+            r#"{ method = "min-max" }"#,
+            r#"{ method = "mpi", penalty = "minus" }"#,
+        ),
+    ));
+    assert!(e.contains("positive, negative"), "{e}");
+    let e = refusal(&spec_text(
+        "ties = \"average\"",
+        &body(r#"{ method = "min-max" }"#, r#"{ method = "arithmetic" }"#),
+    ));
+    assert!(e.contains("output ranks are whole numbers"), "{e}");
+    let e = refusal(&spec_text(
+        "",
+        &body(
+            r#"{ method = "min-max", ties = "min" }"#,
+            r#"{ method = "arithmetic" }"#,
+        ),
+    ));
+    assert!(e.contains("does not take \"ties\""), "{e}");
+}
+
+/// The report of a lower-is-better index says so, beside the national score, in the method
+/// section and in the ranking chart's title; its ranking lists the lowest score first.
+#[test]
+fn the_report_of_a_lower_is_better_index_says_so() {
+    let body = format!(
+        "[defaults]\npooling = \"each-year\"\nnormalisation = {{ method = \"none\" }}\naggregation = {{ method = \"arithmetic\" }}\n{}",
+        indicator("gap", "ix", "lower", "")
+    );
+    let rows = [
+        ("R1", 2024, "gap", 0.4),
+        ("R2", 2024, "gap", 0.1),
+        ("R3", 2024, "gap", 0.3),
+        ("R4", 2024, "gap", 0.2),
+    ];
+    let (spec_path, data) = write(
+        "lower-report",
+        &spec_text("direction = \"lower\"", &body),
+        &rows,
+    );
+    let out = spec_path.parent().unwrap().join("out");
+    let o = crate::common::cwi(&[
+        "report",
+        "--spec",
+        spec_path.to_str().unwrap(),
+        "--data",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        html.matches("lower is better").count() >= 2,
+        "the summary and the method section say it"
+    );
+    let svg = fs::read_dir(out.join("charts"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("ranking-ix")
+                && p.extension().is_some_and(|e| e == "svg")
+        })
+        .map(|p| fs::read_to_string(p).unwrap())
+        .expect("a ranking chart of the index");
+    assert!(svg.contains("lower is better"), "the ranking chart's title");
+    // Scores as computed, ranked from the lowest: R2 0.1, R4 0.2, R3 0.3, R1 0.4.
+    let r = compute(
+        "lower-report-ranks",
+        &spec_text("direction = \"lower\"", &body),
+        &rows,
+    );
+    assert_eq!(ranks(&r, "ix"), vec![Some(4), Some(1), Some(3), Some(2)]);
+    assert!(close(score(&r, "ix", 0, 0), 0.4));
+}
