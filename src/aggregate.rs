@@ -4,8 +4,8 @@
 use crate::error::ComputeError;
 use crate::normalise::Normalised;
 use crate::panel::Panel;
-use crate::recipe::{Recipe, Weights};
-use crate::spec::{Aggregation, Dispersion, Framework, MissingRule, Penalty, ShareOf};
+use crate::recipe::{GroupRecipe, Recipe, Weights};
+use crate::spec::{Aggregation, Dispersion, Framework, MissingRule, Passes, Penalty, ShareOf};
 
 /// Scores of every node (framework pre-order) x year x unit; `None` where the data are missing,
 /// the unit is absent that year, or a group lacks the share of children its rule needs.
@@ -14,23 +14,44 @@ pub struct Scores {
     n_years: usize,
     n_units: usize,
     values: Vec<Option<f64>>,
+    /// Per node: a normalised group's aggregates before its normalisation (by year and unit).
+    aggregates: Vec<Option<Vec<Option<f64>>>>,
+    /// Per node: the bounds a normalised group's normalisation used, per year.
+    pub bounds: Vec<Option<Vec<crate::normalise::YearBounds>>>,
     /// Region-years (year, unit) where a mean met a score it cannot take, under a lenient
     /// recipe (a replication); `compute` stops instead.
     pub failed: Vec<(usize, usize)>,
 }
 
 impl Scores {
+    /// A node's score: a group's (normalised, rounded) score, an indicator's normalised one.
     pub fn get(&self, node: usize, year: usize, unit: usize) -> Option<f64> {
         self.values[(node * self.n_years + year) * self.n_units + unit]
+    }
+
+    /// A node's aggregate: for a group that normalises its aggregates, the value before that
+    /// normalisation; otherwise its score.
+    pub fn aggregate(&self, node: usize, year: usize, unit: usize) -> Option<f64> {
+        match &self.aggregates[node] {
+            Some(a) => a[year * self.n_units + unit],
+            None => self.get(node, year, unit),
+        }
+    }
+
+    /// Whether a node has an aggregate distinct from its score (it normalises it).
+    pub fn has_aggregate(&self, node: usize) -> bool {
+        self.aggregates[node].is_some()
     }
 }
 
 /// Aggregates the normalised indicators up the tree with the recipe's methods and the
-/// weighting stage's weights.
+/// weighting stage's weights, node by node from the indicators up: each group combines what
+/// its children pass up (by its aggregation or its formula), then normalises its aggregates
+/// across regions and years where it declares a normalisation, then rounds where it rounds.
 ///
-/// Years are independent: each is aggregated on its own, on several threads for a large
-/// panel, and the results are those of one pass (the same scores; the failed region-years
-/// and the error the first one a node-by-node pass meets).
+/// A group's years are independent until its normalisation: on a large panel they are
+/// combined on several threads, and the results are those of one pass (the same scores; the
+/// failed region-years and the first error in node, year and unit order).
 pub fn aggregate(
     fw: &Framework,
     recipe: &Recipe,
@@ -40,112 +61,205 @@ pub fn aggregate(
 ) -> Result<Scores, ComputeError> {
     let nodes = &fw.nodes;
     let (n_years, n_units) = (panel.years.len(), panel.units.len());
-    let mut scores = Scores {
-        n_years,
-        n_units,
-        values: vec![None; nodes.len() * n_years * n_units],
-        failed: Vec::new(),
-    };
-    let weights: Vec<Vec<f64>> = nodes
-        .iter()
-        .map(|n| n.children.iter().map(|&c| weights.get(c)).collect())
-        .collect();
-    // Each year's part of every node's scores, in node order.
-    let mut years: Vec<Vec<&mut [Option<f64>]>> = (0..n_years).map(|_| Vec::new()).collect();
-    if n_units > 0 {
-        for (k, part) in scores.values.chunks_mut(n_units).enumerate() {
-            years[k % n_years].push(part);
-        }
-    }
-    let one = |(y, parts): (usize, &mut Vec<&mut [Option<f64>]>)| {
-        aggregate_year(fw, recipe, &weights, panel, normalised, y, parts)
-    };
-    let per_year: Vec<Result<Vec<(usize, usize)>, (usize, ComputeError)>> =
-        if nodes.len() * n_years * n_units < 1 << 16 || n_years < 2 {
-            years.iter_mut().enumerate().map(one).collect()
-        } else {
-            use rayon::prelude::*;
-            years.par_iter_mut().enumerate().map(one).collect()
-        };
-    // A node-by-node pass would meet the error of the last node first (children before
-    // parents), in its first year.
-    let mut failed = Vec::new();
-    let mut first_error: Option<(usize, ComputeError)> = None;
-    for (y, result) in per_year.into_iter().enumerate() {
-        match result {
-            Ok(year_failed) => failed.extend(year_failed.into_iter().map(|(node, u)| (node, y, u))),
-            Err((node, e)) => {
-                if first_error.as_ref().is_none_or(|(n, _)| node > *n) {
-                    first_error = Some((node, e));
-                }
+    let per = n_years * n_units;
+    let mut values = vec![None; nodes.len() * per];
+    let mut aggregates: Vec<Option<Vec<Option<f64>>>> = vec![None; nodes.len()];
+    let mut bounds: Vec<Option<Vec<crate::normalise::YearBounds>>> = vec![None; nodes.len()];
+    let present: Vec<Vec<usize>> = (0..n_years).map(|y| panel.present_units(y)).collect();
+    for (column, &node) in fw.indicators.iter().enumerate() {
+        let scores = &mut values[node * per..(node + 1) * per];
+        for (y, units) in present.iter().enumerate() {
+            for &u in units {
+                scores[y * n_units + u] = normalised.get(y, u, column);
             }
         }
     }
-    if let Some((_, e)) = first_error {
-        return Err(e);
-    }
-    // In the order of that pass: node (last first), year, then as met within the year.
-    failed.sort_by_key(|&(node, y, _)| (std::cmp::Reverse(node), y));
-    scores.failed = failed.into_iter().map(|(_, y, u)| (y, u)).collect();
-    Ok(scores)
-}
-
-/// One year's scores of every node into `parts` (node -> the year's scores by unit): the
-/// region-years that failed, as (node, unit), or the first error with its node.
-fn aggregate_year(
-    fw: &Framework,
-    recipe: &Recipe,
-    weights: &[Vec<f64>],
-    panel: &Panel,
-    normalised: &Normalised,
-    y: usize,
-    parts: &mut [&mut [Option<f64>]],
-) -> Result<Vec<(usize, usize)>, (usize, ComputeError)> {
-    let nodes = &fw.nodes;
-    let units = panel.present_units(y);
-    for (column, &node) in fw.indicators.iter().enumerate() {
-        for &u in &units {
-            parts[node][u] = normalised.get(y, u, column);
-        }
-    }
     let mut failed = Vec::new();
-    let mut rows = Vec::new();
     // Pre-order puts parents before children, so reverse order finishes children first.
     for node in (0..nodes.len()).rev() {
         let Some(group_recipe) = recipe.groups[node] else {
             continue;
         };
-        let (aggregation, missing) = (group_recipe.aggregation, group_recipe.missing);
         let children = &nodes[node].children;
-        rows.clear();
-        for &u in &units {
-            rows.extend(children.iter().map(|&c| parts[c][u]));
+        let child_weights: Vec<f64> = children.iter().map(|&c| weights.get(c)).collect();
+        let (head, tail) = values.split_at_mut((node + 1) * per);
+        let column = &mut head[node * per..];
+        {
+            // What each child passes up: its score, or its aggregate where it says so.
+            let child_columns: Vec<&[Option<f64>]> = children
+                .iter()
+                .map(|&c| match (&aggregates[c], recipe.steps[c].parent_takes) {
+                    (Some(a), Passes::Aggregate) => a.as_slice(),
+                    _ => &tail[(c - node - 1) * per..(c - node) * per],
+                })
+                .collect();
+            let combine_year = |(y, out): (usize, &mut [Option<f64>])| {
+                let one = OneYear {
+                    fw,
+                    recipe,
+                    panel,
+                    node,
+                    group: group_recipe,
+                    weights: &child_weights,
+                    children: &child_columns,
+                    y,
+                };
+                one.combine(&present[y], out)
+            };
+            let per_year: Vec<Result<Vec<usize>, ComputeError>> =
+                if per * children.len() < 1 << 16 || n_years < 2 {
+                    column
+                        .chunks_mut(n_units.max(1))
+                        .enumerate()
+                        .map(combine_year)
+                        .collect()
+                } else {
+                    use rayon::prelude::*;
+                    column
+                        .par_chunks_mut(n_units.max(1))
+                        .enumerate()
+                        .map(combine_year)
+                        .collect()
+                };
+            for (y, result) in per_year.into_iter().enumerate() {
+                failed.extend(result?.into_iter().map(|u| (y, u)));
+            }
         }
-        let lower = recipe.ranking.direction == crate::spec::Direction::Lower;
-        let values = group(aggregation, missing, &weights[node], &rows, lower);
-        for (&u, v) in units.iter().zip(values) {
-            match v {
-                Ok(v) => parts[node][u] = v,
-                // A replication counts the region-year as failed and goes on.
-                Err(_) if recipe.lenient => {
-                    parts[node][u] = None;
-                    failed.push((node, u));
+        let steps = &recipe.steps[node];
+        if let Some(method) = &steps.normalisation {
+            // Both of its values are rounded where it rounds: a published sum of rounded
+            // ranks is ranked as printed.
+            let mut aggregate = column.to_vec();
+            if let Some(d) = steps.round {
+                for v in aggregate.iter_mut().flatten() {
+                    *v = crate::spec::round(*v, d);
                 }
-                Err((child, value)) => return Err((node, ComputeError {
-                    message: format!(
-                        "\"{}\" ({}) meets {value} from \"{}\" (region {}, year {})",
-                        nodes[node].id,
-                        aggregation.describe(),
-                        nodes[children[child]].id,
-                        panel.units.get(u).code,
-                        panel.years[y]
-                    ),
-                    hint: "this mean needs positive scores: normalise onto a range above zero (e.g. range = [1, 100]) or aggregate this group with \"arithmetic\"".into(),
-                })),
+            }
+            let series = crate::normalise::Series {
+                panel,
+                what: format!("group \"{}\"", nodes[node].id),
+                value: |y: usize, u: usize| aggregate[y * n_units + u],
+            };
+            // A group's scores already go the index's way: nothing to flip.
+            let as_indicator = crate::recipe::IndicatorRecipe {
+                direction: recipe.ranking.direction,
+                flip: false,
+                round: steps.round,
+                normalisation: method.clone(),
+                imputation: Default::default(),
+                treatment: Default::default(),
+            };
+            let (b, scored) =
+                crate::normalise::normalise_series(recipe.pooling, None, &as_indicator, &series)?;
+            column.copy_from_slice(&scored);
+            bounds[node] = Some(b);
+            aggregates[node] = Some(aggregate);
+        } else if let Some(d) = steps.round {
+            for v in column.iter_mut().flatten() {
+                *v = crate::spec::round(*v, d);
             }
         }
     }
-    Ok(failed)
+    Ok(Scores {
+        n_years,
+        n_units,
+        values,
+        aggregates,
+        bounds,
+        failed,
+    })
+}
+
+/// One group in one year: the children's columns (by year and unit) and where it sits.
+struct OneYear<'a> {
+    fw: &'a Framework,
+    recipe: &'a Recipe,
+    panel: &'a Panel,
+    node: usize,
+    group: GroupRecipe,
+    weights: &'a [f64],
+    children: &'a [&'a [Option<f64>]],
+    y: usize,
+}
+
+impl OneYear<'_> {
+    /// The group's scores of the present `units` into `out` (by unit): the units that failed
+    /// (a lenient recipe), or the first error.
+    fn combine(
+        &self,
+        units: &[usize],
+        out: &mut [Option<f64>],
+    ) -> Result<Vec<usize>, ComputeError> {
+        let (nodes, panel, y) = (&self.fw.nodes, self.panel, self.y);
+        let n_units = panel.units.len();
+        let child = |k: usize, u: usize| self.children[k][y * n_units + u];
+        let children = &nodes[self.node].children;
+        let mut failed = Vec::new();
+        let where_ = |u: usize| {
+            format!(
+                "region {}, year {}",
+                panel.units.get(u).code,
+                panel.years[y]
+            )
+        };
+        if let Some(formula) = &self.recipe.steps[self.node].formula {
+            let ids: Vec<&str> = children.iter().map(|&c| nodes[c].id.as_str()).collect();
+            for &u in units {
+                let lookup = |name: &str| {
+                    ids.iter()
+                        .position(|&id| id == name)
+                        .and_then(|k| child(k, u))
+                };
+                match formula.expr.eval(&lookup) {
+                    Ok(v) => out[u] = v,
+                    Err(_) if self.recipe.lenient => {
+                        out[u] = None;
+                        failed.push(u);
+                    }
+                    Err(message) => {
+                        return Err(ComputeError {
+                            message: format!(
+                                "the formula of \"{}\" ({}) meets {message} ({})",
+                                nodes[self.node].id,
+                                formula.text,
+                                where_(u)
+                            ),
+                            hint: "guard the formula (e.g. if(x > 0, ln(x), 0)), or check the children's scores with cwi explain".into(),
+                        });
+                    }
+                }
+            }
+            return Ok(failed);
+        }
+        let (aggregation, missing) = (self.group.aggregation, self.group.missing);
+        let mut rows = Vec::with_capacity(units.len() * children.len());
+        for &u in units {
+            rows.extend((0..children.len()).map(|k| child(k, u)));
+        }
+        let lower = self.recipe.ranking.direction == crate::spec::Direction::Lower;
+        let values = group(aggregation, missing, self.weights, &rows, lower);
+        for (&u, v) in units.iter().zip(values) {
+            match v {
+                Ok(v) => out[u] = v,
+                // A replication counts the region-year as failed and goes on.
+                Err(_) if self.recipe.lenient => {
+                    out[u] = None;
+                    failed.push(u);
+                }
+                Err((k, value)) => return Err(ComputeError {
+                    message: format!(
+                        "\"{}\" ({}) meets {value} from \"{}\" ({})",
+                        nodes[self.node].id,
+                        aggregation.describe(),
+                        nodes[children[k]].id,
+                        where_(u)
+                    ),
+                    hint: "this mean needs positive scores: normalise onto a range above zero (e.g. range = [1, 100]) or aggregate this group with \"arithmetic\"".into(),
+                }),
+            }
+        }
+        Ok(failed)
+    }
 }
 
 /// One group's scores in one year: `rows` holds each present region's children scores, one

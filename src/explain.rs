@@ -72,32 +72,36 @@ pub fn contributions(results: &Results, year: usize, unit: usize) -> Vec<Option<
             continue;
         };
         let children = &fw.nodes[g].children;
-        let parts: Vec<Option<f64>> = children
-            .iter()
-            .map(|&c| {
-                let s = score(c)?;
-                let w = results.weights.get(c);
-                if w == 0.0 {
-                    return Some(0.0);
-                }
-                Some(match aggregation {
-                    Aggregation::Geometric => w * s.ln(),
-                    Aggregation::ShiftedGeometric { offset } => w * (s + offset).ln(),
-                    // A product is a sum of logs: ln P = sum w ln x.
-                    Aggregation::Product => w * s.ln(),
-                    // Other means: shares by weight times score.
-                    Aggregation::Arithmetic
-                    | Aggregation::Harmonic
-                    | Aggregation::Power { .. }
-                    | Aggregation::Minimum
-                    | Aggregation::Sum
-                    | Aggregation::Mpi { .. }
-                    | Aggregation::WeightedSum
-                    | Aggregation::RankMean
-                    | Aggregation::Copeland => w * s,
+        let parts: Vec<Option<f64>> = if let Some(f) = &fw.nodes[g].steps.formula {
+            formula_parts(&f.expr, fw, g, &|c| passed(results, c, year, unit))
+        } else {
+            children
+                .iter()
+                .map(|&c| {
+                    let s = passed(results, c, year, unit)?;
+                    let w = results.weights.get(c);
+                    if w == 0.0 {
+                        return Some(0.0);
+                    }
+                    Some(match aggregation {
+                        Aggregation::Geometric => w * s.ln(),
+                        Aggregation::ShiftedGeometric { offset } => w * (s + offset).ln(),
+                        // A product is a sum of logs: ln P = sum w ln x.
+                        Aggregation::Product => w * s.ln(),
+                        // Other means: shares by weight times score.
+                        Aggregation::Arithmetic
+                        | Aggregation::Harmonic
+                        | Aggregation::Power { .. }
+                        | Aggregation::Minimum
+                        | Aggregation::Sum
+                        | Aggregation::Mpi { .. }
+                        | Aggregation::WeightedSum
+                        | Aggregation::RankMean
+                        | Aggregation::Copeland => w * s,
+                    })
                 })
-            })
-            .collect();
+                .collect()
+        };
         let sum: f64 = parts.iter().flatten().sum();
         let weight: f64 = children
             .iter()
@@ -117,6 +121,44 @@ pub fn contributions(results: &Results, year: usize, unit: usize) -> Vec<Option<
         }
     }
     out
+}
+
+/// What a node passes to its parent: its score, or its aggregate where the spec says its
+/// parent takes that.
+fn passed(results: &Results, node: usize, year: usize, unit: usize) -> Option<f64> {
+    match results.spec.framework.nodes[node].steps.parent_takes {
+        crate::spec::Passes::Score => results.scores.get(node, year, unit),
+        crate::spec::Passes::Aggregate => results.scores.aggregate(node, year, unit),
+    }
+}
+
+/// The parts of a formula group's children: each child's value times the formula's slope
+/// in it (x df/dx, by a central difference), so that a product's children share it by their
+/// exponents and a sum's by their values, exactly; a child the formula cannot vary around
+/// (a domain error nearby) has no part.
+fn formula_parts(
+    expr: &crate::formula::Expr,
+    fw: &crate::spec::Framework,
+    g: usize,
+    value: &dyn Fn(usize) -> Option<f64>,
+) -> Vec<Option<f64>> {
+    let children = &fw.nodes[g].children;
+    let at = |k: usize, x: f64| {
+        let lookup = |name: &str| {
+            let j = children.iter().position(|&c| fw.nodes[c].id == name)?;
+            if j == k { Some(x) } else { value(children[j]) }
+        };
+        expr.eval(&lookup).ok().flatten()
+    };
+    children
+        .iter()
+        .enumerate()
+        .map(|(k, &c)| {
+            let x = value(c)?;
+            let h = 1e-6 * x.abs().max(1.0);
+            Some(x * (at(k, x + h)? - at(k, x - h)?) / (2.0 * h))
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

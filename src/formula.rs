@@ -5,8 +5,12 @@
 //! Numbers (also `1.5e-3`), column names, `+ - * /`, powers `^` (right-associative, binding
 //! tighter than a unary minus: `-x^2` is `-(x^2)`), comparisons `< <= > >= == !=` (1 for true,
 //! 0 for false), parentheses, and the functions `ln`, `log10`, `exp`, `sqrt`, `abs`,
-//! `min(a, b, ...)`, `max(a, b, ...)` and `if(condition, then, else)`. A missing column value
-//! makes the result missing, except in the branch `if` does not take.
+//! `pow(base, exponent)`, `min(a, b, ...)`, `max(a, b, ...)` and `if(condition, then, else)`.
+//! A missing value makes the result missing, except in the branch `if` does not take and in
+//! the missing-aware functions, which say what a missing value means: `is_missing(x)` (1 or
+//! 0), `coalesce(a, b, ...)` (the first that is there) and `mean_available(a, b, ...)` (the
+//! mean of those that are there; missing when none is). The same language scores a group
+//! from its children's scores (`formula` of a group).
 
 use serde::Serialize;
 
@@ -39,10 +43,14 @@ pub enum Function {
     Min,
     Max,
     If,
+    Pow,
+    IsMissing,
+    Coalesce,
+    MeanAvailable,
 }
 
 impl Function {
-    const ALL: [Function; 8] = [
+    const ALL: [Function; 12] = [
         Function::Ln,
         Function::Log10,
         Function::Exp,
@@ -51,6 +59,10 @@ impl Function {
         Function::Min,
         Function::Max,
         Function::If,
+        Function::Pow,
+        Function::IsMissing,
+        Function::Coalesce,
+        Function::MeanAvailable,
     ];
 
     fn name(self) -> &'static str {
@@ -63,6 +75,10 @@ impl Function {
             Function::Min => "min",
             Function::Max => "max",
             Function::If => "if",
+            Function::Pow => "pow",
+            Function::IsMissing => "is_missing",
+            Function::Coalesce => "coalesce",
+            Function::MeanAvailable => "mean_available",
         }
     }
 
@@ -72,8 +88,12 @@ impl Function {
             Function::Ln | Function::Log10 | Function::Exp | Function::Sqrt | Function::Abs => {
                 (n == 1, "one argument")
             }
-            Function::Min | Function::Max => (n >= 1, "one argument or more"),
+            Function::Min | Function::Max | Function::Coalesce | Function::MeanAvailable => {
+                (n >= 1, "one argument or more")
+            }
             Function::If => (n == 3, "three arguments: condition, then, else"),
+            Function::Pow => (n == 2, "two arguments: base, exponent"),
+            Function::IsMissing => (n == 1, "one argument"),
         }
     }
 }
@@ -409,6 +429,32 @@ impl Expr {
                 };
                 return args[if condition != 0.0 { 1 } else { 2 }].eval(column);
             }
+            // The missing-aware functions: a missing argument is an answer, not a missing result.
+            Expr::Call(Function::IsMissing, args) => {
+                if args[0].eval(column)?.is_none() {
+                    1.0
+                } else {
+                    0.0
+                }
+            }
+            Expr::Call(Function::Coalesce, args) => {
+                for a in args {
+                    if let Some(v) = a.eval(column)? {
+                        return Ok(Some(v));
+                    }
+                }
+                return Ok(None);
+            }
+            Expr::Call(Function::MeanAvailable, args) => {
+                let mut available = Vec::with_capacity(args.len());
+                for a in args {
+                    available.extend(a.eval(column)?);
+                }
+                if available.is_empty() {
+                    return Ok(None);
+                }
+                available.iter().sum::<f64>() / available.len() as f64
+            }
             Expr::Call(function, args) => {
                 let mut values = Vec::with_capacity(args.len());
                 for a in args {
@@ -430,6 +476,11 @@ impl Expr {
                     Function::Abs => x.abs(),
                     Function::Min => values.iter().copied().fold(f64::INFINITY, f64::min),
                     Function::Max => values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+                    Function::Pow => x.powf(values[1]),
+                    // Evaluated above, without requiring every argument.
+                    Function::IsMissing | Function::Coalesce | Function::MeanAvailable => {
+                        unreachable!("missing-aware functions are evaluated above")
+                    }
                     // Evaluated above, branch by branch; this is the same value.
                     Function::If => {
                         if x != 0.0 {

@@ -16,6 +16,8 @@ pub struct IndicatorRecipe {
     /// Whether its scale is flipped: its direction is not the index's (a lower-is-better
     /// indicator in a higher-is-better index, or the other way round).
     pub flip: bool,
+    /// Decimals its score is rounded to (`round`).
+    pub round: Option<u32>,
     pub imputation: Impute,
     pub treatment: Treatment,
     pub normalisation: Normalisation,
@@ -55,6 +57,9 @@ pub struct Recipe {
     /// Bounds frozen at a published edition, which normalisation takes instead of drawing
     /// them (shared: replications copy the recipe).
     pub frozen: Option<std::sync::Arc<crate::spec::frozen::FrozenBounds>>,
+    /// Per node: its formula, normalisation, rounding and what it passes to its parent
+    /// (shared: replications copy the recipe and do not vary them).
+    pub steps: std::sync::Arc<Vec<crate::spec::Steps>>,
 }
 
 impl Recipe {
@@ -68,6 +73,7 @@ impl Recipe {
                 NodeKind::Indicator(i) => IndicatorRecipe {
                     direction: i.direction,
                     flip: i.direction != spec.index.direction,
+                    round: fw.nodes[n].steps.round,
                     imputation: i.imputation,
                     treatment: i.treatment,
                     normalisation: i.normalisation.clone(),
@@ -102,6 +108,7 @@ impl Recipe {
             multipliers: vec![1.0; fw.nodes.len()],
             lenient: false,
             frozen: spec.frozen.clone().map(std::sync::Arc::new),
+            steps: std::sync::Arc::new(fw.nodes.iter().map(|n| n.steps.clone()).collect()),
             pca: fw
                 .pca
                 .iter()

@@ -117,9 +117,42 @@ fn normalise_indicator(
     panel: &Panel,
     i: usize,
 ) -> Result<(Vec<YearBounds>, Vec<Option<f64>>), ComputeError> {
-    let n_units = panel.units.len();
-    let indicator = &recipe.indicators[i];
     let id = &panel.indicators[i];
+    let series = Series {
+        panel,
+        what: format!("indicator \"{id}\""),
+        value: |y: usize, u: usize| panel.get(y, u, i),
+    };
+    let frozen = recipe.frozen.as_deref().map(|f| (f, id.as_str()));
+    normalise_series(recipe.pooling, frozen, &recipe.indicators[i], &series)
+}
+
+/// One series to normalise: an indicator's values in the panel, or a group's aggregated
+/// scores (by year and unit), with the panel's years, units and presence.
+pub(crate) struct Series<'a, F: Fn(usize, usize) -> Option<f64>> {
+    pub panel: &'a Panel,
+    /// What messages call it: `indicator "x"` or `group "g"`.
+    pub what: String,
+    pub value: F,
+}
+
+impl<F: Fn(usize, usize) -> Option<f64>> Series<'_, F> {
+    fn get(&self, y: usize, u: usize) -> Option<f64> {
+        (self.value)(y, u)
+    }
+}
+
+/// A series' normalised values, by year and unit, and the bounds of each year: bounds drawn
+/// from the years `pooling` names (or frozen at an edition, given the series' id there).
+pub(crate) fn normalise_series<F: Fn(usize, usize) -> Option<f64>>(
+    pooling: Pooling,
+    frozen: Option<(&crate::spec::frozen::FrozenBounds, &str)>,
+    indicator: &IndicatorRecipe,
+    series: &Series<F>,
+) -> Result<(Vec<YearBounds>, Vec<Option<f64>>), ComputeError> {
+    let panel = series.panel;
+    let n_units = panel.units.len();
+    let what = &series.what;
     let mut values = vec![None; panel.years.len() * n_units];
     let mut bounds = Vec::with_capacity(panel.years.len());
     // Pooled bounds are the same for every year: computed once.
@@ -128,7 +161,7 @@ fn normalise_indicator(
     let base = if let Normalisation::BaseYear { year } = &indicator.normalisation {
         Some(panel.year_position(*year).ok_or_else(|| ComputeError {
             message: format!(
-                "indicator \"{id}\": base year {year} is not in the data (they cover {:?})",
+                "{what}: base year {year} is not in the data (they cover {:?})",
                 panel.years
             ),
             hint: "choose a base year the data cover".into(),
@@ -138,12 +171,10 @@ fn normalise_indicator(
     };
     let no_pool = Vec::new();
     for (y, &year) in panel.years.iter().enumerate() {
-        let frozen = recipe
-            .frozen
-            .as_ref()
-            .and_then(|f| frozen_bounds(&indicator.normalisation, f.bound(id, year)?));
-        if frozen.is_none() && (recipe.pooling == Pooling::EachYear || current.is_none()) {
-            current = Some(year_bounds(recipe.pooling, indicator, panel, i, y, id)?);
+        let frozen =
+            frozen.and_then(|(f, id)| frozen_bounds(&indicator.normalisation, f.bound(id, year)?));
+        if frozen.is_none() && (pooling == Pooling::EachYear || current.is_none()) {
+            current = Some(year_bounds(pooling, indicator, series, y)?);
         }
         let (b, pool) = match &frozen {
             Some(b) => (*b, &no_pool),
@@ -154,19 +185,22 @@ fn normalise_indicator(
         };
         bounds.push(YearBounds { year, bounds: b });
         for unit in (0..n_units).filter(|&u| panel.is_present(y, u)) {
-            if let Some(x) = panel.get(y, unit, i) {
+            if let Some(x) = series.get(y, unit) {
                 let context = Context {
                     pool,
-                    base: base.and_then(|by| panel.get(by, unit, i)),
+                    base: base.and_then(|by| series.get(by, unit)),
                 };
                 let score = score(indicator, b, x, &context).map_err(|message| ComputeError {
                     message: format!(
-                        "indicator \"{id}\", region {}, year {year}: {message}",
+                        "{what}, region {}, year {year}: {message}",
                         panel.units.get(unit).code
                     ),
                     hint: "check the value, or choose a method that accepts it".into(),
                 })?;
-                values[y * n_units + unit] = score;
+                values[y * n_units + unit] = match (score, indicator.round) {
+                    (Some(v), Some(d)) => Some(crate::spec::round(v, d)),
+                    (v, _) => v,
+                };
             }
         }
     }
@@ -196,8 +230,13 @@ fn frozen_bounds(
     }
 }
 
-/// Values of indicator `i` in the years whose bounds apply to year `y`.
-fn pool(pooling: Pooling, panel: &Panel, i: usize, y: usize) -> Result<Vec<f64>, i32> {
+/// Values of a series in the years whose bounds apply to year `y`.
+fn pool<F: Fn(usize, usize) -> Option<f64>>(
+    pooling: Pooling,
+    series: &Series<F>,
+    y: usize,
+) -> Result<Vec<f64>, i32> {
+    let panel = series.panel;
     let years = match pooling {
         Pooling::EachYear => y..y + 1,
         Pooling::AllYears => 0..panel.years.len(),
@@ -211,7 +250,7 @@ fn pool(pooling: Pooling, panel: &Panel, i: usize, y: usize) -> Result<Vec<f64>,
     for y in years {
         for u in 0..n_units {
             if panel.is_present(y, u)
-                && let Some(v) = panel.get(y, u, i)
+                && let Some(v) = series.get(y, u)
             {
                 out.push(v);
             }
@@ -220,14 +259,13 @@ fn pool(pooling: Pooling, panel: &Panel, i: usize, y: usize) -> Result<Vec<f64>,
     Ok(out)
 }
 
-fn year_bounds(
+fn year_bounds<F: Fn(usize, usize) -> Option<f64>>(
     pooling: Pooling,
     indicator: &IndicatorRecipe,
-    panel: &Panel,
-    i: usize,
+    series: &Series<F>,
     y: usize,
-    id: &str,
 ) -> Result<(Bounds, Vec<f64>), ComputeError> {
+    let (panel, what) = (series.panel, &series.what);
     let year = panel.years[y];
     let over = match pooling {
         Pooling::EachYear => format!("year {year}"),
@@ -237,15 +275,15 @@ fn year_bounds(
     if let Normalisation::Reference { region } = &indicator.normalisation {
         let unit = panel.units.find(region).ok_or_else(|| ComputeError {
             message: format!(
-                "indicator \"{id}\": the reference region \"{region}\" is not a unit of the index"
+                "{what}: the reference region \"{region}\" is not a unit of the index"
             ),
             hint: "give the code, name or alias of a region in the data".into(),
         })?;
-        return match panel.get(y, unit, i) {
+        return match series.get(y, unit) {
             Some(v) if v != 0.0 => Ok((Bounds::Reference { region: v }, Vec::new())),
             other => Err(ComputeError {
                 message: format!(
-                    "indicator \"{id}\", year {year}: the reference region {} has {}",
+                    "{what}, year {year}: the reference region {} has {}",
                     panel.units.get(unit).code,
                     other.map_or("no value".to_string(), |v| format!("the value {v}, which cannot divide"))
                 ),
@@ -257,7 +295,7 @@ fn year_bounds(
         let b = fit(&indicator.normalisation, &[]).expect("fixed bounds need no data");
         return Ok((b, Vec::new()));
     }
-    let mut values = pool(pooling, panel, i, y).map_err(|r| ComputeError {
+    let mut values = pool(pooling, series, y).map_err(|r| ComputeError {
         message: format!("pooling = reference-year {r}, but the data have no year {r}"),
         hint: format!(
             "the data cover {:?}; set defaults.reference_year to one of them",
@@ -265,7 +303,7 @@ fn year_bounds(
         ),
     })?;
     if values.is_empty() {
-        return no_data(pooling, panel, i, id, &over).map(|b| (b, Vec::new()));
+        return no_data(pooling, series, &over).map(|b| (b, Vec::new()));
     }
     crate::stats::sort_total(&mut values);
     // Dense ranks count distinct values: the pool keeps one of each.
@@ -277,7 +315,7 @@ fn year_bounds(
         values.dedup();
     }
     let bounds = fit(&indicator.normalisation, &values).ok_or_else(|| {
-        let what = match indicator.normalisation {
+        let why = match indicator.normalisation {
             Normalisation::MinMax { .. } => "min-max has no spread to scale",
             Normalisation::ZScore { .. } => "a z-score is undefined",
             Normalisation::Best { .. } | Normalisation::FractionMax { .. } => {
@@ -297,7 +335,7 @@ fn year_bounds(
         };
         ComputeError {
             message: format!(
-                "indicator \"{id}\": the {} value(s) in {over} cannot be normalised: {what}",
+                "{what}: the {} value(s) in {over} cannot be normalised: {why}",
                 values.len()
             ),
             hint: "check the data; for an indicator that can be constant use goalposts".into(),
@@ -351,24 +389,22 @@ pub(crate) fn fit(method: &Normalisation, values: &[f64]) -> Option<Bounds> {
 
 /// A pool with no value: fine when only this year lacks data; an error when a reference year
 /// every other year depends on is empty.
-fn no_data(
+fn no_data<F: Fn(usize, usize) -> Option<f64>>(
     pooling: Pooling,
-    panel: &Panel,
-    i: usize,
-    id: &str,
+    series: &Series<F>,
     over: &str,
 ) -> Result<Bounds, ComputeError> {
+    let panel = series.panel;
+    let what = &series.what;
     let has_any = (0..panel.years.len()).any(|y| {
         panel
             .present_units(y)
             .iter()
-            .any(|&u| panel.get(y, u, i).is_some())
+            .any(|&u| series.get(y, u).is_some())
     });
     if matches!(pooling, Pooling::ReferenceYear(_)) && has_any {
         return Err(ComputeError {
-            message: format!(
-                "indicator \"{id}\" has no value in the {over}, whose bounds every year uses"
-            ),
+            message: format!("{what} has no value in the {over}, whose bounds every year uses"),
             hint: "supply the reference year's data or choose another reference_year".into(),
         });
     }

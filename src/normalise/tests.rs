@@ -186,6 +186,7 @@ fn piecewise_scoring_and_the_ampi_rescaling() {
 fn indicator(normalisation: Normalisation, direction: Direction) -> IndicatorRecipe {
     IndicatorRecipe {
         flip: direction == Direction::Lower,
+        round: None,
         direction,
         normalisation,
         imputation: Default::default(),

@@ -165,3 +165,30 @@ fn write_years<W: Write>(
         .map_err(std::io::Error::other)
     })
 }
+
+/// `aggregates.csv`: for every group that normalises its aggregated scores, each present
+/// region-year's aggregate (before that normalisation) beside its score, by year, node and
+/// region in the score table's order.
+pub fn write_aggregates(results: &Results, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(["year", "region_code", "node_id", "aggregate", "score"])?;
+    let panel = &results.panel;
+    let text = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+    for (y, year) in panel.years.iter().enumerate() {
+        for (n, node) in results.spec.framework.nodes.iter().enumerate() {
+            if !results.scores.has_aggregate(n) {
+                continue;
+            }
+            for u in panel.present_units(y) {
+                w.write_record([
+                    year.to_string(),
+                    panel.units.get(u).code.clone(),
+                    node.id.clone(),
+                    text(results.scores.aggregate(n, y, u)),
+                    text(results.scores.get(n, y, u)),
+                ])?;
+            }
+        }
+    }
+    w.flush()
+}

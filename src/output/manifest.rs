@@ -112,6 +112,13 @@ struct NodeEntry<'a> {
     normalisation: Option<&'a Normalisation>,
     #[serde(skip_serializing_if = "Option::is_none")]
     bounds: Option<&'a [YearBounds]>,
+    /// A group's formula, its normalisation's `parent_takes`, any node's `round`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    formula: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parent_takes: Option<crate::spec::Passes>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    round: Option<u32>,
 }
 
 pub fn render(
@@ -151,14 +158,25 @@ pub fn render_with(
                 source: None,
                 normalisation: None,
                 bounds: None,
+                formula: node.steps.formula.as_ref().map(|f| f.text.as_str()),
+                parent_takes: None,
+                round: node.steps.round,
             };
             match &node.kind {
                 NodeKind::Group {
                     aggregation,
                     missing,
                 } => {
-                    entry.aggregation = Some(*aggregation);
-                    entry.missing = Some(*missing);
+                    // A formula group takes no aggregation, nor a missing rule.
+                    if node.steps.formula.is_none() {
+                        entry.aggregation = Some(*aggregation);
+                        entry.missing = Some(*missing);
+                    }
+                    if let Some(method) = &node.steps.normalisation {
+                        entry.normalisation = Some(method);
+                        entry.bounds = results.scores.bounds[n].as_deref();
+                        entry.parent_takes = Some(node.steps.parent_takes);
+                    }
                 }
                 NodeKind::Indicator(ind) => {
                     let column = fw.indicators.iter().position(|&i| i == n);

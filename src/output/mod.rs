@@ -409,6 +409,10 @@ pub fn partition_name(year: i32) -> String {
 /// Stages the score table in each of `formats`; returns the text of the manifest as it
 /// stands (listing the files staged so far, with their SHA-256), for a report to show. The
 /// manifest itself is written by `commit_run`, with every output of the run.
+/// The file of the groups that normalise their aggregates: each region-year's aggregate
+/// beside its score.
+pub const AGGREGATES: &str = "aggregates.csv";
+
 pub fn stage_outputs(
     staged: &mut Staged,
     results: &Results,
@@ -458,6 +462,10 @@ pub fn stage_outputs(
                 staged.obsolete.push(stale);
             }
         }
+    }
+    // A group that normalises its aggregates has two values: both are kept.
+    if (0..results.spec.framework.nodes.len()).any(|n| results.scores.has_aggregate(n)) {
+        staged.write(AGGREGATES, |out| csv::write_aggregates(results, out))?;
     }
     crate::timing::mark("outputs");
     let manifest = manifest::render(results, lang, &staged.outputs())?;

@@ -10,6 +10,7 @@ mod method;
 mod parse;
 mod raw;
 pub mod schema;
+mod steps;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -27,6 +28,7 @@ pub use method::{
     NormalisationKind, OutlierRule, Penalty, Ties, Treatment, TreatmentKind, Weighting,
 };
 pub use parse::{MethodArg, SpecError, parse_str};
+pub use steps::{NodeFormula, Passes, Steps, round};
 
 /// Reads and validates a spec file. Relative paths inside it (a units table) are resolved
 /// against the spec's own directory.
@@ -441,6 +443,8 @@ pub struct Node {
     /// Depth in the tree: 0 for the index.
     pub level: usize,
     pub kind: NodeKind,
+    /// Its formula, normalisation and rounding, where it has them.
+    pub steps: Steps,
 }
 
 #[derive(Debug, Clone)]

@@ -60,6 +60,12 @@ pub struct RawIndex {
     pub ahp_allow_inconsistent: Option<bool>,
     #[serde(default)]
     pub weighting: Option<Spanned<String>>,
+    #[serde(default)]
+    pub formula: Option<Spanned<String>>,
+    #[serde(default)]
+    pub normalisation: Option<Spanned<RawMethod>>,
+    #[serde(default)]
+    pub round: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -83,6 +89,8 @@ pub struct RawDefaults {
     pub missing: Option<Spanned<RawMissing>>,
     #[serde(default)]
     pub screening: Option<Spanned<RawScreening>>,
+    #[serde(default)]
+    pub round: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -300,6 +308,14 @@ pub struct RawGroup {
     pub ahp_allow_inconsistent: Option<bool>,
     #[serde(default)]
     pub weighting: Option<Spanned<String>>,
+    #[serde(default)]
+    pub formula: Option<Spanned<String>>,
+    #[serde(default)]
+    pub normalisation: Option<Spanned<RawMethod>>,
+    #[serde(default)]
+    pub parent_takes: Option<Spanned<String>>,
+    #[serde(default)]
+    pub round: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -331,6 +347,8 @@ pub struct RawIndicator {
     pub imputation: Option<Spanned<RawMethod>>,
     #[serde(default)]
     pub treatment: Option<Spanned<RawMethod>>,
+    #[serde(default)]
+    pub round: Option<Spanned<i64>>,
 }
 
 /// An alternative method of the uncertainty analysis: its spelling alone (`"median"`), or a

@@ -116,6 +116,16 @@ fn weighting() -> Value {
     json!({ "type": "string", "enum": ["pca"], "description": "pca: the children's weights from the first principal component of their normalised scores" })
 }
 
+/// `round`: the decimals a node's score is rounded to.
+fn round() -> Value {
+    json!({ "type": "integer", "minimum": 0, "maximum": 15, "description": "round the node's score to this many decimals before anything reads it (to the nearest, halfway to even as R and Python)" })
+}
+
+/// A group's formula over its children's scores.
+fn node_formula() -> Value {
+    json!({ "type": "string", "description": "score the group by a formula of its children's ids instead of its aggregation, e.g. \"survival * exp(school) * health\"; functions ln, log10, exp, sqrt, pow, abs, min, max, if, is_missing, coalesce, mean_available" })
+}
+
 fn missing() -> Value {
     json!({
         "type": "object",
@@ -172,7 +182,10 @@ pub fn json_schema() -> Value {
                     "missing": missing(),
                     "ahp": ahp(),
                     "ahp_allow_inconsistent": { "type": "boolean", "description": "accept a consistency ratio above 0.1" },
-                    "weighting": weighting()
+                    "weighting": weighting(),
+                    "formula": node_formula(),
+                    "normalisation": method("normalisation", &normalisations),
+                    "round": round()
                 }
             },
             "defaults": {
@@ -198,7 +211,8 @@ pub fn json_schema() -> Value {
                             "when": { "type": "string", "enum": ["before-imputation", "after-imputation"] }
                         }
                     },
-                    "missing": missing()
+                    "missing": missing(),
+                    "round": round()
                 }
             },
             "uncertainty": {
@@ -313,7 +327,11 @@ pub fn json_schema() -> Value {
                         "missing": missing(),
                         "ahp": ahp(),
                         "ahp_allow_inconsistent": { "type": "boolean", "description": "accept a consistency ratio above 0.1" },
-                        "weighting": weighting()
+                        "weighting": weighting(),
+                        "formula": node_formula(),
+                        "normalisation": method("normalisation", &normalisations),
+                        "parent_takes": { "type": "string", "enum": ["score", "aggregate"], "description": "with a normalisation: what the parent combines, the group's normalised score (default) or its aggregate" },
+                        "round": round()
                     }))
                 }
             },
@@ -334,7 +352,8 @@ pub fn json_schema() -> Value {
                         "valid": pair("valid range of raw values [low, high]; values outside are errors"),
                         "normalisation": method("normalisation", &normalisations),
                         "imputation": method("imputation", &imputations),
-                        "treatment": method("treatment", &treatments)
+                        "treatment": method("treatment", &treatments),
+                        "round": round()
                     }))
                 }
             }

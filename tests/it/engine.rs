@@ -26,7 +26,7 @@ fn results(spec_path: &Path, data: &[&str]) -> Results {
 
 /// The nominal replication's scores equal `compute`'s at every node, year and region, to the
 /// bit, and its ranks are `compute`'s.
-fn nominal_reproduces_compute(r: &Results, what: &str) {
+pub fn nominal_reproduces_compute(r: &Results, what: &str) {
     let model = Model::new(r);
     let nominal = model.nominal();
     let scores = model

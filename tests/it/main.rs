@@ -19,6 +19,7 @@ mod import;
 mod language;
 mod limits;
 mod methods;
+mod node_steps;
 mod pipeline;
 mod print;
 mod report;

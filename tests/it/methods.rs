@@ -52,7 +52,12 @@ pub fn write(name: &str, spec: &str, rows: &[(&str, i32, &str, f64)]) -> (PathBu
     fs::write(&spec_path, spec).unwrap();
     let mut csv = String::from("region,year,indicator,value\n");
     for (r, y, i, v) in rows {
-        csv.push_str(&format!("{r},{y},{i},{v}\n"));
+        // NaN writes an empty cell: a missing value.
+        if v.is_nan() {
+            csv.push_str(&format!("{r},{y},{i},\n"));
+        } else {
+            csv.push_str(&format!("{r},{y},{i},{v}\n"));
+        }
     }
     let data = dir.join("data.csv");
     fs::write(&data, csv).unwrap();

@@ -15,6 +15,8 @@ pub(super) struct FrameworkDefaults<'a> {
     pub(super) scale: (f64, f64),
     /// The index's direction: an indicator going the other way is flipped.
     pub(super) direction: Direction,
+    /// `[defaults] round`: the decimals of every node that declares none.
+    pub(super) round: Option<u32>,
 }
 
 /// A node before the tree is assembled.
@@ -25,6 +27,7 @@ pub(super) struct Pending {
     name: Labels,
     weight: f64,
     kind: PendingKind,
+    steps: super::steps::PendingSteps,
 }
 
 pub(super) enum PendingKind {
@@ -75,9 +78,27 @@ pub(super) fn framework(
             aggregation: index.aggregation.as_ref().map(|a| aggregation(check, a)),
             missing: index.missing.as_ref().map(|m| missing_rule(check, m)),
         },
+        steps: super::steps::group_steps(
+            check,
+            super::steps::RawGroupSteps {
+                id: &meta.id,
+                formula: &index.formula,
+                aggregation: &index.aggregation,
+                normalisation: &index.normalisation,
+                parent_takes: None,
+                round: &index.round,
+            },
+            defaults.scale,
+        ),
     }];
     for g in groups {
-        pending.push(pending_group(check, g.get_ref(), labels, &mut declared));
+        pending.push(pending_group(
+            check,
+            g.get_ref(),
+            labels,
+            &mut declared,
+            defaults.scale,
+        ));
     }
     for i in indicators {
         pending.push(pending_indicator(
@@ -97,7 +118,12 @@ pub(super) fn framework(
         depth,
         order,
     };
+    let formula_spans: HashMap<String, Range<usize>> = pending
+        .iter()
+        .filter_map(|p| Some((p.id.clone(), p.steps.formula_span.clone()?)))
+        .collect();
     let (mut nodes, indicator_positions) = assemble(pending, &tree, &defaults, &declared)?;
+    super::steps::check_formula_names(check, &nodes, &formula_spans);
     let weighted: Vec<Weighted> = std::iter::once(Weighted {
         id: &index.id,
         ahp: index.ahp.as_ref(),
@@ -155,9 +181,22 @@ fn pending_group(
     g: &crate::spec::raw::RawGroup,
     labels: &LabelFn,
     declared: &mut Declared,
+    scale: (f64, f64),
 ) -> Pending {
     let id = g.id.get_ref().clone();
     Pending {
+        steps: super::steps::group_steps(
+            check,
+            super::steps::RawGroupSteps {
+                id: &id,
+                formula: &g.formula,
+                aggregation: &g.aggregation,
+                normalisation: &g.normalisation,
+                parent_takes: g.parent_takes.as_ref(),
+                round: &g.round,
+            },
+            scale,
+        ),
         name: labels(check, &format!("group \"{id}\" name"), &g.name),
         weight: {
             if g.weight.is_some() {
@@ -340,6 +379,7 @@ fn pending_indicator(
         _ => None,
     };
     Pending {
+        steps: super::steps::indicator_steps(check, &i.round, &id),
         name: labels(check, &format!("indicator \"{id}\" name"), &i.name),
         weight: {
             if i.weight.is_some() {
@@ -557,6 +597,13 @@ fn assemble(
             children: tree.children[k].iter().map(|&c| new_pos[c]).collect(),
             level,
             kind,
+            steps: {
+                let mut steps = p.steps.steps;
+                if !p.steps.own_round {
+                    steps.round = defaults.round;
+                }
+                steps
+            },
         });
     }
     Some((nodes, indicator_positions))

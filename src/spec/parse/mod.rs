@@ -21,6 +21,7 @@ use crate::units::{Unit, Units};
 mod data;
 mod framework;
 mod methods;
+mod steps;
 mod units;
 mod warnings;
 
@@ -395,6 +396,7 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
 
     let default_impute = defaults.imputation.as_ref().map(|m| impute(check, m));
     let default_treatment = defaults.treatment.as_ref().map(|m| treatment(check, m));
+    let default_round = steps::round(check, &defaults.round, "[defaults]");
     let framework = framework(
         check,
         &meta,
@@ -412,6 +414,7 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
             levels: &level_methods,
             scale,
             direction,
+            round: default_round,
         },
     );
 
