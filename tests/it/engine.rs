@@ -77,6 +77,10 @@ fn every_shipped_spec_is_reproduced_by_a_replication_with_nothing_varied() {
             "indicators/kids-count.toml",
             vec!["data-samples/kids-count/states-2023-2024.csv"],
         ),
+        (
+            "indicators/gii.toml",
+            vec!["data-samples/gii/gii-components-2021.csv"],
+        ),
         ("tests/fixtures/tiny.toml", vec!["tests/fixtures/tiny.csv"]),
     ] {
         nominal_reproduces_compute(&results(&root().join(spec), &data), spec);

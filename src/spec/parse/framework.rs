@@ -124,6 +124,7 @@ pub(super) fn framework(
         .collect();
     let (mut nodes, indicator_positions) = assemble(pending, &tree, &defaults, &declared)?;
     super::steps::check_formula_names(check, &nodes, &formula_spans);
+    none_against_the_index(check, &nodes, &declared, defaults.direction);
     let weighted: Vec<Weighted> = std::iter::once(Weighted {
         id: &index.id,
         ahp: index.ahp.as_ref(),
@@ -157,6 +158,9 @@ struct Declared {
     own_methods: HashMap<String, (bool, bool)>,
     /// Nodes with an explicit weight key.
     explicit_weight: Vec<String>,
+    /// Indicators with normalisation "none" going against the index's direction: where
+    /// their direction is written, and it.
+    none_against: HashMap<String, (Range<usize>, Direction)>,
 }
 
 /// A node that may weight its children by an AHP matrix or a PCA: the index or a group.
@@ -214,6 +218,47 @@ fn pending_group(
     }
 }
 
+/// An indicator kept as it is (`none`) going against the index's direction is refused, unless
+/// its parent is scored by a formula, which says how it enters.
+fn none_against_the_index(
+    check: &mut Checker,
+    nodes: &[Node],
+    declared: &Declared,
+    index: Direction,
+) {
+    for node in nodes {
+        let Some((span, d)) = declared.none_against.get(&node.id) else {
+            continue;
+        };
+        if node
+            .parent
+            .is_some_and(|p| nodes[p].steps.formula.is_some())
+        {
+            continue;
+        }
+        let this = match d {
+            Direction::Lower => "lower-is-better",
+            Direction::Higher => "higher-is-better",
+        };
+        let other = match index {
+            Direction::Lower => "lower-is-better",
+            Direction::Higher => "higher-is-better",
+        };
+        check.at(
+            Code::BadParameter,
+            span.clone(),
+            format!(
+                "indicator \"{}\" is {this} in a {other} index, but normalisation \"none\" keeps its values as they are",
+                node.id
+            ),
+            format!(
+                "write the formula so that it goes the index's way (e.g. 100 - x), declare [index] direction = \"{}\" if the whole index is {this}, give its parent a formula that says how it enters, or choose a normalisation",
+                d_name(*d)
+            ),
+        );
+    }
+}
+
 fn d_name(d: Direction) -> &'static str {
     match d {
         Direction::Higher => "higher",
@@ -256,23 +301,15 @@ fn pending_indicator(
         }
     };
     // "none" keeps the value as it is: there is no scale to flip for an indicator going
-    // against the index's direction.
-    let norm = match (norm, direction) {
-        (Some(Normalisation::None), Some(d)) if d != defaults.direction => {
-            let (this, index) = match d {
-                Direction::Lower => ("lower-is-better", "higher-is-better"),
-                Direction::Higher => ("higher-is-better", "lower-is-better"),
-            };
-            check.at(
-                Code::BadParameter,
-                i.direction.span(),
-                format!("indicator \"{id}\" is {this} in a {index} index, but normalisation \"none\" keeps its values as they are"),
-                format!("write the formula so that it goes the index's way (e.g. 100 - x), declare [index] direction = \"{}\" if the whole index is {this}, or choose a normalisation", d_name(d)),
-            );
-            None
-        }
-        (norm, _) => norm,
-    };
+    // against the index's direction, unless a formula of its parent says how it enters
+    // (checked once the tree is known: `none_against_the_index`).
+    if let (Some(Normalisation::None), Some(d)) = (&norm, direction)
+        && d != defaults.direction
+    {
+        declared
+            .none_against
+            .insert(id.clone(), (i.direction.span(), d));
+    }
     let valid = match &i.valid {
         None => Some(None),
         Some(v) => match v.get_ref().as_slice() {
