@@ -199,7 +199,7 @@ pub struct Explanation {
 fn national(results: &Results, node: usize, year: usize) -> Option<f64> {
     let v: Vec<f64> = results
         .panel
-        .present_units(year)
+        .pooled_units(year)
         .into_iter()
         .filter_map(|u| results.scores.get(node, year, u))
         .collect();

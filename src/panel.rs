@@ -97,6 +97,19 @@ impl Panel {
             .collect()
     }
 
+    /// The units present in a year that are among the regions the index pools: those whose
+    /// values draw bounds, means and ranks (not a unit scored outside them).
+    pub fn pooled_units(&self, year: usize) -> Vec<usize> {
+        (0..self.units.len())
+            .filter(|&u| self.is_present(year, u) && self.units.get(u).pooled)
+            .collect()
+    }
+
+    /// Whether a unit is among the regions the index pools and ranks.
+    pub fn is_pooled(&self, unit: usize) -> bool {
+        self.units.get(unit).pooled
+    }
+
     /// The SHA-256 of a year's values as read: the indicator ids, then each region present
     /// (its code) with its values in the panel's order (a gap hashed apart from any number).
     /// Two runs read the same data for a year when these agree (the manifest's `year_data`;

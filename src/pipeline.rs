@@ -146,13 +146,14 @@ pub fn compute_on(
         use rayon::prelude::*;
         let per_node = (n_years * n_units).max(1);
         let mut ranks = vec![None; spec.framework.nodes.len() * n_years * n_units];
+        let ranked: Vec<bool> = (0..n_units).map(|u| panel.is_pooled(u)).collect();
         let one = |(node, out): (usize, &mut [Option<u32>])| {
             rank_node_into(
                 &computed.scores,
                 recipe.ranking,
+                &ranked,
                 node,
                 n_years,
-                n_units,
                 out,
             )
         };
@@ -218,15 +219,17 @@ pub fn stages(fw: &Framework, recipe: &Recipe, panel: &Panel) -> Result<Computed
 }
 
 /// The ranks of one node's scores in every year ([year][unit]).
+/// `ranked` says per unit whether it is ranked: a unit scored outside the regions (not
+/// pooled) has no rank and takes no place among theirs.
 pub fn rank_node(
     scores: &Scores,
     ranking: Ranking,
+    ranked: &[bool],
     node: usize,
     n_years: usize,
-    n_units: usize,
 ) -> Vec<Option<u32>> {
-    let mut out = vec![None; n_years * n_units];
-    rank_node_into(scores, ranking, node, n_years, n_units, &mut out);
+    let mut out = vec![None; n_years * ranked.len()];
+    rank_node_into(scores, ranking, ranked, node, n_years, &mut out);
     out
 }
 
@@ -234,15 +237,16 @@ pub fn rank_node(
 fn rank_node_into(
     scores: &Scores,
     ranking: Ranking,
+    ranked: &[bool],
     node: usize,
     n_years: usize,
-    n_units: usize,
     out: &mut [Option<u32>],
 ) {
+    let n_units = ranked.len();
     let mut column = Vec::with_capacity(n_units);
     for (y, ranks) in out.chunks_mut(n_units.max(1)).enumerate().take(n_years) {
         column.clear();
-        column.extend((0..n_units).map(|u| scores.get(node, y, u)));
+        column.extend((0..n_units).map(|u| scores.get(node, y, u).filter(|_| ranked[u])));
         ranks.copy_from_slice(&rank_by(&column, ranking));
     }
 }

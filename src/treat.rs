@@ -97,7 +97,12 @@ pub fn treat(recipe: &Recipe, panel: &Panel) -> Result<Option<(Panel, Log)>, Com
         // regions screening kept.
         for y in 0..ny {
             let units = out.present_units(y);
-            let mut known: Vec<f64> = units.iter().filter_map(|&u| panel.get(y, u, i)).collect();
+            // Means and medians are the pooled regions' (not a unit scored outside them).
+            let mut known: Vec<f64> = units
+                .iter()
+                .filter(|&&u| panel.is_pooled(u))
+                .filter_map(|&u| panel.get(y, u, i))
+                .collect();
             for &u in &units {
                 if panel.get(y, u, i).is_some() {
                     continue;
@@ -107,6 +112,7 @@ pub fn treat(recipe: &Recipe, panel: &Panel) -> Result<Option<(Panel, Log)>, Com
                 let mut in_group: Vec<f64> = units
                     .iter()
                     .filter(|&&v| group.is_some() && panel.units.get(v).group.as_ref() == group)
+                    .filter(|&&v| panel.is_pooled(v))
                     .filter_map(|&v| panel.get(y, v, i))
                     .collect();
                 in_group.sort_by(f64::total_cmp);

@@ -17,6 +17,11 @@ pub struct Unit {
     pub tile: Option<(u32, u32)>,
     /// A group of regions (e.g. a macro-region), for imputation within the group.
     pub group: Option<String>,
+    /// Whether the unit is one of the regions the index pools and ranks (`true`), or is
+    /// scored on their scale without moving it (`[[unit]] pooled = false`: the national
+    /// value, a group of regions): left out of normalisation's bounds, of imputation's means
+    /// and of the ranks.
+    pub pooled: bool,
 }
 
 /// The registry of units with a lookup that accepts a code, a name in any language or an alias,
@@ -137,6 +142,7 @@ mod tests {
             aliases: aliases.iter().map(|a| a.to_string()).collect(),
             tile: None,
             group: None,
+            pooled: true,
         }
     }
 

@@ -46,6 +46,7 @@ pub(super) fn build_panel(
                     aliases: vec![],
                     tile: None,
                     group: None,
+                    pooled: true,
                 }) {
                     diagnostics.push(
                         Diagnostic::new(
@@ -149,6 +150,12 @@ pub(super) fn build_panel(
     // Duplicates, values out of range and bad sampling errors, at most PER_KIND of each per
     // file (a file wrong in every cell must not hold a diagnostic per cell).
     let mut per_file: Vec<Problems> = gathered.files.iter().map(|_| Problems::default()).collect();
+    let ignored_indicators: std::collections::HashSet<&str> = spec
+        .data
+        .ignore_columns
+        .iter()
+        .map(String::as_str)
+        .collect();
     for (k, r) in gathered.records.iter().enumerate() {
         let field = |name: &str| {
             gathered.files[r.file as usize]
@@ -202,6 +209,11 @@ pub(super) fn build_panel(
         // indicator whose formula reads its own column takes its value from the formula only.
         let name = &gathered.indicators[r.indicator as usize];
         let to_panel = indicator_of[r.indicator as usize].filter(|&i| !reads_own[i]);
+        // A long file's rows of an indicator the spec declares it ignores (`[data]
+        // ignore_columns`): a spec using part of a shared file says so once.
+        if to_panel.is_none() && ignored_indicators.contains(name.as_str()) {
+            continue;
+        }
         let mut value = r.value();
         // A workbook cell with a percent format (0.855 shown as 85.5%).
         let percent = gathered

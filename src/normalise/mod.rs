@@ -249,7 +249,9 @@ fn pool<F: Fn(usize, usize) -> Option<f64>>(
     let mut out = Vec::with_capacity(years.len() * n_units);
     for y in years {
         for u in 0..n_units {
+            // A unit scored outside the regions (not pooled) draws no bound.
             if panel.is_present(y, u)
+                && panel.is_pooled(u)
                 && let Some(v) = series.get(y, u)
             {
                 out.push(v);

@@ -130,7 +130,7 @@ impl<'a> Context<'a> {
         let scores: Vec<f64> = self
             .results
             .panel
-            .present_units(year)
+            .pooled_units(year)
             .into_iter()
             .filter_map(|u| self.results.scores.get(node, year, u))
             .collect();
@@ -157,7 +157,7 @@ impl<'a> Context<'a> {
         year: usize,
     ) -> (Option<f64>, usize, usize) {
         let r = self.results;
-        let present = r.panel.present_units(year);
+        let present = r.panel.pooled_units(year);
         if r.broken(node, before) || r.broken(node, year) {
             // Built from other indicators in one of the years: no change to show.
             return (None, present.len(), present.len());

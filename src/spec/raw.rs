@@ -198,6 +198,8 @@ pub struct RawUnit {
     pub tile: Option<Spanned<Vec<i64>>>,
     #[serde(default)]
     pub group: Option<String>,
+    #[serde(default)]
+    pub pooled: Option<Spanned<bool>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

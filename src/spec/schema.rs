@@ -294,7 +294,8 @@ pub fn json_schema() -> Value {
                             "type": "array", "items": { "type": "integer", "minimum": 0 }, "minItems": 2, "maxItems": 2,
                             "description": "place in the tile-grid map: [row, column], row 0 at the top"
                         },
-                        "group": { "type": "string", "description": "a group of regions, for group-mean and group-median imputation" }
+                        "group": { "type": "string", "description": "a group of regions, for group-mean and group-median imputation" },
+                        "pooled": { "type": "boolean", "description": "false: a unit scored on the regions' scale without moving it (the national value, a group of regions): left out of normalisation's bounds, imputation's means and the ranks" }
                     }
                 }
             },

@@ -174,12 +174,17 @@ impl<'a> Model<'a> {
             failed[y * nu + u] = true;
         }
         let ranks = if scores.failed.is_empty() {
-            rank_node(&scores, self.results.recipe.ranking, 0, ny, nu)
+            let ranked: Vec<bool> = (0..nu).map(|u| panel.is_pooled(u)).collect();
+            rank_node(&scores, self.results.recipe.ranking, &ranked, 0, ny)
         } else {
             let mut out = Vec::with_capacity(ny * nu);
             for y in 0..ny {
                 let column: Vec<Option<f64>> = (0..nu)
-                    .map(|u| scores.get(0, y, u).filter(|_| !failed[y * nu + u]))
+                    .map(|u| {
+                        scores
+                            .get(0, y, u)
+                            .filter(|_| !failed[y * nu + u] && panel.is_pooled(u))
+                    })
                     .collect();
                 out.extend(crate::rank::rank_by(&column, self.results.recipe.ranking));
             }

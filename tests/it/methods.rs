@@ -320,3 +320,97 @@ fn compind_mpi_example_is_reproduced_with_the_sample_sd() {
         .fold(0.0, f64::max);
     assert!((largest * 10.0).round() == 32.0, "{largest}");
 }
+
+/// A national value scored on the regions' scale without moving it (`pooled = false`).
+/// x: regions 10, 20, 30, 50, the country 25; min-max from the regions (10 to 50): 0, 25, 50,
+/// 100, the country (25 - 10)/40 = 37.5. y: regions 1, 2, 3 and R4 missing, imputed with the
+/// regions' mean 2 (the country's 100 would make it 26.5); min-max from 1 to 3: 0, 50, 100,
+/// 50, the country (100 - 1)/2 x 100 = 4950. Index means: 0, 37.5, 75, 75, the country
+/// 2493.75. Ranks among the regions only: 4, 3, 1, 1; the country has none.
+#[test]
+fn a_unit_outside_the_regions_is_scored_on_their_scale_without_moving_it() {
+    let national = "[[unit]]\ncode = \"KZ\"\nname = { en = \"Kazakhstan\" }\npooled = false\n";
+    let body = |agg: &str| {
+        format!(
+            "{national}\n[defaults]\npooling = \"each-year\"\nnormalisation = {{ method = \"min-max\", range = [0, 100] }}\nimputation = {{ method = \"mean\" }}\naggregation = {{ method = \"{agg}\" }}\n{}{}",
+            indicator("x", "ix", "higher", ""),
+            indicator("y", "ix", "higher", ""),
+        )
+    };
+    let nan = f64::NAN;
+    let mut rows = Vec::new();
+    for (r, x, y) in [
+        ("R1", 10.0, 1.0),
+        ("R2", 20.0, 2.0),
+        ("R3", 30.0, 3.0),
+        ("R4", 50.0, nan),
+        ("KZ", 25.0, 100.0),
+    ] {
+        rows.push((r, 2024, "x", x));
+        rows.push((r, 2024, "y", y));
+    }
+    let r = compute("unpooled", &spec_text("", &body("arithmetic")), &rows);
+    let kz = r.panel.units.find("KZ").unwrap();
+    let at = |id: &str, code: &str| score(&r, id, 0, r.panel.units.find(code).unwrap());
+    for (code, x, y, ix) in [
+        ("R1", 0.0, 0.0, 0.0),
+        ("R2", 25.0, 50.0, 37.5),
+        ("R3", 50.0, 100.0, 75.0),
+        ("R4", 100.0, 50.0, 75.0),
+        ("KZ", 37.5, 4950.0, 2493.75),
+    ] {
+        assert!(close(at("x", code), x), "x {code}");
+        assert!(close(at("y", code), y), "y {code}");
+        assert!(close(at("ix", code), ix), "ix {code}");
+    }
+    let rank = |code: &str| r.rank(0, 0, r.panel.units.find(code).unwrap());
+    assert_eq!(
+        ["R1", "R2", "R3", "R4"].map(rank),
+        [Some(4), Some(3), Some(1), Some(1)]
+    );
+    assert_eq!(r.rank(0, 0, kz), None);
+    crate::engine::nominal_reproduces_compute(&r, "unpooled unit");
+    // A method comparing regions would count the country among them: refused at its key.
+    let text = spec_text("", &body("rank-mean"));
+    let e = refusal(&text);
+    assert!(
+        e.contains("unit KZ is scored outside the regions (pooled = false), but \"ix\" aggregates with mean of ranks"),
+        "{e}"
+    );
+    let line = text.lines().position(|l| l.starts_with("pooled")).unwrap() + 1;
+    assert!(e.contains(&format!("m.toml:{line}:")), "{e}");
+}
+
+/// A spec using part of a shared long file lists the indicators it leaves out in `[data]
+/// ignore_columns`: their rows are skipped without a warning, while an indicator neither in
+/// the spec nor listed is still W110.
+#[test]
+fn a_long_files_indicators_can_be_declared_ignored() {
+    let body = |ignore: &str| {
+        format!(
+            "[data]\nignore_columns = [{ignore}]\n[defaults]\npooling = \"each-year\"\nnormalisation = {{ method = \"min-max\" }}\naggregation = {{ method = \"arithmetic\" }}\n{}",
+            indicator("a", "ix", "higher", "")
+        )
+    };
+    let mut rows = Vec::new();
+    for (u, r) in ["R1", "R2", "R3", "R4"].into_iter().enumerate() {
+        rows.push((r, 2024, "a", u as f64));
+        rows.push((r, 2024, "b", 1.0));
+        rows.push((r, 2024, "c", 1.0));
+    }
+    let validate = |ignore: &str| {
+        let (spec_path, data) = write("long-ignore", &spec_text("", &body(ignore)), &rows);
+        let o = crate::common::cwi(&[
+            "validate",
+            spec_path.to_str().unwrap(),
+            "--data",
+            data.to_str().unwrap(),
+        ]);
+        String::from_utf8_lossy(&o.stdout).to_string() + &String::from_utf8_lossy(&o.stderr)
+    };
+    let out = validate("\"b\"");
+    assert!(out.contains("indicator \"c\" is not in the spec"), "{out}");
+    assert!(!out.contains("indicator \"b\""), "{out}");
+    let out = validate("\"b\", \"c\"");
+    assert!(out.contains("0 error(s), 0 warning(s)"), "{out}");
+}

@@ -418,6 +418,10 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
         },
     );
 
+    if let (Some(Some(u)), Some(fw), Some(unc)) = (&units, &framework, &uncertainty) {
+        let table_span = raw.units.as_ref().map_or(0..0, Spanned::span);
+        units::unpooled_conflicts(check, &raw.unit, table_span, u, fw, unc);
+    }
     Some(Spec {
         path: path.to_path_buf(),
         sha256: crate::digest::sha256_hex(check.text.as_bytes()),

@@ -106,6 +106,7 @@ pub(super) fn units(
                 aliases,
                 tile,
                 group: raw.group.clone(),
+                pooled: raw.pooled.as_ref().is_none_or(|p| *p.get_ref()),
             }) {
                 check.at(
                     Code::UnitClash,
@@ -179,6 +180,7 @@ pub(super) fn read_units_table(
     let alias_col = col("aliases");
     let tile_cols = col("tile_row").zip(col("tile_col"));
     let group_col = col("group");
+    let pooled_col = col("pooled");
     let mut out = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| {
@@ -243,8 +245,21 @@ pub(super) fn read_units_table(
                 },
             },
         };
+        let pooled = match pooled_col.map(field).as_deref() {
+            None | Some("") | Some("true") => true,
+            Some("false") => false,
+            Some(other) => {
+                return Err(problem(
+                    line,
+                    pooled_col.map_or(1, |c| c + 1),
+                    format!("unit {code}: pooled is \"{other}\""),
+                    "write true (a region the index pools and ranks, the default) or false (scored on the regions' scale, outside them)",
+                ));
+            }
+        };
         out.push((
             Unit {
+                pooled,
                 code,
                 name: Labels::new(names),
                 aliases,
@@ -303,4 +318,79 @@ pub(super) fn boundary_changes(
         });
     }
     ok.then_some(out)
+}
+
+/// A unit scored outside the regions (`pooled = false`) must not move them: methods that
+/// compare regions with each other (rank-mean, Copeland) or fit a treatment on the year's
+/// values (winsorising, the JRC rule) would count it among them, so they are refused beside
+/// it, at its `pooled` key (or the units table).
+pub(super) fn unpooled_conflicts(
+    check: &mut Checker,
+    raw_units: &[Spanned<RawUnit>],
+    table_span: Range<usize>,
+    units: &Units,
+    fw: &Framework,
+    uncertainty: &Uncertainty,
+) {
+    let Some(unit) = (0..units.len()).map(|u| units.get(u)).find(|u| !u.pooled) else {
+        return;
+    };
+    let span = raw_units
+        .iter()
+        .find(|r| r.get_ref().code.get_ref().trim() == unit.code)
+        .and_then(|r| r.get_ref().pooled.as_ref().map(Spanned::span))
+        .unwrap_or(table_span);
+    let mut uses: Vec<String> = Vec::new();
+    for node in &fw.nodes {
+        match &node.kind {
+            NodeKind::Group { aggregation, .. }
+                if aggregation.across_regions() && node.steps.formula.is_none() =>
+            {
+                uses.push(format!(
+                    "\"{}\" aggregates with {}",
+                    node.id,
+                    aggregation.describe()
+                ));
+            }
+            NodeKind::Indicator(i)
+                if matches!(
+                    i.treatment,
+                    Treatment::Winsorise { .. } | Treatment::Jrc { .. }
+                ) =>
+            {
+                uses.push(format!(
+                    "\"{}\" is treated by {}",
+                    node.id,
+                    i.treatment.kind().name()
+                ));
+            }
+            _ => {}
+        }
+    }
+    for a in uncertainty
+        .aggregations
+        .iter()
+        .filter(|a| a.across_regions())
+    {
+        uses.push(format!("[uncertainty] tries {}", a.describe()));
+    }
+    for t in uncertainty
+        .treatments
+        .iter()
+        .filter(|t| matches!(t, Treatment::Winsorise { .. } | Treatment::Jrc { .. }))
+    {
+        uses.push(format!("[uncertainty] tries {}", t.kind().name()));
+    }
+    if let Some(first) = uses.first() {
+        check.at(
+            Code::BadParameter,
+            span,
+            format!(
+                "unit {} is scored outside the regions (pooled = false), but {first}{}, which would count it among them",
+                unit.code,
+                if uses.len() > 1 { format!(" (and {} more)", uses.len() - 1) } else { String::new() }
+            ),
+            "aggregate with a mean and treat with log, sqrt or none beside a unit outside the regions, or leave the unit out of the index",
+        );
+    }
 }
