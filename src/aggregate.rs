@@ -441,7 +441,12 @@ fn combine(
         }
         // The weights as given: a missing child (where the rule allows one) adds nothing.
         Aggregation::WeightedSum => used().map(|(_, w, v)| w * v).sum(),
-        Aggregation::Product => used().map(|(_, w, v)| v.powf(w)).product(),
+        Aggregation::Product => {
+            if let Some((k, _, v)) = used().find(|a| a.2 < 0.0) {
+                return Err((k, v));
+            }
+            used().map(|(_, w, v)| v.powf(w)).product()
+        }
     }))
 }
 
@@ -613,6 +618,7 @@ mod tests {
         };
         assert!((p(&[1.0, 2.0]) - 48.0).abs() < 1e-12);
         assert!((p(&[0.5, 0.5]) - 2.0 * 3f64.sqrt()).abs() < 1e-12);
+        // A zero makes the product zero; a negative child is refused.
         assert_eq!(
             combine(
                 Aggregation::Product,
@@ -620,7 +626,16 @@ mod tests {
                 &[1.0, 1.0],
                 &[Some(3.0), Some(0.0)]
             ),
-            Err((1, 0.0))
+            Ok(Some(0.0))
+        );
+        assert_eq!(
+            combine(
+                Aggregation::Product,
+                ALL,
+                &[1.0, 1.0],
+                &[Some(3.0), Some(-1.0)]
+            ),
+            Err((1, -1.0))
         );
     }
 

@@ -327,8 +327,8 @@ pub enum Aggregation {
     /// an index published with rounded weights computes it.
     WeightedSum,
     /// `prod x_i ^ w_i` with the weights as given (not rescaled): a multiplicative index
-    /// whose components multiply, each raised to its exponent (1 by default). Needs positive
-    /// children.
+    /// whose components multiply, each raised to its exponent (1 by default). A child of 0
+    /// makes it 0; a negative child is refused.
     Product,
     /// Average of the children's ranks among the regions (UNICEF Report Card), as
     /// `n + 1 - weighted mean rank` so that higher is better; regions need every child.
@@ -670,7 +670,7 @@ impl Aggregation {
     /// Whether a child score of 0 or less cannot be aggregated.
     pub fn needs_positive(&self) -> bool {
         match self {
-            Aggregation::Geometric | Aggregation::Harmonic | Aggregation::Product => true,
+            Aggregation::Geometric | Aggregation::Harmonic => true,
             Aggregation::Power { p } => *p < 0.0,
             Aggregation::Arithmetic
             | Aggregation::ShiftedGeometric { .. }
@@ -678,6 +678,7 @@ impl Aggregation {
             | Aggregation::Sum
             | Aggregation::Mpi { .. }
             | Aggregation::WeightedSum
+            | Aggregation::Product
             | Aggregation::RankMean
             | Aggregation::Copeland => false,
         }

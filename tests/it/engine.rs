@@ -81,6 +81,14 @@ fn every_shipped_spec_is_reproduced_by_a_replication_with_nothing_varied() {
             "indicators/gii.toml",
             vec!["data-samples/gii/gii-components-2021.csv"],
         ),
+        (
+            "indicators/kz-deprivation.toml",
+            vec!["data-samples/kz/statistics.csv"],
+        ),
+        (
+            "indicators/kz-thriving.toml",
+            vec!["data-samples/kz/statistics.csv"],
+        ),
         ("tests/fixtures/tiny.toml", vec!["tests/fixtures/tiny.csv"]),
     ] {
         nominal_reproduces_compute(&results(&root().join(spec), &data), spec);

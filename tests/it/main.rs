@@ -11,6 +11,7 @@ mod common;
 mod diff;
 mod edition;
 mod engine;
+mod examples;
 mod exports;
 mod faults;
 mod fuzz;

@@ -60,8 +60,14 @@ pub(super) fn warn_geometric_zero(spec: &Spec, check: &mut Checker) {
     // Lowest score each node can take; None = unbounded below.
     let mut lowest: Vec<Option<f64>> = vec![None; fw.nodes.len()];
     for n in (0..fw.nodes.len()).rev() {
+        let steps = &fw.nodes[n].steps;
         lowest[n] = match &fw.nodes[n].kind {
             NodeKind::Indicator(i) => i.normalisation.lowest_score(),
+            // A formula can give anything; a normalised group, what its method gives.
+            NodeKind::Group { .. } if steps.formula.is_some() => None,
+            NodeKind::Group { .. } if steps.normalisation.is_some() => {
+                steps.normalisation.as_ref().and_then(|m| m.lowest_score())
+            }
             NodeKind::Group { .. } => fw.nodes[n]
                 .children
                 .iter()
@@ -71,21 +77,26 @@ pub(super) fn warn_geometric_zero(spec: &Spec, check: &mut Checker) {
         let NodeKind::Group { aggregation, .. } = fw.nodes[n].kind else {
             continue;
         };
-        if !aggregation.needs_positive() {
+        // A product takes zeros (it is then 0) but not negative scores; the other means
+        // refusing a score refuse zeros too. A formula group combines nothing.
+        let product = aggregation == crate::spec::Aggregation::Product;
+        if !(aggregation.needs_positive() || product) || steps.formula.is_some() {
             continue;
         }
+        let refused = |l: f64| if product { l < 0.0 } else { l <= 0.0 };
         for &c in &fw.nodes[n].children {
-            if lowest[c].is_none_or(|l| l <= 0.0) && fw.nodes[c].weight > 0.0 {
+            if lowest[c].is_none_or(refused) && fw.nodes[c].weight > 0.0 {
                 let low = lowest[c].map_or("unbounded".to_string(), |l| l.to_string());
                 let span = spec.spans.get(&fw.nodes[n].id).cloned().unwrap_or(0..0);
                 check.at(
                     Code::GeometricZero,
                     span,
                     format!(
-                        "\"{}\" is a {} mean, but its child \"{}\" can score {low}, and such a mean of 0 or less is refused",
+                        "\"{}\" is a {} mean, but its child \"{}\" can score {low}, and such a mean of {} is refused",
                         fw.nodes[n].id,
                         aggregation.describe(),
-                        fw.nodes[c].id
+                        fw.nodes[c].id,
+                        if product { "a negative score" } else { "0 or less" }
                     ),
                     "normalise the indicators below it onto a range above zero, e.g. range = [1, 100], with capped goalposts or min-max",
                 );
