@@ -4,7 +4,6 @@
 use serde::Serialize;
 
 use crate::error::ComputeError;
-use crate::named::Named;
 use crate::panel::Panel;
 use crate::recipe::{IndicatorRecipe, Recipe};
 use crate::spec::{Normalisation, Pooling, Ties};
@@ -155,8 +154,9 @@ pub(crate) fn normalise_series<F: Fn(usize, usize) -> Option<f64>>(
     let what = &series.what;
     let mut values = vec![None; panel.years.len() * n_units];
     let mut bounds = Vec::with_capacity(panel.years.len());
-    // Pooled bounds are the same for every year: computed once.
-    let mut current: Option<(Bounds, Vec<f64>)> = None;
+    // Pooled bounds are the same for every year: computed once. `None`: no value to draw
+    // them from this year.
+    let mut current: Option<(Option<Scale>, Vec<f64>)> = None;
     // The base year's position, for the one method that reads it.
     let base = if let Normalisation::BaseYear { year } = &indicator.normalisation {
         Some(panel.year_position(*year).ok_or_else(|| ComputeError {
@@ -172,31 +172,38 @@ pub(crate) fn normalise_series<F: Fn(usize, usize) -> Option<f64>>(
     let no_pool = Vec::new();
     for (y, &year) in panel.years.iter().enumerate() {
         let frozen =
-            frozen.and_then(|(f, id)| frozen_bounds(&indicator.normalisation, f.bound(id, year)?));
+            frozen.and_then(|(f, id)| frozen_scale(&indicator.normalisation, f.bound(id, year)?));
         if frozen.is_none() && (pooling == Pooling::EachYear || current.is_none()) {
-            current = Some(year_bounds(pooling, indicator, series, y)?);
+            current = Some(year_scale(pooling, indicator, series, y)?);
         }
-        let (b, pool) = match &frozen {
-            Some(b) => (*b, &no_pool),
+        let (scale, pool) = match &frozen {
+            Some(s) => (Some(*s), &no_pool),
             None => {
-                let (b, pool) = current.as_ref().expect("bounds of this year");
-                (*b, pool)
+                let (s, pool) = current.as_ref().expect("bounds of this year");
+                (*s, pool)
             }
         };
-        bounds.push(YearBounds { year, bounds: b });
+        bounds.push(YearBounds {
+            year,
+            bounds: scale.map_or(Bounds::NoData {}, |s| s.bounds()),
+        });
+        let Some(scale) = scale else {
+            continue;
+        };
         for unit in (0..n_units).filter(|&u| panel.is_present(y, u)) {
             if let Some(x) = series.get(y, unit) {
                 let context = Context {
                     pool,
                     base: base.and_then(|by| series.get(by, unit)),
                 };
-                let score = score(indicator, b, x, &context).map_err(|message| ComputeError {
-                    message: format!(
-                        "{what}, region {}, year {year}: {message}",
-                        panel.units.get(unit).code
-                    ),
-                    hint: "check the value, or choose a method that accepts it".into(),
-                })?;
+                let score =
+                    score(&scale, indicator.flip, x, &context).map_err(|message| ComputeError {
+                        message: format!(
+                            "{what}, region {}, year {year}: {message}",
+                            panel.units.get(unit).code
+                        ),
+                        hint: "check the value, or choose a method that accepts it".into(),
+                    })?;
                 values[y * n_units + unit] = match (score, indicator.round) {
                     (Some(v), Some(d)) => Some(crate::spec::round(v, d)),
                     (v, _) => v,
@@ -207,25 +214,42 @@ pub(crate) fn normalise_series<F: Fn(usize, usize) -> Option<f64>>(
     Ok((bounds, values))
 }
 
-/// A bound frozen at a published edition, for a method that draws that kind of bound (a
-/// method changed since the edition draws its own).
-fn frozen_bounds(
+/// The scale of a bound frozen at a published edition, for a method that draws that kind of
+/// bound (a method changed since the edition draws its own).
+fn frozen_scale(
     method: &Normalisation,
     bound: crate::spec::frozen::FrozenBound,
-) -> Option<Bounds> {
+) -> Option<Scale<'_>> {
     use crate::spec::frozen::FrozenBound;
     match (method, bound) {
-        (
-            Normalisation::MinMax { .. }
-            | Normalisation::Best { .. }
-            | Normalisation::FractionMax { .. },
-            FrozenBound::MinMax { min, max },
-        ) => Some(Bounds::MinMax { min, max }),
-        (Normalisation::ZScore { .. }, FrozenBound::ZScore { mean, sd }) => Some(Bounds::ZScore {
-            mean,
-            sd,
-            mean_lo: 0.0,
+        (Normalisation::MinMax { range }, FrozenBound::MinMax { min, max }) => {
+            Some(Scale::MinMax {
+                range: *range,
+                min,
+                max,
+            })
+        }
+        (Normalisation::Best { range }, FrozenBound::MinMax { min, max }) => Some(Scale::Best {
+            range: *range,
+            min,
+            max,
         }),
+        (Normalisation::FractionMax { range }, FrozenBound::MinMax { min, max }) => {
+            Some(Scale::FractionMax {
+                range: *range,
+                min,
+                max,
+            })
+        }
+        (Normalisation::ZScore { mean: to, sd: by }, FrozenBound::ZScore { mean, sd }) => {
+            Some(Scale::ZScore {
+                to: *to,
+                by: *by,
+                mean,
+                sd,
+                mean_lo: 0.0,
+            })
+        }
         _ => None,
     }
 }
@@ -261,12 +285,14 @@ fn pool<F: Fn(usize, usize) -> Option<f64>>(
     Ok(out)
 }
 
-fn year_bounds<F: Fn(usize, usize) -> Option<f64>>(
+/// The method fitted for year `y` (`None` when no value can draw its bounds that year), and
+/// the sorted pool it was fitted on.
+fn year_scale<'m, F: Fn(usize, usize) -> Option<f64>>(
     pooling: Pooling,
-    indicator: &IndicatorRecipe,
+    indicator: &'m IndicatorRecipe,
     series: &Series<F>,
     y: usize,
-) -> Result<(Bounds, Vec<f64>), ComputeError> {
+) -> Result<(Option<Scale<'m>>, Vec<f64>), ComputeError> {
     let (panel, what) = (series.panel, &series.what);
     let year = panel.years[y];
     let over = match pooling {
@@ -282,7 +308,7 @@ fn year_bounds<F: Fn(usize, usize) -> Option<f64>>(
             hint: "give the code, name or alias of a region in the data".into(),
         })?;
         return match series.get(y, unit) {
-            Some(v) if v != 0.0 => Ok((Bounds::Reference { region: v }, Vec::new())),
+            Some(v) if v != 0.0 => Ok((Some(Scale::Reference { region: v }), Vec::new())),
             other => Err(ComputeError {
                 message: format!(
                     "{what}, year {year}: the reference region {} has {}",
@@ -294,8 +320,8 @@ fn year_bounds<F: Fn(usize, usize) -> Option<f64>>(
         };
     }
     if !indicator.normalisation.draws_from_data() {
-        let b = fit(&indicator.normalisation, &[]).expect("fixed bounds need no data");
-        return Ok((b, Vec::new()));
+        let s = fit(&indicator.normalisation, &[]).expect("fixed bounds need no data");
+        return Ok((Some(s), Vec::new()));
     }
     let mut values = pool(pooling, series, y).map_err(|r| ComputeError {
         message: format!("pooling = reference-year {r}, but the data have no year {r}"),
@@ -305,7 +331,7 @@ fn year_bounds<F: Fn(usize, usize) -> Option<f64>>(
         ),
     })?;
     if values.is_empty() {
-        return no_data(pooling, series, &over).map(|b| (b, Vec::new()));
+        return no_data(pooling, series, &over).map(|()| (None, Vec::new()));
     }
     crate::stats::sort_total(&mut values);
     // Dense ranks count distinct values: the pool keeps one of each.
@@ -316,7 +342,7 @@ fn year_bounds<F: Fn(usize, usize) -> Option<f64>>(
     {
         values.dedup();
     }
-    let bounds = fit(&indicator.normalisation, &values).ok_or_else(|| {
+    let scale = fit(&indicator.normalisation, &values).ok_or_else(|| {
         let why = match indicator.normalisation {
             Normalisation::MinMax { .. } => "min-max has no spread to scale",
             Normalisation::ZScore { .. } => "a z-score is undefined",
@@ -343,7 +369,7 @@ fn year_bounds<F: Fn(usize, usize) -> Option<f64>>(
             hint: "check the data; for an indicator that can be constant use goalposts".into(),
         }
     })?;
-    Ok((bounds, values))
+    Ok((Some(scale), values))
 }
 
 /// What a score needs besides the bounds: the pooled values, sorted (for ranks), and the
@@ -353,38 +379,182 @@ pub(crate) struct Context<'a> {
     pub base: Option<f64>,
 }
 
-/// The bounds a method draws from pooled values (fixed for goalposts); `None` when the values
-/// do not vary (or are too few), so that nothing can be scaled.
-pub(crate) fn fit(method: &Normalisation, values: &[f64]) -> Option<Bounds> {
+/// A method with the bounds it drew from the pooled values, in one value: each variant holds
+/// its method's parameters and its own bounds, so that a score reads only bounds of its own
+/// method (the compiler sees every pair). `bounds` is what the manifest records of it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Scale<'m> {
+    MinMax {
+        range: (f64, f64),
+        min: f64,
+        max: f64,
+    },
+    /// Onto mean `to` and sd `by`, from the pool's `mean` (with its low bits `mean_lo`) and
+    /// sample `sd`.
+    ZScore {
+        to: f64,
+        by: f64,
+        mean: f64,
+        sd: f64,
+        mean_lo: f64,
+    },
+    Goalposts {
+        lo: f64,
+        hi: f64,
+        log: bool,
+        cap: bool,
+        range: (f64, f64),
+    },
+    Rank {
+        ties: Ties,
+        n: usize,
+    },
+    PercentileRank {
+        range: (f64, f64),
+        ties: Ties,
+        n: usize,
+    },
+    Borda {
+        n: usize,
+    },
+    Target {
+        target: f64,
+        lo: Option<f64>,
+        range: (f64, f64),
+    },
+    Best {
+        range: (f64, f64),
+        min: f64,
+        max: f64,
+    },
+    /// The reference region's value that year.
+    Reference {
+        region: f64,
+    },
+    FractionMax {
+        range: (f64, f64),
+        min: f64,
+        max: f64,
+    },
+    BaseYear {
+        year: i32,
+    },
+    Piecewise {
+        breakpoints: &'m [(f64, f64)],
+    },
+    Ampi {
+        reference: f64,
+        delta: f64,
+    },
+    None,
+}
+
+impl Scale<'_> {
+    /// What the manifest records of the bounds.
+    pub(crate) fn bounds(&self) -> Bounds {
+        match *self {
+            Scale::MinMax { min, max, .. }
+            | Scale::Best { min, max, .. }
+            | Scale::FractionMax { min, max, .. } => Bounds::MinMax { min, max },
+            Scale::ZScore {
+                mean, sd, mean_lo, ..
+            } => Bounds::ZScore { mean, sd, mean_lo },
+            Scale::Goalposts { lo, hi, .. } => Bounds::Goalposts { lo, hi },
+            Scale::Rank { n, .. } | Scale::PercentileRank { n, .. } | Scale::Borda { n } => {
+                Bounds::Pool { n }
+            }
+            Scale::Reference { region } => Bounds::Reference { region },
+            Scale::Target { .. }
+            | Scale::BaseYear { .. }
+            | Scale::Piecewise { .. }
+            | Scale::Ampi { .. }
+            | Scale::None => Bounds::Fixed { fixed: true },
+        }
+    }
+}
+
+/// The method fitted to pooled values (fixed for goalposts); `None` when the values do not
+/// vary (or are too few), so that nothing can be scaled, and for a reference, whose bound is
+/// a region's value, not the pool's (`year_scale`).
+pub(crate) fn fit<'m>(method: &'m Normalisation, values: &[f64]) -> Option<Scale<'m>> {
     let min = || values.iter().copied().fold(f64::INFINITY, f64::min);
     let max = || values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let n = values.len();
     match method {
-        Normalisation::Goalposts { lo, hi, .. } => Some(Bounds::Goalposts { lo: *lo, hi: *hi }),
-        Normalisation::Target { .. }
-        | Normalisation::BaseYear { .. }
-        | Normalisation::Piecewise { .. }
-        | Normalisation::Ampi { .. }
-        | Normalisation::None => Some(Bounds::Fixed { fixed: true }),
-        Normalisation::MinMax { .. } => {
+        Normalisation::Goalposts {
+            lo,
+            hi,
+            log,
+            cap,
+            range,
+        } => Some(Scale::Goalposts {
+            lo: *lo,
+            hi: *hi,
+            log: *log,
+            cap: *cap,
+            range: *range,
+        }),
+        Normalisation::Target { target, lo, range } => Some(Scale::Target {
+            target: *target,
+            lo: *lo,
+            range: *range,
+        }),
+        Normalisation::BaseYear { year } => Some(Scale::BaseYear { year: *year }),
+        Normalisation::Piecewise { breakpoints } => Some(Scale::Piecewise { breakpoints }),
+        Normalisation::Ampi { reference, delta } => Some(Scale::Ampi {
+            reference: *reference,
+            delta: *delta,
+        }),
+        Normalisation::None => Some(Scale::None),
+        Normalisation::MinMax { range } => {
             let (min, max) = (min(), max());
-            (min < max).then_some(Bounds::MinMax { min, max })
+            (min < max).then_some(Scale::MinMax {
+                range: *range,
+                min,
+                max,
+            })
         }
-        Normalisation::ZScore { .. } => {
+        Normalisation::ZScore { mean: to, sd: by } => {
             // Sample standard deviation (n - 1), as R's sd() and COINr use; accurate for
             // values like 1e9 + small spreads.
             let (_, sd) = crate::stats::mean_sd(values);
             let (mean, mean_lo) = crate::stats::mean_parts(values);
-            (values.len() >= 2 && sd > 0.0).then_some(Bounds::ZScore { mean, sd, mean_lo })
+            (n >= 2 && sd > 0.0).then_some(Scale::ZScore {
+                to: *to,
+                by: *by,
+                mean,
+                sd,
+                mean_lo,
+            })
         }
-        Normalisation::Rank { .. }
-        | Normalisation::PercentileRank { .. }
-        | Normalisation::Borda => (values.len() >= 2).then_some(Bounds::Pool { n: values.len() }),
-        Normalisation::Best { .. } | Normalisation::FractionMax { .. } => {
+        Normalisation::Rank { ties } => (n >= 2).then_some(Scale::Rank { ties: *ties, n }),
+        Normalisation::PercentileRank { range, ties } => {
+            (n >= 2).then_some(Scale::PercentileRank {
+                range: *range,
+                ties: *ties,
+                n,
+            })
+        }
+        Normalisation::Borda => (n >= 2).then_some(Scale::Borda { n }),
+        Normalisation::Best { range } | Normalisation::FractionMax { range } => {
             let (min, max) = (min(), max());
-            (values.len() >= 1 && min.is_finite() && max != 0.0)
-                .then_some(Bounds::MinMax { min, max })
+            if !(n >= 1 && min.is_finite() && max != 0.0) {
+                return None;
+            }
+            Some(match method {
+                Normalisation::Best { .. } => Scale::Best {
+                    range: *range,
+                    min,
+                    max,
+                },
+                _ => Scale::FractionMax {
+                    range: *range,
+                    min,
+                    max,
+                },
+            })
         }
-        // The reference region's value that year, not the pool: see `year_bounds`.
+        // The reference region's value that year, not the pool: see `year_scale`.
         Normalisation::Reference { .. } => None,
     }
 }
@@ -395,7 +565,7 @@ fn no_data<F: Fn(usize, usize) -> Option<f64>>(
     pooling: Pooling,
     series: &Series<F>,
     over: &str,
-) -> Result<Bounds, ComputeError> {
+) -> Result<(), ComputeError> {
     let panel = series.panel;
     let what = &series.what;
     let has_any = (0..panel.years.len()).any(|y| {
@@ -410,17 +580,17 @@ fn no_data<F: Fn(usize, usize) -> Option<f64>>(
             hint: "supply the reference year's data or choose another reference_year".into(),
         });
     }
-    Ok(Bounds::NoData {})
+    Ok(())
 }
 
-/// The score of raw value `x`; `Err` says why the method cannot apply to it.
+/// The score of raw value `x` on a fitted scale (`flip`: the indicator goes against the
+/// index's direction); `Err` says why the method cannot apply to it.
 pub(crate) fn score(
-    indicator: &IndicatorRecipe,
-    bounds: Bounds,
+    scale: &Scale,
+    flip: bool,
     x: f64,
     context: &Context,
 ) -> Result<Option<f64>, String> {
-    let flip = indicator.flip;
     let onto = |(l, u): (f64, f64), frac: f64| l + frac * (u - l);
     let positive = |what: &str| -> Result<(), String> {
         if x > 0.0 {
@@ -439,44 +609,29 @@ pub(crate) fn score(
         let equal = not_above - below;
         (if flip { above } else { below }, equal.max(1))
     };
-    if bounds == (Bounds::NoData {}) {
-        return Ok(None);
-    }
-    // Bounds are fitted for the indicator's own method; any other pair is a bug upstream.
-    let mismatch = || {
-        Err(format!(
-            "internal error: bounds {bounds:?} do not belong to method \"{}\"",
-            indicator.normalisation.kind().name()
-        ))
-    };
-    Ok(Some(match &indicator.normalisation {
-        Normalisation::MinMax { range } => {
-            let Bounds::MinMax { min, max } = bounds else {
-                return mismatch();
-            };
+    Ok(Some(match *scale {
+        Scale::MinMax { range, min, max } => {
             let frac = (x - min) / (max - min);
-            onto(*range, if flip { 1.0 - frac } else { frac })
+            onto(range, if flip { 1.0 - frac } else { frac })
         }
-        Normalisation::ZScore { mean, sd } => {
-            let Bounds::ZScore {
-                mean: m,
-                sd: s,
-                mean_lo,
-            } = bounds
-            else {
-                return mismatch();
-            };
-            let z = ((x - m) - mean_lo) / s;
-            mean + sd * if flip { -z } else { z }
+        Scale::ZScore {
+            to,
+            by,
+            mean,
+            sd,
+            mean_lo,
+        } => {
+            let z = ((x - mean) - mean_lo) / sd;
+            to + by * if flip { -z } else { z }
         }
-        Normalisation::Goalposts {
+        Scale::Goalposts {
             lo,
             hi,
             log,
             cap,
             range,
         } => {
-            let (x, lo, hi) = if *log {
+            let (x, lo, hi) = if log {
                 if x <= 0.0 {
                     return Err(format!(
                         "value {x} has no natural log (goalposts with log = true)"
@@ -484,26 +639,23 @@ pub(crate) fn score(
                 }
                 (x.ln(), lo.ln(), hi.ln())
             } else {
-                (x, *lo, *hi)
+                (x, lo, hi)
             };
             let mut frac = (x - lo) / (hi - lo);
-            if *cap {
+            if cap {
                 frac = frac.clamp(0.0, 1.0);
             }
-            onto(*range, if flip { 1.0 - frac } else { frac })
+            onto(range, if flip { 1.0 - frac } else { frac })
         }
         // Ranks: 1 for the worst; ties share a rank by the rule (a dense pool holds each
         // value once, so its min rank is the dense rank).
-        Normalisation::Rank { ties } => tied_rank(*ties, standing()),
-        Normalisation::PercentileRank { range, ties } => {
-            let Bounds::Pool { n } = bounds else {
-                return mismatch();
-            };
-            let rank = tied_rank(*ties, standing());
-            onto(*range, (rank - 1.0) / (n as f64 - 1.0))
+        Scale::Rank { ties, .. } => tied_rank(ties, standing()),
+        Scale::PercentileRank { range, ties, n } => {
+            let rank = tied_rank(ties, standing());
+            onto(range, (rank - 1.0) / (n as f64 - 1.0))
         }
-        Normalisation::Borda => standing().0 as f64,
-        Normalisation::Target { target, lo, range } => {
+        Scale::Borda { .. } => standing().0 as f64,
+        Scale::Target { target, lo, range } => {
             let frac = match lo {
                 Some(lo) => (x - lo) / (target - lo),
                 None if flip => {
@@ -512,30 +664,21 @@ pub(crate) fn score(
                 }
                 None => x / target,
             };
-            onto(*range, frac.clamp(0.0, 1.0))
+            onto(range, frac.clamp(0.0, 1.0))
         }
-        Normalisation::Best { range } => {
-            let Bounds::MinMax { min, max } = bounds else {
-                return mismatch();
-            };
+        Scale::Best { range, min, max } => {
             if flip {
                 positive("a ratio to the best")?;
-                onto(*range, min / x)
+                onto(range, min / x)
             } else {
-                onto(*range, x / max)
+                onto(range, x / max)
             }
         }
-        Normalisation::FractionMax { range } => {
-            let Bounds::MinMax { max, .. } = bounds else {
-                return mismatch();
-            };
+        Scale::FractionMax { range, max, .. } => {
             let frac = x / max;
-            onto(*range, if flip { 1.0 - frac } else { frac })
+            onto(range, if flip { 1.0 - frac } else { frac })
         }
-        Normalisation::Reference { .. } => {
-            let Bounds::Reference { region } = bounds else {
-                return mismatch();
-            };
+        Scale::Reference { region } => {
             if flip {
                 positive("a ratio to the reference")?;
                 100.0 * region / x
@@ -543,7 +686,7 @@ pub(crate) fn score(
                 100.0 * x / region
             }
         }
-        Normalisation::BaseYear { year } => {
+        Scale::BaseYear { year } => {
             let Some(base) = context.base else {
                 return Ok(None);
             };
@@ -556,13 +699,13 @@ pub(crate) fn score(
                 100.0 * x / base
             }
         }
-        Normalisation::Piecewise { breakpoints } => piecewise(breakpoints, x),
-        Normalisation::Ampi { reference, delta } => {
+        Scale::Piecewise { breakpoints } => piecewise(breakpoints, x),
+        Scale::Ampi { reference, delta } => {
             let r = 60.0 * (x - (reference - delta)) / (2.0 * delta);
             if flip { 130.0 - r } else { 70.0 + r }
         }
-        // The parser refuses it with direction = "lower".
-        Normalisation::None => x,
+        // Refused against the index's direction, unless a formula of its parent reads it.
+        Scale::None => x,
     }))
 }
 

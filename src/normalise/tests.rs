@@ -7,7 +7,53 @@ const NONE: Context = Context {
 };
 
 fn with(n: Normalisation, d: Direction, b: Bounds, x: f64, c: &Context) -> f64 {
-    score(&indicator(n, d), b, x, c).unwrap().unwrap()
+    score(&paired(&n, b), d == Direction::Lower, x, c)
+        .unwrap()
+        .unwrap()
+}
+
+/// A method with the bounds a test gives it (as `fit` would pair them from a pool).
+fn paired(method: &Normalisation, b: Bounds) -> Scale<'_> {
+    match (method, b) {
+        (Normalisation::MinMax { range }, Bounds::MinMax { min, max }) => Scale::MinMax {
+            range: *range,
+            min,
+            max,
+        },
+        (Normalisation::Best { range }, Bounds::MinMax { min, max }) => Scale::Best {
+            range: *range,
+            min,
+            max,
+        },
+        (Normalisation::FractionMax { range }, Bounds::MinMax { min, max }) => Scale::FractionMax {
+            range: *range,
+            min,
+            max,
+        },
+        (Normalisation::ZScore { mean: to, sd: by }, Bounds::ZScore { mean, sd, mean_lo }) => {
+            Scale::ZScore {
+                to: *to,
+                by: *by,
+                mean,
+                sd,
+                mean_lo,
+            }
+        }
+        (Normalisation::Rank { ties }, Bounds::Pool { n }) => Scale::Rank { ties: *ties, n },
+        (Normalisation::PercentileRank { range, ties }, Bounds::Pool { n }) => {
+            Scale::PercentileRank {
+                range: *range,
+                ties: *ties,
+                n,
+            }
+        }
+        (Normalisation::Borda, Bounds::Pool { n }) => Scale::Borda { n },
+        (Normalisation::Reference { .. }, Bounds::Reference { region }) => {
+            Scale::Reference { region }
+        }
+        (m, Bounds::Fixed { .. } | Bounds::Goalposts { .. }) => fit(m, &[]).unwrap(),
+        (m, b) => panic!("the test pairs {m:?} with {b:?}"),
+    }
 }
 
 /// Pool 10, 20, 20, 40 (sorted). For 20: 1 value below, 2 equal (itself and the other 20).
@@ -155,10 +201,7 @@ fn ratios_to_the_best_the_maximum_a_reference_and_a_base_year() {
     assert!((with(by.clone(), Direction::Higher, f, 60.0, &base) - 120.0).abs() < 1e-12);
     assert!((with(by.clone(), Direction::Lower, f, 60.0, &base) - 250.0 / 3.0).abs() < 1e-12);
     // No base-year value: no score, not a guess.
-    assert_eq!(
-        score(&indicator(by, Direction::Higher), f, 60.0, &NONE),
-        Ok(None)
-    );
+    assert_eq!(score(&paired(&by, f), false, 60.0, &NONE), Ok(None));
 }
 
 /// Breakpoints (5, 100), (15, 50), (35, 0), as for PM2.5 against WHO limits: 10 -> 75,
@@ -183,17 +226,6 @@ fn piecewise_scoring_and_the_ampi_rescaling() {
     assert_eq!(with(ampi, Direction::Lower, f, 50.0, &NONE), 115.0);
 }
 
-fn indicator(normalisation: Normalisation, direction: Direction) -> IndicatorRecipe {
-    IndicatorRecipe {
-        flip: direction == Direction::Lower,
-        round: None,
-        direction,
-        normalisation,
-        imputation: Default::default(),
-        treatment: Default::default(),
-    }
-}
-
 #[test]
 fn min_max_flips_for_lower_is_better() {
     let mm = Normalisation::MinMax {
@@ -204,14 +236,8 @@ fn min_max_flips_for_lower_is_better() {
         max: 12.0,
     };
     // (4.5 - 2) / 10 = 0.25
-    assert_eq!(
-        score(&indicator(mm.clone(), Direction::Higher), b, 4.5, &NONE),
-        Ok(Some(25.0))
-    );
-    assert_eq!(
-        score(&indicator(mm, Direction::Lower), b, 4.5, &NONE),
-        Ok(Some(75.0))
-    );
+    assert_eq!(score(&paired(&mm, b), false, 4.5, &NONE), Ok(Some(25.0)));
+    assert_eq!(score(&paired(&mm, b), true, 4.5, &NONE), Ok(Some(75.0)));
 }
 
 #[test]
@@ -223,16 +249,16 @@ fn goalposts_cap_and_log_as_the_hdi() {
         cap: true,
         range: (0.0, 1.0),
     };
-    let gi = indicator(gni, Direction::Higher);
     let b = Bounds::Goalposts {
         lo: 100.0,
         hi: 75_000.0,
     };
+    let gi = paired(&gni, b);
     // ln(1000/100) / ln(75000/100) = 2.302585 / 6.620073 = 0.347819
-    let s = score(&gi, b, 1000.0, &NONE).unwrap().unwrap();
+    let s = score(&gi, false, 1000.0, &NONE).unwrap().unwrap();
     assert!((s - 0.347_819).abs() < 1e-6, "{s}");
-    assert_eq!(score(&gi, b, 90_000.0, &NONE), Ok(Some(1.0)));
-    assert!(score(&gi, b, 0.0, &NONE).is_err());
+    assert_eq!(score(&gi, false, 90_000.0, &NONE), Ok(Some(1.0)));
+    assert!(score(&gi, false, 0.0, &NONE).is_err());
 }
 
 #[test]
@@ -246,12 +272,6 @@ fn z_score_rescales_and_flips() {
         sd: 2.0,
         mean_lo: 0.0,
     };
-    assert_eq!(
-        score(&indicator(z.clone(), Direction::Higher), b, 8.0, &NONE),
-        Ok(Some(115.0))
-    );
-    assert_eq!(
-        score(&indicator(z, Direction::Lower), b, 8.0, &NONE),
-        Ok(Some(85.0))
-    );
+    assert_eq!(score(&paired(&z, b), false, 8.0, &NONE), Ok(Some(115.0)));
+    assert_eq!(score(&paired(&z, b), true, 8.0, &NONE), Ok(Some(85.0)));
 }
