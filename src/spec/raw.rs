@@ -116,58 +116,74 @@ pub struct RawLevel {
     pub missing: Option<Spanned<RawMissing>>,
 }
 
-/// A method table: `{ method = "goalposts", lo = 20, hi = 85 }`. Every parameter any method
-/// takes is listed; `spec::parse` checks which ones the named method accepts.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawMethod {
-    pub method: Spanned<String>,
-    #[serde(default)]
-    pub range: Option<Spanned<Vec<f64>>>,
-    #[serde(default)]
-    pub mean: Option<Spanned<f64>>,
-    #[serde(default)]
-    pub sd: Option<Spanned<f64>>,
-    #[serde(default)]
-    pub lo: Option<Spanned<f64>>,
-    #[serde(default)]
-    pub hi: Option<Spanned<f64>>,
-    #[serde(default)]
-    pub log: Option<Spanned<bool>>,
-    #[serde(default)]
-    pub cap: Option<Spanned<bool>>,
-    #[serde(default)]
-    pub offset: Option<Spanned<f64>>,
-    #[serde(default)]
-    pub target: Option<Spanned<f64>>,
-    #[serde(default)]
-    pub region: Option<Spanned<String>>,
-    #[serde(default)]
-    pub year: Option<Spanned<i64>>,
-    #[serde(default)]
-    pub breakpoints: Option<Spanned<Vec<Vec<f64>>>>,
-    #[serde(default)]
-    pub reference: Option<Spanned<f64>>,
-    #[serde(default)]
-    pub delta: Option<Spanned<f64>>,
-    #[serde(default)]
-    pub years: Option<Spanned<i64>>,
-    #[serde(default)]
-    pub points: Option<Spanned<i64>>,
-    #[serde(default)]
-    pub p: Option<Spanned<f64>>,
-    #[serde(default)]
-    pub log_form: Option<Spanned<String>>,
-    #[serde(default)]
-    pub skewness: Option<Spanned<f64>>,
-    #[serde(default)]
-    pub kurtosis: Option<Spanned<f64>>,
-    #[serde(default)]
-    pub penalty: Option<Spanned<String>>,
-    #[serde(default)]
-    pub dispersion: Option<Spanned<String>>,
-    #[serde(default)]
-    pub ties: Option<Spanned<String>>,
+/// Declares every parameter a method table can hold, once: its field of `RawMethod` (a
+/// spanned value, absent by default), its place in `RawMethod::given` (which parameters a
+/// table gives, for the check of what its method takes) and its JSON Schema
+/// (`RawMethod::schema`, for `cwi schema` and the unknown-key check). A new parameter is one
+/// line here and its reading in the method's parse arm.
+macro_rules! method_params {
+    ($($name:ident: $ty:ty => $schema:tt,)+) => {
+        /// A method table: `{ method = "goalposts", lo = 20, hi = 85 }`. Every parameter any
+        /// method takes is listed; `spec::parse` checks which ones the named method accepts.
+        #[derive(Debug, Clone, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct RawMethod {
+            pub method: Spanned<String>,
+            $(
+                #[serde(default)]
+                pub $name: Option<Spanned<$ty>>,
+            )+
+        }
+
+        impl RawMethod {
+            /// A method given by its spelling alone, every parameter left to its default.
+            pub fn named(span: std::ops::Range<usize>, name: &str) -> RawMethod {
+                RawMethod {
+                    method: Spanned::new(span, name.to_string()),
+                    $($name: None,)+
+                }
+            }
+
+            /// Every parameter's name, with where the table gives it (`None`: not given).
+            pub fn given(&self) -> Vec<(&'static str, Option<std::ops::Range<usize>>)> {
+                vec![$((stringify!($name), self.$name.as_ref().map(Spanned::span)),)+]
+            }
+
+            /// The JSON Schema of every parameter, by name.
+            pub fn schema() -> serde_json::Map<String, serde_json::Value> {
+                use serde_json::json;
+                let mut out = serde_json::Map::new();
+                $(out.insert(stringify!($name).to_string(), json!($schema));)+
+                out
+            }
+        }
+    };
+}
+
+method_params! {
+    range: Vec<f64> => { "type": "array", "items": { "type": "number" }, "minItems": 2, "maxItems": 2, "description": "target range [low, high] (min-max, goalposts); default: index.scale" },
+    mean: f64 => { "type": "number", "description": "z-score: target mean (default 0)" },
+    sd: f64 => { "type": "number", "exclusiveMinimum": 0, "description": "z-score: target sd (default 1)" },
+    lo: f64 => { "type": "number", "description": "goalposts: worst raw value" },
+    hi: f64 => { "type": "number", "description": "goalposts: best raw value" },
+    log: bool => { "type": "boolean", "description": "goalposts: natural log first" },
+    cap: bool => { "type": "boolean", "description": "goalposts: cap beyond the goalposts (default true)" },
+    offset: f64 => { "type": "number", "exclusiveMinimum": 0, "description": "geometric: added before and taken off after the mean" },
+    target: f64 => { "type": "number", "description": "target: the value scored as reached" },
+    region: String => { "type": "string", "description": "reference: the region compared with" },
+    year: i64 => { "type": "integer", "description": "base-year: the year = 100" },
+    breakpoints: Vec<Vec<f64>> => { "type": "array", "items": { "type": "array", "items": { "type": "number" }, "minItems": 2, "maxItems": 2 }, "minItems": 2, "description": "piecewise: [value, score] pairs, values increasing" },
+    reference: f64 => { "type": "number", "description": "ampi: the reference value (scored 100)" },
+    delta: f64 => { "type": "number", "exclusiveMinimum": 0, "description": "ampi: half the width of the goalposts around the reference" },
+    years: i64 => { "type": "integer", "minimum": 1, "description": "carry: how many years a value may be carried" },
+    points: i64 => { "type": "integer", "minimum": 1, "description": "jrc, winsorise: how many values may be winsorised" },
+    log_form: String => { "type": "string", "enum": ["coin-tool", "coinr"], "description": "jrc: the log when winsorising fails: coin-tool ln(x - min + 1) (default), coinr ln(x - min + 0.01 (max - min))" },
+    skewness: f64 => { "type": "number", "exclusiveMinimum": 0, "description": "jrc: the |skewness| at or above which (with the kurtosis) values are treated (default 2)" },
+    kurtosis: f64 => { "type": "number", "exclusiveMinimum": 0, "description": "jrc: the kurtosis at or above which (with the skewness) values are treated (default 3.5)" },
+    p: f64 => { "type": "number", "description": "power: the exponent of the generalised mean" },
+    penalty: String => { "type": "string", "enum": ["positive", "negative"], "description": "mpi: positive M - S cv (a well-being index, default), negative M + S cv (a deprivation index)" },
+    dispersion: String => { "type": "string", "enum": ["population", "sample"], "description": "mpi: the standard deviation divided by n (population, default) or n - 1 (sample, as Compind's ci_mpi)" },
+    ties: String => { "type": "string", "enum": ["average", "min", "max", "dense"], "description": "rank, percentile-rank: the rank tied values share (default average)" },
 }
 
 #[derive(Debug, Deserialize)]
@@ -384,37 +400,5 @@ impl<'de> Deserialize<'de> for RawAlternative {
             }
         }
         d.deserialize_any(Visitor)
-    }
-}
-
-impl RawMethod {
-    /// A method given by its spelling alone, every parameter left to its default.
-    pub fn named(span: std::ops::Range<usize>, name: &str) -> RawMethod {
-        RawMethod {
-            method: Spanned::new(span, name.to_string()),
-            range: None,
-            mean: None,
-            sd: None,
-            lo: None,
-            hi: None,
-            log: None,
-            cap: None,
-            offset: None,
-            target: None,
-            region: None,
-            year: None,
-            breakpoints: None,
-            reference: None,
-            delta: None,
-            years: None,
-            points: None,
-            p: None,
-            log_form: None,
-            skewness: None,
-            kurtosis: None,
-            penalty: None,
-            dispersion: None,
-            ties: None,
-        }
     }
 }

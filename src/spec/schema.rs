@@ -36,37 +36,14 @@ fn pair(description: &str) -> Value {
 }
 
 fn method(kind: &str, names: &[&str]) -> Value {
+    let mut properties = super::raw::RawMethod::schema();
+    properties.insert("method".into(), json!({ "type": "string", "enum": names }));
     json!({
         "type": "object",
         "description": format!("A {kind} method: {{ method = \"...\", parameters... }}; see docs/spec.md"),
         "required": ["method"],
         "additionalProperties": false,
-        "properties": {
-            "method": { "type": "string", "enum": names },
-            "range": pair("target range [low, high] (min-max, goalposts); default: index.scale"),
-            "mean": { "type": "number", "description": "z-score: target mean (default 0)" },
-            "sd": { "type": "number", "exclusiveMinimum": 0, "description": "z-score: target sd (default 1)" },
-            "lo": { "type": "number", "description": "goalposts: worst raw value" },
-            "hi": { "type": "number", "description": "goalposts: best raw value" },
-            "log": { "type": "boolean", "description": "goalposts: natural log first" },
-            "cap": { "type": "boolean", "description": "goalposts: cap beyond the goalposts (default true)" },
-            "offset": { "type": "number", "exclusiveMinimum": 0, "description": "geometric: added before and taken off after the mean" },
-            "target": { "type": "number", "description": "target: the value scored as reached" },
-            "region": { "type": "string", "description": "reference: the region compared with" },
-            "year": { "type": "integer", "description": "base-year: the year = 100" },
-            "breakpoints": { "type": "array", "items": { "type": "array", "items": { "type": "number" }, "minItems": 2, "maxItems": 2 }, "minItems": 2, "description": "piecewise: [value, score] pairs, values increasing" },
-            "reference": { "type": "number", "description": "ampi: the reference value (scored 100)" },
-            "delta": { "type": "number", "exclusiveMinimum": 0, "description": "ampi: half the width of the goalposts around the reference" },
-            "years": { "type": "integer", "minimum": 1, "description": "carry: how many years a value may be carried" },
-            "points": { "type": "integer", "minimum": 1, "description": "jrc, winsorise: how many values may be winsorised" },
-            "log_form": { "type": "string", "enum": ["coin-tool", "coinr"], "description": "jrc: the log when winsorising fails: coin-tool ln(x - min + 1) (default), coinr ln(x - min + 0.01 (max - min))" },
-            "skewness": { "type": "number", "exclusiveMinimum": 0, "description": "jrc: the |skewness| at or above which (with the kurtosis) values are treated (default 2)" },
-            "kurtosis": { "type": "number", "exclusiveMinimum": 0, "description": "jrc: the kurtosis at or above which (with the skewness) values are treated (default 3.5)" },
-            "p": { "type": "number", "description": "power: the exponent of the generalised mean" },
-            "penalty": { "type": "string", "enum": ["positive", "negative"], "description": "mpi: positive M - S cv (a well-being index, default), negative M + S cv (a deprivation index)" },
-            "dispersion": { "type": "string", "enum": ["population", "sample"], "description": "mpi: the standard deviation divided by n (population, default) or n - 1 (sample, as Compind's ci_mpi)" },
-            "ties": { "type": "string", "enum": ["average", "min", "max", "dense"], "description": "rank, percentile-rank, borda: the rank tied values share (default average)" }
-        }
+        "properties": properties
     })
 }
 

@@ -5,31 +5,7 @@ use super::*;
 
 /// Reports every parameter of `raw` that `method` does not take.
 pub(super) fn only_params(check: &mut Checker, raw: &RawMethod, method: &str, allowed: &[&str]) {
-    let given: [(&str, Option<Range<usize>>); 23] = [
-        ("years", raw.years.as_ref().map(Spanned::span)),
-        ("points", raw.points.as_ref().map(Spanned::span)),
-        ("offset", raw.offset.as_ref().map(Spanned::span)),
-        ("target", raw.target.as_ref().map(Spanned::span)),
-        ("region", raw.region.as_ref().map(Spanned::span)),
-        ("year", raw.year.as_ref().map(Spanned::span)),
-        ("breakpoints", raw.breakpoints.as_ref().map(Spanned::span)),
-        ("reference", raw.reference.as_ref().map(Spanned::span)),
-        ("delta", raw.delta.as_ref().map(Spanned::span)),
-        ("p", raw.p.as_ref().map(Spanned::span)),
-        ("range", raw.range.as_ref().map(Spanned::span)),
-        ("mean", raw.mean.as_ref().map(Spanned::span)),
-        ("sd", raw.sd.as_ref().map(Spanned::span)),
-        ("lo", raw.lo.as_ref().map(Spanned::span)),
-        ("hi", raw.hi.as_ref().map(Spanned::span)),
-        ("log", raw.log.as_ref().map(Spanned::span)),
-        ("cap", raw.cap.as_ref().map(Spanned::span)),
-        ("log_form", raw.log_form.as_ref().map(Spanned::span)),
-        ("skewness", raw.skewness.as_ref().map(Spanned::span)),
-        ("kurtosis", raw.kurtosis.as_ref().map(Spanned::span)),
-        ("penalty", raw.penalty.as_ref().map(Spanned::span)),
-        ("dispersion", raw.dispersion.as_ref().map(Spanned::span)),
-        ("ties", raw.ties.as_ref().map(Spanned::span)),
-    ];
+    let given = raw.given();
     for (key, span) in given {
         if let Some(span) = span
             && !allowed.contains(&key)
