@@ -33,6 +33,9 @@ pub fn audit_files(
 
 /// The rank intervals of every region and year as CSV and JSON, and the chart of `year` (a
 /// panel position).
+/// The most regions the rank-interval chart draws; more are sampled evenly by rank.
+pub const CHART_REGIONS: usize = 100;
+
 pub fn uncertainty_files(
     results: &Results,
     mc: &MonteCarlo,
@@ -72,7 +75,7 @@ pub fn uncertainty_files(
         message: e.to_string(),
     })?;
     json.push(b'\n');
-    let items: Vec<(String, u32, f64, f64, f64)> = mc
+    let mut items: Vec<(String, u32, f64, f64, f64)> = mc
         .ranks
         .iter()
         .filter(|r| r.year == year)
@@ -97,9 +100,27 @@ pub fn uncertainty_files(
             message: format!("no region has a rank in {year}"),
         });
     }
+    // A chart of every census tract would be a bitmap of gigabytes that no one can read:
+    // above CHART_REGIONS regions it shows that many, evenly spaced by nominal rank (the
+    // first and the last among them), and says so. The table keeps every region.
+    let all = items.len();
+    let mut sampled = String::new();
+    if all > CHART_REGIONS {
+        items.sort_by_key(|i| i.1);
+        items = (0..CHART_REGIONS)
+            .map(|k| items[k * (all - 1) / (CHART_REGIONS - 1)].clone())
+            .collect();
+        sampled = format!(
+            " ({})",
+            words
+                .regions_sampled
+                .replace("{shown}", &CHART_REGIONS.to_string())
+                .replace("{all}", &all.to_string())
+        );
+    }
     let chart = Chart::Intervals(Intervals {
         title: format!(
-            "{}, {year}: {}",
+            "{}, {year}: {}{sampled}",
             results.spec.framework.nodes[0].name.get(lang).unwrap_or(""),
             words
                 .ranks_over_replications

@@ -80,6 +80,7 @@ pub struct Words {
     /// The rank-interval chart: its title after the index and year (`{n}` replications), and
     /// its legend.
     pub ranks_over_replications: &'static str,
+    pub regions_sampled: &'static str,
     pub median_rank: &'static str,
     pub nominal_rank: &'static str,
     /// Words of the workbook's sheet names (each name at most 31 characters).
@@ -188,6 +189,7 @@ static EN: Words = Words {
     boundaries: "Boundaries",
     bounds_kept: "Bounds kept from the edition",
     ranks_over_replications: "ranks in {n} runs with other methods and weights",
+    regions_sampled: "{shown} of {all} regions, evenly spaced by rank",
     median_rank: "median rank, with the range of 90% of runs",
     nominal_rank: "rank as computed",
     level: "level",
@@ -284,6 +286,7 @@ static RU: Words = Words {
     boundaries: "Границы регионов",
     bounds_kept: "Границы нормализации взяты из выпуска",
     ranks_over_replications: "места в {n} расчётах с другими методами и весами",
+    regions_sampled: "{shown} из {all} регионов, равномерно по месту",
     median_rank: "медианное место и диапазон 90% расчётов",
     nominal_rank: "место по основному расчёту",
     level: "уровень",
@@ -380,6 +383,7 @@ static KK: Words = Words {
     boundaries: "Өңір шекаралары",
     bounds_kept: "Нормалау шекаралары алынған шығарылым",
     ranks_over_replications: "басқа әдістер мен салмақтармен {n} есептегі орындар",
+    regions_sampled: "{all} өңірдің {shown}, орын бойынша біркелкі",
     median_rank: "медиандық орын және есептердің 90% ауқымы",
     nominal_rank: "негізгі есеп бойынша орын",
     level: "деңгей",

@@ -7,6 +7,7 @@
 //! with the declared seed, stream = replication number), and results are collected in
 //! replication order, so the output is the same for any number of threads.
 
+mod counts;
 mod indices;
 pub mod model;
 pub mod sobol;
@@ -19,7 +20,9 @@ use serde::Serialize;
 use crate::pipeline::Results;
 use crate::spec::{Aggregation, NodeKind, Normalisation, Uncertainty};
 use indices::sensitivity_indices;
-use model::{Choice, Model, Run};
+use model::{Choice, Model};
+
+pub use counts::{DENSE_REGIONS, RankCounts};
 
 pub const RNG: &str = "ChaCha8 (rand_chacha 0.9): seed = the declared seed, stream = replication";
 
@@ -277,8 +280,8 @@ pub struct Partial {
     pub fingerprint: String,
     pub shard: usize,
     pub shards: usize,
-    /// Per output ([year][unit]): counts of ranks 1, 2, ..., one per unit.
-    pub histograms: Vec<Vec<u32>>,
+    /// Per output ([year][unit]): the ranks that came out (see `RankCounts`).
+    pub counts: Vec<RankCounts>,
     pub failed: Vec<u32>,
 }
 
@@ -353,34 +356,40 @@ fn replications(
     let mine: Vec<usize> = (shard.k - 1..settings.replications)
         .step_by(shard.n)
         .collect();
-    let runs: Vec<Result<Run, UncertaintyError>> = mine
-        .into_par_iter()
-        .map(|r| {
-            let mut rng = ChaCha8Rng::seed_from_u64(settings.seed);
-            rng.set_stream(r as u64);
-            let u: Vec<f64> = factors.iter().map(|_| rng.random::<f64>()).collect();
-            let c = choice(&u, &factors, settings, &nominal_choice, n_ind);
-            let ranks = model
-                .ranks(&c)
-                .map_err(|e| failed(format!("replication {}", r + 1), &c, results, e));
-            tick();
-            ranks
-        })
-        .collect();
-    // The first failure in replication order, whatever the threads finished first.
-    let runs = runs.into_iter().collect::<Result<Vec<_>, _>>()?;
-    let (n_out, n_units) = (
-        results.panel.years.len() * results.panel.units.len(),
-        results.panel.units.len(),
-    );
-    let mut histograms = vec![vec![0u32; n_units]; n_out];
+    let n_out = results.panel.years.len() * results.panel.units.len();
+    // Replications run a batch at a time on every thread, and each batch's ranks are counted
+    // (in replication order) before the next starts: one set of counts and one batch of
+    // ranks are in memory, whatever the number of replications, and the counts and the first
+    // failure (in replication order) do not depend on the threads.
+    let n_units = results.panel.units.len();
+    let mut counts = vec![RankCounts::new(n_units, mine.len()); n_out];
     let mut failed_count = vec![0u32; n_out];
-    for run in &runs {
-        for o in 0..n_out {
-            if run.ranks[o] > 0 {
-                histograms[o][run.ranks[o] as usize - 1] += 1;
+    // A batch holds about 4 million ranks (20 MB): thousands of replications of a regional
+    // index, a few dozen of a census-tract one, and never fewer than the threads.
+    let batch = (4_000_000 / n_out.max(1)).clamp(rayon::current_num_threads().max(1), 4096);
+    for replications in mine.chunks(batch) {
+        let runs: Vec<Result<model::Run, UncertaintyError>> = replications
+            .par_iter()
+            .map(|&r| {
+                let mut rng = ChaCha8Rng::seed_from_u64(settings.seed);
+                rng.set_stream(r as u64);
+                let u: Vec<f64> = factors.iter().map(|_| rng.random::<f64>()).collect();
+                let c = choice(&u, factors, settings, &nominal_choice, n_ind);
+                let ranks = model
+                    .ranks(&c)
+                    .map_err(|e| failed(format!("replication {}", r + 1), &c, results, e));
+                tick();
+                ranks
+            })
+            .collect();
+        for run in runs {
+            let run = run?;
+            for o in 0..n_out {
+                if run.ranks[o] > 0 {
+                    counts[o].add(run.ranks[o]);
+                }
+                failed_count[o] += u32::from(run.failed[o]);
             }
-            failed_count[o] += u32::from(run.failed[o]);
         }
     }
     Ok(Partial {
@@ -388,7 +397,7 @@ fn replications(
         fingerprint: fingerprint(results, settings),
         shard: shard.k,
         shards: shard.n,
-        histograms,
+        counts,
         failed: failed_count,
     })
 }
@@ -410,10 +419,8 @@ pub fn merge(
     let first = &partials[0];
     let mut total = first.clone();
     for p in &partials[1..] {
-        for (h, ph) in total.histograms.iter_mut().zip(&p.histograms) {
-            for (a, b) in h.iter_mut().zip(ph) {
-                *a += b;
-            }
+        for (c, pc) in total.counts.iter_mut().zip(&p.counts) {
+            c.absorb(pc);
         }
         for (a, b) in total.failed.iter_mut().zip(&p.failed) {
             *a += b;
@@ -478,11 +485,7 @@ fn summarise(
         }
         let (y, u) = (o / n_units, o % n_units);
         // The ranks in ascending order, as the counts give them.
-        let got: Vec<f64> = all.histograms[o]
-            .iter()
-            .enumerate()
-            .flat_map(|(r, &count)| std::iter::repeat_n(f64::from(r as u32 + 1), count as usize))
-            .collect();
+        let got: Vec<f64> = all.counts[o].ranks();
         let shift = if got.is_empty() {
             0.0
         } else {

@@ -686,3 +686,79 @@ fn analysis_tables_as_parquet_are_typed_and_hold_the_values() {
         assert_eq!(outlier.get(k), Some(f[10] == "true"), "row {k}");
     }
 }
+
+/// Many regions, as census tracts: a shard keeps for each region-year only the ranks that
+/// came out (at most one per replication), so its file grows with the regions, not with
+/// their square as a histogram with a bin per possible rank did (1,200 and 4,800 synthetic
+/// tracts, above the 1,000 regions kept as histograms, 5 replications: 4 times the tracts,
+/// about 4 times the bytes, where histograms would take 16 times). The rank-interval chart
+/// draws 100 of them, evenly spaced by rank, and says so; the table keeps every one.
+#[test]
+fn many_regions_keep_rank_counts_linear_in_the_regions() {
+    let dir = scratch("unc-tracts");
+    let mut spec = String::from(
+        "[index]\nid = \"coi\"\nversion = \"1\"\nlanguages = [\"en\"]\nscale = [0, 100]\nname = { en = \"Tracts\" }\n[units]\nfrom_data = true\n[defaults]\npooling = \"each-year\"\nnormalisation = { method = \"z-score\" }\naggregation = { method = \"arithmetic\" }\n[uncertainty]\nreplications = 5\nseed = 3\nweights = 0.25\n",
+    );
+    for k in 0..4 {
+        spec.push_str(&format!(
+            "[[indicator]]\nid = \"i{k}\"\nparent = \"coi\"\nname = {{ en = \"i{k}\" }}\nunit = \"z\"\ndirection = \"higher\"\nsource = \"synthetic\"\n"
+        ));
+    }
+    fs::write(dir.join("coi.toml"), &spec).unwrap();
+    let mut sizes = Vec::new();
+    for n in [1200usize, 4800] {
+        // Deterministic values without ties: each indicator a different permutation.
+        let mut csv = String::from("region,year,i0,i1,i2,i3\n");
+        for u in 0..n {
+            let v: Vec<String> = (0..4)
+                .map(|k| (((u * (2 * k + 7) + 13 * k) % n) as f64 + 0.1 * k as f64).to_string())
+                .collect();
+            csv.push_str(&format!("T{u:04},2024,{}\n", v.join(",")));
+        }
+        let data = dir.join(format!("tracts-{n}.csv"));
+        fs::write(&data, csv).unwrap();
+        let out = dir.join(format!("out-{n}"));
+        let (spec_path, data_path, out_path) = (
+            dir.join("coi.toml").to_str().unwrap().to_string(),
+            data.to_str().unwrap().to_string(),
+            out.to_str().unwrap().to_string(),
+        );
+        let args = |extra: &[&str]| {
+            let mut a: Vec<String> = [
+                "uncertainty",
+                "--spec",
+                &spec_path,
+                "--data",
+                &data_path,
+                "--out",
+                &out_path,
+                "--quiet",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+            a.extend(extra.iter().map(|s| s.to_string()));
+            a
+        };
+        let a = args(&["--shard", "1/1"]);
+        ok(&a.iter().map(String::as_str).collect::<Vec<_>>());
+        sizes.push(
+            fs::metadata(out.join("uncertainty/shard-1-of-1.json"))
+                .unwrap()
+                .len() as f64,
+        );
+        if n == 4800 {
+            let a = args(&[]);
+            ok(&a.iter().map(String::as_str).collect::<Vec<_>>());
+            let table = fs::read_to_string(out.join("uncertainty/ranks.csv")).unwrap();
+            assert_eq!(table.lines().count(), 4801);
+            let svg = fs::read_to_string(out.join("charts/rank-intervals-2024.svg")).unwrap();
+            assert!(svg.contains("100 of 4800 regions, evenly spaced by rank"));
+        }
+    }
+    let growth = sizes[1] / sizes[0];
+    assert!(
+        (3.0..5.0).contains(&growth),
+        "{sizes:?}: grew {growth} times"
+    );
+}
