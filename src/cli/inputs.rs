@@ -1,6 +1,6 @@
 //! The inputs every computing command takes: a spec and data files.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::error::Error;
 use cwi::pipeline::{Results, run_on};
@@ -117,6 +117,48 @@ impl Inputs {
             eprintln!("{warning}");
         }
         Ok(results)
+    }
+
+    /// These options as a shard records them (paths absolute), and the SHA-256 of the spec
+    /// and of every data file the results read.
+    pub fn record(&self, results: &Results) -> (Vec<(String, String)>, Vec<(String, String)>) {
+        (self.options(), self.files(results))
+    }
+
+    /// These options as a shard records them, each as (option, value), paths absolute.
+    pub fn options(&self) -> Vec<(String, String)> {
+        use super::shard_file::absolute;
+        use cwi::named::Named;
+        let mut options = vec![("--spec".to_string(), absolute(&self.spec))];
+        options.extend(
+            self.data
+                .iter()
+                .map(|d| ("--data".to_string(), absolute(d))),
+        );
+        options.push(("--boundaries".into(), self.boundaries.name().to_string()));
+        for (name, values) in [
+            ("--decimal", &self.readings.decimal),
+            ("--separator", &self.readings.separator),
+            ("--encoding", &self.readings.encoding),
+        ] {
+            options.extend(values.iter().map(|v| (name.to_string(), v.clone())));
+        }
+        options
+    }
+
+    /// The SHA-256 of the spec and of every data file the results read, by absolute path.
+    pub fn files(&self, results: &Results) -> Vec<(String, String)> {
+        use super::shard_file::absolute;
+        let mut files = vec![(absolute(&self.spec), results.spec.sha256.clone())];
+        files.extend(
+            results
+                .panel
+                .report
+                .files
+                .iter()
+                .map(|f| (absolute(Path::new(&f.path)), f.sha256.clone())),
+        );
+        files
     }
 
     /// The spec, then the results.

@@ -15,6 +15,7 @@ mod progress;
 mod report;
 mod schema;
 mod sensitivity;
+mod shard_file;
 mod template;
 mod uncertainty;
 mod validate;

@@ -55,8 +55,13 @@ pub fn run(args: Args) -> Result<(), Error> {
             progress.step("model runs")
         })?;
         progress.finish();
-        let mut json = serde_json::to_vec(&partial).expect("a partial result serialises");
-        json.push(b'\n');
+        let (mut options, files) = args.inputs.record(&results);
+        options.extend(args.choices.record());
+        if let Some(n) = args.samples {
+            options.push(("--samples".into(), n.to_string()));
+        }
+        let json =
+            super::shard_file::render(&partial, super::shard_file::RunRecord { options, files });
         let name = format!("sensitivity/shard-{}-of-{}.json", shard.k, shard.n);
         super::report_cleaned(&write_atomically(&args.out, &[(name.clone(), json)])?);
         if !args.quiet {

@@ -92,6 +92,39 @@ pub struct Choices {
 }
 
 impl Choices {
+    /// These options as a shard records them, each as (option, value).
+    pub fn record(&self) -> Vec<(String, String)> {
+        use cwi::named::Named;
+        let mut out = Vec::new();
+        let mut one = |name: &str, value: String| out.push((name.to_string(), value));
+        if let Some(s) = self.seed {
+            one("--seed", s.to_string());
+        }
+        if let Some(w) = self.weights {
+            one("--weights", w.to_string());
+        }
+        for (name, values) in [
+            ("--normalisations", &self.normalisations),
+            ("--aggregations", &self.aggregations),
+            ("--imputations", &self.imputations),
+            ("--treatments", &self.treatments),
+        ] {
+            for v in values {
+                one(name, v.clone());
+            }
+        }
+        for w in &self.weightings {
+            one("--weightings", w.name().to_string());
+        }
+        if self.exclude_one {
+            one("--exclude-one", String::new());
+        }
+        if self.no_sampling {
+            one("--no-sampling", String::new());
+        }
+        out
+    }
+
     /// The spec's settings with these overrides; `Err` names an alternative that cannot be
     /// read.
     pub fn apply(&self, mut s: Uncertainty, scale: (f64, f64)) -> Result<Uncertainty, Error> {
@@ -181,8 +214,13 @@ pub fn run(args: Args) -> Result<(), Error> {
             progress.step("replications")
         })?;
         progress.finish();
-        let mut json = serde_json::to_vec(&partial).expect("a partial result serialises");
-        json.push(b'\n');
+        let (mut options, files) = args.inputs.record(&results);
+        options.extend(args.choices.record());
+        if let Some(r) = args.replications {
+            options.push(("--replications".into(), r.to_string()));
+        }
+        let json =
+            super::shard_file::render(&partial, super::shard_file::RunRecord { options, files });
         let name = format!("uncertainty/shard-{}-of-{}.json", shard.k, shard.n);
         super::report_cleaned(&write_atomically(&args.out, &[(name.clone(), json)])?);
         if !args.quiet {

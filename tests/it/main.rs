@@ -25,6 +25,7 @@ mod pipeline;
 mod print;
 mod report;
 mod reproductions;
+mod shards;
 mod submission;
 mod template;
 mod tools;

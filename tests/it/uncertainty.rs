@@ -538,7 +538,7 @@ fn shards_merge_into_a_single_run() {
             "57",
             "shard 2/4 is given twice",
         ),
-        (all.clone(), "58", "other settings"),
+        (all.clone(), "58", "--replications: 58 against 57"),
     ] {
         let o = merge(&shards, replications, "refused");
         let err = String::from_utf8_lossy(&o.stderr);
