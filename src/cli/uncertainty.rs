@@ -18,11 +18,12 @@ use cwi::uncertainty::{Shard, monte_carlo, monte_carlo_shard};
 /// aggregations, imputations and treatments, leaving one indicator out, and the sampling error
 /// of survey values (from the standard errors or sample sizes given with the data). Every
 /// replication runs the same stages as compute, with its choices substituted. Seeded and
-/// reproducible for any number of threads (RAYON_NUM_THREADS). Writes uncertainty/ranks.csv (per region and year: nominal
-/// rank, median rank, 5th and 95th percentile, mean absolute rank shift, replications ranked
-/// and failed, a failure being a geometric or harmonic mean meeting a score of 0 or below),
-/// uncertainty/uncertainty.json
-/// and charts/rank-intervals-YEAR.svg and .png.
+/// reproducible for any number of threads (RAYON_NUM_THREADS). Writes uncertainty/ranks.csv
+/// (per node, region and year, for the index, its top level and the --nodes asked for:
+/// nominal rank, median rank, 5th and 95th percentile, mean absolute rank shift, replications
+/// ranked and failed, a failure being a geometric or harmonic mean meeting a score of 0 or
+/// below), uncertainty/uncertainty.json and charts/rank-intervals-YEAR.svg and .png (the
+/// index; above 100 regions, 100 evenly spaced by rank).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
@@ -89,6 +90,10 @@ pub struct Choices {
     /// Do not draw survey values from their sampling error.
     #[arg(long)]
     pub no_sampling: bool,
+    /// Nodes whose ranks are summarised besides the index and its top level, by id
+    /// (uncertainty; separated by commas or given as several values).
+    #[arg(long, value_name = "ID", value_delimiter = ',', num_args = 1..)]
+    pub nodes: Vec<String>,
 }
 
 impl Choices {
@@ -122,6 +127,9 @@ impl Choices {
         if self.no_sampling {
             one("--no-sampling", String::new());
         }
+        for n in &self.nodes {
+            one("--nodes", n.clone());
+        }
         out
     }
 
@@ -152,6 +160,9 @@ impl Choices {
         s.exclude_one |= self.exclude_one;
         if self.no_sampling {
             s.sampling = false;
+        }
+        if !self.nodes.is_empty() {
+            s.nodes = self.nodes.clone();
         }
         Ok(s)
     }

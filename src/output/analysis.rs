@@ -57,6 +57,10 @@ pub fn uncertainty_files(
         columns: vec![
             ("year", int(&|r| i64::from(r.year))),
             (
+                "node_id",
+                Values::Code(mc.ranks.iter().map(|r| r.node.clone()).collect()),
+            ),
+            (
                 "region_code",
                 Values::Code(mc.ranks.iter().map(|r| r.region.clone()).collect()),
             ),
@@ -78,7 +82,7 @@ pub fn uncertainty_files(
     let mut items: Vec<(String, u32, f64, f64, f64)> = mc
         .ranks
         .iter()
-        .filter(|r| r.year == year)
+        .filter(|r| r.year == year && r.node == results.spec.framework.nodes[0].id)
         .map(|r| {
             let u = panel
                 .units

@@ -141,6 +141,9 @@ pub struct Uncertainty {
     pub exclude_one: bool,
     /// Draw survey values from their sampling error, where the data give one.
     pub sampling: bool,
+    /// Nodes whose ranks are summarised besides the index and its top level (`--nodes`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub nodes: Vec<String>,
 }
 
 impl Default for Uncertainty {
@@ -156,6 +159,7 @@ impl Default for Uncertainty {
             imputations: Vec::new(),
             treatments: Vec::new(),
             exclude_one: false,
+            nodes: Vec::new(),
             sampling: true,
         }
     }

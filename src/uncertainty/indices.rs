@@ -27,7 +27,7 @@ pub(super) fn sensitivity_indices(
             n * (d + 2)
         )));
     }
-    let nominal = nominal_ranks(results);
+    let nominal = nominal_ranks(results, &[0]);
     let panel = &results.panel;
     let n_units = panel.units.len();
     let outputs: Vec<usize> = (0..nominal.len()).filter(|&o| nominal[o] > 0).collect();

@@ -38,6 +38,9 @@ pub enum UncertaintyError {
     GeometricZero(String),
     #[error("cannot merge the shards: {0}")]
     Shards(String),
+    /// `--nodes` names a node the spec does not have.
+    #[error("{0}")]
+    UnknownNode(String),
     #[error(
         "nothing varies: declare weights, alternative weightings, normalisations, aggregations, imputations or treatments, exclude_one, or give standard errors with the data"
     )]
@@ -220,10 +223,11 @@ fn choice(
     c
 }
 
-/// Rank statistics of one region in one year.
+/// Rank statistics of one region in one year, at one node.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RankSummary {
     pub year: i32,
+    pub node: String,
     pub region: String,
     pub nominal: u32,
     pub median: f64,
@@ -244,7 +248,36 @@ pub struct MonteCarlo {
     pub rng: &'static str,
     pub factors: Vec<Factor>,
     pub settings: Uncertainty,
+    /// The nodes whose ranks are summarised: the index, its top level, and any asked for.
+    pub nodes: Vec<String>,
     pub ranks: Vec<RankSummary>,
+}
+
+/// The nodes an analysis summarises: the index, its children, and the nodes `settings.nodes`
+/// names, in the framework's order; an unknown id is refused with the nearest one.
+pub fn summarised_nodes(
+    results: &Results,
+    settings: &Uncertainty,
+) -> Result<Vec<usize>, UncertaintyError> {
+    let fw = &results.spec.framework;
+    let mut nodes: Vec<usize> = std::iter::once(0)
+        .chain(fw.nodes[0].children.iter().copied())
+        .collect();
+    for id in &settings.nodes {
+        let Some(n) = fw.position(id) else {
+            let near = crate::diagnostic::nearest(id, fw.nodes.iter().map(|n| n.id.as_str()));
+            return Err(UncertaintyError::UnknownNode(match near {
+                Some(near) => {
+                    format!("--nodes: no node \"{id}\" in the spec; did you mean \"{near}\"?")
+                }
+                None => format!("--nodes: no node \"{id}\" in the spec"),
+            }));
+        };
+        nodes.push(n);
+    }
+    nodes.sort_unstable();
+    nodes.dedup();
+    Ok(nodes)
 }
 
 /// A share of the Monte Carlo replications, for running an analysis on several machines:
@@ -356,7 +389,8 @@ fn replications(
     let mine: Vec<usize> = (shard.k - 1..settings.replications)
         .step_by(shard.n)
         .collect();
-    let n_out = results.panel.years.len() * results.panel.units.len();
+    let nodes = summarised_nodes(results, settings)?;
+    let n_out = nodes.len() * results.panel.years.len() * results.panel.units.len();
     // Replications run a batch at a time on every thread, and each batch's ranks are counted
     // (in replication order) before the next starts: one set of counts and one batch of
     // ranks are in memory, whatever the number of replications, and the counts and the first
@@ -376,19 +410,20 @@ fn replications(
                 let u: Vec<f64> = factors.iter().map(|_| rng.random::<f64>()).collect();
                 let c = choice(&u, factors, settings, &nominal_choice, n_ind);
                 let ranks = model
-                    .ranks(&c)
+                    .ranks_of(&c, &nodes)
                     .map_err(|e| failed(format!("replication {}", r + 1), &c, results, e));
                 tick();
                 ranks
             })
             .collect();
+        let per_node = results.panel.years.len() * n_units;
         for run in runs {
             let run = run?;
             for o in 0..n_out {
                 if run.ranks[o] > 0 {
                     counts[o].add(run.ranks[o]);
                 }
-                failed_count[o] += u32::from(run.failed[o]);
+                failed_count[o] += u32::from(run.failed[o % per_node.max(1)]);
             }
         }
     }
@@ -475,15 +510,18 @@ fn summarise(
     factors: &[Factor],
     all: &Partial,
 ) -> Result<MonteCarlo, UncertaintyError> {
-    let nominal = nominal_ranks(results);
+    let nodes = summarised_nodes(results, settings)?;
+    let nominal = nominal_ranks(results, &nodes);
     let panel = &results.panel;
     let n_units = panel.units.len();
+    let per_node = panel.years.len() * n_units;
     let mut ranks = Vec::new();
     for (o, &nom) in nominal.iter().enumerate() {
         if nom == 0 {
             continue;
         }
-        let (y, u) = (o / n_units, o % n_units);
+        let node = nodes[o / per_node];
+        let (y, u) = ((o % per_node) / n_units, o % n_units);
         // The ranks in ascending order, as the counts give them.
         let got: Vec<f64> = all.counts[o].ranks();
         let shift = if got.is_empty() {
@@ -500,6 +538,7 @@ fn summarise(
         };
         ranks.push(RankSummary {
             year: panel.years[y],
+            node: results.spec.framework.nodes[node].id.clone(),
             region: panel.units.get(u).code.clone(),
             nominal: nom,
             median: q(0.5),
@@ -516,6 +555,10 @@ fn summarise(
         rng: RNG,
         factors: factors.to_vec(),
         settings: settings.clone(),
+        nodes: nodes
+            .iter()
+            .map(|&n| results.spec.framework.nodes[n].id.clone())
+            .collect(),
         ranks,
     })
 }
@@ -671,12 +714,14 @@ pub fn merge_sensitivity(
 }
 
 /// The index's ranks as `compute` gave them ([year][unit], 0 = no rank).
-fn nominal_ranks(results: &Results) -> Vec<u32> {
+fn nominal_ranks(results: &Results, nodes: &[usize]) -> Vec<u32> {
     let panel = &results.panel;
-    let mut out = Vec::with_capacity(panel.years.len() * panel.units.len());
-    for y in 0..panel.years.len() {
-        for u in 0..panel.units.len() {
-            out.push(results.rank(0, y, u).unwrap_or(0));
+    let mut out = Vec::with_capacity(nodes.len() * panel.years.len() * panel.units.len());
+    for &node in nodes {
+        for y in 0..panel.years.len() {
+            for u in 0..panel.units.len() {
+                out.push(results.rank(node, y, u).unwrap_or(0));
+            }
         }
     }
     out

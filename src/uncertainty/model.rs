@@ -166,6 +166,12 @@ impl<'a> Model<'a> {
     /// region-years failed (a mean met a score it cannot take): those take no rank, and the
     /// other regions are ranked without them.
     pub fn ranks(&self, choice: &Choice) -> Result<Run, ComputeError> {
+        self.ranks_of(choice, &[0])
+    }
+
+    /// The ranks of `nodes` ([node][year][unit], 0 = no rank), and which region-years failed
+    /// ([year][unit]); a failed region-year takes no rank at any node.
+    pub fn ranks_of(&self, choice: &Choice, nodes: &[usize]) -> Result<Run, ComputeError> {
         let scores = self.scores(choice)?;
         let panel = &self.results.panel;
         let (ny, nu) = (panel.years.len(), panel.units.len());
@@ -173,23 +179,30 @@ impl<'a> Model<'a> {
         for &(y, u) in &scores.failed {
             failed[y * nu + u] = true;
         }
-        let ranks = if scores.failed.is_empty() {
-            let ranked: Vec<bool> = (0..nu).map(|u| panel.is_pooled(u)).collect();
-            rank_node(&scores, self.results.recipe.ranking, &ranked, 0, ny)
-        } else {
-            let mut out = Vec::with_capacity(ny * nu);
-            for y in 0..ny {
-                let column: Vec<Option<f64>> = (0..nu)
-                    .map(|u| {
-                        scores
-                            .get(0, y, u)
-                            .filter(|_| !failed[y * nu + u] && panel.is_pooled(u))
-                    })
-                    .collect();
-                out.extend(crate::rank::rank_by(&column, self.results.recipe.ranking));
+        let mut ranks = Vec::with_capacity(nodes.len() * ny * nu);
+        for &node in nodes {
+            if scores.failed.is_empty() {
+                let ranked: Vec<bool> = (0..nu).map(|u| panel.is_pooled(u)).collect();
+                ranks.extend(rank_node(
+                    &scores,
+                    self.results.recipe.ranking,
+                    &ranked,
+                    node,
+                    ny,
+                ));
+            } else {
+                for y in 0..ny {
+                    let column: Vec<Option<f64>> = (0..nu)
+                        .map(|u| {
+                            scores
+                                .get(node, y, u)
+                                .filter(|_| !failed[y * nu + u] && panel.is_pooled(u))
+                        })
+                        .collect();
+                    ranks.extend(crate::rank::rank_by(&column, self.results.recipe.ranking));
+                }
             }
-            out
-        };
+        }
         Ok(Run {
             ranks: ranks.into_iter().map(|r| r.unwrap_or(0)).collect(),
             failed,
