@@ -431,3 +431,27 @@ fn the_gender_inequality_index_reproduces_its_published_values() {
     assert_eq!(r.rank(0, 0, dnk), Some(1));
     nominal_reproduces_compute(&r, "gii");
 }
+
+/// A name a formula cannot read is located in a multi-line formula too: GII's index formula
+/// with `lfpr_x` for `lfpr_m` is refused at that name's line and column.
+#[test]
+fn a_bad_name_in_a_multi_line_formula_is_located() {
+    let text = fs::read_to_string(crate::common::root().join("indicators/gii.toml"))
+        .unwrap()
+        .replace(
+            "+ 1 / (empowerment_m * lfpr_m / 100)",
+            "+ 1 / (empowerment_m * lfpr_x / 100)",
+        );
+    let (line, column) = text
+        .lines()
+        .enumerate()
+        .find_map(|(k, l)| l.find("lfpr_x").map(|c| (k + 1, c + 1)))
+        .unwrap();
+    let e = refusal(&text);
+    assert!(
+        e.contains(&format!(
+            "m.toml:{line}:{column}: error[E012]: the formula of \"gii\" reads \"lfpr_x\""
+        )),
+        "{e}"
+    );
+}

@@ -340,20 +340,13 @@ fn pending_indicator(
     };
     let formula = match &i.formula {
         None => Some(None),
-        Some(f) => match crate::formula::parse(f.get_ref()) {
-            Ok(e) => Some(Some(e)),
-            Err(e) => {
-                // +1: the opening quote of the TOML string.
-                let at = f.span().start + 1 + e.at;
-                check.at(
-                    Code::BadParameter,
-                    at..at,
-                    format!("formula of \"{id}\": {}", e.message),
-                    "write arithmetic of column names and numbers, e.g. offences / child_population * 10000",
-                );
-                None
-            }
-        },
+        Some(f) => super::steps::formula(
+            check,
+            f,
+            &id,
+            "write arithmetic of column names and numbers, e.g. offences / child_population * 10000",
+        )
+        .map(Some),
     };
     let max_change = match &i.max_change {
         None => Some(None),

@@ -75,23 +75,16 @@ pub(super) fn group_steps(
                 "a group is scored by its formula or by its aggregation: remove one of them",
             );
         }
-        match crate::formula::parse(f.get_ref()) {
-            Ok(expr) => Some(NodeFormula {
-                text: f.get_ref().clone(),
-                expr,
-            }),
-            Err(e) => {
-                // +1: the opening quote of the TOML string.
-                let at = f.span().start + 1 + e.at;
-                check.at(
-                    Code::BadParameter,
-                    at..at,
-                    format!("formula of \"{id}\": {}", e.message),
-                    "write arithmetic and functions of the children's ids, e.g. survival * exp(school) or hdi_f / hdi_m",
-                );
-                None
-            }
-        }
+        formula(
+            check,
+            f,
+            id,
+            "write arithmetic and functions of the children's ids, e.g. survival * exp(school) or hdi_f / hdi_m",
+        )
+        .map(|expr| NodeFormula {
+            text: f.get_ref().clone(),
+            expr,
+        })
     });
     let normalisation = raw
         .normalisation
@@ -127,6 +120,44 @@ pub(super) fn group_steps(
     }
 }
 
+/// Where a TOML string's text starts: after its quote, or after `"""` (or `\'\'\'`) and the
+/// newline that may follow them.
+pub(super) fn text_start(check: &Checker, span: &Range<usize>) -> usize {
+    let rest = check.text.get(span.start..).unwrap_or("");
+    if rest.starts_with("\"\"\"") || rest.starts_with("\'\'\'") {
+        let after = span.start + 3;
+        match check.text.get(after..) {
+            Some(t) if t.starts_with("\r\n") => after + 2,
+            Some(t) if t.starts_with('\n') => after + 1,
+            _ => after,
+        }
+    } else {
+        span.start + 1
+    }
+}
+
+/// A formula parsed, or refused at the place in the spec where it goes wrong.
+pub(super) fn formula(
+    check: &mut Checker,
+    f: &Spanned<String>,
+    id: &str,
+    hint: &str,
+) -> Option<crate::formula::Expr> {
+    match crate::formula::parse(f.get_ref()) {
+        Ok(expr) => Some(expr),
+        Err(e) => {
+            let at = text_start(check, &f.span()) + e.at;
+            check.at(
+                Code::BadParameter,
+                at..at,
+                format!("formula of \"{id}\": {}", e.message),
+                hint,
+            );
+            None
+        }
+    }
+}
+
 /// Every name of a group's formula is one of its children: not itself (a cycle), not a node
 /// elsewhere in the tree, not an unknown id. Located at the name in the formula's text.
 pub(super) fn check_formula_names(
@@ -148,9 +179,8 @@ pub(super) fn check_formula_names(
                 continue;
             }
             let at = spans.get(&node.id).map_or(0..0, |span| {
-                // +1: the opening quote of the TOML string.
                 let offset = word_offset(&f.text, &name).unwrap_or(0);
-                let at = span.start + 1 + offset;
+                let at = text_start(check, span) + offset;
                 at..at + name.len()
             });
             let why = if name == node.id {
