@@ -455,3 +455,26 @@ fn a_bad_name_in_a_multi_line_formula_is_located() {
         "{e}"
     );
 }
+
+/// UNDP's Gender Development Index as one spec (`indicators/gdi.toml`: the index a formula,
+/// `hdi_f / hdi_m`, over the two sexes' HDIs with their own life-expectancy goalposts)
+/// reproduces the 183 values the HDR 2021/2022 publishes, exactly at their 3 decimals.
+#[test]
+fn the_gender_development_index_reproduces_its_published_values() {
+    let root = crate::common::root();
+    let s = spec::load(&root.join("indicators/gdi.toml")).unwrap();
+    let r =
+        cwi::pipeline::run(s, &[root.join("data-samples/gdi/gdi-components-2021.csv")]).unwrap();
+    let published =
+        fs::read_to_string(root.join("data-samples/gdi/gdi-published-2021.csv")).unwrap();
+    let mut checked = 0;
+    for line in published.lines().filter(|l| !l.starts_with('#')).skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let u = r.panel.units.find(f[0]).unwrap();
+        let gdi: f64 = f[2].parse().unwrap();
+        assert_eq!(r.scores.get(0, 0, u), Some(gdi), "{}", f[0]);
+        checked += 1;
+    }
+    assert_eq!(checked, 183);
+    nominal_reproduces_compute(&r, "gdi");
+}
