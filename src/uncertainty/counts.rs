@@ -40,28 +40,20 @@ impl RankCounts {
     }
 
     /// Adds another's counts (a shard's): the sum does not depend on the order. Records of
-    /// two forms come from runs on different data, which the fingerprint refuses first.
+    /// two forms (runs on different data, which the fingerprint refuses first) add rank by
+    /// rank.
     pub(super) fn absorb(&mut self, other: &RankCounts) {
-        match (self, other) {
+        match (&mut *self, other) {
             (RankCounts::Histogram(a), RankCounts::Histogram(b)) => {
                 for (x, y) in a.iter_mut().zip(b) {
                     *x += y;
                 }
             }
             (RankCounts::Ranks(a), RankCounts::Ranks(b)) => a.extend_from_slice(b),
-            (RankCounts::Histogram(a), RankCounts::Ranks(b)) => {
-                for &r in b {
-                    a[r as usize - 1] += 1;
+            _ => {
+                for r in other.ranks() {
+                    self.add(r as u32);
                 }
-            }
-            (me @ RankCounts::Ranks(_), RankCounts::Histogram(b)) => {
-                let mut h = b.clone();
-                if let RankCounts::Ranks(a) = me {
-                    for &r in a.iter() {
-                        h[r as usize - 1] += 1;
-                    }
-                }
-                *me = RankCounts::Histogram(h);
             }
         }
     }

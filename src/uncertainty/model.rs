@@ -47,6 +47,8 @@ pub struct Model<'a> {
     drawn: Vec<(usize, usize, usize, f64)>,
     /// Valid range of every indicator column, which drawn values are kept within.
     valid: Vec<Option<(f64, f64)>>,
+    /// Per unit: whether it is ranked (a region pooled by the index), computed once.
+    ranked: Vec<bool>,
 }
 
 impl<'a> Model<'a> {
@@ -84,6 +86,7 @@ impl<'a> Model<'a> {
             nominal: results.recipe.clone(),
             drawn,
             valid,
+            ranked: (0..n_units).map(|u| panel.is_pooled(u)).collect(),
         }
     }
 
@@ -182,11 +185,10 @@ impl<'a> Model<'a> {
         let mut ranks = Vec::with_capacity(nodes.len() * ny * nu);
         for &node in nodes {
             if scores.failed.is_empty() {
-                let ranked: Vec<bool> = (0..nu).map(|u| panel.is_pooled(u)).collect();
                 ranks.extend(rank_node(
                     &scores,
                     self.results.recipe.ranking,
-                    &ranked,
+                    &self.ranked,
                     node,
                     ny,
                 ));
@@ -196,7 +198,7 @@ impl<'a> Model<'a> {
                         .map(|u| {
                             scores
                                 .get(node, y, u)
-                                .filter(|_| !failed[y * nu + u] && panel.is_pooled(u))
+                                .filter(|_| !failed[y * nu + u] && self.ranked[u])
                         })
                         .collect();
                     ranks.extend(crate::rank::rank_by(&column, self.results.recipe.ranking));

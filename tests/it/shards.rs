@@ -7,6 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::common::{cwi, root, scratch};
+use crate::uncertainty::ok;
 
 /// Runs `cwi uncertainty` with `extra`, from the sample's copy in `dir`; the shard's file.
 fn shard(dir: &Path, name: &str, k: usize, n: usize, extra: &[&str]) -> PathBuf {
@@ -33,15 +34,6 @@ fn shard(dir: &Path, name: &str, k: usize, n: usize, extra: &[&str]) -> PathBuf 
     let o = cwi(&args);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     out.join(format!("uncertainty/shard-{k}-of-{n}.json"))
-}
-
-fn ok(args: &[&str]) {
-    let o = cwi(args);
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
 }
 
 fn merge(out: &Path, shards: &[&Path]) -> std::process::Output {

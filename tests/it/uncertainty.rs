@@ -21,7 +21,7 @@ const HDI: [&str; 4] = [
     "data-samples/hdi/hdi-components-2021-2022.csv",
 ];
 
-fn ok(args: &[&str]) {
+pub fn ok(args: &[&str]) {
     let o = cwi(args);
     assert!(
         o.status.success(),

@@ -278,9 +278,14 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
             }
         },
     };
-    let ties = match methods::choice::<Ties>(check, &index.ties, "index.ties") {
+    // Output ranks tie at the minimum unless the spec says otherwise (a refused spelling is
+    // reported by `choice`; Min stands in for it while the rest is checked).
+    let given = index
+        .ties
+        .as_ref()
+        .map(|_| methods::choice::<Ties>(check, &index.ties, "index.ties"));
+    let ties = match given.flatten() {
         None => Ties::Min,
-        Some(_) if index.ties.is_none() => Ties::Min,
         Some(Ties::Average) => {
             check.at(
                 Code::BadParameter,
