@@ -26,6 +26,7 @@ mod print;
 mod report;
 mod reproductions;
 mod shards;
+mod slurm;
 mod submission;
 mod template;
 mod tools;
