@@ -39,7 +39,15 @@ pub fn run(args: Args) -> Result<(), Error> {
     let lang = language(&results, args.lang.as_deref())?;
     let year = year_position(&results.panel, args.year)?;
     let result = audit(&results);
-    let files = audit_files(&results, &result, year, &lang, &args.formats.list)?;
+    let files = audit_files(
+        &results,
+        &result,
+        year,
+        &lang,
+        &args
+            .formats
+            .for_rows(result.statistics.len().max(result.correlations.len())),
+    )?;
     super::report_cleaned(&write_atomically(&args.out, &files)?);
     let flagged = result
         .correlations

@@ -54,6 +54,8 @@ pub struct Args {
     /// The shards' files (uncertainty/shard-K-of-N.json or sensitivity/shard-K-of-N.json).
     #[arg(long, value_name = "FILE", num_args = 1.., required = true)]
     shards: Vec<PathBuf>,
+    #[command(flatten)]
+    memory: super::memory::Limit,
 }
 
 /// The options a run recorded, read back as this command's.
@@ -190,6 +192,25 @@ fn same_files(
 }
 
 pub fn run(args: Args) -> Result<(), Error> {
+    // The shards' text, the counts read from it and their sum are in memory together: about
+    // three times the files (a rank takes 4 bytes read, and at least 2 characters written).
+    let size: u64 = args
+        .shards
+        .iter()
+        .filter_map(|f| std::fs::metadata(f).ok())
+        .map(|m| m.len())
+        .sum();
+    args.memory.check(
+        &cwi::uncertainty::footprint::Footprint {
+            bytes: 3 * size,
+            holds: format!(
+                "{} shard file(s) of {} in all, the ranks read from them and their sum",
+                args.shards.len(),
+                super::memory::human(size)
+            ),
+        },
+        "Merge on a machine with more memory, or run the analysis with fewer --replications or --nodes",
+    )?;
     let mut texts = Vec::new();
     for file in &args.shards {
         let text = std::fs::read(file)
@@ -206,7 +227,7 @@ pub fn run(args: Args) -> Result<(), Error> {
             let mc = merge(&results, &settings, &partials)?;
             super::uncertainty::write(
                 &args.out,
-                &args.formats.list,
+                &args.formats,
                 args.year,
                 args.quiet,
                 &results,
@@ -220,7 +241,7 @@ pub fn run(args: Args) -> Result<(), Error> {
             let (results, settings) = prepare(&args, &files[0].run)?;
             let partials: Vec<SensitivityPartial> = files.into_iter().map(|f| f.partial).collect();
             let s = merge_sensitivity(&results, &settings, &partials)?;
-            super::sensitivity::write(&args.out, &args.formats.list, args.quiet, &s)
+            super::sensitivity::write(&args.out, &args.formats, args.quiet, &s)
         }
         _ => {
             // Read as a shard, for the reason it is not one (truncated, another version).

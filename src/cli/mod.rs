@@ -10,6 +10,7 @@ mod error;
 mod explain;
 mod import;
 mod inputs;
+mod memory;
 mod merge;
 mod progress;
 mod report;
@@ -138,9 +139,25 @@ impl<T: Named + Send + Sync> TypedValueParser for NamedParser<T> {
 #[derive(Debug, Clone, clap::Args)]
 pub struct TableFormats {
     /// Formats of the analysis's tables, separated by commas: csv, json (the analysis's JSON
-    /// document), parquet (typed columns). The charts are always written.
-    #[arg(long = "formats", value_parser = named::<cwi::output::Format>(), value_delimiter = ',', num_args = 1.., default_value = "csv,json", hide_possible_values = true)]
+    /// document), parquet (typed columns). The charts are always written. Default: csv and
+    /// json, or parquet alone for a table of more than 100,000 rows.
+    #[arg(long = "formats", value_parser = named::<cwi::output::Format>(), value_delimiter = ',', num_args = 1.., hide_possible_values = true)]
     pub list: Vec<cwi::output::Format>,
+}
+
+impl TableFormats {
+    /// The formats asked for, or the default for a table of `rows` rows (see
+    /// `cwi::output::ANALYSIS_LARGE`).
+    pub fn for_rows(&self, rows: usize) -> Vec<cwi::output::Format> {
+        use cwi::output::Format;
+        if !self.list.is_empty() {
+            self.list.clone()
+        } else if rows > cwi::output::ANALYSIS_LARGE {
+            vec![Format::Parquet]
+        } else {
+            vec![Format::Csv, Format::Json]
+        }
+    }
 }
 
 /// Says which temporary files of an interrupted run were removed from the output directory.

@@ -37,6 +37,8 @@ pub struct Args {
     /// write sensitivity/shard-K-of-N.json, for `cwi merge`.
     #[arg(long, value_name = "K/N")]
     shard: Option<cwi::uncertainty::Shard>,
+    #[command(flatten)]
+    memory: super::memory::Limit,
 }
 
 pub fn run(args: Args) -> Result<(), Error> {
@@ -49,6 +51,11 @@ pub fn run(args: Args) -> Result<(), Error> {
     }
     cwi::uncertainty::check_settings(&settings)?;
     let results = args.inputs.compute(spec)?;
+    let shard = args.shard.unwrap_or(cwi::uncertainty::Shard { k: 1, n: 1 });
+    args.memory.check(
+        &cwi::uncertainty::footprint::sensitivity(&results, &settings, shard),
+        "Give fewer --samples, or run it in shards (--shard K/N holds 1/N of the model runs; cwi merge then holds them all)",
+    )?;
     let progress = Progress::new(args.quiet, 0);
     if let Some(shard) = args.shard {
         let partial = cwi::uncertainty::sensitivity_shard(&results, &settings, shard, &|| {
@@ -71,17 +78,17 @@ pub fn run(args: Args) -> Result<(), Error> {
     }
     let s = sensitivity(&results, &settings, &|| progress.step("model runs"))?;
     progress.finish();
-    write(&args.out, &args.formats.list, args.quiet, &s)
+    write(&args.out, &args.formats, args.quiet, &s)
 }
 
 /// The sensitivity tables.
 pub(super) fn write(
     out: &std::path::Path,
-    formats: &[cwi::output::Format],
+    formats: &super::TableFormats,
     quiet: bool,
     s: &cwi::uncertainty::Sensitivity,
 ) -> Result<(), Error> {
-    let files = sensitivity_files(s, formats)?;
+    let files = sensitivity_files(s, &formats.for_rows(s.rows.len()))?;
     super::report_cleaned(&write_atomically(out, &files)?);
     if !quiet {
         eprintln!(

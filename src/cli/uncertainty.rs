@@ -22,8 +22,10 @@ use cwi::uncertainty::{Shard, monte_carlo, monte_carlo_shard};
 /// (per node, region and year, for the index, its top level and the --nodes asked for:
 /// nominal rank, median rank, 5th and 95th percentile, mean absolute rank shift, replications
 /// ranked and failed, a failure being a geometric or harmonic mean meeting a score of 0 or
-/// below), uncertainty/uncertainty.json and charts/rank-intervals-YEAR.svg and .png (the
-/// index; above 100 regions, 100 evenly spaced by rank).
+/// below; as uncertainty/ranks.parquet alone above 100,000 rows unless --formats asks),
+/// uncertainty/uncertainty.json and charts/rank-intervals-YEAR.svg and .png (the index; above
+/// 100 regions, 100 evenly spaced by rank). An analysis that would need more memory than
+/// --max-memory (default: what is available) is refused before it starts.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
@@ -52,6 +54,8 @@ pub struct Args {
     /// to combine into the outputs of a single run.
     #[arg(long, value_name = "K/N")]
     shard: Option<Shard>,
+    #[command(flatten)]
+    memory: super::memory::Limit,
 }
 
 /// Options that override the spec's [uncertainty] table (shared with `cwi sensitivity`).
@@ -219,6 +223,14 @@ fn prepare(args: &Args) -> Result<(Uncertainty, cwi::pipeline::Results), Error> 
 pub fn run(args: Args) -> Result<(), Error> {
     let (settings, results) = prepare(&args)?;
     let lang = language(&results, args.lang.as_deref())?;
+    args.memory.check(
+        &cwi::uncertainty::footprint::monte_carlo(
+            &results,
+            &settings,
+            args.shard.unwrap_or(Shard { k: 1, n: 1 }),
+        )?,
+        "Give fewer --replications or --nodes, or run it in shards (--shard K/N holds 1/N of the ranks; cwi merge then holds them all)",
+    )?;
     if let Some(shard) = args.shard {
         let progress = Progress::new(args.quiet, settings.replications.div_ceil(shard.n) as u64);
         let partial = monte_carlo_shard(&results, &settings, shard, &|| {
@@ -244,7 +256,7 @@ pub fn run(args: Args) -> Result<(), Error> {
     progress.finish();
     write(
         &args.out,
-        &args.formats.list,
+        &args.formats,
         args.year,
         args.quiet,
         &results,
@@ -256,7 +268,7 @@ pub fn run(args: Args) -> Result<(), Error> {
 /// The outputs of an analysis: the rank table, the JSON and the chart of `year`.
 pub(super) fn write(
     out: &Path,
-    formats: &[cwi::output::Format],
+    formats: &super::TableFormats,
     year: Option<i32>,
     quiet: bool,
     results: &cwi::pipeline::Results,
@@ -264,7 +276,8 @@ pub(super) fn write(
     lang: &str,
 ) -> Result<(), Error> {
     let year = year_position(&results.panel, year)?;
-    let files = uncertainty_files(results, mc, year, lang, formats)?;
+    let formats = formats.for_rows(mc.ranks.len());
+    let files = uncertainty_files(results, mc, year, lang, &formats)?;
     super::report_cleaned(&write_atomically(out, &files)?);
     if !quiet {
         eprintln!(

@@ -74,11 +74,6 @@ pub fn uncertainty_files(
         ],
     };
     let mut files = table.files(formats)?;
-    let mut json = serde_json::to_vec_pretty(&mc).map_err(|e| OutputError::Render {
-        what: "uncertainty.json".into(),
-        message: e.to_string(),
-    })?;
-    json.push(b'\n');
     let mut items: Vec<(String, u32, f64, f64, f64)> = mc
         .ranks
         .iter()
@@ -136,6 +131,11 @@ pub fn uncertainty_files(
     })
     .render()?;
     if formats.contains(&Format::Json) {
+        let mut json = serde_json::to_vec_pretty(&mc).map_err(|e| OutputError::Render {
+            what: "uncertainty.json".into(),
+            message: e.to_string(),
+        })?;
+        json.push(b'\n');
         files.push(("uncertainty/uncertainty.json".to_string(), json));
     }
     files.push((

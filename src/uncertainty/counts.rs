@@ -21,6 +21,18 @@ pub enum RankCounts {
 /// The most regions whose ranks are kept as histograms (see `RankCounts`).
 pub const DENSE_REGIONS: usize = 1000;
 
+/// The bytes the rank counts of `records` region-year-node records keep, for an index of
+/// `n_units` regions over `replications` replications (a list of ranks grows by doubling, so
+/// it takes up to the next power of two), with the record itself.
+pub fn kept_bytes(n_units: usize, records: usize, replications: usize) -> u64 {
+    let per_record = if n_units <= DENSE_REGIONS {
+        n_units
+    } else {
+        replications.next_power_of_two()
+    };
+    records as u64 * (per_record as u64 * 4 + std::mem::size_of::<RankCounts>() as u64)
+}
+
 impl RankCounts {
     /// An empty record for an index of `n_units` regions, with room for `replications`.
     pub(super) fn new(n_units: usize, replications: usize) -> RankCounts {

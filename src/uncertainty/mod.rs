@@ -8,6 +8,7 @@
 //! replication order, so the output is the same for any number of threads.
 
 mod counts;
+pub mod footprint;
 mod indices;
 pub mod model;
 pub mod sobol;

@@ -254,3 +254,104 @@ fn the_nodes_summarised_are_the_index_its_top_level_and_those_asked_for() {
         "{err}"
     );
 }
+
+/// A census-tract panel's analysis: above 100,000 rows of ranks (10,100 synthetic tracts x 5
+/// nodes x 2 years = 101,000) the table is written as Parquet alone unless formats are asked
+/// for, as compute does above a million score rows; an analysis or a merge that would need
+/// more memory than it may use is refused before it starts, with the figures, and writes
+/// nothing.
+#[test]
+fn a_census_tract_analysis_writes_parquet_and_refuses_what_exceeds_memory() {
+    use polars::prelude::*;
+    let dir = scratch("unc-large");
+    let mut spec = String::from(
+        "[index]\nid = \"coi\"\nversion = \"1\"\nlanguages = [\"en\"]\nscale = [0, 100]\nname = { en = \"Tracts\" }\n[units]\nfrom_data = true\n[defaults]\npooling = \"each-year\"\nnormalisation = { method = \"z-score\" }\naggregation = { method = \"arithmetic\" }\n[uncertainty]\nreplications = 2\nseed = 3\nweights = 0.25\n",
+    );
+    for k in 0..4 {
+        spec.push_str(&format!(
+            "[[indicator]]\nid = \"i{k}\"\nparent = \"coi\"\nname = {{ en = \"i{k}\" }}\nunit = \"z\"\ndirection = \"higher\"\nsource = \"synthetic\"\n"
+        ));
+    }
+    let spec_path = dir.join("coi.toml");
+    fs::write(&spec_path, &spec).unwrap();
+    let n = 10_100usize;
+    let mut csv = String::from("region,year,i0,i1,i2,i3\n");
+    for year in [2023, 2024] {
+        for u in 0..n {
+            let v: Vec<String> = (0..4)
+                .map(|k| {
+                    (((u * (2 * k + 7) + 13 * k + year) % n) as f64 + 0.1 * k as f64).to_string()
+                })
+                .collect();
+            csv.push_str(&format!("T{u:05},{year},{}\n", v.join(",")));
+        }
+    }
+    let data = dir.join("tracts.csv");
+    fs::write(&data, csv).unwrap();
+    let out = dir.join("out");
+    let run = |extra: &[&str]| {
+        let mut a = vec![
+            "uncertainty",
+            "--spec",
+            spec_path.to_str().unwrap(),
+            "--data",
+            data.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ];
+        a.extend_from_slice(extra);
+        cwi(&a)
+    };
+
+    // Too little memory: refused with what the analysis holds, nothing written.
+    let o = run(&["--max-memory", "1M"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(
+        err.contains("this analysis would hold about ")
+            && err.contains(
+                "(the ranks of 10100 regions x 5 node(s) x 2 year(s) x 2 replications), more than the 1 MB given by --max-memory; nothing was run"
+            ),
+        "{err}"
+    );
+    assert!(!out.exists(), "something was written");
+
+    let o = run(&[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!out.join("uncertainty/ranks.csv").exists());
+    assert!(!out.join("uncertainty/uncertainty.json").exists());
+    let ranks = ParquetReader::new(fs::File::open(out.join("uncertainty/ranks.parquet")).unwrap())
+        .finish()
+        .unwrap();
+    assert_eq!(ranks.height(), 5 * n * 2);
+    // Asked for, CSV is written at any size.
+    let o = run(&["--formats", "csv"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let table = fs::read_to_string(out.join("uncertainty/ranks.csv")).unwrap();
+    assert_eq!(table.lines().count(), 1 + 5 * n * 2);
+
+    // A merge that would not fit: refused before reading the shards.
+    let o = run(&["--shard", "1/1"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let shard = out.join("uncertainty/shard-1-of-1.json");
+    let merged = dir.join("merged");
+    let o = cwi(&[
+        "merge",
+        "--quiet",
+        "--out",
+        merged.to_str().unwrap(),
+        "--max-memory",
+        "100K",
+        "--shards",
+        shard.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(
+        err.contains("1 shard file(s) of ")
+            && err.contains("more than the 102 kB given by --max-memory"),
+        "{err}"
+    );
+    assert!(!merged.exists());
+}
