@@ -206,8 +206,7 @@ pub fn stages(fw: &Framework, recipe: &Recipe, panel: &Panel) -> Result<Computed
     };
     let values = treated.as_ref().unwrap_or(panel);
     let normalised = normalise(recipe, values)?;
-    let (weights, notes) = crate::weight::weigh(fw, recipe, values, &normalised)?;
-    let scores = aggregate(fw, recipe, &weights, values, &normalised)?;
+    let (weights, notes, scores) = weigh_and_aggregate(fw, recipe, values, &normalised)?;
     Ok(Computed {
         treated,
         log,
@@ -216,6 +215,22 @@ pub fn stages(fw: &Framework, recipe: &Recipe, panel: &Panel) -> Result<Computed
         notes,
         scores,
     })
+}
+
+/// The stages after normalisation, weighting and aggregation, on `values` (the treated panel)
+/// and their normalised scores: the weights used, what weighting noticed, every node's scores.
+/// A replication whose choices leave the indicators' treatment and normalisation as the spec
+/// has them (it varies weights, weightings or aggregations) starts here from compute's own
+/// treated and normalised values: the earlier stages would give them again, value for value.
+pub fn weigh_and_aggregate(
+    fw: &Framework,
+    recipe: &Recipe,
+    values: &Panel,
+    normalised: &Normalised,
+) -> Result<(Weights, Vec<String>, Scores), ComputeError> {
+    let (weights, notes) = crate::weight::weigh(fw, recipe, values, normalised)?;
+    let scores = aggregate(fw, recipe, &weights, values, normalised)?;
+    Ok((weights, notes, scores))
 }
 
 /// The ranks of one node's scores in every year ([year][unit]).

@@ -22,13 +22,13 @@ pub enum RankCounts {
 pub const DENSE_REGIONS: usize = 1000;
 
 /// The bytes the rank counts of `records` region-year-node records keep, for an index of
-/// `n_units` regions over `replications` replications (a list of ranks grows by doubling, so
-/// it takes up to the next power of two), with the record itself.
+/// `n_units` regions over `replications` replications (a list of ranks is made with room for
+/// every replication), with the record itself.
 pub fn kept_bytes(n_units: usize, records: usize, replications: usize) -> u64 {
     let per_record = if n_units <= DENSE_REGIONS {
         n_units
     } else {
-        replications.next_power_of_two()
+        replications
     };
     records as u64 * (per_record as u64 * 4 + std::mem::size_of::<RankCounts>() as u64)
 }
@@ -40,6 +40,20 @@ impl RankCounts {
             RankCounts::Histogram(vec![0; n_units])
         } else {
             RankCounts::Ranks(Vec::with_capacity(replications))
+        }
+    }
+
+    /// Makes room for the ranks of `others`, exactly (a list growing by doubling would take
+    /// up to twice the memory while shards are merged).
+    pub(super) fn reserve_for<'a>(&mut self, others: impl Iterator<Item = &'a RankCounts>) {
+        if let RankCounts::Ranks(a) = self {
+            let more = others
+                .map(|o| match o {
+                    RankCounts::Ranks(b) => b.len(),
+                    RankCounts::Histogram(_) => 0,
+                })
+                .sum();
+            a.reserve_exact(more);
         }
     }
 

@@ -397,7 +397,11 @@ fn replications(
     // ranks are in memory, whatever the number of replications, and the counts and the first
     // failure (in replication order) do not depend on the threads.
     let n_units = results.panel.units.len();
-    let mut counts = vec![RankCounts::new(n_units, mine.len()); n_out];
+    // Each record made with room for every replication of the shard (a clone would drop the
+    // capacity, and a list growing by doubling would take up to twice the memory).
+    let mut counts: Vec<RankCounts> = (0..n_out)
+        .map(|_| RankCounts::new(n_units, mine.len()))
+        .collect();
     let mut failed_count = vec![0u32; n_out];
     // A batch holds about 4 million ranks (20 MB): thousands of replications of a regional
     // index, a few dozen of a census-tract one, and never fewer than the threads.
@@ -454,6 +458,9 @@ pub fn merge(
     check_shards(&fingerprint(results, settings), &shards)?;
     let first = &partials[0];
     let mut total = first.clone();
+    for (o, c) in total.counts.iter_mut().enumerate() {
+        c.reserve_for(partials[1..].iter().filter_map(|p| p.counts.get(o)));
+    }
     for p in &partials[1..] {
         for (c, pc) in total.counts.iter_mut().zip(&p.counts) {
             c.absorb(pc);
