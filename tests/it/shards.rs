@@ -127,6 +127,20 @@ fn shards_carry_their_run_and_refuse_what_is_not_theirs() {
     );
 }
 
+/// The spec of the synthetic tract panels: an index of four z-scored indicators, weights
+/// +/-25%, `replications` replications.
+fn tract_spec(replications: usize) -> String {
+    let mut spec = format!(
+        "[index]\nid = \"coi\"\nversion = \"1\"\nlanguages = [\"en\"]\nscale = [0, 100]\nname = {{ en = \"Tracts\" }}\n[units]\nfrom_data = true\n[defaults]\npooling = \"each-year\"\nnormalisation = {{ method = \"z-score\" }}\naggregation = {{ method = \"arithmetic\" }}\n[uncertainty]\nreplications = {replications}\nseed = 3\nweights = 0.25\n",
+    );
+    for k in 0..4 {
+        spec.push_str(&format!(
+            "[[indicator]]\nid = \"i{k}\"\nparent = \"coi\"\nname = {{ en = \"i{k}\" }}\nunit = \"z\"\ndirection = \"higher\"\nsource = \"synthetic\"\n"
+        ));
+    }
+    spec
+}
+
 /// Many regions, as census tracts: a shard keeps for each region-year only the ranks that
 /// came out (at most one per replication), so its file grows with the regions, not with
 /// their square as a histogram with a bin per possible rank did (1,200 and 4,800 synthetic
@@ -136,14 +150,7 @@ fn shards_carry_their_run_and_refuse_what_is_not_theirs() {
 #[test]
 fn many_regions_keep_rank_counts_linear_in_the_regions() {
     let dir = scratch("unc-tracts");
-    let mut spec = String::from(
-        "[index]\nid = \"coi\"\nversion = \"1\"\nlanguages = [\"en\"]\nscale = [0, 100]\nname = { en = \"Tracts\" }\n[units]\nfrom_data = true\n[defaults]\npooling = \"each-year\"\nnormalisation = { method = \"z-score\" }\naggregation = { method = \"arithmetic\" }\n[uncertainty]\nreplications = 5\nseed = 3\nweights = 0.25\n",
-    );
-    for k in 0..4 {
-        spec.push_str(&format!(
-            "[[indicator]]\nid = \"i{k}\"\nparent = \"coi\"\nname = {{ en = \"i{k}\" }}\nunit = \"z\"\ndirection = \"higher\"\nsource = \"synthetic\"\n"
-        ));
-    }
+    let spec = tract_spec(5);
     fs::write(dir.join("coi.toml"), &spec).unwrap();
     let mut sizes = Vec::new();
     for n in [1200usize, 4800] {
@@ -264,14 +271,7 @@ fn the_nodes_summarised_are_the_index_its_top_level_and_those_asked_for() {
 fn a_census_tract_analysis_writes_parquet_and_refuses_what_exceeds_memory() {
     use polars::prelude::*;
     let dir = scratch("unc-large");
-    let mut spec = String::from(
-        "[index]\nid = \"coi\"\nversion = \"1\"\nlanguages = [\"en\"]\nscale = [0, 100]\nname = { en = \"Tracts\" }\n[units]\nfrom_data = true\n[defaults]\npooling = \"each-year\"\nnormalisation = { method = \"z-score\" }\naggregation = { method = \"arithmetic\" }\n[uncertainty]\nreplications = 2\nseed = 3\nweights = 0.25\n",
-    );
-    for k in 0..4 {
-        spec.push_str(&format!(
-            "[[indicator]]\nid = \"i{k}\"\nparent = \"coi\"\nname = {{ en = \"i{k}\" }}\nunit = \"z\"\ndirection = \"higher\"\nsource = \"synthetic\"\n"
-        ));
-    }
+    let spec = tract_spec(2);
     let spec_path = dir.join("coi.toml");
     fs::write(&spec_path, &spec).unwrap();
     let n = 10_100usize;
