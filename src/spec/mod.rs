@@ -64,17 +64,20 @@ impl Spec {
         })
     }
 
-    /// The language outputs are written in: `lang` when the spec has labels in it, its first
+    /// The language outputs are written in: `lang` when the spec has labels in it (in any
+    /// case, as language tags are: `RU` is `ru`; the spec's spelling is returned), its first
     /// language when `None`.
     pub fn language(&self, lang: Option<&str>) -> Result<String, UnknownLanguage> {
         let languages = &self.index.languages;
         match lang {
             None => Ok(languages[0].clone()),
-            Some(l) if languages.iter().any(|x| x == l) => Ok(l.to_string()),
-            Some(l) => Err(UnknownLanguage {
-                lang: l.to_string(),
-                available: languages.clone(),
-            }),
+            Some(l) => match languages.iter().find(|x| x.eq_ignore_ascii_case(l)) {
+                Some(x) => Ok(x.clone()),
+                None => Err(UnknownLanguage {
+                    lang: l.to_string(),
+                    available: languages.clone(),
+                }),
+            },
         }
     }
 }

@@ -125,3 +125,41 @@ fn kazakh_and_russian_reports_are_in_their_language() {
         assert_eq!(unique.len(), names.len(), "{names:?}");
     }
 }
+
+/// Language tags are case-insensitive: `--lang RU` is the spec's `ru` (the same output, byte
+/// for byte), and a language the spec has no labels in is refused with those it has.
+#[test]
+fn the_language_is_read_in_any_case() {
+    let run = |lang: &str| {
+        crate::common::cwi(&[
+            "explain",
+            "--spec",
+            "indicators/kz-cwi.toml",
+            "--region",
+            "KZ-10",
+            "--year",
+            "2024",
+            "--lang",
+            lang,
+            "--data",
+            "data-samples/kz/statistics.csv",
+            "data-samples/kz/surveys.csv",
+        ])
+    };
+    let (lower, upper) = (run("ru"), run("RU"));
+    assert!(
+        upper.status.success(),
+        "{}",
+        String::from_utf8_lossy(&upper.stderr)
+    );
+    assert_eq!(lower.stdout, upper.stdout);
+    // The region's Russian name, where English would say "Abai Region".
+    assert!(String::from_utf8_lossy(&upper.stdout).starts_with("область Абай (KZ-10), 2024"));
+    let other = run("FR");
+    assert!(!other.status.success());
+    let err = String::from_utf8_lossy(&other.stderr);
+    assert!(
+        err.contains("language \"FR\" has no labels in the spec"),
+        "{err}"
+    );
+}
