@@ -116,6 +116,17 @@ fn missing() -> Value {
     })
 }
 
+/// The pattern of a node id, in the regular expressions every JSON Schema validator reads
+/// (Python's `re` has no `\p{L}`): the ASCII rule exactly (a letter or digit, then letters,
+/// digits, `_`, `.` and `-`), and any character beyond ASCII except controls and spaces.
+/// cwi itself checks Unicode letters and digits exactly (E-codes at the id's line).
+const ID_PATTERN: &str = concat!(
+    "^[^\\x00-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7F\\u0080-\\u00A0\\u2000-\\u200F\\u2028-\\u202F\\u3000]",
+    "[^\\x00-\\x2C\\x2F\\x3A-\\x40\\x5B-\\x5E\\x60\\x7B-\\x7F\\u0080-\\u00A0\\u2000-\\u200F\\u2028-\\u202F\\u3000]*$"
+);
+
+const ID_RULE: &str = "a letter or digit (of any script), then letters, digits, _, . and -";
+
 /// The JSON Schema of the spec format.
 pub fn json_schema() -> Value {
     let normalisations = NormalisationKind::names();
@@ -124,7 +135,7 @@ pub fn json_schema() -> Value {
     let aggregations = AggregationKind::names();
     let node_common = |extra: Value| {
         let mut props = json!({
-            "id": { "type": "string", "pattern": "^[\\p{L}\\p{N}][\\p{L}\\p{N}_.-]*$" },
+            "id": { "type": "string", "pattern": ID_PATTERN, "description": ID_RULE },
             "parent": { "type": "string", "description": "the index id or a group id" },
             "name": labels(),
             "weight": { "type": "number", "minimum": 0, "description": "relative within the parent (default 1)" }

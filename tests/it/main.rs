@@ -25,6 +25,7 @@ mod pipeline;
 mod print;
 mod report;
 mod reproductions;
+mod schema;
 mod shards;
 mod slurm;
 mod submission;
