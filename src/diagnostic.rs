@@ -104,10 +104,13 @@ pub enum Code {
     /// from the data (a rank method, an indicator the edition did not have, or another
     /// method): its bounds are drawn as the pooling says.
     BoundsNotKept,
+    /// E123: a data file given to `validate` with several specs that holds the indicators of
+    /// none of them, so that it was checked against none.
+    NoSpecForData,
 }
 
 impl Code {
-    pub const ALL: [Code; 39] = [
+    pub const ALL: [Code; 40] = [
         Code::Syntax,
         Code::UnknownKey,
         Code::DuplicateId,
@@ -147,6 +150,7 @@ impl Code {
         Code::UnusedFileReading,
         Code::YearWithoutIndicator,
         Code::BoundsNotKept,
+        Code::NoSpecForData,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -190,6 +194,7 @@ impl Code {
             Code::UnusedFileReading => "W120",
             Code::YearWithoutIndicator => "W121",
             Code::BoundsNotKept => "W122",
+            Code::NoSpecForData => "E123",
         }
     }
 
@@ -231,6 +236,9 @@ pub struct Diagnostic {
     pub field: Option<String>,
     pub message: String,
     pub hint: String,
+    /// The spec a data problem was found against, where several were checked (`validate`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spec: Option<String>,
 }
 
 impl Diagnostic {
@@ -245,6 +253,7 @@ impl Diagnostic {
             field: None,
             message: message.into(),
             hint: String::new(),
+            spec: None,
         }
     }
 

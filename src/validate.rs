@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::{load, spec};
 
 /// Why validation could not run at all (exit status 2).
@@ -49,29 +49,89 @@ pub fn spec_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ValidateError> {
     Ok(out)
 }
 
-/// Checks each spec, and the data against each spec that is valid.
+/// What `validate` found: every problem, and notes on what was paired and allowed.
+#[derive(Debug, Default)]
+pub struct Validation {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Which specs each data file was checked against, and the warnings specs allow.
+    pub notes: Vec<String>,
+}
+
+/// Checks each spec, and the data against the valid specs they belong to.
+///
+/// With one valid spec every data file is checked against it. With several, a file is checked
+/// against the specs whose indicators it holds (`load::holds_data_of`), all its files
+/// together, and each data problem names the spec; a file holding none of them is an error
+/// (E123), since it was checked against nothing.
 ///
 /// `readings`: how particular data files are read, declared on the command line; they come
 /// after each spec's own `[[data.file]]` declarations.
-pub fn validate(
-    specs: &[PathBuf],
-    data: &[PathBuf],
-    readings: &[spec::FileReading],
-) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+pub fn validate(specs: &[PathBuf], data: &[PathBuf], readings: &[spec::FileReading]) -> Validation {
+    let mut out = Validation::default();
+    let mut loaded = Vec::new();
     for path in specs {
         match spec::load(path) {
             Ok(mut spec) => {
                 for r in readings {
                     spec.data.declare(r.clone());
                 }
-                out.extend(spec.warnings.iter().cloned());
-                if !data.is_empty() {
-                    out.extend(load::check(&spec, data).1);
+                out.diagnostics.extend(spec.warnings.iter().cloned());
+                for (node, code) in &spec.allowed {
+                    out.notes.push(format!(
+                        "{}: {code} allowed at \"{node}\" (the node's allow)",
+                        path.display()
+                    ));
                 }
+                loaded.push(spec);
             }
-            Err(e) => out.extend(e.diagnostics()),
+            Err(e) => out.diagnostics.extend(e.diagnostics()),
         }
+    }
+    if data.is_empty() || loaded.is_empty() {
+        return out;
+    }
+    let several = loaded.len() > 1;
+    let mut files_of: Vec<Vec<&PathBuf>> = vec![Vec::new(); loaded.len()];
+    for file in data {
+        let owners: Vec<usize> = (0..loaded.len())
+            .filter(|&k| !several || load::holds_data_of(&loaded[k], file))
+            .collect();
+        if owners.is_empty() {
+            out.diagnostics.push(
+                Diagnostic::new(
+                    Code::NoSpecForData,
+                    file.display().to_string(),
+                    "holds the indicators of none of the specs given, so it was checked against none",
+                )
+                .hint("check its indicator names (or columns) against its spec's ids, or validate it with its spec alone: cwi validate SPEC --data FILE"),
+            );
+        } else if several {
+            let names: Vec<String> = owners
+                .iter()
+                .map(|&k| loaded[k].path.display().to_string())
+                .collect();
+            out.notes.push(format!(
+                "{}: checked against {} (the specs whose indicators it holds)",
+                file.display(),
+                names.join(", ")
+            ));
+        }
+        for k in owners {
+            files_of[k].push(file);
+        }
+    }
+    for (spec, files) in loaded.iter().zip(&files_of) {
+        if files.is_empty() {
+            continue;
+        }
+        let name = spec.path.display().to_string();
+        out.diagnostics
+            .extend(load::check(spec, files).1.into_iter().map(|mut d| {
+                if several {
+                    d.spec = Some(name.clone());
+                }
+                d
+            }));
     }
     out
 }
@@ -146,6 +206,9 @@ fn human(diagnostics: &[Diagnostic]) -> String {
             d.message
         );
         let _ = writeln!(out, "  --> {}", d.place());
+        if let Some(spec) = &d.spec {
+            let _ = writeln!(out, "  = checked against {spec}");
+        }
         let source = sources
             .entry(d.file.clone())
             .or_insert_with(|| quotable(&d.file));
@@ -239,6 +302,9 @@ fn github(d: &Diagnostic) -> String {
     let mut message = d.message.clone();
     if let Some(row) = d.row {
         message = format!("row {row}: {message}");
+    }
+    if let Some(spec) = &d.spec {
+        message = format!("{message} (checked against {spec})");
     }
     if !d.hint.is_empty() {
         message = format!("{message}\nhint: {}", d.hint);

@@ -16,7 +16,9 @@ pub struct Args {
     /// Spec files, or directories whose *.toml files are all checked.
     #[arg(value_name = "SPEC_OR_DIR", required = true)]
     specs: Vec<PathBuf>,
-    /// Data files (CSV, TSV, Parquet, Excel) checked against every valid spec.
+    /// Data files (CSV, TSV, Parquet, Excel), checked against the spec; with several specs,
+    /// each file against the specs whose indicators it holds (named in each problem, and on
+    /// standard error), a file holding none of them being an error (E123).
     #[arg(long, value_name = "FILE", num_args = 1..)]
     data: Vec<PathBuf>,
     /// Output format: human (default), json (JSON Lines) or github (workflow annotations).
@@ -44,8 +46,12 @@ pub fn run(args: Args) -> Result<ExitCode, super::error::Error> {
         }
     }
     let readings = args.readings.declarations()?;
-    let diagnostics = validate(&specs, &args.data, &readings);
+    let validation = validate(&specs, &args.data, &readings);
+    let diagnostics = validation.diagnostics;
     super::stdout(&render(&diagnostics, args.format))?;
+    for note in &validation.notes {
+        eprintln!("note: {note}");
+    }
     let errors = diagnostics.iter().any(|d| d.is_error());
     Ok(
         if errors || (args.deny_warnings && !diagnostics.is_empty()) {

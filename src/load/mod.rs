@@ -164,6 +164,47 @@ pub fn load(spec: &Spec, paths: &[impl AsRef<Path>]) -> Result<Panel, DataError>
     }
 }
 
+/// Whether `path` holds data of `spec`: read as the spec reads its data, it gives values of one
+/// of the spec's indicators, or of a column one of its formulas reads (names matched as the
+/// loader matches them), for one of the spec's units where it lists them; where the units come
+/// from the data, more than half of the file's indicators must be the spec's (a regional file
+/// sharing an indicator name with a national index is not that index's data). `validate`
+/// pairs data files with the specs they belong to by this.
+pub fn holds_data_of(spec: &Spec, path: &Path) -> bool {
+    let mut gathered = Gathered::default();
+    let _ = read_file(path, 0, &spec.data, &spec.index, &mut gathered);
+    if let Some(units) = &spec.units
+        && !gathered
+            .regions
+            .iter()
+            .any(|(s, _)| units.find(s).is_some())
+    {
+        return false;
+    }
+    let fw = &spec.framework;
+    let mut names: std::collections::HashSet<String> = fw
+        .indicators
+        .iter()
+        .map(|&n| match_key(&fw.nodes[n].id))
+        .collect();
+    for &n in &fw.indicators {
+        if let NodeKind::Indicator(i) = &fw.nodes[n].kind
+            && let Some(f) = &i.formula
+        {
+            names.extend(f.columns().iter().map(|c| match_key(c)));
+        }
+    }
+    let matched = gathered
+        .indicators
+        .iter()
+        .filter(|name| names.contains(&match_key(name)))
+        .count();
+    match spec.units {
+        Some(_) => matched > 0,
+        None => 2 * matched > gathered.indicators.len(),
+    }
+}
+
 /// Reads every file and checks it against the spec, going as far as the data allow: every
 /// diagnostic, and the panel when one could be built.
 pub fn check(spec: &Spec, paths: &[impl AsRef<Path>]) -> (Option<Panel>, Vec<Diagnostic>) {

@@ -64,6 +64,11 @@ impl Spec {
         })
     }
 
+    /// Whether the spec accepts the warning `code` about node `id` (`allow` on the node).
+    pub fn allows(&self, id: &str, code: crate::diagnostic::Code) -> bool {
+        self.allowed.iter().any(|(n, c)| n == id && *c == code)
+    }
+
     /// The language outputs are written in: `lang` when the spec has labels in it (in any
     /// case, as language tags are: `RU` is `ru`; the spec's spelling is returned), its first
     /// language when `None`.
@@ -111,6 +116,9 @@ pub struct Spec {
     pub uncertainty: Uncertainty,
     /// Warnings found while parsing (e.g. W020); errors make `parse` fail instead.
     pub warnings: Vec<Diagnostic>,
+    /// The warnings about a node that the spec accepts (`allow = ["W020"]` on the node): (node
+    /// id, code). They are not raised; `validate` says which are allowed.
+    pub allowed: Vec<(String, crate::diagnostic::Code)>,
     /// Where each node's id is written in the spec text, for diagnostics about nodes.
     pub spans: HashMap<String, Range<usize>>,
     /// The same places as (line, column), so that later stages place a diagnostic about a

@@ -66,6 +66,9 @@ pub struct RawIndex {
     pub normalisation: Option<Spanned<RawMethod>>,
     #[serde(default)]
     pub round: Option<Spanned<i64>>,
+    /// Warnings about this node its author has weighed and accepts (`["W020"]`).
+    #[serde(default)]
+    pub allow: Option<Spanned<Vec<String>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -334,6 +337,9 @@ pub struct RawGroup {
     pub parent_takes: Option<Spanned<String>>,
     #[serde(default)]
     pub round: Option<Spanned<i64>>,
+    /// Warnings about this node its author has weighed and accepts (`["W020"]`).
+    #[serde(default)]
+    pub allow: Option<Spanned<Vec<String>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -367,6 +373,9 @@ pub struct RawIndicator {
     pub treatment: Option<Spanned<RawMethod>>,
     #[serde(default)]
     pub round: Option<Spanned<i64>>,
+    /// Warnings about this node its author has weighed and accepts (`["W020"]`).
+    #[serde(default)]
+    pub allow: Option<Spanned<Vec<String>>>,
 }
 
 /// An alternative method of the uncertainty analysis: its spelling alone (`"median"`), or a

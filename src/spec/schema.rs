@@ -93,6 +93,11 @@ fn weighting() -> Value {
     json!({ "type": "string", "enum": ["pca"], "description": "pca: the children's weights from the first principal component of their normalised scores" })
 }
 
+/// `allow`: the warnings about a node its author accepts.
+fn allow() -> Value {
+    json!({ "type": "array", "items": { "type": "string", "enum": ["W020", "W122"] }, "description": "warnings about this node that its author has weighed and accepts: they are not raised, and validate lists them" })
+}
+
 /// `round`: the decimals a node's score is rounded to.
 fn round() -> Value {
     json!({ "type": "integer", "minimum": 0, "maximum": 15, "description": "round the node's score to this many decimals before anything reads it (to the nearest, halfway to even as R and Python)" })
@@ -173,7 +178,8 @@ pub fn json_schema() -> Value {
                     "weighting": weighting(),
                     "formula": node_formula(),
                     "normalisation": method("normalisation", &normalisations),
-                    "round": round()
+                    "round": round(),
+                    "allow": allow()
                 }
             },
             "defaults": {
@@ -320,7 +326,8 @@ pub fn json_schema() -> Value {
                         "formula": node_formula(),
                         "normalisation": method("normalisation", &normalisations),
                         "parent_takes": { "type": "string", "enum": ["score", "aggregate"], "description": "with a normalisation: what the parent combines, the group's normalised score (default) or its aggregate" },
-                        "round": round()
+                        "round": round(),
+                        "allow": allow()
                     }))
                 }
             },
@@ -342,7 +349,8 @@ pub fn json_schema() -> Value {
                         "normalisation": method("normalisation", &normalisations),
                         "imputation": method("imputation", &imputations),
                         "treatment": method("treatment", &treatments),
-                        "round": round()
+                        "round": round(),
+                        "allow": allow()
                     }))
                 }
             }

@@ -443,6 +443,7 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
         validation,
         uncertainty: uncertainty?,
         warnings: Vec::new(),
+        allowed: warnings::allowances(check, &index, &raw.group, &raw.indicator),
         positions: {
             let lines = LineIndex::new(check.text);
             spans

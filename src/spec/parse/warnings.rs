@@ -14,7 +14,7 @@ pub(super) fn warn_bounds_not_kept(spec: &Spec, check: &mut Checker) {
         let NodeKind::Indicator(i) = &node.kind else {
             continue;
         };
-        if !i.normalisation.draws_from_data() {
+        if !i.normalisation.draws_from_data() || spec.allows(&node.id, Code::BoundsNotKept) {
             continue;
         }
         let kept = frozen
@@ -84,6 +84,9 @@ pub(super) fn warn_geometric_zero(spec: &Spec, check: &mut Checker) {
             continue;
         }
         let refused = |l: f64| if product { l < 0.0 } else { l <= 0.0 };
+        if spec.allows(&fw.nodes[n].id, Code::GeometricZero) {
+            continue;
+        }
         for &c in &fw.nodes[n].children {
             if lowest[c].is_none_or(refused) && fw.nodes[c].weight > 0.0 {
                 let low = lowest[c].map_or("unbounded".to_string(), |l| l.to_string());
@@ -103,4 +106,47 @@ pub(super) fn warn_geometric_zero(spec: &Spec, check: &mut Checker) {
             }
         }
     }
+}
+
+/// The warning codes a node may allow: those cwi raises about one node of a spec.
+const ALLOWABLE: [Code; 2] = [Code::GeometricZero, Code::BoundsNotKept];
+
+/// Every node's `allow` list, as (node id, code); a code that is not a warning about a node
+/// is refused at the list.
+pub(super) fn allowances(
+    check: &mut Checker,
+    index: &crate::spec::raw::RawIndex,
+    groups: &[toml::Spanned<crate::spec::raw::RawGroup>],
+    indicators: &[toml::Spanned<crate::spec::raw::RawIndicator>],
+) -> Vec<(String, Code)> {
+    let lists = std::iter::once((index.id.get_ref(), &index.allow))
+        .chain(
+            groups
+                .iter()
+                .map(|g| (g.get_ref().id.get_ref(), &g.get_ref().allow)),
+        )
+        .chain(
+            indicators
+                .iter()
+                .map(|i| (i.get_ref().id.get_ref(), &i.get_ref().allow)),
+        );
+    let mut out = Vec::new();
+    for (id, list) in lists {
+        let Some(list) = list else { continue };
+        for code in list.get_ref() {
+            match ALLOWABLE.iter().find(|c| c.as_str() == code.trim()) {
+                Some(&c) => out.push((id.clone(), c)),
+                None => check.at(
+                    Code::BadParameter,
+                    list.span(),
+                    format!("allow: \"{code}\" is not a warning about a node"),
+                    format!(
+                        "a node may allow {}; errors cannot be allowed, and data warnings are fixed in the data",
+                        ALLOWABLE.map(Code::as_str).join(", ")
+                    ),
+                ),
+            }
+        }
+    }
+    out
 }
