@@ -15,9 +15,14 @@ pub enum CompareError {
     Table { file: String, message: String },
 }
 
-/// Which columns of the expected table hold what.
+/// Which columns of the expected table hold what, and the units its regions are named by.
 #[derive(Debug, Clone, Default)]
 pub struct Columns {
+    /// The spec's units: an expected region may then be spelt by any code, name (in any
+    /// language) or alias the spec gives, as `compute` reads data.
+    pub units: Option<crate::units::Units>,
+    /// Year column; default: year.
+    pub year: Option<String>,
     /// Region column; default: the first of region_code, region, code.
     pub region: Option<String>,
     /// Score column; default: score, else value.
@@ -43,6 +48,10 @@ pub struct Comparison {
     pub tolerance: f64,
     pub decimals: Option<u32>,
     pub mismatches: Vec<Mismatch>,
+    /// Computed scores of the nodes and years the expected table has, for regions it lacks:
+    /// (year, region code, node). Reported, not a mismatch (a published table may leave
+    /// regions out).
+    pub not_expected: Vec<(i32, String, String)>,
 }
 
 /// A small CSV table: header and rows, comment lines (`#`) skipped, `,` `;` or tab separated.
@@ -50,6 +59,7 @@ struct Rows {
     file: String,
     header: Vec<String>,
     rows: Vec<(usize, Vec<String>)>,
+    separator: u8,
 }
 
 impl Rows {
@@ -86,7 +96,17 @@ impl Rows {
             let line = record.position().map_or(0, |p| p.line() as usize);
             rows.push((line, record.iter().map(|c| c.trim().to_string()).collect()));
         }
-        Ok(Rows { file, header, rows })
+        Ok(Rows {
+            file,
+            header,
+            rows,
+            separator: sep,
+        })
+    }
+
+    /// The decimal mark of column `c`, as the loader decides a file's.
+    fn mark(&self, c: usize) -> DecimalMark {
+        crate::load::column_mark(self.rows.iter().map(|(_, r)| r[c].as_str()), self.separator)
     }
 
     fn column(&self, wanted: &[&str]) -> Result<usize, CompareError> {
@@ -103,8 +123,14 @@ impl Rows {
             })
     }
 
-    fn number(&self, line: usize, text: &str, what: &str) -> Result<Option<f64>, CompareError> {
-        crate::load::parse_number(text, DecimalMark::Auto, false, &[]).map_err(|(_, message, _)| {
+    fn number(
+        &self,
+        mark: DecimalMark,
+        line: usize,
+        text: &str,
+        what: &str,
+    ) -> Result<Option<f64>, CompareError> {
+        crate::load::parse_number(text, mark, false, &[]).map_err(|(_, message, _)| {
             CompareError::Table {
                 file: self.file.clone(),
                 message: format!("line {line}, {what}: {message}"),
@@ -114,7 +140,8 @@ impl Rows {
 }
 
 /// Compares every row of `expected` with `computed` (a `scores.csv` of cwi). With `decimals`,
-/// computed scores are rounded first, as published figures are.
+/// computed scores are rounded first, as published figures are, and as the `round` step
+/// rounds: the value as stored to the nearest, halfway to even (R's and Python's `round`).
 pub fn compare(
     computed: &Path,
     expected: &Path,
@@ -129,18 +156,40 @@ pub fn compare(
         ours.column(&["node_id"])?,
         ours.column(&["score"])?,
     );
+    // Regions by code, by the name scores.csv gives, and by every spelling the spec's units
+    // know: each to its code.
+    let name_column = ours.header.iter().position(|h| h == "region_name");
+    let mut code_of: HashMap<String, String> = HashMap::new();
+    let our_mark = ours.mark(s);
     let mut scores: HashMap<(i32, String, String), Option<f64>> = HashMap::new();
     for (line, row) in &ours.rows {
         let year = crate::load::parse_year(&row[y]).ok_or_else(|| CompareError::Table {
             file: ours.file.clone(),
             message: format!("line {line}: year \"{}\" is not a whole number", row[y]),
         })?;
-        let score = ours.number(*line, &row[s], "score")?;
-        scores.insert((year, match_key(&row[r]), row[n].clone()), score);
+        let score = ours.number(our_mark, *line, &row[s], "score")?;
+        code_of.insert(match_key(&row[r]), row[r].clone());
+        if let Some(c) = name_column {
+            code_of
+                .entry(match_key(&row[c]))
+                .or_insert_with(|| row[r].clone());
+        }
+        scores.insert((year, row[r].clone(), row[n].clone()), score);
     }
+    let region_code = |spelling: &str| -> String {
+        columns
+            .units
+            .as_ref()
+            .and_then(|u| u.find(spelling).map(|k| u.get(k).code.clone()))
+            .or_else(|| code_of.get(&match_key(spelling)).cloned())
+            .unwrap_or_else(|| spelling.to_string())
+    };
 
     let theirs = Rows::read(expected)?;
-    let ty = theirs.column(&["year"])?;
+    let ty = match &columns.year {
+        Some(c) => theirs.column(&[c])?,
+        None => theirs.column(&["year"])?,
+    };
     let tr = match &columns.region {
         Some(c) => theirs.column(&[c])?,
         None => theirs.column(&["region_code", "region", "code"])?,
@@ -153,30 +202,35 @@ pub fn compare(
         Some(_) => None,
         None => Some(theirs.column(&["node_id", "node"])?),
     };
-    let scale = decimals.map(|d| 10f64.powi(d as i32));
     let mut out = Comparison {
         compared: 0,
         tolerance,
         decimals,
         mismatches: Vec::new(),
+        not_expected: Vec::new(),
     };
+    let their_mark = theirs.mark(ts);
+    let mut expected_keys: std::collections::HashSet<(i32, String, String)> =
+        std::collections::HashSet::new();
     for (line, row) in &theirs.rows {
         let year = crate::load::parse_year(&row[ty]).ok_or_else(|| CompareError::Table {
             file: theirs.file.clone(),
             message: format!("line {line}: year \"{}\" is not a whole number", row[ty]),
         })?;
-        let Some(expected) = theirs.number(*line, &row[ts], "score")? else {
-            continue;
-        };
         let node = match tn {
             Some(c) => row[c].clone(),
             None => columns.node.clone().unwrap_or_default(),
         };
+        let code = region_code(&row[tr]);
+        expected_keys.insert((year, code.clone(), node.clone()));
+        let Some(expected) = theirs.number(their_mark, *line, &row[ts], "score")? else {
+            continue;
+        };
         let computed = scores
-            .get(&(year, match_key(&row[tr]), node.clone()))
+            .get(&(year, code, node.clone()))
             .copied()
             .flatten()
-            .map(|v| scale.map_or(v, |k| (v * k).round() / k));
+            .map(|v| decimals.map_or(v, |d| crate::spec::round(v, d)));
         out.compared += 1;
         // A relative slack of 1e-9 absorbs binary rounding (0.1 + 0.2 against 0.3).
         let ok = computed
@@ -191,6 +245,20 @@ pub fn compare(
             });
         }
     }
+    // Computed scores of the nodes and years compared that the expected table does not have.
+    let compared: std::collections::HashSet<(i32, &str)> = expected_keys
+        .iter()
+        .map(|(y, _, n)| (*y, n.as_str()))
+        .collect();
+    let mut not_expected: Vec<(i32, String, String)> = scores
+        .iter()
+        .filter(|(k, v)| {
+            v.is_some() && compared.contains(&(k.0, k.2.as_str())) && !expected_keys.contains(*k)
+        })
+        .map(|(k, _)| k.clone())
+        .collect();
+    not_expected.sort();
+    out.not_expected = not_expected;
     Ok(out)
 }
 
@@ -213,6 +281,25 @@ pub fn render(c: &Comparison) -> String {
                 m.year, m.region, m.node, m.expected
             )),
         }
+    }
+    if !c.not_expected.is_empty() {
+        let shown: Vec<String> = c
+            .not_expected
+            .iter()
+            .take(10)
+            .map(|(y, r, n)| format!("{y} {r} {n}"))
+            .collect();
+        let more = c.not_expected.len().saturating_sub(shown.len());
+        out.push_str(&format!(
+            "note: {} computed score(s) of the nodes and years compared are not in the expected table: {}{}\n",
+            c.not_expected.len(),
+            shown.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        ));
     }
     let rounding = c.decimals.map_or(String::new(), |d| {
         format!(", computed rounded to {d} decimals")

@@ -9,9 +9,12 @@ use cwi::compare::{Columns, compare, render};
 ///
 /// EXPECTED is a CSV of published scores or of a previous run (e.g. a scores.csv kept in the
 /// repository): columns year, a region column (region_code, region or code), node_id (or
-/// --node) and a score column (score or value). Every expected row is looked up in SCORES (a
-/// scores.csv written by `cwi compute`). Exit status: 0 all rows within the tolerance, 1 a
-/// mismatch or a row not computed, 2 a table could not be read.
+/// --node) and a score column (score or value), separated by commas, semicolons or tabs, with
+/// the decimal mark the table shows. Every expected row is looked up in SCORES (a scores.csv
+/// written by `cwi compute`), its region by code or name (with --spec, by any spelling the
+/// spec's units give); computed regions the table lacks are listed in a note. Exit status:
+/// 0 all rows within the tolerance, 1 a mismatch or a row not computed, 2 a table could not
+/// be read.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// scores.csv written by `cwi compute`.
@@ -23,18 +26,28 @@ pub struct Args {
     /// Largest accepted absolute difference.
     #[arg(long, default_value_t = 1e-9)]
     tolerance: f64,
-    /// Round computed scores to this many decimals first (as published figures are).
+    /// Round computed scores to this many decimals first (as published figures are; as R and
+    /// Python round, and as a spec's round step: the stored value to the nearest, halfway to
+    /// even).
     #[arg(long, value_name = "N")]
     decimals: Option<u32>,
     /// Node id of every expected row, for tables without a node column (e.g. only the index).
     #[arg(long, value_name = "ID")]
     node: Option<String>,
+    /// Year column of the expected table (default: year).
+    #[arg(long, value_name = "NAME")]
+    year_column: Option<String>,
     /// Region column of the expected table (default: region_code, region or code).
     #[arg(long, value_name = "NAME")]
     region_column: Option<String>,
     /// Score column of the expected table (default: score or value).
     #[arg(long, value_name = "NAME")]
     score_column: Option<String>,
+    /// The spec the scores were computed with: expected regions may then be spelt by any code,
+    /// name (in any of its languages) or alias its units give, as data are read. Without it,
+    /// by the code or the name scores.csv gives.
+    #[arg(long, value_name = "FILE")]
+    spec: Option<PathBuf>,
     /// Write the comparison as JSON instead of text.
     #[arg(long)]
     json: bool,
@@ -45,7 +58,19 @@ pub fn run(args: Args) -> Result<ExitCode, super::error::Error> {
         eprintln!("error: --tolerance must be a finite number >= 0");
         return Ok(ExitCode::from(2));
     }
+    let units = match &args.spec {
+        Some(path) => match cwi::spec::load(path) {
+            Ok(spec) => spec.units,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Ok(ExitCode::from(2));
+            }
+        },
+        None => None,
+    };
     let columns = Columns {
+        units,
+        year: args.year_column,
         region: args.region_column,
         score: args.score_column,
         node: args.node,

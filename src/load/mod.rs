@@ -35,6 +35,26 @@ use build::build_panel;
 use read::{Gathered, read_file};
 
 pub use number::{parse as parse_number, year as parse_year};
+
+/// The decimal mark of a column of written numbers, decided as the loader decides a file's:
+/// by the cells that show one, the majority when both occur; a comma-separated table whose
+/// cells show none reads a point (`0.949`, `38.520`: a comma there would have been quoted).
+pub fn column_mark<'a>(cells: impl Iterator<Item = &'a str>, separator: u8) -> DecimalMark {
+    let (mut points, mut commas) = (0, 0);
+    for cell in cells {
+        match number::vote(cell) {
+            number::Vote::Point => points += 1,
+            number::Vote::Comma => commas += 1,
+            number::Vote::None => {}
+        }
+    }
+    match number::decide(DecimalMark::Auto, points, commas) {
+        Ok(DecimalMark::Auto) if separator == b',' => DecimalMark::Point,
+        Ok(mark) => mark,
+        Err(()) if points >= commas => DecimalMark::Point,
+        Err(()) => DecimalMark::Comma,
+    }
+}
 pub use problems::PER_KIND as DIAGNOSTICS_PER_KIND;
 
 /// A value held by a percent-formatted cell as the percentage it shows: the shortest decimal

@@ -8,6 +8,7 @@ mod charts;
 mod cli;
 mod coinr_workbook;
 mod common;
+mod compare;
 mod diff;
 mod edition;
 mod engine;
