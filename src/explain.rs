@@ -19,8 +19,15 @@ use crate::spec::{Aggregation, NodeKind};
 /// A region or year that cannot be explained.
 #[derive(Debug, thiserror::Error)]
 pub enum ExplainError {
-    #[error("no region \"{0}\" in the spec's units (codes, names and aliases are accepted)")]
-    Region(String),
+    #[error(
+        "no region \"{region}\" in the spec's units (codes, names and aliases are accepted){}",
+        nearest.as_ref().map_or(String::new(), |n| format!("; did you mean \"{n}\"?"))
+    )]
+    Region {
+        region: String,
+        /// The nearest code, name or alias, when one is close.
+        nearest: Option<String>,
+    },
     #[error("the data have no year {year}; they cover {available:?}")]
     Year { year: i32, available: Vec<i32> },
     #[error("region {region} has no data in {year}")]
@@ -36,10 +43,19 @@ pub fn locate(
     since: Option<i32>,
 ) -> Result<(usize, usize, Option<usize>), ExplainError> {
     let panel = &results.panel;
-    let unit = panel
-        .units
-        .find(region)
-        .ok_or_else(|| ExplainError::Region(region.to_string()))?;
+    let unit = panel.units.find(region).ok_or_else(|| {
+        let units: Vec<&crate::units::Unit> =
+            (0..panel.units.len()).map(|u| panel.units.get(u)).collect();
+        let spellings = units.iter().flat_map(|u| {
+            std::iter::once(u.code.as_str())
+                .chain(u.name.values())
+                .chain(u.aliases.iter().map(String::as_str))
+        });
+        ExplainError::Region {
+            region: region.to_string(),
+            nearest: crate::diagnostic::nearest(region, spellings).map(str::to_string),
+        }
+    })?;
     let year_of = |y: i32| {
         panel.year_position(y).ok_or(ExplainError::Year {
             year: y,

@@ -35,7 +35,9 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<(), Error> {
-    let results = args.inputs.results()?;
+    let spec = args.inputs.spec()?;
+    spec.language(args.lang.as_deref())?;
+    let results = args.inputs.compute_year(spec, args.year)?;
     let lang = language(&results, args.lang.as_deref())?;
     let year = year_position(&results.panel, args.year)?;
     let result = audit(&results);

@@ -69,9 +69,10 @@ pub struct Args {
     fail_on_revision: bool,
 }
 
-/// The base spec: a file, or `REV:PATH` shown by git (relative files resolved in the
-/// working tree, from the repository's top or, for `./` and `../` paths, from here).
-fn base_spec(arg: &str) -> Result<Spec, Error> {
+/// The base spec: a file, or `REV:PATH` shown by git from the repository that holds `spec`
+/// (the new spec), wherever cwi runs: PATH from the repository's top, or, for `./` and `../`
+/// paths, from here (relative files the spec names resolved the same way).
+fn base_spec(arg: &str, spec: &Path) -> Result<Spec, Error> {
     let path = Path::new(arg);
     if path.is_file() {
         return Ok(cwi::spec::load(path)?);
@@ -84,8 +85,15 @@ fn base_spec(arg: &str) -> Result<Spec, Error> {
             "--base-spec {arg}: no such file (give a spec file, or REV:PATH to read it from git)"
         )));
     };
+    let here = file.starts_with("./") || file.starts_with("../");
+    let repository = spec
+        .parent()
+        .filter(|d| !here && !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let git = |args: &[&str]| {
         std::process::Command::new("git")
+            .arg("-C")
+            .arg(repository)
             .args(args)
             .output()
             .map_err(|e| Error::Arguments(format!("--base-spec {arg}: cannot run git: {e}")))
@@ -99,7 +107,7 @@ fn base_spec(arg: &str) -> Result<Spec, Error> {
     }
     let text = String::from_utf8(shown.stdout)
         .map_err(|_| Error::Arguments(format!("--base-spec {arg}: the file is not UTF-8 text")))?;
-    let resolved = if file.starts_with("./") || file.starts_with("../") {
+    let resolved = if here {
         PathBuf::from(file)
     } else {
         let top = git(&["rev-parse", "--show-toplevel"])?;
@@ -169,7 +177,7 @@ fn inner(args: Args) -> Result<ExitCode, Error> {
     }
     let new_spec = cwi::spec::load(&args.spec)?;
     let old_spec = match &args.base_spec {
-        Some(b) => base_spec(b)?,
+        Some(b) => base_spec(b, &args.spec)?,
         None => new_spec.clone(),
     };
     for warning in old_spec.warnings.iter().chain(&new_spec.warnings) {

@@ -119,6 +119,20 @@ impl Inputs {
         Ok(results)
     }
 
+    /// Loads the data for `spec`, refuses a `year` the data do not have before anything is
+    /// computed or warned about, then computes; data warnings go to stderr.
+    pub fn compute_year(&self, spec: Spec, year: Option<i32>) -> Result<Results, Error> {
+        let panel = cwi::load::load(&spec, &self.data)?;
+        if year.is_some() {
+            cwi::report::year_position(&panel, year)?;
+        }
+        let results = cwi::pipeline::compute_on(spec, panel, self.boundaries)?;
+        for warning in &results.panel.report.diagnostics {
+            eprintln!("{warning}");
+        }
+        Ok(results)
+    }
+
     /// These options as a shard records them (paths absolute), and the SHA-256 of the spec
     /// and of every data file the results read.
     pub fn record(&self, results: &Results) -> (Vec<(String, String)>, Vec<(String, String)>) {

@@ -61,11 +61,13 @@ pub fn run(args: Args) -> Result<(), Error> {
     let progress = Progress::new(args.quiet, 4);
     progress.step("reading the spec");
     let spec = args.inputs.spec()?;
+    // A language the spec has no labels in is refused before any data are read.
+    spec.language(args.lang.as_deref())?;
     // The directory is locked for the whole run, from before the data are read to the commit.
     let mut staged = Staged::new(&args.out)?;
     super::report_cleaned(staged.cleaned());
     progress.step("loading and computing");
-    let results = args.inputs.compute(spec)?;
+    let results = args.inputs.compute_year(spec, args.year)?;
     let lang = language(&results, args.lang.as_deref())?;
     let ctx = Context::new(&results, &lang, args.year, args.node.as_deref())?;
     let manifest = args.scores.stage(&mut staged, &results, &lang)?;

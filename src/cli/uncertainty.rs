@@ -217,7 +217,8 @@ fn prepare(args: &Args) -> Result<(Uncertainty, cwi::pipeline::Results), Error> 
     }
     // Refuse bad settings before loading anything.
     cwi::uncertainty::check_settings(&settings)?;
-    Ok((settings, args.inputs.compute(spec)?))
+    spec.language(args.lang.as_deref())?;
+    Ok((settings, args.inputs.compute_year(spec, args.year)?))
 }
 
 pub fn run(args: Args) -> Result<(), Error> {

@@ -129,7 +129,28 @@ fn a_geometric_index_is_decomposed_on_logs() {
     args.extend_from_slice(&tiny);
     let o = cwi(&args);
     assert_eq!(o.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("no region \"Atlantis\""));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("no region \"Atlantis\"") && !err.contains("did you mean"),
+        "{err}"
+    );
+    // A misspelt one gets the nearest code, name or alias (tiny's R1 is "North", alias
+    // "Northern Region"; its Russian name "Север").
+    for (typed, near) in [
+        ("Nort", "North"),
+        ("Northen Region", "Northern Region"),
+        ("Севр", "Север"),
+    ] {
+        let mut args = vec!["explain", "--region", typed];
+        args.extend_from_slice(&tiny);
+        let o = cwi(&args);
+        assert_eq!(o.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains(&format!("did you mean \"{near}\"?")),
+            "{typed}: {err}"
+        );
+    }
 }
 
 /// The audit's statistics of infant mortality in 2024 against the 20 raw values read here

@@ -392,6 +392,28 @@ fn the_base_spec_read_from_a_git_revision() {
         csv.contains("2024,R2,Two,four,Four,0,50,75,25,2,1,1\n"),
         "{csv}"
     );
+    // The same from outside the repository: git reads the revision from the repository that
+    // holds --spec, PATH from its top, as inside it.
+    let outside = crate::common::scratch("diff-git-outside");
+    let (spec_path, data_path) = (dir.join("indicators/four.toml"), dir.join("data.csv"));
+    let o = cwi_in(
+        &outside,
+        &[
+            "diff",
+            "--spec",
+            spec_path.to_str().unwrap(),
+            "--base-spec",
+            "HEAD:indicators/four.toml",
+            "--data",
+            data_path.to_str().unwrap(),
+            "--format",
+            "csv",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("2024,R2,Two,four,Four,0,50,75,25,2,1,1\n")
+    );
     // A revision that does not exist.
     let o = cwi_in(
         &dir,

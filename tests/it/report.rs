@@ -504,3 +504,44 @@ fn the_report_shows_the_sensitivity_of_the_ranks() {
         blank / factors
     );
 }
+
+/// A year the data do not have is refused before anything is computed or warned about, and
+/// nothing is written; so is a language the spec has no labels in.
+#[test]
+fn report_refuses_a_year_or_language_before_computing() {
+    let out = crate::common::scratch("report-2030");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "report",
+            "--spec",
+            "indicators/kz-cwi.toml",
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ];
+        args.extend_from_slice(extra);
+        args.extend([
+            "--data",
+            "data-samples/kz/statistics.csv",
+            "data-samples/kz/surveys.csv",
+        ]);
+        crate::common::cwi(&args)
+    };
+    let o = run(&["--year", "2030"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        err.trim(),
+        "error: the data have no year 2030; they cover [2022, 2023, 2024]"
+    );
+    assert!(!out.join("report.html").exists() && !out.join("scores.csv").exists());
+    let o = run(&["--lang", "fr"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        err.trim()
+            .starts_with("error: language \"fr\" has no labels in the spec"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
