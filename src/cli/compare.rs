@@ -48,8 +48,11 @@ pub struct Args {
     /// by the code or the name scores.csv gives.
     #[arg(long, value_name = "FILE")]
     spec: Option<PathBuf>,
-    /// Write the comparison as JSON instead of text.
-    #[arg(long)]
+    /// What goes to standard output: text (a table; default) or json.
+    #[arg(long, value_enum, default_value = "text")]
+    format: super::TextOrJson,
+    /// Deprecated spelling of --format json, kept for one version.
+    #[arg(long, hide = true)]
     json: bool,
 }
 
@@ -83,7 +86,7 @@ pub fn run(args: Args) -> Result<ExitCode, super::error::Error> {
         args.decimals,
     ) {
         Ok(c) => {
-            let text = if args.json {
+            let text = if args.format.with_old_json(args.json) == super::TextOrJson::Json {
                 serde_json::to_string_pretty(&c).expect("a comparison serialises") + "\n"
             } else {
                 render(&c)

@@ -32,7 +32,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<(), Error> {
-    args.scores.check()?;
+    args.scores.check(false)?;
     let previous = args.scores.previous()?;
     // The directory is locked for the whole run, from before the data are read to the commit.
     let mut staged = Staged::new(&args.out)?;

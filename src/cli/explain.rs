@@ -27,8 +27,11 @@ pub struct Args {
     /// Language of names (one of the spec's index.languages).
     #[arg(long, value_name = "LANG")]
     lang: Option<String>,
-    /// Write JSON instead of a table.
-    #[arg(long)]
+    /// What goes to standard output: text (a table; default) or json.
+    #[arg(long, value_enum, default_value = "text")]
+    format: super::TextOrJson,
+    /// Deprecated spelling of --format json, kept for one version.
+    #[arg(long, hide = true)]
     json: bool,
 }
 
@@ -37,7 +40,7 @@ pub fn run(args: Args) -> Result<(), Error> {
     let lang = language(&results, args.lang.as_deref())?;
     let (unit, year, since) = locate(&results, &args.region, args.year, args.since)?;
     let e = explain(&results, unit, year, since, &lang);
-    let text = if args.json {
+    let text = if args.format.with_old_json(args.json) == super::TextOrJson::Json {
         serde_json::to_string_pretty(&e).expect("an explanation serialises") + "\n"
     } else {
         render(&e)

@@ -22,6 +22,10 @@ pub struct Inputs {
     pub boundaries: cwi::boundaries::Boundaries,
     #[command(flatten)]
     pub readings: Readings,
+    /// Treat warnings of the spec or the data (an indicator left out for a mistyped header,
+    /// W110/W111, among them) as problems: stop with exit status 1 before writing anything.
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 /// How particular data files are read, over the spec's `[data]` and `[[data.file]]`: FILE is
@@ -107,7 +111,18 @@ impl Inputs {
         for warning in &spec.warnings {
             eprintln!("{warning}");
         }
+        self.deny(spec.warnings.len(), "the spec")?;
         Ok(spec)
+    }
+
+    /// With --deny-warnings, `count` warnings of `what` (printed above) stop the command.
+    fn deny(&self, count: usize, what: &str) -> Result<(), Error> {
+        if self.deny_warnings && count > 0 {
+            return Err(Error::Arguments(format!(
+                "{count} warning(s) in {what} and --deny-warnings: nothing was written"
+            )));
+        }
+        Ok(())
     }
 
     /// Loads the data for `spec` and computes; data warnings go to stderr.
@@ -116,6 +131,7 @@ impl Inputs {
         for warning in &results.panel.report.diagnostics {
             eprintln!("{warning}");
         }
+        self.deny(results.panel.report.diagnostics.len(), "the data")?;
         Ok(results)
     }
 
@@ -130,6 +146,7 @@ impl Inputs {
         for warning in &results.panel.report.diagnostics {
             eprintln!("{warning}");
         }
+        self.deny(results.panel.report.diagnostics.len(), "the data")?;
         Ok(results)
     }
 

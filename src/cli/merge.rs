@@ -76,6 +76,8 @@ impl Args {
                 .boundaries
                 .unwrap_or(cwi::boundaries::Boundaries::Current),
             readings: self.readings.clone(),
+            // The shards ran with the warnings; the merge does not judge them again.
+            deny_warnings: false,
         })
     }
 }

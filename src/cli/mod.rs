@@ -177,10 +177,12 @@ pub struct ScoreTable {
     /// UTF-8 with BOM, as a Russian-locale Excel expects).
     #[arg(long, value_parser = named::<cwi::output::CsvStyle>(), default_value = "standard")]
     pub csv: cwi::output::CsvStyle,
-    /// Formats of the score table, separated by commas (the manifest is always written).
-    /// Default: csv and json, or parquet alone for a panel of more than 1,000,000 score rows.
-    #[arg(long, value_parser = named::<cwi::output::Format>(), value_delimiter = ',', num_args = 1..)]
-    pub formats: Vec<cwi::output::Format>,
+    /// Files to write, separated by commas: csv, json and parquet for the score table (default:
+    /// csv and json, or parquet alone for a panel of more than 1,000,000 score rows), and in
+    /// cwi report html (report.html and its charts; the default) and xlsx (report.xlsx). A
+    /// kind not named takes its default. The manifest is always written.
+    #[arg(long, value_enum, value_delimiter = ',', num_args = 1..)]
+    pub formats: Vec<FileFormat>,
     /// Write the Parquet table as one file per year, scores/year=YYYY/part-0.parquet (Hive
     /// partitioning, read as one table by Spark, DuckDB and polars), instead of
     /// scores.parquet. Implies parquet when --formats is not given.
@@ -194,13 +196,83 @@ pub struct ScoreTable {
     pub previous_edition: Option<std::path::PathBuf>,
 }
 
+/// `--format` of the commands that answer with a table or a JSON document on standard
+/// output (`explain`, `compare`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum TextOrJson {
+    /// A table for people.
+    #[default]
+    Text,
+    /// One JSON document, for tools.
+    Json,
+}
+
+impl TextOrJson {
+    /// The format asked for, the deprecated `--json` counting as json (with a warning).
+    pub fn with_old_json(self, json: bool) -> TextOrJson {
+        if json {
+            eprintln!(
+                "warning: --json is deprecated and goes in the next version: write --format json"
+            );
+            TextOrJson::Json
+        } else {
+            self
+        }
+    }
+}
+
+/// A file `--formats` names: the score table's formats, and the report's files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FileFormat {
+    /// scores.csv.
+    Csv,
+    /// scores.json.
+    Json,
+    /// scores.parquet (typed columns).
+    Parquet,
+    /// report.html with its charts (cwi report).
+    Html,
+    /// report.xlsx (cwi report).
+    Xlsx,
+}
+
 impl ScoreTable {
+    /// The score table's formats named by --formats (empty: the defaults).
+    fn score_formats(&self) -> Vec<cwi::output::Format> {
+        use cwi::output::Format;
+        self.formats
+            .iter()
+            .filter_map(|f| match f {
+                FileFormat::Csv => Some(Format::Csv),
+                FileFormat::Json => Some(Format::Json),
+                FileFormat::Parquet => Some(Format::Parquet),
+                FileFormat::Html | FileFormat::Xlsx => None,
+            })
+            .collect()
+    }
+
+    /// The report's files named by --formats (html, xlsx).
+    pub fn report_files(&self) -> Vec<FileFormat> {
+        self.formats
+            .iter()
+            .copied()
+            .filter(|f| matches!(f, FileFormat::Html | FileFormat::Xlsx))
+            .collect()
+    }
+
     /// `--parquet-by-year` writes the Parquet table: refused before any work when
-    /// `--formats` leaves Parquet out.
-    pub fn check(&self) -> Result<(), Error> {
+    /// `--formats` names score formats without Parquet; html and xlsx are refused where no
+    /// report is written (`report` false).
+    pub fn check(&self, report: bool) -> Result<(), Error> {
+        if !report && !self.report_files().is_empty() {
+            return Err(Error::Arguments(
+                "--formats: html and xlsx are the report's files, written by cwi report; cwi compute writes the score table as csv, json or parquet".into(),
+            ));
+        }
+        let scores = self.score_formats();
         if self.parquet_by_year
-            && !self.formats.is_empty()
-            && !self.formats.contains(&cwi::output::Format::Parquet)
+            && !scores.is_empty()
+            && !scores.contains(&cwi::output::Format::Parquet)
         {
             return Err(Error::Arguments(
                 "--parquet-by-year writes the Parquet table, and --formats leaves it out: add parquet to --formats".into(),
@@ -259,11 +331,10 @@ impl ScoreTable {
         results: &cwi::pipeline::Results,
         lang: &str,
     ) -> Result<String, Error> {
-        let mut formats = if self.formats.is_empty() {
-            cwi::output::Format::defaults(results)
-        } else {
-            self.formats.clone()
-        };
+        let mut formats = self.score_formats();
+        if formats.is_empty() {
+            formats = cwi::output::Format::defaults(results);
+        }
         if self.parquet_by_year && !formats.contains(&cwi::output::Format::Parquet) {
             formats.push(cwi::output::Format::Parquet);
         }

@@ -14,7 +14,8 @@ use cwi::report::{Context, render_charts, render_html, render_xlsx};
 /// with --sensitivity how much the ranks depend on the methods, statistical coherence (the
 /// audit), methodology and an appendix of the run's inputs and settings; charts inline as
 /// SVG; opens without network; a print stylesheet lays it out on A4),
-/// charts/*.svg and charts/*.png, report.xlsx with --format xlsx, and the outputs of compute.
+/// charts/*.svg and charts/*.png, report.xlsx with --formats xlsx (--formats html,xlsx for
+/// both), and the outputs of compute.
 /// Labels come from the spec in the chosen language.
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -32,8 +33,8 @@ pub struct Args {
     /// Language of the report: one of the spec's index.languages (default: the first).
     #[arg(long, value_name = "LANG")]
     lang: Option<String>,
-    /// What to write: html (report.html and charts) and/or xlsx (report.xlsx). Repeatable.
-    #[arg(long, value_enum, num_args = 1.., default_values = ["html"])]
+    /// Deprecated spelling of --formats html,xlsx (space-separated), kept for one version.
+    #[arg(long, value_enum, num_args = 1.., hide = true)]
     format: Vec<ReportFormat>,
     /// Also estimate how much the ranks depend on the methods: variance-based sensitivity
     /// indices from N base samples (the spec's [uncertainty] choices and seed), shown in the
@@ -56,7 +57,37 @@ enum ReportFormat {
 }
 
 pub fn run(args: Args) -> Result<(), Error> {
-    args.scores.check()?;
+    args.scores.check(true)?;
+    // The report's files: --formats html,xlsx, or the old --format html xlsx (warned), or
+    // html alone.
+    let mut wanted: Vec<ReportFormat> = args
+        .scores
+        .report_files()
+        .into_iter()
+        .map(|f| match f {
+            super::FileFormat::Xlsx => ReportFormat::Xlsx,
+            _ => ReportFormat::Html,
+        })
+        .collect();
+    if !args.format.is_empty() {
+        let names: Vec<&str> = args
+            .format
+            .iter()
+            .map(|f| match f {
+                ReportFormat::Html => "html",
+                ReportFormat::Xlsx => "xlsx",
+            })
+            .collect();
+        eprintln!(
+            "warning: --format {} is deprecated and goes in the next version: write --formats {} (--format will mean what goes to standard output, as in validate and diff)",
+            names.join(" "),
+            names.join(",")
+        );
+        wanted.extend(args.format.iter().copied());
+    }
+    if wanted.is_empty() {
+        wanted.push(ReportFormat::Html);
+    }
     let previous = args.scores.previous()?;
     let progress = Progress::new(args.quiet, 4);
     progress.step("reading the spec");
@@ -90,7 +121,7 @@ pub fn run(args: Args) -> Result<(), Error> {
             Some(s)
         }
     };
-    if args.format.contains(&ReportFormat::Html) {
+    if wanted.contains(&ReportFormat::Html) {
         progress.step("drawing the charts");
         let charts = render_charts(&ctx)?;
         let warnings = results.panel.report.warnings();
@@ -113,7 +144,7 @@ pub fn run(args: Args) -> Result<(), Error> {
             files.push((format!("charts/{name}.png"), chart.png));
         }
     }
-    if args.format.contains(&ReportFormat::Xlsx) {
+    if wanted.contains(&ReportFormat::Xlsx) {
         progress.step("writing the workbook");
         files.push(("report.xlsx".into(), render_xlsx(&ctx, &manifest)?));
     }

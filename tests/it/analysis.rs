@@ -57,7 +57,7 @@ fn contributions_sum_to_the_score_and_its_change() {
         .collect();
 
     let mut args = vec![
-        "explain", "--region", "Aktobe", "--year", "2024", "--since", "2023", "--json",
+        "explain", "--region", "Aktobe", "--year", "2024", "--since", "2023", "--format", "json",
     ];
     args.extend_from_slice(&KZ);
     let e: serde_json::Value = serde_json::from_str(&run(&args)).unwrap();
@@ -99,7 +99,7 @@ fn a_geometric_index_is_decomposed_on_logs() {
         "--year",
         "2024",
     ];
-    let mut args = vec!["explain", "--region", "North", "--json"];
+    let mut args = vec!["explain", "--region", "North", "--format", "json"];
     args.extend_from_slice(&tiny);
     let e: serde_json::Value = serde_json::from_str(&run(&args)).unwrap();
     let c = |id: &str| {

@@ -30,10 +30,8 @@ fn reconstructed_values_are_flagged_and_changes_are_like_for_like() {
         "2022",
         "--lang",
         "en",
-        "--format",
-        "html",
         "--formats",
-        "csv,json,parquet",
+        "html,csv,json,parquet",
         "--out",
         out.to_str().unwrap(),
         "--data",
@@ -230,7 +228,7 @@ fn explain_since_adds_up_when_a_child_is_missing_in_one_year() {
         })
         .collect();
     let mut args = vec![
-        "explain", "--region", "R3", "--year", "2025", "--since", "2024", "--json",
+        "explain", "--region", "R3", "--year", "2025", "--since", "2024", "--format", "json",
     ];
     args.extend_from_slice(&common);
     let o = cwi(&args);
@@ -366,7 +364,7 @@ fn a_new_edition_lists_its_revisions_of_the_previous_one() {
     let report = dir.join("report");
     let mut args = vec!["report", "--spec", spec.to_str().unwrap(), "--out"];
     args.push(report.to_str().unwrap());
-    args.extend(["--lang", "en", "--format", "html", "--previous-edition"]);
+    args.extend(["--lang", "en", "--formats", "html", "--previous-edition"]);
     args.push(a.to_str().unwrap());
     args.extend(["--data", first.to_str().unwrap(), second.to_str().unwrap()]);
     let o = cwi(&args);
@@ -385,7 +383,7 @@ fn a_new_edition_lists_its_revisions_of_the_previous_one() {
     let ru = dir.join("report-ru");
     let mut args = vec!["report", "--spec", spec.to_str().unwrap(), "--out"];
     args.push(ru.to_str().unwrap());
-    args.extend(["--lang", "ru", "--format", "html", "--previous-edition"]);
+    args.extend(["--lang", "ru", "--formats", "html", "--previous-edition"]);
     args.push(a.to_str().unwrap());
     args.extend(["--data", first.to_str().unwrap(), second.to_str().unwrap()]);
     let o = cwi(&args);

@@ -88,7 +88,14 @@ fn cases() -> Vec<Case> {
         out.push(Case {
             name,
             args: vec![
-                "report", "--spec", spec, "--lang", "en", "--format", "html", "xlsx", "--quiet",
+                "report",
+                "--spec",
+                spec,
+                "--lang",
+                "en",
+                "--formats",
+                "html,xlsx",
+                "--quiet",
             ],
             data,
             files: vec!["report.html", "report.xlsx", "scores.csv"],

@@ -54,7 +54,7 @@ fn kazakh_and_russian_reports_are_in_their_language() {
         let out = kz_sample_report(
             &format!("language-{lang}"),
             lang,
-            &["--format", "html", "xlsx"],
+            &["--formats", "html,xlsx"],
         );
         // What the spec and the run give as ids and codes: node ids, region codes, the
         // index's id and version, the files and their hashes, the program's name.

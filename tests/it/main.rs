@@ -36,3 +36,4 @@ mod template;
 mod tools;
 mod uncertainty;
 mod validate;
+mod vocabulary;

@@ -276,7 +276,7 @@ fn png_stats(path: &Path) -> (u32, u32, f64, usize) {
 #[test]
 fn the_workbook_holds_what_the_csv_holds() {
     use calamine::{Data, DataType, Reader, open_workbook_auto};
-    let out = kz_report("xlsx", "ru", &["--format", "xlsx"]);
+    let out = kz_report("xlsx", "ru", &["--formats", "xlsx"]);
     assert!(
         !out.join("report.html").exists(),
         "only the workbook was asked for"

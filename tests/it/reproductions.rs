@@ -367,7 +367,8 @@ fn series_on_todays_or_the_old_regions() {
         "2022",
         "--boundaries",
         "historical",
-        "--json",
+        "--format",
+        "json",
         "--data",
     ];
     args.extend_from_slice(&data);
