@@ -5,9 +5,17 @@
 /// Save it and point your editor's TOML support at it (e.g. a `#:schema spec.schema.json`
 /// first line for Taplo / Even Better TOML) to have specs checked as you type.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Print the tables of every method (imputation, treatment, normalisation, aggregation)
+    /// with their parameters, in Markdown, as docs/spec.md gives them, instead of the schema.
+    #[arg(long)]
+    methods: bool,
+}
 
-pub fn run(_args: Args) -> Result<(), super::error::Error> {
+pub fn run(args: Args) -> Result<(), super::error::Error> {
+    if args.methods {
+        return super::stdout(&cwi::spec::tables::methods_markdown());
+    }
     let schema = cwi::spec::schema::json_schema();
     super::stdout(
         &(serde_json::to_string_pretty(&schema).expect("the schema is valid JSON") + "\n"),

@@ -11,6 +11,7 @@ mod parse;
 mod raw;
 pub mod schema;
 mod steps;
+pub mod tables;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
