@@ -1,7 +1,9 @@
 //! Golden outputs: every shipped spec run on its shipped data by every command that writes
-//! files, each output's SHA-256 compared with `tests/golden/SHA256SUMS`, recorded before the
-//! "one engine" refactor. A refactor keeps them byte-identical; an intended change re-records
-//! them (`CWI_BLESS=1 cargo test golden`) in the commit that explains it.
+//! files, each output compared with what was recorded. Outputs of up to 64 KB are kept
+//! themselves under `tests/golden/files/` (a failure shows the lines that differ); larger ones
+//! by their SHA-256 in `tests/golden/SHA256SUMS`, which lists every output. A refactor keeps
+//! them byte-identical; an intended change re-records them (`CWI_BLESS=1 cargo test golden`)
+//! in the commit that explains it.
 //!
 //! What is compared: `scores.csv`, `scores.json`, `manifest.json` without the `cwi_version`
 //! line, `report.html` (its tables and inline charts), every cell of `report.xlsx` and of the
@@ -234,6 +236,44 @@ fn xlsx_cells(path: &Path) -> String {
     out
 }
 
+/// Outputs up to this size are kept themselves, larger ones by their hash.
+const KEPT: usize = 64 * 1024;
+
+/// Where an output kept itself is: its name, `.txt` added to a workbook's cells.
+fn kept_path(key: &str) -> std::path::PathBuf {
+    let name = if key.ends_with(".xlsx") {
+        format!("{key}.txt")
+    } else {
+        key.to_string()
+    };
+    root().join("tests/golden/files").join(name)
+}
+
+/// The first three lines where `got` differs from `expected`, for the failure message.
+fn first_difference(expected: &[u8], got: &[u8]) -> String {
+    let (e, g) = (
+        String::from_utf8_lossy(expected),
+        String::from_utf8_lossy(got),
+    );
+    let (el, gl): (Vec<&str>, Vec<&str>) = (e.lines().collect(), g.lines().collect());
+    let Some(at) = (0..el.len().max(gl.len())).find(|&k| el.get(k) != gl.get(k)) else {
+        return "the same lines, other line endings".into();
+    };
+    let mut out = String::new();
+    let differing = (at..el.len().max(gl.len()))
+        .filter(|&k| el.get(k) != gl.get(k))
+        .take(3);
+    for k in differing {
+        out.push_str(&format!(
+            "    line {}:\n      expected {}\n      got      {}\n",
+            k + 1,
+            el.get(k).unwrap_or(&"(no line)"),
+            gl.get(k).unwrap_or(&"(no line)")
+        ));
+    }
+    out
+}
+
 fn hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
@@ -258,9 +298,10 @@ fn every_shipped_spec_gives_its_recorded_outputs() {
             String::from_utf8_lossy(&o.stderr)
         );
         for file in &case.files {
+            let bytes = comparable(&out.join(file));
             got.insert(
                 format!("{}/{file}", case.name),
-                (hex(&comparable(&out.join(file))), out.join(file)),
+                (hex(&bytes), out.join(file), bytes),
             );
         }
     }
@@ -268,10 +309,18 @@ fn every_shipped_spec_gives_its_recorded_outputs() {
     if std::env::var_os("CWI_BLESS").is_some() {
         let text: String = got
             .iter()
-            .map(|(k, (h, _))| format!("{h}  {k}\n"))
+            .map(|(k, (h, _, _))| format!("{h}  {k}\n"))
             .collect();
         fs::create_dir_all(sums.parent().unwrap()).unwrap();
         fs::write(&sums, text).unwrap();
+        let _ = fs::remove_dir_all(root().join("tests/golden/files"));
+        for (k, (_, _, bytes)) in &got {
+            if bytes.len() <= KEPT {
+                let path = kept_path(k);
+                fs::create_dir_all(path.parent().unwrap()).unwrap();
+                fs::write(path, bytes).unwrap();
+            }
+        }
         return;
     }
     let recorded: BTreeMap<String, String> = fs::read_to_string(&sums)
@@ -283,10 +332,15 @@ fn every_shipped_spec_gives_its_recorded_outputs() {
         })
         .collect();
     let mut differ = Vec::new();
-    for (k, (h, path)) in &got {
+    for (k, (h, path, bytes)) in &got {
         match recorded.get(k) {
             Some(r) if r == h => {}
-            _ => differ.push(format!("{k} (now at {})", path.display())),
+            _ => {
+                let shown = fs::read(kept_path(k))
+                    .map(|expected| first_difference(&expected, bytes))
+                    .unwrap_or_default();
+                differ.push(format!("{k} (now at {})\n{shown}", path.display()));
+            }
         }
     }
     for k in recorded.keys() {
