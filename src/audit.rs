@@ -198,3 +198,56 @@ pub fn audit(results: &Results) -> Audit {
     }
     out
 }
+
+/// Pearson correlations between all indicators in one year, as a heatmap chart.
+pub fn correlation_chart(
+    results: &Results,
+    year: usize,
+    lang: &str,
+    title: &str,
+) -> crate::chart::Chart {
+    let fw = &results.spec.framework;
+    let units = results.panel.present_units(year);
+    let ids: Vec<usize> = fw.indicators.clone();
+    let series = |n: usize| -> Vec<Option<f64>> {
+        units
+            .iter()
+            .map(|&u| results.scores.get(n, year, u))
+            .collect()
+    };
+    let rows = ids
+        .iter()
+        .map(|&a| {
+            let sa = series(a);
+            let values = ids
+                .iter()
+                .map(|&b| {
+                    let sb = series(b);
+                    let (x, y): (Vec<f64>, Vec<f64>) = sa
+                        .iter()
+                        .zip(&sb)
+                        .filter_map(|(p, q)| Some(((*p)?, (*q)?)))
+                        .unzip();
+                    crate::stats::pearson(&x, &y)
+                })
+                .collect();
+            (
+                // Numbered, as the columns are: an indicator's name does not fit a column.
+                format!(
+                    "{}. {}",
+                    ids.iter().position(|&i| i == a).expect("listed") + 1,
+                    fw.nodes[a].name.get(lang).unwrap_or(&fw.nodes[a].id)
+                ),
+                values,
+            )
+        })
+        .collect();
+    crate::chart::Chart::Heatmap(crate::chart::Heatmap {
+        title: format!("{title}, {}", results.panel.years[year]),
+        columns: (1..=ids.len()).map(|k| k.to_string()).collect(),
+        rows,
+        scale: (-1.0, 1.0),
+        cell_width: 46,
+        decimals: 2,
+    })
+}

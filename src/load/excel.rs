@@ -13,7 +13,7 @@ use super::cell_formats::{self, Shown};
 use super::table::{Cell, Column, Table, TemplateOrigin};
 use super::text::Refusal;
 use crate::diagnostic::Code;
-use crate::template::layout;
+use crate::sheet_layout as layout;
 
 /// The names of a workbook's sheets, in the workbook's order.
 pub fn sheet_names(bytes: &[u8]) -> Result<Vec<String>, Refusal> {

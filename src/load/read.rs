@@ -308,7 +308,7 @@ pub(super) fn read_table(
             format!(
                 "sheet \"{}\", cell {}: \"{text}\" is text, not a number",
                 origin.sheet,
-                crate::template::layout::cell_name(sheet_row as u32, c.min(usize::from(u16::MAX)) as u16)
+                crate::sheet_layout::cell_name(sheet_row as u32, c.min(usize::from(u16::MAX)) as u16)
             ),
             "type the number into the cell as a number (no spaces, units or words); leave it empty when there is no value".into(),
         ))

@@ -3,10 +3,10 @@
 //! files (path in the output directory, bytes) for `write_atomically`.
 
 use crate::audit::Audit;
+use crate::audit::correlation_chart;
 use crate::chart::{Chart, Intervals};
+use crate::i18n::words;
 use crate::pipeline::Results;
-use crate::report::correlation_chart;
-use crate::report::i18n::words;
 use crate::uncertainty::{MonteCarlo, Sensitivity};
 
 use super::table::{Table, Values};

@@ -9,7 +9,8 @@
 //! The data sheet is a long data table, so `compute` and `validate` read a filled template
 //! with no edit and get the same panel as the same numbers in a CSV.
 
-pub mod layout;
+/// The workbook's layout, which the loader reads by too (a module of its own beneath both).
+pub use crate::sheet_layout as layout;
 mod words;
 
 use rust_xlsxwriter::{

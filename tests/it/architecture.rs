@@ -1,5 +1,6 @@
 //! The layers, checked on the source text: the library declares no command-line module and
-//! never names the binary's, its top-level modules import each other without a cycle, and no
+//! never names the binary's, its top-level modules import each other without a cycle, the
+//! output writers and the loader stay beneath the report and the template writer, and no
 //! source file grows past 800 lines.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -128,12 +129,29 @@ fn library_modules_import_each_other_without_a_cycle() {
             panic!("import cycle: {}", cycle.join(" -> "));
         }
     }
-    // The statistics are a leaf.
+    // The statistics and the words of the outputs are leaves; the workbook layout rests on
+    // the spec alone.
+    for leaf in ["stats", "i18n"] {
+        assert!(graph[leaf].is_empty(), "{leaf} imports {:?}", graph[leaf]);
+    }
     assert!(
-        graph["stats"].is_empty(),
-        "stats imports {:?}",
-        graph["stats"]
+        graph["sheet_layout"].iter().all(|m| m == "spec"),
+        "sheet_layout imports {:?}",
+        graph["sheet_layout"]
     );
+    // Writing outputs does not reach into the report, nor reading data into the template
+    // writer: what both need sits beneath them (i18n, audit's chart, sheet_layout).
+    for (module, not) in [
+        ("output", "report"),
+        ("load", "template"),
+        ("load", "report"),
+    ] {
+        assert!(
+            !graph[module].contains(not),
+            "{module} imports {not}: {:?}",
+            graph[module]
+        );
+    }
 }
 
 /// The reader of references sees the modules named inside grouped imports.
