@@ -49,7 +49,7 @@ pub fn write(results: &Results, lang: &str, out: &mut dyn Write) -> std::io::Res
         row.extend_from_slice(b",\"rank\":");
         number(&mut row, &r.rank)?;
         // No flag is null, as in scores.parquet (an empty string would count as a flag).
-        if r.flag.is_empty() {
+        if r.flag.is_none() {
             row.extend_from_slice(b",\"flag\":null,\"score_change\":");
         } else {
             write!(row, ",\"flag\":\"{}\",\"score_change\":", r.flag)?;

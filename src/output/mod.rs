@@ -145,12 +145,13 @@ pub struct ScoreRow<'a> {
     /// Depth in the framework: 0 = the index.
     pub level: usize,
     /// `index`, `group` or `indicator`.
-    pub kind: &'static str,
+    pub kind: RowKind,
     pub score: Option<f64>,
     pub rank: Option<u32>,
     /// For an indicator: `imputed`, `treated` or `imputed+treated` when its value was changed
-    /// before normalisation; empty otherwise.
-    pub flag: &'static str,
+    /// before normalisation, with `carried+` before it for a region-year carried across a
+    /// boundary change; none otherwise.
+    pub flag: RowFlag,
     /// Score minus the score in the previous year of the data.
     pub score_change: Option<f64>,
     /// Places moved up since the previous year (positive = better).
@@ -255,9 +256,9 @@ pub fn for_each_row_in<'a>(
             .collect();
         for (n, node) in spec.framework.nodes.iter().enumerate() {
             let kind = match node.kind {
-                _ if n == 0 => "index",
-                NodeKind::Group { .. } => "group",
-                NodeKind::Indicator(_) => "indicator",
+                _ if n == 0 => RowKind::Index,
+                NodeKind::Group { .. } => RowKind::Group,
+                NodeKind::Indicator(_) => RowKind::Indicator,
             };
             let node_name = node.name.get(lang).unwrap_or(&node.id);
             let (since_previous, since_base) = (common(n, y.checked_sub(1), y), common(n, base, y));
@@ -294,7 +295,80 @@ pub fn for_each_row_in<'a>(
     Ok(())
 }
 
-/// Every flag a score row can have, in the order `flag` numbers them.
+/// What a score row's node is: the `kind` column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowKind {
+    Index,
+    Group,
+    Indicator,
+}
+
+impl crate::named::Named for RowKind {
+    const ALL: &'static [Self] = &[RowKind::Index, RowKind::Group, RowKind::Indicator];
+
+    fn name(&self) -> &'static str {
+        match self {
+            RowKind::Index => "index",
+            RowKind::Group => "group",
+            RowKind::Indicator => "indicator",
+        }
+    }
+
+    fn about(&self) -> &'static str {
+        match self {
+            RowKind::Index => "the index",
+            RowKind::Group => "a group of the framework",
+            RowKind::Indicator => "an indicator",
+        }
+    }
+}
+
+impl std::fmt::Display for RowKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(crate::named::Named::name(self))
+    }
+}
+
+impl Serialize for RowKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(crate::named::Named::name(self))
+    }
+}
+
+/// A score row's flag, the `flag` column: which of carried (4), treated (2) and imputed (1)
+/// apply, as the position of its spelling in `FLAGS` (0: none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowFlag(u8);
+
+impl RowFlag {
+    /// Its spelling; empty for none.
+    pub fn name(self) -> &'static str {
+        FLAGS[usize::from(self.0)]
+    }
+
+    pub fn is_none(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Its position among the flags other than none (the Parquet column's dictionary code).
+    pub fn code(self) -> Option<u32> {
+        (self.0 > 0).then(|| u32::from(self.0) - 1)
+    }
+}
+
+impl std::fmt::Display for RowFlag {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Serialize for RowFlag {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+/// Every flag a score row can have, in the order `RowFlag` numbers them.
 pub const FLAGS: [&str; 8] = [
     "",
     "imputed",
@@ -308,8 +382,8 @@ pub const FLAGS: [&str; 8] = [
 
 /// A row's flag: whether its region-year was carried across a boundary change, and its
 /// indicator cell's changes (bit 1 imputed, bit 2 treated).
-fn flag(carried: bool, changed: u8) -> &'static str {
-    FLAGS[usize::from(carried) * 4 + usize::from(changed & 3)]
+fn flag(carried: bool, changed: u8) -> RowFlag {
+    RowFlag(u8::from(carried) * 4 + (changed & 3))
 }
 
 /// Score rows at most for which a table is written on this thread, one year after another.
@@ -520,6 +594,23 @@ pub fn number(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The Parquet writer codes a row's kind by its discriminant, in `ALL`'s order; a flag by
+    /// its bits: carried 4, treated 2, imputed 1.
+    #[test]
+    fn kinds_and_flags_are_numbered_as_their_tables_list_them() {
+        use crate::named::Named;
+        for (k, kind) in RowKind::ALL.iter().enumerate() {
+            assert_eq!(*kind as usize, k);
+        }
+        assert_eq!(RowKind::Indicator.name(), "indicator");
+        assert_eq!(flag(false, 0).name(), "");
+        assert!(flag(false, 0).is_none() && flag(false, 0).code().is_none());
+        assert_eq!(flag(false, 1).name(), "imputed");
+        assert_eq!(flag(false, 3).name(), "imputed+treated");
+        assert_eq!(flag(true, 2).name(), "carried+treated");
+        assert_eq!(flag(true, 3).code(), Some(6));
+    }
 
     #[test]
     fn atomic_write_replaces_whole_files_and_leaves_no_temporaries() {

@@ -87,7 +87,11 @@ impl Dictionary {
     }
 }
 
-const KINDS: [&str; 3] = ["index", "group", "indicator"];
+/// The kinds a row can have, in `RowKind`'s order (a row's code is its discriminant).
+fn kinds() -> impl Iterator<Item = &'static str> {
+    use crate::named::Named;
+    super::RowKind::ALL.iter().map(|k| k.name())
+}
 /// The flags a row can have (`output::FLAGS` but the empty one): a row without one has a
 /// null flag (not an empty string, which pandas and polars would count as a flag).
 const FLAGS: &[&str] = match super::FLAGS.split_first() {
@@ -157,13 +161,6 @@ struct Batch {
     rank_change_base: Optional<i64>,
 }
 
-/// A kind's or a flag's position in its list.
-fn position(list: &[&str], value: &str) -> u32 {
-    list.iter()
-        .position(|&v| v == value)
-        .expect("for_each_row writes only the listed kinds and flags") as u32
-}
-
 impl Batch {
     fn with_capacity(rows: usize) -> Self {
         Batch {
@@ -187,11 +184,11 @@ impl Batch {
         self.unit.push(r.unit as u32);
         self.node.push(r.node as u32);
         self.level.push(r.level as i64);
-        self.kind.push(position(&KINDS, r.kind));
+        // `RowKind::ALL` lists the kinds in declaration order (tested in output::tests).
+        self.kind.push(r.kind as u32);
         self.score.push(r.score);
         self.rank.push(r.rank.map(i64::from));
-        self.flag
-            .push((!r.flag.is_empty()).then(|| position(FLAGS, r.flag)));
+        self.flag.push(r.flag.code());
         self.score_change.push(r.score_change);
         self.rank_change.push(r.rank_change);
         self.score_change_base.push(r.score_change_base);
@@ -295,7 +292,7 @@ pub fn write_years(
             )?,
             node_id: Dictionary::new(nodes.iter().map(|n| n.id.as_str()))?,
             node_name: Dictionary::new(nodes.iter().map(|n| n.name.get(lang).unwrap_or(&n.id)))?,
-            kind: Dictionary::new(KINDS)?,
+            kind: Dictionary::new(kinds())?,
             flag: Dictionary::new(FLAGS.iter().copied())?,
         })
     })()
