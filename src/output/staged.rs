@@ -367,9 +367,10 @@ impl Drop for Staged {
     }
 }
 
-/// A fault injection for the tests (and for trying a deployment): with the environment
-/// variable `CWI_FAULT_ABORT_BEFORE_RENAME=N` the process aborts, as a `kill -9` would stop
-/// it, just before the commit's rename number N (0-based).
+/// A fault injection for the tests (built with the `fault-injection` feature): with the
+/// environment variable `CWI_FAULT_ABORT_BEFORE_RENAME=N` the process aborts, as a `kill -9`
+/// would stop it, just before the commit's rename number N (0-based).
+#[cfg(feature = "fault-injection")]
 fn fault_before_rename(k: usize) {
     static AT: std::sync::OnceLock<Option<usize>> = std::sync::OnceLock::new();
     let at = AT.get_or_init(|| {
@@ -381,6 +382,11 @@ fn fault_before_rename(k: usize) {
         std::process::abort();
     }
 }
+
+/// Without the `fault-injection` feature, nothing.
+#[cfg(not(feature = "fault-injection"))]
+#[inline(always)]
+fn fault_before_rename(_: usize) {}
 
 /// Writes in-memory files atomically as a set (see `Staged`); returns the temporaries of an
 /// interrupted run that were removed.
@@ -397,25 +403,28 @@ pub fn write_atomically<S: AsRef<str>>(
     Ok(cleaned)
 }
 
-/// An output file, and the SHA-256 of what was written to it. With the environment variable
-/// `CWI_FAULT_DISK_FULL_AFTER=N` (a fault injection for the tests and for trying a
-/// deployment) every write fails as a full disk does once the run has written N bytes in all.
+/// An output file, and the SHA-256 of what was written to it. Built with the
+/// `fault-injection` feature, with the environment variable `CWI_FAULT_DISK_FULL_AFTER=N`
+/// every write fails as a full disk does once the run has written N bytes in all.
 struct Disk {
     file: fs::File,
     digest: sha2::Sha256,
 }
 
+#[cfg(feature = "fault-injection")]
 static FAULT_BUDGET: std::sync::OnceLock<Option<std::sync::atomic::AtomicU64>> =
     std::sync::OnceLock::new();
 
 impl Write for Disk {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        #[cfg(feature = "fault-injection")]
         let budget = FAULT_BUDGET.get_or_init(|| {
             std::env::var("CWI_FAULT_DISK_FULL_AFTER")
                 .ok()
                 .and_then(|v| v.parse().ok())
                 .map(std::sync::atomic::AtomicU64::new)
         });
+        #[cfg(feature = "fault-injection")]
         if let Some(left) = budget {
             let n = buf.len() as u64;
             let before = left

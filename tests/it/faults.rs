@@ -5,7 +5,8 @@
 //! behind (the next run removes a killed run's), and the message says what happened. Also:
 //! a directory holds one run (a run removes the previous run's files it does not write
 //! again), the manifest renamed last and checked by `cwi verify` after a kill between two
-//! renames, and an input that grows while it is read.
+//! renames, and an input that grows while it is read. The injected faults need the
+//! `fault-injection` feature, which the README's test command enables.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -84,6 +85,7 @@ fn an_output_path_that_is_a_file_or_cannot_be_made_is_refused_by_name() {
     assert_eq!(fs::read_to_string(&file).unwrap(), "not a directory");
 }
 
+#[cfg(feature = "fault-injection")]
 #[test]
 fn a_full_disk_leaves_the_previous_outputs_whole() {
     let dir = scratch("faults-disk-full");
@@ -120,6 +122,7 @@ fn a_full_disk_leaves_the_previous_outputs_whole() {
 /// tables: one of twelve years (formatted a year per thread) and one of a single year of more
 /// than a million rows (formatted straight into the file, whose writer goes on writing after
 /// the error when it is dropped).
+#[cfg(feature = "fault-injection")]
 #[test]
 fn a_full_disk_while_a_large_file_is_written_behind() {
     use std::fmt::Write as _;
@@ -480,6 +483,7 @@ fn a_directory_holds_one_run() {
 /// each rename in turn): the manifest is renamed last, so until it is, the directory's
 /// manifest is the previous run's and `cwi verify` says which files are not that run's;
 /// once it is, everything is the new run's. The next run leaves one whole run.
+#[cfg(feature = "fault-injection")]
 #[test]
 fn a_kill_between_two_renames_is_detected_by_the_manifest() {
     let dir = scratch("faults-kill-renames");
