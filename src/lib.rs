@@ -27,6 +27,7 @@ pub mod normalise;
 pub mod output;
 pub mod panel;
 pub mod pipeline;
+pub(crate) mod polars_internals;
 pub mod rank;
 pub mod recipe;
 pub mod report;

@@ -503,53 +503,6 @@ fn quietly<T>(read: impl FnOnce() -> T) -> Result<T, String> {
     })
 }
 
-/// What polars' Parquet decoder trusts unchecked: a data page's count of values (and, in a
-/// version 2 page, of rows and nulls) is read as a length, so a negative count is a length
-/// near 2^64 and the decoder asks for that much memory, which aborts the process (found by
-/// fuzzing, tests/corpus/parquet/). The page headers are read here first; a file whose
-/// metadata or headers cannot be read is left to polars, which refuses it.
-fn negative_counts(bytes: &[u8]) -> Option<String> {
-    use polars_parquet::parquet::page::{CompressedPage, DataPageHeader};
-    use polars_parquet::parquet::read::{get_page_iterator, read_metadata};
-    let meta = read_metadata(&mut Cursor::new(bytes)).ok()?;
-    let buffer = polars_buffer::Buffer::from(bytes.to_vec());
-    for (g, group) in meta.row_groups.iter().enumerate() {
-        for column in group.parquet_columns() {
-            let name = column.descriptor().path_in_schema.join(".");
-            if column.num_values() < 0 {
-                return Some(format!(
-                    "column \"{name}\" of row group {g} declares {} values",
-                    column.num_values()
-                ));
-            }
-            let pages =
-                get_page_iterator(column, Cursor::new(buffer.clone()), Vec::new(), bytes.len())
-                    .ok()?;
-            // A page takes at least a byte of the file: more pages than bytes means the
-            // headers repeat without advancing (pages of size 0), which polars stops on
-            // otherwise, so the check stops there too.
-            for page in pages.take(bytes.len()) {
-                let page = match page {
-                    Ok(CompressedPage::Data(page)) => page,
-                    Ok(CompressedPage::Dict(_)) => continue,
-                    // A header that cannot be read: polars refuses the file with its reason.
-                    Err(_) => return None,
-                };
-                let (values, rows, nulls) = match page.header() {
-                    DataPageHeader::V1(h) => (h.num_values, 0, 0),
-                    DataPageHeader::V2(h) => (h.num_values, h.num_rows, h.num_nulls),
-                };
-                if values < 0 || rows < 0 || nulls < 0 {
-                    return Some(format!(
-                        "a page of column \"{name}\" in row group {g} declares a negative count ({values} values, {rows} rows, {nulls} nulls)"
-                    ));
-                }
-            }
-        }
-    }
-    None
-}
-
 /// Files smaller than this are read on one thread.
 pub(super) const PARALLEL_BYTES: usize = 1 << 22;
 
@@ -615,7 +568,7 @@ fn parse(
         "csv" | "txt" | "tsv" => text::decode(bytes, encoding)
             .and_then(|t| text::read_csv(&t, extension == "tsv", layout)),
         "parquet" | "pq" => quietly(|| {
-            negative_counts(bytes)
+            crate::polars_internals::negative_counts(bytes)
                 .map_or(Ok(()), |what| Err(polars_err!(ComputeError: "{what}")))?;
             ParquetReader::new(Cursor::new(bytes))
                 .finish()

@@ -9,13 +9,9 @@
 
 use std::io::Write;
 
-use polars::io::parquet::write::{ParquetCompression, StatisticsOptions, get_encodings};
 use polars::prelude::*;
-use polars_arrow::bitmap::{Bitmap, MutableBitmap};
-use polars_parquet::read::ParquetError;
-use polars_parquet::write::{
-    CompressedPage, Compressor, Encoding, ParquetType, Version, WriteOptions, array_to_columns,
-};
+
+use crate::polars_internals::{Bitmap, Encoder, MutableBitmap, Pages};
 
 use super::{ScoreRow, by_year, for_each_row_in, years_at_once};
 use crate::pipeline::Results;
@@ -235,41 +231,6 @@ pub fn write(results: &Results, lang: &str, out: &mut dyn Write) -> std::io::Res
     write_years(results, lang, 0..results.panel.years.len(), true, out)
 }
 
-/// How each column is encoded, as polars' own writer does it by default.
-struct Encoder {
-    fields: Vec<ParquetType>,
-    encodings: Vec<Vec<Encoding>>,
-    options: WriteOptions,
-}
-
-impl Encoder {
-    /// A frame's pages, encoded and compressed, column by column (one row group).
-    fn encode(&self, frame: &DataFrame) -> PolarsResult<Vec<Vec<CompressedPage>>> {
-        let mut columns = Vec::with_capacity(self.fields.len());
-        for batch in frame.iter_chunks(CompatLevel::newest(), false) {
-            for ((array, field), encodings) in batch
-                .columns()
-                .iter()
-                .zip(&self.fields)
-                .zip(&self.encodings)
-            {
-                for pages in array_to_columns(array, field.clone(), self.options, encodings)? {
-                    let pages = pages.map(|page| {
-                        page.map_err(|e| {
-                            ParquetError::FeatureNotSupported(format!("reraised in polars: {e}"))
-                        })
-                    });
-                    columns.push(
-                        Compressor::new_from_vec(pages, self.options.compression, Vec::new())
-                            .collect::<Result<Vec<_>, ParquetError>>()?,
-                    );
-                }
-            }
-        }
-        Ok(columns)
-    }
-}
-
 /// The rows of the years at positions `years`, with or without the year column.
 ///
 /// Each year is one row group. On a large table the years are built and encoded several at
@@ -315,18 +276,8 @@ pub fn write_years(
         .schema()
         .clone();
     let mut writer = ParquetWriter::new(out).batched(&schema).map_err(fail)?;
-    let arrow = schema.to_arrow(CompatLevel::newest());
-    let encoder = Encoder {
-        fields: writer.parquet_schema().fields().to_vec(),
-        encodings: get_encodings(&arrow).iter().cloned().collect(),
-        options: WriteOptions {
-            statistics: StatisticsOptions::default(),
-            compression: ParquetCompression::default().into(),
-            version: Version::V1,
-            data_page_size: None,
-        },
-    };
-    let encoded = |y: usize| -> std::io::Result<(usize, Vec<Vec<CompressedPage>>)> {
+    let encoder = Encoder::new(&mut writer, &schema);
+    let encoded = |y: usize| -> std::io::Result<(usize, Pages)> {
         let frame = frame_of(y)?;
         Ok((frame.height(), encoder.encode(&frame).map_err(fail)?))
     };
