@@ -32,6 +32,9 @@ pub struct Args {
     /// Language of the chart's labels.
     #[arg(long, value_name = "LANG")]
     lang: Option<String>,
+    /// No summary on stderr (warnings and errors still go there).
+    #[arg(long)]
+    quiet: bool,
 }
 
 pub fn run(args: Args) -> Result<(), Error> {
@@ -57,12 +60,14 @@ pub fn run(args: Args) -> Result<(), Error> {
         .filter(|c| c.negative || c.redundant)
         .count();
     let outliers = result.statistics.iter().filter(|s| s.outlier).count();
-    eprintln!(
-        "wrote {} file(s) to {}: {} correlation(s) flagged negative or redundant, {} indicator-year(s) with outliers",
-        files.len(),
-        args.out.display(),
-        flagged,
-        outliers
-    );
+    if !args.quiet {
+        eprintln!(
+            "wrote {} file(s) to {}: {} correlation(s) flagged negative or redundant, {} indicator-year(s) with outliers",
+            files.len(),
+            args.out.display(),
+            flagged,
+            outliers
+        );
+    }
     Ok(())
 }

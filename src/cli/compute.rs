@@ -27,6 +27,9 @@ pub struct Args {
     /// default: the first).
     #[arg(long, value_name = "LANG")]
     lang: Option<String>,
+    /// No summary on stderr (warnings and errors still go there).
+    #[arg(long)]
+    quiet: bool,
     #[command(flatten)]
     scores: super::ScoreTable,
 }
@@ -45,13 +48,15 @@ pub fn run(args: Args) -> Result<(), Error> {
         .revisions(previous.as_ref(), &mut staged, &results)?;
     let written = commit_run(staged, &results, &lang, edition.as_ref().map(|e| &e.1))?;
     cwi::timing::mark("commit");
-    eprintln!(
-        "wrote {} file(s) to {}: {} regions, years {:?}, {} nodes",
-        written,
-        args.out.display(),
-        results.panel.units.len(),
-        results.panel.years,
-        results.spec.framework.nodes.len()
-    );
+    if !args.quiet {
+        eprintln!(
+            "wrote {} file(s) to {}: {} regions, years {:?}, {} nodes",
+            written,
+            args.out.display(),
+            results.panel.units.len(),
+            results.panel.years,
+            results.spec.framework.nodes.len()
+        );
+    }
     Ok(())
 }

@@ -32,6 +32,9 @@ pub struct Args {
     /// default: the first).
     #[arg(long, value_name = "LANG")]
     lang: Option<String>,
+    /// No summary on stderr (warnings and errors still go there).
+    #[arg(long)]
+    quiet: bool,
     /// Data of earlier years (any data files cwi reads): each row shows its value of the year
     /// before --year. Needed when the spec takes its units from the data.
     #[arg(long, value_name = "FILE", num_args = 1..)]
@@ -74,10 +77,12 @@ pub fn run(args: Args) -> Result<(), Error> {
         staged.write(&t.file_name, |out| out.write_all(&t.bytes))?;
     }
     let written = staged.commit()?;
-    eprintln!(
-        "wrote {written} template(s) for {} to {}: {rows} rows to fill",
-        args.year,
-        args.out.display()
-    );
+    if !args.quiet {
+        eprintln!(
+            "wrote {written} template(s) for {} to {}: {rows} rows to fill",
+            args.year,
+            args.out.display()
+        );
+    }
     Ok(())
 }

@@ -170,3 +170,35 @@ fn json_is_a_format_and_the_old_flag_warns() {
         "warning: --json is deprecated and goes in the next version: write --format json"
     );
 }
+
+/// `--quiet` takes the summary off standard error in compute, audit and template as in
+/// report and the analyses: on the sample, which has no warning, nothing is printed.
+#[test]
+fn quiet_means_nothing_on_stderr_but_problems() {
+    let dir = scratch("vocabulary-quiet");
+    for (command, extra) in [
+        ("compute", vec![]),
+        ("audit", vec![]),
+        ("template", vec!["--year", "2025"]),
+    ] {
+        let out = dir.join(command);
+        let mut args = vec![command, "--out", out.to_str().unwrap()];
+        args.extend(extra.iter().copied());
+        args.extend_from_slice(&KZ);
+        let o = cwi(&args);
+        assert!(
+            o.status.success(),
+            "{command}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(
+            o.stderr.is_empty(),
+            "{command}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(
+            fs::read_dir(&out).unwrap().count() > 0,
+            "{command} wrote nothing"
+        );
+    }
+}
