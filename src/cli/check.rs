@@ -19,7 +19,7 @@ use cwi::submission::{CheckFormat, check, region_csv, render_text};
 /// is listed to confirm. With --out DIR: one CSV per region with something to report
 /// (DIR/<code>.csv, headings in --lang), to send to each office, and DIR/check.json.
 /// Exit status: 0 complete, 1 values missing or data errors (or, with --deny-warnings,
-/// changes to confirm), 2 the check could not run.
+/// changes to confirm), 2 the check could not run (a file given that does not exist).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The indicator spec (TOML).
@@ -50,13 +50,14 @@ pub fn run(args: Args) -> Result<ExitCode, super::error::Error> {
         Err(e @ super::error::Error::Stdout(_)) => Err(e),
         Err(e) => {
             eprintln!("error: {e}");
-            Ok(ExitCode::from(2))
+            Ok(ExitCode::from(e.exit_code()))
         }
         ok => ok,
     }
 }
 
 fn inner(args: Args) -> Result<ExitCode, super::error::Error> {
+    super::require(std::iter::once(&args.spec).chain(&args.data))?;
     let spec = cwi::spec::load(&args.spec)?;
     for warning in &spec.warnings {
         eprintln!("{warning}");
@@ -84,7 +85,7 @@ fn inner(args: Args) -> Result<ExitCode, super::error::Error> {
     };
     let Some(year) = args.year.or_else(|| panel.years.last().copied()) else {
         eprintln!("error: the data have no year");
-        return Ok(ExitCode::from(2));
+        return Ok(ExitCode::from(1));
     };
     let result = check(&spec, &panel, year, &lang);
     let text = match args.format {

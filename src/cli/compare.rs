@@ -13,8 +13,8 @@ use cwi::compare::{Columns, compare, render};
 /// the decimal mark the table shows. Every expected row is looked up in SCORES (a scores.csv
 /// written by `cwi compute`), its region by code or name (with --spec, by any spelling the
 /// spec's units give); computed regions the table lacks are listed in a note. Exit status:
-/// 0 all rows within the tolerance, 1 a mismatch or a row not computed, 2 a table could not
-/// be read.
+/// 0 all rows within the tolerance, 1 a mismatch, a row not computed or a table refused, 2 a
+/// file given that does not exist.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// scores.csv written by `cwi compute`.
@@ -59,14 +59,19 @@ pub struct Args {
 pub fn run(args: Args) -> Result<ExitCode, super::error::Error> {
     if !(args.tolerance.is_finite() && args.tolerance >= 0.0) {
         eprintln!("error: --tolerance must be a finite number >= 0");
-        return Ok(ExitCode::from(2));
+        return Ok(ExitCode::from(1));
+    }
+    if let Err(e) = super::require([&args.scores, &args.expected].into_iter().chain(&args.spec)) {
+        eprintln!("error: {e}");
+        return Ok(ExitCode::from(e.exit_code()));
     }
     let units = match &args.spec {
         Some(path) => match cwi::spec::load(path) {
             Ok(spec) => spec.units,
             Err(e) => {
+                let e = super::error::Error::from(e);
                 eprintln!("error: {e}");
-                return Ok(ExitCode::from(2));
+                return Ok(ExitCode::from(e.exit_code()));
             }
         },
         None => None,
@@ -98,9 +103,11 @@ pub fn run(args: Args) -> Result<ExitCode, super::error::Error> {
                 ExitCode::from(1)
             })
         }
+        // The tables exist (checked above): one that cannot be read as a table of scores
+        // is refused.
         Err(e) => {
             eprintln!("error: {e}");
-            Ok(ExitCode::from(2))
+            Ok(ExitCode::from(1))
         }
     }
 }

@@ -20,8 +20,8 @@ use cwi::spec::Spec;
 /// from the working tree). The ranking table shows --node in --year. With --out DIR:
 /// diff.csv, diff.json, diff.md and charts/diff-slope.svg and .png. Exit status: 0, or 1
 /// with --fail-on-rank-move N when a region's rank on any node, in any year, moves by more
-/// than N places; 2 when the comparison could not run (a spec, data or git revision that
-/// cannot be read).
+/// than N places or a spec or data refused; 2 when the comparison could not run (a file that
+/// does not exist, a git revision git cannot show).
 ///
 /// With --previous-edition DIR (the output directory of the published run), the spec on
 /// --data is computed and every published region-year-node whose score or rank it changes
@@ -96,11 +96,11 @@ fn base_spec(arg: &str, spec: &Path) -> Result<Spec, Error> {
             .arg(repository)
             .args(args)
             .output()
-            .map_err(|e| Error::Arguments(format!("--base-spec {arg}: cannot run git: {e}")))
+            .map_err(|e| Error::CannotRead(format!("--base-spec {arg}: cannot run git: {e}")))
     };
     let shown = git(&["show", &format!("{rev}:{file}")])?;
     if !shown.status.success() {
-        return Err(Error::Arguments(format!(
+        return Err(Error::CannotRead(format!(
             "--base-spec {arg}: git cannot read it: {}",
             String::from_utf8_lossy(&shown.stderr).trim()
         )));
@@ -129,7 +129,7 @@ pub fn run(args: Args) -> Result<ExitCode, Error> {
         Err(e @ Error::Stdout(_)) => Err(e),
         Err(e) => {
             eprintln!("error: {e}");
-            Ok(ExitCode::from(2))
+            Ok(ExitCode::from(e.exit_code()))
         }
         ok => ok,
     }
@@ -167,11 +167,17 @@ fn against_edition(args: &Args, dir: &Path) -> Result<ExitCode, Error> {
 }
 
 fn inner(args: Args) -> Result<ExitCode, Error> {
+    super::require(
+        std::iter::once(&args.spec)
+            .chain(&args.data)
+            .chain(&args.base_data)
+            .chain(&args.previous_edition),
+    )?;
     if let Some(dir) = &args.previous_edition {
         return against_edition(&args, dir);
     }
     if args.base_spec.is_none() && args.base_data.is_empty() {
-        return Err(Error::Arguments(
+        return Err(Error::Usage(
             "nothing to compare: give --base-spec (another spec on the same data), --base-data (the same spec on other data) or --previous-edition (the published edition)".into(),
         ));
     }

@@ -26,9 +26,37 @@ pub enum Error {
     /// A command-line argument that cannot be read.
     #[error("{0}")]
     Arguments(String),
+    /// A command line that names too little to run (as clap's usage errors, exit status 2).
+    #[error("{0}")]
+    Usage(String),
+    /// Something named on the command line that cannot be read (a git revision).
+    #[error("{0}")]
+    CannotRead(String),
+    /// A file or directory given on the command line that does not exist.
+    #[error("{}: no such file or directory", .0.display())]
+    Missing(std::path::PathBuf),
     /// Writing to standard output failed (a closed pipe ends the command quietly instead).
     #[error("cannot write to standard output: {0}")]
     Stdout(std::io::Error),
+}
+
+impl Error {
+    /// The exit status this error ends a command with: 2 when the command could not run (a
+    /// file given that does not exist or cannot be read, outputs that cannot be written), 1
+    /// when what it was given is refused (a spec, data or option it cannot accept).
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            // A language the spec has no labels in is an option refused.
+            Error::Output(cwi::output::OutputError::Language { .. }) => 1,
+            Error::Missing(_)
+            | Error::Usage(_)
+            | Error::CannotRead(_)
+            | Error::Output(_)
+            | Error::Stdout(_)
+            | Error::Spec(cwi::spec::SpecError::Read { .. }) => 2,
+            _ => 1,
+        }
+    }
 }
 
 impl From<cwi::error::RunError> for Error {

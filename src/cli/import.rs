@@ -82,6 +82,7 @@ struct Coinr {
 
 pub fn run(args: Args) -> Result<(), Error> {
     let Tool::Coinr(a) = args.tool;
+    super::require(a.workbook.iter().chain(&a.idata).chain(&a.imeta))?;
     if let Some(share) = a.screen
         && !(share > 0.0 && share <= 1.0)
     {

@@ -101,8 +101,14 @@ impl Readings {
 }
 
 impl Inputs {
-    /// The validated spec; its warnings go to stderr.
+    /// The validated spec; its warnings go to stderr. A spec or data file that does not
+    /// exist stops the command first (exit status 2).
     pub fn spec(&self) -> Result<Spec, Error> {
+        for path in std::iter::once(&self.spec).chain(&self.data) {
+            if !path.exists() {
+                return Err(Error::Missing(path.clone()));
+            }
+        }
         let mut spec = spec::load(&self.spec)?;
         for reading in self.readings.declarations()? {
             spec.data.declare(reading);

@@ -194,6 +194,7 @@ fn same_files(
 }
 
 pub fn run(args: Args) -> Result<(), Error> {
+    super::require(&args.shards)?;
     // The shards' text, the counts read from it and their sum are in memory together: about
     // three times the files (a rank takes 4 bytes read, and at least 2 characters written).
     let size: u64 = args

@@ -61,7 +61,8 @@ enum Command {
     Verify(verify::Args),
 }
 
-/// Runs the command line; errors go to stderr with exit status 1.
+/// Runs the command line; errors go to stderr, with exit status 1 for input refused and 2
+/// for a command that could not run (`Error::exit_code`).
 pub fn main() -> ExitCode {
     cwi::timing::mark("start");
     let cli = Cli::parse();
@@ -88,8 +89,17 @@ pub fn main() -> ExitCode {
         Err(Error::Stdout(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::from(1)
+            ExitCode::from(e.exit_code())
         }
+    }
+}
+
+/// Stops a command whose given files or directories do not exist (exit status 2), before it
+/// reads anything.
+fn require<'a>(paths: impl IntoIterator<Item = &'a std::path::PathBuf>) -> Result<(), Error> {
+    match paths.into_iter().find(|p| !p.exists()) {
+        Some(p) => Err(Error::Missing(p.clone())),
+        None => Ok(()),
     }
 }
 

@@ -48,6 +48,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<(), Error> {
+    super::require(std::iter::once(&args.spec).chain(&args.data))?;
     let spec = cwi::spec::load(&args.spec)?;
     for warning in &spec.warnings {
         eprintln!("{warning}");

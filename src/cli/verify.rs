@@ -31,6 +31,7 @@ enum VerifyFormat {
 }
 
 pub fn run(args: Args) -> Result<ExitCode, Error> {
+    super::require([&args.dir])?;
     let v = verify(&args.dir).map_err(|e| Error::Arguments(e.to_string()))?;
     let text = match args.format {
         VerifyFormat::Json => {

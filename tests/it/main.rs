@@ -13,6 +13,7 @@ mod diff;
 mod edition;
 mod engine;
 mod examples;
+mod exit_status;
 mod exports;
 mod faults;
 mod fuzz;
