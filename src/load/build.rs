@@ -6,7 +6,10 @@ use super::derived::derive;
 use super::problems::Problems;
 use super::read::{Gathered, Sampling};
 use super::rows::Sink as _;
-use super::*;
+use super::{
+    Arc, BTreeMap, BTreeSet, Code, Diagnostic, HashMap, Labels, NodeKind, Panel, Spec, Unit, Units,
+    match_key, number,
+};
 
 /// Matches regions and indicators, checks duplicates, valid ranges, coverage and years, and
 /// fills the panel. `None` when no row matched a unit.

@@ -1,7 +1,7 @@
 //! Checks of the panel as a whole against the spec: indicators without data, coverage, years
 //! with too few regions.
 
-use super::*;
+use super::{Code, Diagnostic, Panel, Spec};
 
 /// Checks of the panel as a whole: indicators without data, coverage, years with too few units.
 pub(super) fn spec_level_checks(

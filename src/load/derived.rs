@@ -1,6 +1,6 @@
 //! Derived indicators: formulas of raw data columns computed at loading.
 
-use super::*;
+use super::{Code, Diagnostic, HashMap, NodeKind, Panel, Spec, match_key};
 
 /// Computes the derived indicators from their formulas' raw columns, per region and year.
 pub(super) fn derive(

@@ -23,8 +23,6 @@ use std::io::Cursor;
 use std::path::Path;
 use std::sync::Arc;
 
-use polars::prelude::*;
-
 use crate::diagnostic::{Code, Diagnostic, list};
 use crate::panel::{DataFile, Layout, Panel};
 use crate::spec::{DataLayout, DecimalMark, Labels, NodeKind, Spec};

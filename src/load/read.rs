@@ -2,7 +2,12 @@
 //! every cell for diagnostics.
 
 use super::rows::Sink as _;
-use super::*;
+use polars::prelude::{ParquetReader, SerReader, polars_err};
+
+use super::{
+    Code, Column, Cursor, DataFile, DataLayout, DecimalMark, Diagnostic, HashMap, Layout, Path,
+    Table, excel, number, rows, table, text,
+};
 
 /// A fast hash for the short names looked up once per cell (FxHash's multiply-rotate; the
 /// keys come from the user's own files, so resistance to crafted collisions is not needed).

@@ -14,7 +14,7 @@ use std::ops::Range;
 use super::problems::Problems;
 use super::read::{FileInfo, Gathered, Record, Sampling};
 use super::table::{Column, YearCell};
-use super::*;
+use super::{Code, Diagnostic, Table, number};
 
 /// Rows at least, for a long file to be read in chunks on several threads.
 const PARALLEL_ROWS: usize = 1 << 20;
@@ -432,6 +432,7 @@ mod tests {
 
     use super::super::read::{FileInfo, read_table};
     use super::*;
+    use crate::spec::DataLayout;
 
     thread_local! {
         /// The rows from which a long file is read in chunks, on the thread that reads it.

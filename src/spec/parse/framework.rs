@@ -2,7 +2,12 @@
 //! parents, checked as a tree, assembled in pre-order with their methods resolved (node, then
 //! level, then defaults), and weighted by AHP matrices where the spec gives them.
 
-use super::*;
+use super::{
+    Aggregation, BTreeMap, Checker, Code, Direction, Framework, HashMap, ID_HINT, Impute,
+    IndexMeta, Indicator, LabelFn, Labels, MissingRule, Node, NodeKind, Normalisation, Range,
+    Spanned, Treatment, aggregation, impute, line_col, missing_rule, nearest, normalisation,
+    share_above_zero, treatment, valid_id,
+};
 
 pub(super) struct FrameworkDefaults<'a> {
     pub(super) level_treatments: &'a [(Option<Option<Impute>>, Option<Option<Treatment>>)],

@@ -1,7 +1,12 @@
 //! The method tables of a spec (`{ method = "...", parameters }`) checked against the
 //! method families' kind tables, and the missing-data rule.
 
-use super::*;
+use super::{
+    Aggregation, AggregationKind, Checker, Code, Impute, ImputeKind, LogForm, MissingRule,
+    Normalisation, NormalisationKind, OutlierRule, Path, RawMethod, RawMissing, ShareOf, Spanned,
+    Treatment, TreatmentKind,
+};
+use crate::named::Named;
 
 /// Reports every parameter of `raw` that `method` does not take.
 pub(super) fn only_params(check: &mut Checker, raw: &RawMethod, method: &str, allowed: &[&str]) {

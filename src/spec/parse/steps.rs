@@ -2,7 +2,7 @@
 //! `formula`, `normalisation` and `parent_takes`; a formula's names checked against the
 //! group's children once the tree is known.
 
-use super::*;
+use super::{Checker, Code, HashMap, Node, Range, RawMethod, Spanned, methods, normalisation};
 use crate::spec::{NodeFormula, Passes, Steps};
 
 /// A group's (or the index's) steps before the tree is assembled; `formula_span` locates the

@@ -1,6 +1,10 @@
 //! The units of a spec (listed, or a table beside it) and its boundary changes.
 
-use super::*;
+use super::{
+    BTreeMap, Checker, Code, Diagnostic, Framework, Labels, NodeKind, Path, Range, RawLabels,
+    RawUnit, Spanned, Treatment, Uncertainty, Unit, Units,
+};
+use crate::named::Named;
 
 pub(super) type LabelFn<'l> = dyn Fn(&mut Checker, &str, &RawLabels) -> Labels + 'l;
 
