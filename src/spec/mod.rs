@@ -266,12 +266,55 @@ pub enum Pooling {
     ReferenceYear(i32),
 }
 
+/// The poolings as the spec spells them (`[defaults] pooling`), without the reference year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PoolingKind {
+    EachYear,
+    AllYears,
+    ReferenceYear,
+}
+
+impl crate::named::Named for PoolingKind {
+    const ALL: &'static [Self] = &[
+        PoolingKind::EachYear,
+        PoolingKind::AllYears,
+        PoolingKind::ReferenceYear,
+    ];
+
+    fn name(&self) -> &'static str {
+        match self {
+            PoolingKind::EachYear => "each-year",
+            PoolingKind::AllYears => "all-years",
+            PoolingKind::ReferenceYear => "reference-year",
+        }
+    }
+
+    fn about(&self) -> &'static str {
+        match self {
+            PoolingKind::EachYear => "bounds of each year alone: scores comparable within a year",
+            PoolingKind::AllYears => "bounds of all years together: scores comparable across years",
+            PoolingKind::ReferenceYear => "bounds of defaults.reference_year for every year",
+        }
+    }
+}
+
+impl Pooling {
+    pub fn kind(&self) -> PoolingKind {
+        match self {
+            Pooling::EachYear => PoolingKind::EachYear,
+            Pooling::AllYears => PoolingKind::AllYears,
+            Pooling::ReferenceYear(_) => PoolingKind::ReferenceYear,
+        }
+    }
+}
+
 impl fmt::Display for Pooling {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::named::Named;
+        f.write_str(self.kind().name())?;
         match self {
-            Pooling::EachYear => write!(f, "each-year"),
-            Pooling::AllYears => write!(f, "all-years"),
-            Pooling::ReferenceYear(y) => write!(f, "reference-year {y}"),
+            Pooling::ReferenceYear(y) => write!(f, " {y}"),
+            _ => Ok(()),
         }
     }
 }
@@ -361,14 +404,53 @@ impl DataLayout {
     }
 }
 
+impl crate::named::Named for DecimalMark {
+    const ALL: &'static [Self] = &[DecimalMark::Auto, DecimalMark::Point, DecimalMark::Comma];
+
+    fn name(&self) -> &'static str {
+        match self {
+            DecimalMark::Auto => "auto",
+            DecimalMark::Point => ".",
+            DecimalMark::Comma => ",",
+        }
+    }
+
+    fn about(&self) -> &'static str {
+        match self {
+            DecimalMark::Auto => "decided per file from its cells",
+            DecimalMark::Point => "12.5",
+            DecimalMark::Comma => "12,5 (Russian-locale exports)",
+        }
+    }
+}
+
 impl DecimalMark {
     /// `auto`, `.` or `,`, as the spec and the command line spell them.
     pub fn from_spelling(s: &str) -> Option<Self> {
-        match s.trim() {
-            "auto" => Some(DecimalMark::Auto),
-            "." => Some(DecimalMark::Point),
-            "," => Some(DecimalMark::Comma),
-            _ => None,
+        crate::named::Named::from_name(s.trim())
+    }
+}
+
+impl crate::named::Named for TextEncoding {
+    const ALL: &'static [Self] = &[
+        TextEncoding::Auto,
+        TextEncoding::Utf8,
+        TextEncoding::Windows1251,
+    ];
+
+    fn name(&self) -> &'static str {
+        match self {
+            TextEncoding::Auto => "auto",
+            TextEncoding::Utf8 => "utf-8",
+            TextEncoding::Windows1251 => "windows-1251",
+        }
+    }
+
+    fn about(&self) -> &'static str {
+        match self {
+            TextEncoding::Auto => "UTF-8 when valid, else Windows-1251 if it reads as Cyrillic",
+            TextEncoding::Utf8 => "UTF-8, with or without BOM",
+            TextEncoding::Windows1251 => "Windows-1251 (Cyrillic)",
         }
     }
 }
@@ -376,12 +458,23 @@ impl DecimalMark {
 impl TextEncoding {
     /// `auto`, `utf-8` or `windows-1251` (also `utf8`, `cp1251`), in any case.
     pub fn from_spelling(s: &str) -> Option<Self> {
-        match s.trim().to_lowercase().as_str() {
-            "auto" => Some(TextEncoding::Auto),
-            "utf-8" | "utf8" => Some(TextEncoding::Utf8),
-            "windows-1251" | "cp1251" => Some(TextEncoding::Windows1251),
-            _ => None,
-        }
+        let s = s.trim().to_lowercase();
+        let s = match s.as_str() {
+            "utf8" => "utf-8",
+            "cp1251" => "windows-1251",
+            other => other,
+        };
+        crate::named::Named::from_name(s)
+    }
+}
+
+/// The spellings of a `Named` family for messages: `"a", "b" or "c"`.
+pub fn quoted_choices<T: crate::named::Named>() -> String {
+    let names: Vec<String> = T::names().iter().map(|n| format!("\"{n}\"")).collect();
+    match names.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
     }
 }
 
@@ -541,4 +634,39 @@ pub struct MissingRule {
 pub enum ShareOf {
     Weight,
     Count,
+}
+
+#[cfg(test)]
+mod named_tests {
+    use super::{DecimalMark, Pooling, PoolingKind, TextEncoding, quoted_choices};
+    use crate::named::Named;
+
+    /// The spellings come from one table per family: messages, parsing and display agree.
+    #[test]
+    fn spellings_of_pooling_marks_and_encodings() {
+        assert_eq!(quoted_choices::<DecimalMark>(), "\"auto\", \".\" or \",\"");
+        assert_eq!(
+            quoted_choices::<TextEncoding>(),
+            "\"auto\", \"utf-8\" or \"windows-1251\""
+        );
+        assert_eq!(DecimalMark::from_spelling(" , "), Some(DecimalMark::Comma));
+        assert_eq!(
+            TextEncoding::from_spelling("CP1251"),
+            Some(TextEncoding::Windows1251)
+        );
+        assert_eq!(
+            TextEncoding::from_spelling("UTF8"),
+            Some(TextEncoding::Utf8)
+        );
+        assert_eq!(TextEncoding::from_spelling("latin1"), None);
+        assert_eq!(
+            PoolingKind::from_name("all-years"),
+            Some(PoolingKind::AllYears)
+        );
+        assert_eq!(
+            Pooling::ReferenceYear(2022).to_string(),
+            "reference-year 2022"
+        );
+        assert_eq!(Pooling::EachYear.to_string(), "each-year");
+    }
 }

@@ -8,7 +8,10 @@ use serde_json::{Value, json};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::{AggregationKind, ImputeKind, NormalisationKind, TreatmentKind};
+use super::{
+    AggregationKind, DecimalMark, ImputeKind, NormalisationKind, PoolingKind, TextEncoding,
+    TreatmentKind,
+};
 use crate::named::Named;
 
 fn labels() -> Value {
@@ -71,9 +74,9 @@ fn data_files() -> Value {
             "additionalProperties": false,
             "properties": {
                 "name": { "type": "string", "minLength": 1, "description": "the file's name, or the end of its path, as given to --data" },
-                "decimal": { "type": "string", "enum": ["auto", ".", ","] },
+                "decimal": { "type": "string", "enum": DecimalMark::names() },
                 "separator": { "type": "string", "enum": [",", ";", "\t", "\\t", "tab"], "description": "a text file's separator (default: detected from the header)" },
-                "encoding": { "type": "string", "enum": ["auto", "utf-8", "windows-1251"] },
+                "encoding": { "type": "string", "enum": TextEncoding::names() },
                 "sheet": { "type": "string", "description": "Excel: the sheet to read" }
             }
         }
@@ -187,7 +190,7 @@ pub fn json_schema() -> Value {
                 "required": ["pooling", "aggregation"],
                 "additionalProperties": false,
                 "properties": {
-                    "pooling": { "type": "string", "enum": ["each-year", "all-years", "reference-year"] },
+                    "pooling": { "type": "string", "enum": PoolingKind::names() },
                     "reference_year": { "type": "integer" },
                     "base_year": { "type": "integer", "description": "also report score and rank changes against this year" },
                     "bounds_edition": { "type": "string", "description": "normalise with the bounds a published edition used (its output directory or manifest.json, relative to the spec), so that adding a year revises nothing published" },
@@ -305,8 +308,8 @@ pub fn json_schema() -> Value {
                     "ignore_columns": { "type": "array", "items": { "type": "string" } },
                     "ignore_regions": { "type": "array", "items": { "type": "string" }, "description": "region spellings whose rows are skipped and reported (national totals, cities outside the index); any other unknown region is an error" },
                     "missing_values": { "type": "array", "items": { "type": "string" } },
-                    "decimal": { "type": "string", "enum": ["auto", ".", ","] },
-                    "encoding": { "type": "string", "enum": ["auto", "utf-8", "windows-1251"] },
+                    "decimal": { "type": "string", "enum": DecimalMark::names() },
+                    "encoding": { "type": "string", "enum": TextEncoding::names() },
                     "sheet": { "type": "string", "description": "Excel: the sheet to read (default: the first)" },
                     "file": data_files()
                 }

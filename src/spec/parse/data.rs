@@ -28,16 +28,13 @@ fn spelled<T>(
     value
 }
 
-const DECIMALS: &str = "\"auto\", \".\" or \",\"";
-const ENCODINGS: &str = "\"auto\", \"utf-8\" or \"windows-1251\"";
-
 pub(super) fn data_layout(check: &mut Checker, raw: crate::spec::raw::RawData) -> DataLayout {
     let decimal = spelled(
         check,
         raw.decimal.as_ref(),
         DecimalMark::from_spelling,
         "decimal mark",
-        DECIMALS,
+        &crate::spec::quoted_choices::<DecimalMark>(),
     )
     .unwrap_or(DecimalMark::Auto);
     let encoding = spelled(
@@ -45,7 +42,7 @@ pub(super) fn data_layout(check: &mut Checker, raw: crate::spec::raw::RawData) -
         raw.encoding.as_ref(),
         TextEncoding::from_spelling,
         "encoding",
-        ENCODINGS,
+        &crate::spec::quoted_choices::<TextEncoding>(),
     )
     .unwrap_or(TextEncoding::Auto);
     let files = raw
@@ -67,7 +64,7 @@ pub(super) fn data_layout(check: &mut Checker, raw: crate::spec::raw::RawData) -
                     f.decimal.as_ref(),
                     DecimalMark::from_spelling,
                     "decimal mark",
-                    DECIMALS,
+                    &crate::spec::quoted_choices::<DecimalMark>(),
                 ),
                 separator: spelled(
                     check,
@@ -81,7 +78,7 @@ pub(super) fn data_layout(check: &mut Checker, raw: crate::spec::raw::RawData) -
                     f.encoding.as_ref(),
                     TextEncoding::from_spelling,
                     "encoding",
-                    ENCODINGS,
+                    &crate::spec::quoted_choices::<TextEncoding>(),
                 ),
                 sheet: f.sheet,
             }

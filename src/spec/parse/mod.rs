@@ -508,10 +508,11 @@ fn pooling(
     raw: &Spanned<String>,
     reference: Option<&Spanned<i32>>,
 ) -> Option<Pooling> {
-    let pooling = match raw.get_ref().as_str() {
-        "each-year" => Pooling::EachYear,
-        "all-years" => Pooling::AllYears,
-        "reference-year" => match reference {
+    use crate::spec::PoolingKind;
+    let pooling = match PoolingKind::from_name(raw.get_ref()) {
+        Some(PoolingKind::EachYear) => Pooling::EachYear,
+        Some(PoolingKind::AllYears) => Pooling::AllYears,
+        Some(PoolingKind::ReferenceYear) => match reference {
             Some(y) => Pooling::ReferenceYear(*y.get_ref()),
             None => {
                 check.at(
@@ -523,11 +524,11 @@ fn pooling(
                 return None;
             }
         },
-        other => {
+        None => {
             check.at(
- Code::UnknownMethod,
+                Code::UnknownMethod,
                 raw.span(),
-                format!("unknown pooling \"{other}\""),
+                format!("unknown pooling \"{}\"", raw.get_ref()),
                 "use \"each-year\" (scores comparable within a year only), \"all-years\" or \"reference-year\" (comparable across years)",
             );
             return None;
