@@ -6,6 +6,7 @@ use crate::audit::Audit;
 use crate::audit::correlation_chart;
 use crate::chart::{Chart, Intervals};
 use crate::i18n::words;
+use crate::named::Named;
 use crate::pipeline::Results;
 use crate::uncertainty::{MonteCarlo, Sensitivity};
 
@@ -14,6 +15,40 @@ use super::{Format, OutputError};
 
 /// A file to write: its path in the output directory and its bytes.
 pub type File = (String, Vec<u8>);
+
+/// An analysis's tables and its JSON document in the formats asked for, in a fixed order:
+/// each table in `Format::ALL`'s order, then the document (`path`, rendered only when JSON
+/// is asked for). Every format is matched, here and in `Table::file`: a new format does not
+/// compile until it says what it writes, instead of silently writing nothing.
+fn tables_and_document<T: serde::Serialize>(
+    tables: &[&Table],
+    path: &str,
+    document: &T,
+    formats: &[Format],
+) -> Result<Vec<File>, OutputError> {
+    let asked = || Format::ALL.iter().copied().filter(|f| formats.contains(f));
+    let mut files = Vec::new();
+    for table in tables {
+        for format in asked() {
+            files.extend(table.file(format)?);
+        }
+    }
+    for format in asked() {
+        match format {
+            Format::Json => {
+                let mut json =
+                    serde_json::to_vec_pretty(document).map_err(|e| OutputError::Render {
+                        what: path.to_string(),
+                        message: e.to_string(),
+                    })?;
+                json.push(b'\n');
+                files.push((path.to_string(), json));
+            }
+            Format::Csv | Format::Parquet => {}
+        }
+    }
+    Ok(files)
+}
 
 /// The audit's tables and the correlation chart of `year` (a panel position).
 pub fn audit_files(
@@ -73,7 +108,7 @@ pub fn uncertainty_files(
             ("replications_failed", int(&|r| r.failed as i64)),
         ],
     };
-    let mut files = table.files(formats)?;
+    let mut files = tables_and_document(&[&table], "uncertainty/uncertainty.json", mc, formats)?;
     let mut items: Vec<(String, u32, f64, f64, f64)> = mc
         .ranks
         .iter()
@@ -130,14 +165,6 @@ pub fn uncertainty_files(
         nominal_label: words.nominal_rank.to_string(),
     })
     .render()?;
-    if formats.contains(&Format::Json) {
-        let mut json = serde_json::to_vec_pretty(&mc).map_err(|e| OutputError::Render {
-            what: "uncertainty.json".into(),
-            message: e.to_string(),
-        })?;
-        json.push(b'\n');
-        files.push(("uncertainty/uncertainty.json".to_string(), json));
-    }
     files.push((
         format!("charts/rank-intervals-{year}.svg"),
         chart.svg.into_bytes(),
@@ -210,16 +237,7 @@ pub fn sensitivity_files(s: &Sensitivity, formats: &[Format]) -> Result<Vec<File
             ),
         ],
     };
-    let mut files = table.files(formats)?;
-    let mut json = serde_json::to_vec_pretty(&s).map_err(|e| OutputError::Render {
-        what: "sensitivity.json".into(),
-        message: e.to_string(),
-    })?;
-    json.push(b'\n');
-    if formats.contains(&Format::Json) {
-        files.push(("sensitivity/sensitivity.json".to_string(), json));
-    }
-    Ok(files)
+    tables_and_document(&[&table], "sensitivity/sensitivity.json", s, formats)
 }
 
 /// The audit's tables in the formats asked for, and its JSON document.
@@ -351,16 +369,41 @@ fn audit_tables(audit: &Audit, formats: &[Format]) -> Result<Vec<File>, OutputEr
             ),
         ],
     };
-    let mut files = stats.files(formats)?;
-    files.extend(correlations.files(formats)?);
-    files.extend(groups.files(formats)?);
-    if formats.contains(&Format::Json) {
-        let mut json = serde_json::to_vec_pretty(audit).map_err(|e| OutputError::Render {
-            what: "audit/audit.json".into(),
-            message: e.to_string(),
-        })?;
-        json.push(b'\n');
-        files.push(("audit/audit.json".into(), json));
+    tables_and_document(
+        &[&stats, &correlations, &groups],
+        "audit/audit.json",
+        audit,
+        formats,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Format, Table, Values, tables_and_document};
+    use crate::named::Named;
+
+    /// Every format asked for writes something: each table's file, or the document. A new
+    /// format that matched to nothing would fail here.
+    #[test]
+    fn every_format_writes_its_files() {
+        let t = Table {
+            name: "a/t",
+            columns: vec![("year", Values::Int(vec![Some(2024)]))],
+        };
+        for &format in Format::ALL {
+            let files =
+                tables_and_document(&[&t], "a/doc.json", &serde_json::json!({"n": 1}), &[format])
+                    .unwrap();
+            let names: Vec<&str> = files.iter().map(|f| f.0.as_str()).collect();
+            let expected = match format {
+                Format::Csv => "a/t.csv",
+                Format::Json => "a/doc.json",
+                Format::Parquet => "a/t.parquet",
+            };
+            assert_eq!(names, [expected], "{}", format.name());
+        }
+        let all = tables_and_document(&[&t], "a/doc.json", &1, Format::ALL).unwrap();
+        let names: Vec<&str> = all.iter().map(|f| f.0.as_str()).collect();
+        assert_eq!(names, ["a/t.csv", "a/t.parquet", "a/doc.json"]);
     }
-    Ok(files)
 }

@@ -76,25 +76,27 @@ impl Table {
         Ok(out.into_inner())
     }
 
-    /// The table's files in the formats asked for (JSON is the analysis's own document).
-    pub fn files(
+    /// The table's file in `format`; `None` for JSON, which is the analysis's own document
+    /// (every format is matched: a new one does not compile until it says what it writes).
+    pub fn file(
         &self,
-        formats: &[Format],
-    ) -> Result<Vec<super::analysis::File>, super::OutputError> {
+        format: Format,
+    ) -> Result<Option<super::analysis::File>, super::OutputError> {
         let fail = |format: &str, message: String| super::OutputError::Render {
             what: format!("{}.{format}", self.name),
             message,
         };
-        let mut files = Vec::new();
-        if formats.contains(&Format::Csv) {
-            let bytes = self.csv().map_err(|e| fail("csv", e.to_string()))?;
-            files.push((format!("{}.csv", self.name), bytes));
-        }
-        if formats.contains(&Format::Parquet) {
-            let bytes = self.parquet().map_err(|e| fail("parquet", e.to_string()))?;
-            files.push((format!("{}.parquet", self.name), bytes));
-        }
-        Ok(files)
+        Ok(match format {
+            Format::Csv => {
+                let bytes = self.csv().map_err(|e| fail("csv", e.to_string()))?;
+                Some((format!("{}.csv", self.name), bytes))
+            }
+            Format::Parquet => {
+                let bytes = self.parquet().map_err(|e| fail("parquet", e.to_string()))?;
+                Some((format!("{}.parquet", self.name), bytes))
+            }
+            Format::Json => None,
+        })
     }
 }
 
