@@ -26,6 +26,9 @@ pub enum Error {
     /// A command-line argument that cannot be read.
     #[error("{0}")]
     Arguments(String),
+    /// More than the machine can give the command (memory), refused before it starts.
+    #[error("{0}")]
+    Resources(String),
     /// A command line that names too little to run (as clap's usage errors, exit status 2).
     #[error("{0}")]
     Usage(String),
@@ -42,7 +45,8 @@ pub enum Error {
 
 impl Error {
     /// The exit status this error ends a command with: 2 when the command could not run (a
-    /// file given that does not exist or cannot be read, outputs that cannot be written), 1
+    /// file given that does not exist or cannot be read, outputs that cannot be written, more
+    /// memory than it may use), 1
     /// when what it was given is refused (a spec, data or option it cannot accept).
     pub fn exit_code(&self) -> u8 {
         match self {
@@ -50,6 +54,7 @@ impl Error {
             Error::Output(cwi::output::OutputError::Language { .. }) => 1,
             Error::Missing(_)
             | Error::Usage(_)
+            | Error::Resources(_)
             | Error::CannotRead(_)
             | Error::Output(_)
             | Error::Stdout(_)

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::error::Error;
-use cwi::pipeline::{Results, run_on};
+use cwi::pipeline::Results;
 use cwi::spec::{self, DecimalMark, FileReading, Spec, TextEncoding};
 
 #[derive(Debug, clap::Args)]
@@ -133,12 +133,7 @@ impl Inputs {
 
     /// Loads the data for `spec` and computes; data warnings go to stderr.
     pub fn compute(&self, spec: Spec) -> Result<Results, Error> {
-        let results = run_on(spec, &self.data, self.boundaries)?;
-        for warning in &results.panel.report.diagnostics {
-            eprintln!("{warning}");
-        }
-        self.deny(results.panel.report.diagnostics.len(), "the data")?;
-        Ok(results)
+        self.compute_year(spec, None)
     }
 
     /// Loads the data for `spec`, refuses a `year` the data do not have before anything is

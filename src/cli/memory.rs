@@ -97,7 +97,7 @@ impl Limit {
         if footprint.bytes <= limit {
             return Ok(());
         }
-        Err(Error::Arguments(format!(
+        Err(Error::Resources(format!(
             "this analysis would hold about {} in memory ({}), more than the {} {source}; \
              nothing was run. {ways_out}, or give --max-memory if more will be free",
             human(footprint.bytes),
