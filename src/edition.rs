@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::pipeline::Results;
+use crate::rank::Rank;
 use crate::spec::Pooling;
 
 #[derive(Debug, thiserror::Error)]
@@ -34,7 +35,7 @@ struct Published {
     region: String,
     node: String,
     score: Option<f64>,
-    rank: Option<i64>,
+    rank: Option<Rank>,
 }
 
 /// The previous edition as read from its directory.
@@ -119,7 +120,18 @@ pub fn read(dir: &Path) -> Result<Previous, EditionError> {
             region: record.get(r).unwrap_or("").to_string(),
             node: record.get(n).unwrap_or("").to_string(),
             score: number(s)?,
-            rank: number(k)?.map(|v| v as i64),
+            rank: match number(k)? {
+                None => None,
+                // A rank is a whole number or, under average ties, a half.
+                Some(v) if v >= 1.0 && (2.0 * v).fract() == 0.0 && v <= f64::from(u32::MAX / 2) => {
+                    Some(Rank::from_halves((2.0 * v) as u32))
+                }
+                Some(v) => {
+                    return Err(bad(format!(
+                        "rank {v} is not a rank (a whole number from 1, or a half under average ties)"
+                    )));
+                }
+            },
         });
     }
     Ok(Previous {
@@ -203,8 +215,8 @@ pub struct Revision {
     pub node_id: String,
     pub score_published: Option<f64>,
     pub score_now: Option<f64>,
-    pub rank_published: Option<i64>,
-    pub rank_now: Option<i64>,
+    pub rank_published: Option<Rank>,
+    pub rank_now: Option<Rank>,
     /// Why this value changed: the reasons of the run that apply to its year.
     pub reasons: Vec<Reason>,
 }
@@ -358,7 +370,7 @@ pub fn compare(previous: &Previous, results: &Results) -> Revisions {
             continue;
         };
         let score = results.scores.get(n, y, u);
-        let rank = results.rank(n, y, u).map(i64::from);
+        let rank = results.rank(n, y, u);
         if score != p.score || rank != p.rank {
             rows.push(Revision {
                 year: p.year,
@@ -393,7 +405,7 @@ impl Revisions {
     pub fn csv(&self) -> Vec<u8> {
         // The shortest decimal that reads back as the same value, as scores.csv writes it.
         let f = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v}"));
-        let i = |v: Option<i64>| v.map_or(String::new(), |v| v.to_string());
+        let i = |v: Option<Rank>| v.map_or(String::new(), |v| v.to_string());
         let mut out = String::from(
             "year,region_code,node_id,score_published,score_now,score_revision,rank_published,rank_now,reason\n",
         );

@@ -8,7 +8,7 @@ use crate::error::{ComputeError, RunError as Error};
 use crate::load::load;
 use crate::normalise::{Normalised, normalise};
 use crate::panel::Panel;
-use crate::rank::{Ranking, rank_by};
+use crate::rank::{Move, Rank, Ranking, rank_by};
 use crate::recipe::{Recipe, Weights};
 use crate::spec::{Framework, Spec};
 
@@ -34,7 +34,7 @@ pub struct Results {
     pub weights: Weights,
     pub normalised: Normalised,
     pub scores: Scores,
-    ranks: Vec<Option<u32>>,
+    ranks: Vec<Option<Rank>>,
     /// Indicators missing for every region in a year that other years have.
     pub breaks: Vec<crate::comparability::Break>,
     /// Per node and year position: built over a break (changes from or to it are left out).
@@ -47,7 +47,7 @@ impl Results {
         self.broken[node * self.panel.years.len() + year]
     }
 
-    pub fn rank(&self, node: usize, year: usize, unit: usize) -> Option<u32> {
+    pub fn rank(&self, node: usize, year: usize, unit: usize) -> Option<Rank> {
         let (n_years, n_units) = (self.panel.years.len(), self.panel.units.len());
         self.ranks[(node * n_years + year) * n_units + unit]
     }
@@ -61,7 +61,7 @@ impl Results {
         node: usize,
         from: usize,
         to: usize,
-    ) -> Option<(Vec<Option<u32>>, Vec<Option<u32>>)> {
+    ) -> Option<(Vec<Option<Rank>>, Vec<Option<Rank>>)> {
         let n_units = self.panel.units.len();
         let same = (0..n_units)
             .all(|u| self.rank(node, from, u).is_some() == self.rank(node, to, u).is_some());
@@ -90,7 +90,7 @@ impl Results {
     /// The places each unit moved on a node from one year to another (positive = up), like
     /// for like: among the units ranked in both years (`common_ranks`, computed once for all
     /// units).
-    pub fn rank_moves(&self, node: usize, from: usize, to: usize) -> Vec<Option<i64>> {
+    pub fn rank_moves(&self, node: usize, from: usize, to: usize) -> Vec<Option<Move>> {
         let common = self.common_ranks(node, from, to);
         (0..self.panel.units.len())
             .map(|u| {
@@ -98,7 +98,7 @@ impl Results {
                     None => (self.rank(node, from, u), self.rank(node, to, u)),
                     Some((b, a)) => (b[u], a[u]),
                 };
-                Some(i64::from(before?) - i64::from(after?))
+                Some(Rank::moved(before?, after?))
             })
             .collect()
     }
@@ -142,12 +142,12 @@ pub fn compute_on(
     // Nodes are ranked in parallel, each into its own part of the table, whatever the order
     // the threads finish in.
     // (A small panel is ranked on this thread: starting threads would cost more.)
-    let ranks: Vec<Option<u32>> = {
+    let ranks: Vec<Option<Rank>> = {
         use rayon::prelude::*;
         let per_node = (n_years * n_units).max(1);
         let mut ranks = vec![None; spec.framework.nodes.len() * n_years * n_units];
         let ranked: Vec<bool> = (0..n_units).map(|u| panel.is_pooled(u)).collect();
-        let one = |(node, out): (usize, &mut [Option<u32>])| {
+        let one = |(node, out): (usize, &mut [Option<Rank>])| {
             rank_node_into(
                 &computed.scores,
                 recipe.ranking,
@@ -242,7 +242,7 @@ pub fn rank_node(
     ranked: &[bool],
     node: usize,
     n_years: usize,
-) -> Vec<Option<u32>> {
+) -> Vec<Option<Rank>> {
     let mut out = vec![None; n_years * ranked.len()];
     rank_node_into(scores, ranking, ranked, node, n_years, &mut out);
     out
@@ -255,7 +255,7 @@ fn rank_node_into(
     ranked: &[bool],
     node: usize,
     n_years: usize,
-    out: &mut [Option<u32>],
+    out: &mut [Option<Rank>],
 ) {
     let n_units = ranked.len();
     let mut column = Vec::with_capacity(n_units);

@@ -6,12 +6,13 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::{BAR, DrawResult, GRID, INK, MUTED, NATIONAL, fit, line, style, text};
+use crate::rank::Rank;
 
 #[derive(Debug, Clone)]
 pub struct Intervals {
     pub title: String,
     /// Region label, nominal rank, median, 5th and 95th percentile.
-    pub items: Vec<(String, u32, f64, f64, f64)>,
+    pub items: Vec<(String, Rank, f64, f64, f64)>,
     pub median_label: String,
     pub nominal_label: String,
 }
@@ -91,7 +92,7 @@ impl Intervals {
             line(area, vec![(x(*p05), y), (x(*p95), y)], BAR, 3)?;
             area.draw(&Circle::new((x(*median), y), 5, BAR.filled()))?;
             area.draw(&Cross::new(
-                (x(f64::from(*nominal)), y),
+                (x(nominal.value()), y),
                 5,
                 NATIONAL.stroke_width(2),
             ))?;

@@ -6,6 +6,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::{DrawResult, INK, MUTED, clip, line, style, text};
+use crate::rank::Rank;
 
 #[derive(Debug, Clone)]
 pub struct Slope {
@@ -14,7 +15,7 @@ pub struct Slope {
     pub from_label: String,
     pub to_label: String,
     /// Region label, rank in the first year, rank in the second.
-    pub items: Vec<(String, Option<u32>, Option<u32>)>,
+    pub items: Vec<(String, Option<Rank>, Option<Rank>)>,
 }
 
 const LEFT: i32 = 330;
@@ -30,6 +31,7 @@ impl Slope {
             .iter()
             .flat_map(|i| [i.1, i.2])
             .flatten()
+            .map(|r| r.halves().div_ceil(2))
             .max()
             .unwrap_or(1)
             .max(self.items.len() as u32) as i32
@@ -58,12 +60,13 @@ impl Slope {
             (RIGHT, TOP - 22),
             &style(15, INK, HPos::Center, VPos::Center),
         )?;
-        let y = |rank: u32| TOP + ROW * (rank as i32 - 1) + ROW / 2;
+        // A rank's row, in halves: a shared 2.5 sits between rows 2 and 3.
+        let y = |halves: u32| TOP + ROW * (halves as i32 - 2) / 2 + ROW / 2;
         let mut missing_left = self.rows();
         let mut missing_right = self.rows();
         for (label, a, b) in &self.items {
-            let ya = a.map(y);
-            let yb = b.map(y);
+            let ya = a.map(|r| y(r.halves()));
+            let yb = b.map(|r| y(r.halves()));
             if let (Some(ya), Some(yb)) = (ya, yb) {
                 let colour = match (a, b) {
                     (Some(a), Some(b)) if b < a => UP,
@@ -76,13 +79,13 @@ impl Slope {
             }
             let la = ya.unwrap_or_else(|| {
                 missing_left -= 1;
-                y(missing_left as u32 + 1)
+                y(2 * (missing_left as u32 + 1))
             });
             let lb = yb.unwrap_or_else(|| {
                 missing_right -= 1;
-                y(missing_right as u32 + 1)
+                y(2 * (missing_right as u32 + 1))
             });
-            let rank = |r: &Option<u32>| r.map_or("–".to_string(), |r| r.to_string());
+            let rank = |r: &Option<Rank>| r.map_or("–".to_string(), |r| r.to_string());
             text(
                 area,
                 &format!("{}  {}", clip(label, 32), rank(a)),

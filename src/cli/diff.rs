@@ -256,10 +256,10 @@ fn inner(args: Args) -> Result<ExitCode, Error> {
         let worst = d
             .rows
             .iter()
-            .filter_map(|r| r.rank_change.map(|c| (c.unsigned_abs(), r)))
+            .filter_map(|r| r.rank_change.map(|c| (c.abs(), r)))
             .max_by_key(|(c, _)| *c);
         if let Some((moved, r)) = worst
-            && moved > u64::from(limit)
+            && moved > cwi::rank::Move::whole(i64::from(limit))
         {
             eprintln!(
                 "error: {} {} moved {moved} places on {} in {} (rank {} -> {}), more than --fail-on-rank-move {limit}",
@@ -267,8 +267,8 @@ fn inner(args: Args) -> Result<ExitCode, Error> {
                 r.region_name,
                 r.node_id,
                 r.year,
-                r.old_rank.unwrap_or(0),
-                r.new_rank.unwrap_or(0)
+                r.old_rank.map_or("-".into(), |r| r.to_string()),
+                r.new_rank.map_or("-".into(), |r| r.to_string())
             );
             return Ok(ExitCode::from(1));
         }

@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
 use super::error::Error;
 
-/// The format of shard files this cwi writes and reads.
-const FORMAT: u32 = 2;
+/// The format of shard files this cwi writes and reads. 3: ranks are kept in halves, so that
+/// average ties (2.5) count exactly.
+const FORMAT: u32 = 3;
 
 /// The run a shard belongs to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

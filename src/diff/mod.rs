@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 use crate::pipeline::Results;
+use crate::rank::{Move, Rank};
 
 /// One year, region and node present in both results.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -19,10 +20,10 @@ pub struct Row {
     pub old_score: Option<f64>,
     pub new_score: Option<f64>,
     pub score_change: Option<f64>,
-    pub old_rank: Option<u32>,
-    pub new_rank: Option<u32>,
+    pub old_rank: Option<Rank>,
+    pub new_rank: Option<Rank>,
     /// Places moved up (positive = better), as `rank_change` in scores.csv.
-    pub rank_change: Option<i64>,
+    pub rank_change: Option<Move>,
 }
 
 /// A node's ranks in one year, old against new.
@@ -36,7 +37,7 @@ pub struct NodeSummary {
     pub ranked: usize,
     /// Regions whose rank changed.
     pub moved: usize,
-    pub largest_move: u32,
+    pub largest_move: Move,
     /// Spearman's correlation of the old and new ranks (`None` below 2 regions, or when a
     /// side has all ranks tied).
     pub spearman: Option<f64>,
@@ -63,12 +64,12 @@ pub struct Diff {
 
 impl Diff {
     /// The largest move of any region on any node.
-    pub fn largest_move(&self) -> u32 {
+    pub fn largest_move(&self) -> Move {
         self.summaries
             .iter()
             .map(|s| s.largest_move)
             .max()
-            .unwrap_or(0)
+            .unwrap_or_default()
     }
 
     /// Rows of one node and year, by new rank (unranked last), then region code.
@@ -152,7 +153,7 @@ pub fn diff(old: &Results, new: &Results, old_label: &str, new_label: &str, lang
                 continue;
             };
             let name = node.name.get(lang).unwrap_or(&node.id).to_string();
-            let (mut ranked, mut moved, mut largest, mut ranked_once) = (0, 0, 0u32, 0);
+            let (mut ranked, mut moved, mut largest, mut ranked_once) = (0, 0, Move::default(), 0);
             let (mut ro, mut rn) = (Vec::new(), Vec::new());
             for (un, unit) in new.panel.units.iter().enumerate() {
                 let uo = old.panel.units.find(&unit.code);
@@ -165,18 +166,16 @@ pub fn diff(old: &Results, new: &Results, old_label: &str, new_label: &str, lang
                 let old_rank = uo.and_then(|uo| old.rank(n_old, yo, uo));
                 let new_score = new.scores.get(n_new, yn, un);
                 let new_rank = new.rank(n_new, yn, un);
-                let rank_change = old_rank
-                    .zip(new_rank)
-                    .map(|(o, n)| i64::from(o) - i64::from(n));
+                let rank_change = old_rank.zip(new_rank).map(|(o, n)| Rank::moved(o, n));
                 match (old_rank, new_rank) {
                     (Some(o), Some(n)) => {
                         ranked += 1;
                         if o != n {
                             moved += 1;
                         }
-                        largest = largest.max(o.abs_diff(n));
-                        ro.push(f64::from(o));
-                        rn.push(f64::from(n));
+                        largest = largest.max(Rank::moved(o, n).abs());
+                        ro.push(o.value());
+                        rn.push(n.value());
                     }
                     (None, None) => {}
                     _ => ranked_once += 1,

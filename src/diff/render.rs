@@ -3,6 +3,7 @@
 
 use super::{Diff, Row};
 use crate::named::Named;
+use crate::rank::Move;
 
 /// How `cwi diff` writes its answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -193,9 +194,8 @@ fn signed_score(v: Option<f64>) -> String {
     v.map(|v| format!("{v:+.2}")).unwrap_or_default()
 }
 
-fn signed(v: Option<i64>) -> String {
+fn signed(v: Option<Move>) -> String {
     match v {
-        Some(0) => "0".into(),
         Some(v) => format!("{v:+}"),
         None => String::new(),
     }
@@ -230,13 +230,13 @@ fn largest_moves(d: &Diff, view: &View) -> Option<String> {
     let mut moved: Vec<&Row> = d
         .table(view.node, view.year)
         .into_iter()
-        .filter(|r| r.rank_change.is_some_and(|c| c != 0))
+        .filter(|r| r.rank_change.is_some_and(|c| !c.is_zero()))
         .collect();
     if moved.is_empty() {
         return None;
     }
     // Largest first; equal moves keep the table's order (by new rank).
-    moved.sort_by_key(|r| std::cmp::Reverse(r.rank_change.map_or(0, i64::unsigned_abs)));
+    moved.sort_by_key(|r| std::cmp::Reverse(r.rank_change.map(Move::abs)));
     let list: Vec<String> = moved
         .iter()
         .take(5)
@@ -247,7 +247,7 @@ fn largest_moves(d: &Diff, view: &View) -> Option<String> {
 
 fn is_large(r: &Row, threshold: Option<u32>) -> bool {
     match (threshold, r.rank_change) {
-        (Some(t), Some(c)) => c.unsigned_abs() > u64::from(t),
+        (Some(t), Some(c)) => c.abs() > Move::whole(i64::from(t)),
         _ => false,
     }
 }
@@ -519,7 +519,7 @@ pub fn render(d: &Diff, view: &View, format: DiffFormat) -> String {
                 ));
             }
             for r in d.table(view.node, view.year) {
-                let moved = r.rank_change.is_some_and(|c| c != 0);
+                let moved = r.rank_change.is_some_and(|c| !c.is_zero());
                 if !moved {
                     continue;
                 }

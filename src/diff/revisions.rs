@@ -17,7 +17,7 @@ pub fn render(rev: &Revisions, format: DiffFormat, shown: usize) -> String {
             .join("; ")
     };
     let num = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.2}"));
-    let rank = |v: Option<i64>| v.map_or("-".to_string(), |v| v.to_string());
+    let rank = |v: Option<crate::rank::Rank>| v.map_or("-".to_string(), |v| v.to_string());
     let mut rows: Vec<&Revision> = rev.rows.iter().collect();
     let size = |x: &Revision| {
         x.score_now

@@ -248,7 +248,7 @@ fn compare(workbook: &str, r: &Results, stages: &[Stage]) -> Result<Checked, Imp
             .filter(|v| v[c].is_some_and(|o| o > score && !close(o, score)))
             .count() as u32;
         let ours = r.rank(node, 0, u);
-        if ours != Some(theirs) {
+        if ours != Some(crate::rank::Rank::whole(theirs)) {
             return Err(differs(
                 last,
                 format!(

@@ -8,6 +8,7 @@ use crate::chart::{Chart, Intervals};
 use crate::i18n::words;
 use crate::named::Named;
 use crate::pipeline::Results;
+use crate::rank::Rank;
 use crate::uncertainty::{MonteCarlo, Sensitivity};
 
 use super::table::{Table, Values};
@@ -84,6 +85,11 @@ pub fn uncertainty_files(
     let int = |f: &dyn Fn(&crate::uncertainty::RankSummary) -> i64| {
         Values::Int(mc.ranks.iter().map(|r| Some(f(r))).collect())
     };
+    let halves = results.recipe.ranking.ties.is_average();
+    let rank = |f: &dyn Fn(&crate::uncertainty::RankSummary) -> Rank| Values::Ranks {
+        ranks: mc.ranks.iter().map(|r| Some(f(r))).collect(),
+        halves,
+    };
     let float = |f: &dyn Fn(&crate::uncertainty::RankSummary) -> f64| {
         Values::Float(mc.ranks.iter().map(|r| Some(f(r))).collect())
     };
@@ -99,7 +105,7 @@ pub fn uncertainty_files(
                 "region_code",
                 Values::Code(mc.ranks.iter().map(|r| r.region.clone()).collect()),
             ),
-            ("nominal_rank", int(&|r| i64::from(r.nominal))),
+            ("nominal_rank", rank(&|r| r.nominal)),
             ("median_rank", float(&|r| r.median)),
             ("p05_rank", float(&|r| r.p05)),
             ("p95_rank", float(&|r| r.p95)),
@@ -109,7 +115,7 @@ pub fn uncertainty_files(
         ],
     };
     let mut files = tables_and_document(&[&table], "uncertainty/uncertainty.json", mc, formats)?;
-    let mut items: Vec<(String, u32, f64, f64, f64)> = mc
+    let mut items: Vec<(String, Rank, f64, f64, f64)> = mc
         .ranks
         .iter()
         .filter(|r| r.year == year && r.node == results.spec.framework.nodes[0].id)

@@ -93,18 +93,26 @@ fn write_years<W: Write>(
         use std::fmt::Write as _;
         text.clear();
         let numbers = [r.score, r.score_change, r.score_change_base];
+        // In halves: ranks and their changes are halves under average ties (2.5).
         let whole = [
-            Some(i64::from(r.year)),
-            Some(r.level as i64),
-            r.rank.map(i64::from),
-            r.rank_change,
-            r.rank_change_base,
+            Some(2 * i64::from(r.year)),
+            Some(2 * r.level as i64),
+            r.rank.map(|r| i64::from(r.halves())),
+            r.rank_change.map(crate::rank::Move::halves),
+            r.rank_change_base.map(crate::rank::Move::halves),
         ];
+        let halves = |text: &mut String, h: i64| {
+            let sign = if h < 0 { "-" } else { "" };
+            let _ = write!(text, "{sign}{}", h.unsigned_abs() / 2);
+            if h % 2 != 0 {
+                text.push_str(if decimal_comma { ",5" } else { ".5" });
+            }
+        };
         // ends: year, level, rank, rank_change, rank_change_base, then the three floats.
         let mut k = 0;
         for v in whole {
             if let Some(v) = v {
-                let _ = write!(text, "{v}");
+                halves(&mut text, v);
             }
             ends[k] = text.len();
             k += 1;
@@ -129,7 +137,7 @@ fn write_years<W: Write>(
         }
         for v in &whole[3..] {
             if let Some(v) = v {
-                let _ = write!(text, "{v}");
+                halves(&mut text, *v);
             }
             ends[k] = text.len();
             k += 1;

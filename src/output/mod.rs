@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::pipeline::Results;
+use crate::rank::{Move, Rank};
 use crate::spec::NodeKind;
 
 pub use staged::{
@@ -147,7 +148,7 @@ pub struct ScoreRow<'a> {
     /// `index`, `group` or `indicator`.
     pub kind: RowKind,
     pub score: Option<f64>,
-    pub rank: Option<u32>,
+    pub rank: Option<Rank>,
     /// For an indicator: `imputed`, `treated` or `imputed+treated` when its value was changed
     /// before normalisation, with `carried+` before it for a region-year carried across a
     /// boundary change; none otherwise.
@@ -155,10 +156,10 @@ pub struct ScoreRow<'a> {
     /// Score minus the score in the previous year of the data.
     pub score_change: Option<f64>,
     /// Places moved up since the previous year (positive = better).
-    pub rank_change: Option<i64>,
+    pub rank_change: Option<Move>,
     /// Score minus the score in the spec's base year (`[defaults] base_year`).
     pub score_change_base: Option<f64>,
-    pub rank_change_base: Option<i64>,
+    pub rank_change_base: Option<Move>,
 }
 
 /// Calls `each` for every row of the score table: year, then node in framework order, then
@@ -221,7 +222,7 @@ pub fn for_each_row_in<'a>(
     };
     // Rank changes are like for like: among the units ranked in both years, when the two
     // years rank different units (computed once per node and pair of years).
-    type Common = Option<(Vec<Option<u32>>, Vec<Option<u32>>)>;
+    type Common = Option<(Vec<Option<Rank>>, Vec<Option<Rank>>)>;
     let common = |n: usize, from: Option<usize>, y: usize| -> Common {
         comparable(n, from, y).and_then(|f| results.common_ranks(n, f, y))
     };
@@ -234,7 +235,7 @@ pub fn for_each_row_in<'a>(
                 Some((b, a)) => (b[u], a[u]),
                 None => (results.rank(n, f, u), results.rank(n, y, u)),
             };
-            Some(i64::from(before?) - i64::from(after?))
+            Some(Rank::moved(before?, after?))
         });
         (score, rank)
     };

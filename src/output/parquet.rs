@@ -15,6 +15,7 @@ use crate::polars_internals::{Bitmap, Encoder, MutableBitmap, Pages};
 
 use super::{ScoreRow, by_year, for_each_row_in, years_at_once};
 use crate::pipeline::Results;
+use crate::rank::Move;
 
 /// A text column's dictionary: its distinct values (the categories, in first-seen order) and,
 /// per unit or node position (or row of an analysis's table), the position of its value among
@@ -145,7 +146,8 @@ struct Batch {
     unit: Vec<u32>,
     node: Vec<u32>,
     /// Levels and ranks are signed 64-bit, as in every other table: a difference of two
-    /// ranks must not wrap around in pandas or polars.
+    /// ranks must not wrap around in pandas or polars. Ranks and their changes are held in
+    /// halves (`Rank::halves`) until the frame is made.
     level: Vec<i64>,
     kind: Vec<u32>,
     score: Optional<f64>,
@@ -183,25 +185,40 @@ impl Batch {
         // `RowKind::ALL` lists the kinds in declaration order (tested in output::tests).
         self.kind.push(r.kind as u32);
         self.score.push(r.score);
-        self.rank.push(r.rank.map(i64::from));
+        self.rank.push(r.rank.map(|r| i64::from(r.halves())));
         self.flag.push(r.flag.code());
         self.score_change.push(r.score_change);
-        self.rank_change.push(r.rank_change);
+        self.rank_change.push(r.rank_change.map(Move::halves));
         self.score_change_base.push(r.score_change_base);
-        self.rank_change_base.push(r.rank_change_base);
+        self.rank_change_base
+            .push(r.rank_change_base.map(Move::halves));
     }
 
     /// The rows as a frame (without the year column for a file of one year in a
-    /// year-partitioned table, whose path holds it).
-    fn into_frame(self, d: &Dictionaries, with_year: bool) -> PolarsResult<DataFrame> {
+    /// year-partitioned table, whose path holds it). Ranks are Int64, or Float64 with
+    /// `halves` (average ties, whose ranks can be 2.5): the spec decides the type, not the
+    /// data.
+    fn into_frame(
+        self,
+        d: &Dictionaries,
+        with_year: bool,
+        halves: bool,
+    ) -> PolarsResult<DataFrame> {
         let b = self;
         let mut columns = Vec::with_capacity(14);
         if with_year {
             columns.push(Int32Chunked::from_vec("year".into(), b.year).into_column());
         }
-        let (rank, rank_valid) = b.rank.into_parts();
-        let (rank_change, rank_change_valid) = b.rank_change.into_parts();
-        let (rank_change_base, rank_change_base_valid) = b.rank_change_base.into_parts();
+        let ranks = |name: &str, column: Optional<i64>| {
+            let (values, valid) = column.into_parts();
+            if halves {
+                let values = values.into_iter().map(|h| h as f64 / 2.0).collect();
+                Float64Chunked::from_vec_validity(name.into(), values, valid).into_column()
+            } else {
+                let values = values.into_iter().map(|h| h / 2).collect();
+                Int64Chunked::from_vec_validity(name.into(), values, valid).into_column()
+            }
+        };
         columns.extend([
             d.region_code.column("region_code", &b.unit)?,
             d.region_name.column("region_name", &b.unit)?,
@@ -210,18 +227,12 @@ impl Batch {
             Int64Chunked::from_vec("level".into(), b.level).into_column(),
             d.kind.column("kind", &b.kind)?,
             floats("score", b.score),
-            Int64Chunked::from_vec_validity("rank".into(), rank, rank_valid).into_column(),
+            ranks("rank", b.rank),
             d.flag.optional_column("flag", b.flag)?,
             floats("score_change", b.score_change),
-            Int64Chunked::from_vec_validity("rank_change".into(), rank_change, rank_change_valid)
-                .into_column(),
+            ranks("rank_change", b.rank_change),
             floats("score_change_base", b.score_change_base),
-            Int64Chunked::from_vec_validity(
-                "rank_change_base".into(),
-                rank_change_base,
-                rank_change_base_valid,
-            )
-            .into_column(),
+            ranks("rank_change_base", b.rank_change_base),
         ]);
         DataFrame::new_infer_height(columns)
     }
@@ -260,18 +271,21 @@ pub fn write_years(
     .map_err(fail)?;
     // A year's rows at most: every region and node.
     let rows = units.len() * nodes.len();
+    let halves = results.recipe.ranking.ties.is_average();
     let frame_of = |y: usize| -> std::io::Result<DataFrame> {
         let mut batch = Batch::with_capacity(rows);
         for_each_row_in(results, lang, y..y + 1, &mut |r| {
             batch.push(r);
             Ok(())
         })?;
-        batch.into_frame(&dictionaries, with_year).map_err(fail)
+        batch
+            .into_frame(&dictionaries, with_year, halves)
+            .map_err(fail)
     };
     // The schema, from a frame without rows: a panel without rows still writes a file with
     // the columns.
     let schema = Batch::default()
-        .into_frame(&dictionaries, with_year)
+        .into_frame(&dictionaries, with_year, halves)
         .map_err(fail)?
         .schema()
         .clone();

@@ -6,6 +6,7 @@ use std::io::Cursor;
 use polars::prelude::*;
 
 use super::Format;
+use crate::rank::Rank;
 
 /// A column's values.
 pub enum Values {
@@ -19,6 +20,12 @@ pub enum Values {
     /// dictionary column), as `scores.parquet` writes its codes.
     Code(Vec<String>),
     Bool(Vec<bool>),
+    /// Ranks: whole numbers (Int64 in Parquet), or with `halves` (average ties) numbers that
+    /// can end in .5 (Float64), so a column's type follows the spec, not the data.
+    Ranks {
+        ranks: Vec<Option<Rank>>,
+        halves: bool,
+    },
 }
 
 /// A table: named columns of equal length.
@@ -35,6 +42,7 @@ impl Table {
             Values::Float(v) => v.len(),
             Values::Text(v) | Values::Code(v) => v.len(),
             Values::Bool(v) => v.len(),
+            Values::Ranks { ranks, .. } => ranks.len(),
         })
     }
 
@@ -47,6 +55,7 @@ impl Table {
                 Values::Float(v) => v[row].map_or(String::new(), |x| x.to_string()),
                 Values::Text(v) | Values::Code(v) => v[row].clone(),
                 Values::Bool(v) => v[row].to_string(),
+                Values::Ranks { ranks, .. } => ranks[row].map_or(String::new(), |r| r.to_string()),
             }))?;
         }
         w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
@@ -67,6 +76,24 @@ impl Table {
                             .values_column(name.as_str())?
                     }
                     Values::Bool(v) => Column::new(name, v),
+                    Values::Ranks {
+                        ranks,
+                        halves: false,
+                    } => {
+                        let whole: Vec<Option<i64>> = ranks
+                            .iter()
+                            .map(|r| r.map(|r| i64::from(r.halves() / 2)))
+                            .collect();
+                        Column::new(name, whole)
+                    }
+                    Values::Ranks {
+                        ranks,
+                        halves: true,
+                    } => {
+                        let values: Vec<Option<f64>> =
+                            ranks.iter().map(|r| r.map(Rank::value)).collect();
+                        Column::new(name, values)
+                    }
                 })
             })
             .collect::<PolarsResult<_>>()?;

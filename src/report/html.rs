@@ -7,6 +7,7 @@ use base64::Engine as _;
 
 use super::Context;
 use crate::chart::Rendered;
+use crate::rank::Move;
 use crate::spec::{Direction, NodeKind};
 
 /// Escapes text for HTML content and attribute values.
@@ -34,12 +35,12 @@ fn signed(v: Option<f64>) -> String {
 }
 
 /// A rank change as shown: positive when the region moved up.
-fn moved(m: Option<i64>) -> String {
+fn moved(m: Option<Move>) -> String {
     match m {
         None => "–".into(),
-        Some(0) => "0".into(),
-        Some(m) if m > 0 => format!("▲{m}"),
-        Some(m) => format!("▼{}", -m),
+        Some(m) if m.is_up() => format!("▲{m}"),
+        Some(m) if m.is_down() => format!("▼{}", m.abs()),
+        Some(_) => "0".into(),
     }
 }
 
@@ -249,7 +250,7 @@ fn summary(h: &mut String, ctx: &Context, _page: &Page) {
         // Nor did a rank move across a break (the index built from other indicators).
         let comparable = !r.broken(0, p) && !r.broken(0, ctx.year);
         let moves = r.rank_moves(0, p, ctx.year);
-        let mut movers: Vec<(usize, i64)> = units
+        let mut movers: Vec<(usize, Move)> = units
             .iter()
             .filter(|_| comparable)
             .filter(|&&u| !ctx.carried(u, p) && !ctx.carried(u, ctx.year))
@@ -263,13 +264,13 @@ fn summary(h: &mut String, ctx: &Context, _page: &Page) {
         });
         let items: String = movers
             .iter()
-            .filter(|m| m.1 != 0)
+            .filter(|m| !m.1.is_zero())
             .take(4)
             .map(|&(u, m)| {
                 format!(
                     "<li>{} <span class=\"{}\">{}</span></li>",
                     escape(&ctx.region_name(u)),
-                    if m > 0 { "up" } else { "down" },
+                    if m.is_up() { "up" } else { "down" },
                     moved(Some(m))
                 )
             })
@@ -371,7 +372,13 @@ fn ranking(h: &mut String, ctx: &Context, page: &Page) {
     );
     let moves = ctx.previous.map(|p| r.rank_moves(node, p, ctx.year));
     let mut order: Vec<usize> = units.clone();
-    order.sort_by_key(|&u| (r.rank(node, ctx.year, u).unwrap_or(u32::MAX), u));
+    order.sort_by_key(|&u| {
+        (
+            r.rank(node, ctx.year, u).is_none(),
+            r.rank(node, ctx.year, u),
+            u,
+        )
+    });
     for u in order {
         let score = r.scores.get(node, ctx.year, u);
         // No change is shown from or to a reconstructed value, or across a break.
@@ -384,8 +391,8 @@ fn ranking(h: &mut String, ctx: &Context, page: &Page) {
         let before = previous.and_then(|p| r.scores.get(node, p, u));
         let m = previous.and(moves.as_ref()).and_then(|m| m[u]);
         let class = match m {
-            Some(m) if m > 0 => "up",
-            Some(m) if m < 0 => "down",
+            Some(m) if m.is_up() => "up",
+            Some(m) if m.is_down() => "down",
             _ => "",
         };
         let _ = write!(
@@ -650,7 +657,7 @@ fn methodology(h: &mut String, ctx: &Context, _page: &Page) {
     let _ = write!(h, "<section id=\"methodology\"><h2>{}</h2>", w.methodology);
     let _ = write!(
         h,
-        "<p>{}: <strong>{}</strong></p><p>{}: <strong>{}</strong></p><h3>{}</h3>",
+        "<p>{}: <strong>{}</strong></p><p>{}: <strong>{}</strong></p><p>{}: <strong>{}</strong></p><h3>{}</h3>",
         w.pooling,
         escape(&super::methods::pooling(&r.spec.pooling, &ctx.lang)),
         w.direction,
@@ -658,6 +665,13 @@ fn methodology(h: &mut String, ctx: &Context, _page: &Page) {
             crate::spec::Direction::Higher => w.higher_better,
             crate::spec::Direction::Lower => w.lower_better,
         },
+        w.ties,
+        w.ties_rules[match r.spec.index.ties {
+            crate::spec::Ties::Min => 0,
+            crate::spec::Ties::Max => 1,
+            crate::spec::Ties::Dense => 2,
+            crate::spec::Ties::Average => 3,
+        }],
         w.framework
     );
     h.push_str(&tree(ctx, 0));

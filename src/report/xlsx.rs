@@ -141,8 +141,13 @@ pub fn render(ctx: &Context, manifest: &str) -> Result<Vec<u8>, ReportError> {
         Table {
             name: w.rank.to_string(),
             columns: all.iter().map(|&n| label(n)).collect(),
-            value: &|c, y, u| r.rank(all[c], y, u).map(f64::from),
-            number_format: "0",
+            value: &|c, y, u| r.rank(all[c], y, u).map(crate::rank::Rank::value),
+            // Average ties give halves (2.5), which "0" would show rounded.
+            number_format: if r.recipe.ranking.ties.is_average() {
+                "0.0"
+            } else {
+                "0"
+            },
             colour_scale: false,
         },
     )?;

@@ -23,7 +23,7 @@ pub enum Ties {
 }
 
 impl Ties {
-    pub(super) fn is_average(&self) -> bool {
+    pub fn is_average(&self) -> bool {
         *self == Ties::Average
     }
 }

@@ -173,7 +173,7 @@ pub fn json_schema() -> Value {
                     "languages": { "type": "array", "items": { "type": "string" }, "minItems": 1 },
                     "scale": pair("score scale [low, high]"),
                     "direction": { "type": "string", "enum": ["higher", "lower"], "description": "higher (default): higher scores are better; lower: a deprivation or inequality index, whose indicators going the other way are flipped and whose ranks run from the lowest score" },
-                    "ties": { "type": "string", "enum": ["min", "max", "dense"], "description": "the rank tied scores share in the outputs: min 1, 2, 2, 4 (default), max 1, 3, 3, 4, dense 1, 2, 2, 3" },
+                    "ties": { "type": "string", "enum": ["average", "min", "max", "dense"], "description": "the rank tied scores share in the outputs: min 1, 2, 2, 4 (default), max 1, 3, 3, 4, dense 1, 2, 2, 3, average 1, 2.5, 2.5, 4" },
                     "aggregation": method("aggregation", &aggregations),
                     "missing": missing(),
                     "ahp": ahp(),

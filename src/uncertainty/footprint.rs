@@ -32,6 +32,7 @@ pub fn monte_carlo(
     let nodes = summarised_nodes(results, settings)?.len();
     let (units, years) = (results.panel.units.len(), results.panel.years.len());
     let records = nodes * years * units;
+    let halves = results.recipe.ranking.ties.is_average();
     let mine = settings
         .replications
         .saturating_sub(shard.k - 1)
@@ -44,7 +45,7 @@ pub fn monte_carlo(
         0
     };
     Ok(Footprint {
-        bytes: kept_bytes(units, records, mine) + records as u64 * 4 + batch + summaries,
+        bytes: kept_bytes(units, records, mine, halves) + records as u64 * 4 + batch + summaries,
         holds: format!(
             "the ranks of {units} regions x {nodes} node(s) x {years} year(s) x {mine} replications"
         ),
@@ -89,9 +90,12 @@ mod tests {
     #[test]
     fn kept_bytes_follow_the_form_of_the_counts() {
         let record = std::mem::size_of::<super::super::RankCounts>() as u64;
-        assert_eq!(kept_bytes(20, 100, 1_000_000), 100 * (20 * 4 + record));
         assert_eq!(
-            kept_bytes(72_000, 576_000, 1_000),
+            kept_bytes(20, 100, 1_000_000, false),
+            100 * (20 * 4 + record)
+        );
+        assert_eq!(
+            kept_bytes(72_000, 576_000, 1_000, false),
             2_304_000_000 + 576_000 * record
         );
     }

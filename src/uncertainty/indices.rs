@@ -31,18 +31,19 @@ pub(super) fn sensitivity_indices(
     let panel = &results.panel;
     let n_units = panel.units.len();
     let outputs: Vec<usize> = (0..nominal.len()).filter(|&o| nominal[o] > 0).collect();
-    // Output -> f(A), f(B), f(AB_k); an unranked run counts as the last rank + 1.
+    // Output -> f(A), f(B), f(AB_k); an unranked run counts as the last rank + 1. Runs hold
+    // ranks in halves (see `model::Run`).
     let value = |run: &Vec<u32>, o: usize| {
         if run[o] == 0 {
             (n_units + 1) as f64
         } else {
-            f64::from(run[o])
+            f64::from(run[o]) / 2.0
         }
     };
     let shift = |run: &Vec<u32>| {
         outputs
             .iter()
-            .map(|&o| (value(run, o) - f64::from(nominal[o])).abs())
+            .map(|&o| (value(run, o) - f64::from(nominal[o]) / 2.0).abs())
             .sum::<f64>()
             / outputs.len() as f64
     };
@@ -70,7 +71,7 @@ pub(super) fn sensitivity_indices(
                 0.0
             } else {
                 let o = outputs[t];
-                f64::from(nominal[o])
+                f64::from(nominal[o]) / 2.0
             };
             let moved_runs = runs.iter().filter(|r| f(r) != nominal_value).count();
             let moved = moved_runs as f64 / runs.len() as f64;

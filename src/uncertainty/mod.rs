@@ -19,6 +19,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::pipeline::Results;
+use crate::rank::Rank;
 use crate::spec::{Aggregation, NodeKind, Normalisation, Uncertainty};
 use indices::sensitivity_indices;
 use model::{Choice, Model};
@@ -230,7 +231,7 @@ pub struct RankSummary {
     pub year: i32,
     pub node: String,
     pub region: String,
-    pub nominal: u32,
+    pub nominal: Rank,
     pub median: f64,
     pub p05: f64,
     pub p95: f64,
@@ -397,10 +398,11 @@ fn replications(
     // ranks are in memory, whatever the number of replications, and the counts and the first
     // failure (in replication order) do not depend on the threads.
     let n_units = results.panel.units.len();
+    let halves = results.recipe.ranking.ties.is_average();
     // Each record made with room for every replication of the shard (a clone would drop the
     // capacity, and a list growing by doubling would take up to twice the memory).
     let mut counts: Vec<RankCounts> = (0..n_out)
-        .map(|_| RankCounts::new(n_units, mine.len()))
+        .map(|_| RankCounts::new(n_units, mine.len(), halves))
         .collect();
     let mut failed_count = vec![0u32; n_out];
     // A batch holds about 4 million ranks (20 MB): thousands of replications of a regional
@@ -426,7 +428,7 @@ fn replications(
             let run = run?;
             for o in 0..n_out {
                 if run.ranks[o] > 0 {
-                    counts[o].add(run.ranks[o]);
+                    counts[o].add(Rank::from_halves(run.ranks[o]));
                 }
                 failed_count[o] += u32::from(run.failed[o % per_node.max(1)]);
             }
@@ -535,7 +537,8 @@ fn summarise(
         let shift = if got.is_empty() {
             0.0
         } else {
-            got.iter().map(|r| (r - f64::from(nom)).abs()).sum::<f64>() / got.len() as f64
+            let nom = Rank::from_halves(nom).value();
+            got.iter().map(|r| (r - nom).abs()).sum::<f64>() / got.len() as f64
         };
         let q = |p: f64| {
             if got.is_empty() {
@@ -548,7 +551,7 @@ fn summarise(
             year: panel.years[y],
             node: results.spec.framework.nodes[node].id.clone(),
             region: panel.units.get(u).code.clone(),
-            nominal: nom,
+            nominal: Rank::from_halves(nom),
             median: q(0.5),
             p05: q(0.05),
             p95: q(0.95),
@@ -721,14 +724,15 @@ pub fn merge_sensitivity(
     )
 }
 
-/// The index's ranks as `compute` gave them ([year][unit], 0 = no rank).
+/// The ranks of `nodes` as `compute` gave them ([node][year][unit], in halves as a
+/// replication's `model::Run`, 0 = no rank).
 fn nominal_ranks(results: &Results, nodes: &[usize]) -> Vec<u32> {
     let panel = &results.panel;
     let mut out = Vec::with_capacity(nodes.len() * panel.years.len() * panel.units.len());
     for &node in nodes {
         for y in 0..panel.years.len() {
             for u in 0..panel.units.len() {
-                out.push(results.rank(node, y, u).unwrap_or(0));
+                out.push(results.rank(node, y, u).map_or(0, Rank::halves));
             }
         }
     }

@@ -14,6 +14,7 @@ use crate::aggregate::Scores;
 use crate::error::ComputeError;
 use crate::panel::Panel;
 use crate::pipeline::{Results, rank_node, stages, weigh_and_aggregate};
+use crate::rank::Rank;
 use crate::recipe::Recipe;
 use crate::spec::Weighting;
 use crate::spec::{Aggregation, Impute, NodeKind, Normalisation, Treatment};
@@ -178,14 +179,14 @@ impl<'a> Model<'a> {
         Ok(stages(fw, &recipe, &values)?.scores)
     }
 
-    /// Ranks of the index for every year and unit ([year][unit], 0 = no rank), and which
+    /// Ranks of the index for every year and unit ([year][unit], in halves, 0 = no rank), and which
     /// region-years failed (a mean met a score it cannot take): those take no rank, and the
     /// other regions are ranked without them.
     pub fn ranks(&self, choice: &Choice) -> Result<Run, ComputeError> {
         self.ranks_of(choice, &[0])
     }
 
-    /// The ranks of `nodes` ([node][year][unit], 0 = no rank), and which region-years failed
+    /// The ranks of `nodes` ([node][year][unit], in halves, 0 = no rank), and which region-years failed
     /// ([year][unit]); a failed region-year takes no rank at any node.
     pub fn ranks_of(&self, choice: &Choice, nodes: &[usize]) -> Result<Run, ComputeError> {
         let scores = self.scores(choice)?;
@@ -219,7 +220,10 @@ impl<'a> Model<'a> {
             }
         }
         Ok(Run {
-            ranks: ranks.into_iter().map(|r| r.unwrap_or(0)).collect(),
+            ranks: ranks
+                .into_iter()
+                .map(|r| r.map_or(0, Rank::halves))
+                .collect(),
             failed,
         })
     }
@@ -252,7 +256,8 @@ impl<'a> Model<'a> {
     }
 }
 
-/// One replication's ranks ([year][unit], 0 = no rank) and failed region-years.
+/// One replication's ranks ([year][unit]) in halves (`Rank::halves`: 4 is rank 2, 5 is 2.5;
+/// 0 = no rank), and failed region-years.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Run {
     pub ranks: Vec<u32>,

@@ -95,7 +95,10 @@ fn long_names_that_share_a_beginning_stay_apart() {
             items: names
                 .iter()
                 .enumerate()
-                .map(|(k, n)| (n.clone(), k as u32 + 1, k as f64 + 1.0, 1.0, 4.0))
+                .map(|(k, n)| {
+                    let nominal = cwi::rank::Rank::whole(k as u32 + 1);
+                    (n.clone(), nominal, k as f64 + 1.0, 1.0, 4.0)
+                })
                 .collect(),
             median_label: "median rank, with the range of 90% of runs".into(),
             nominal_label: "rank as computed".into(),

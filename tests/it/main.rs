@@ -4,6 +4,7 @@ mod accuracy;
 mod all_at_once;
 mod analysis;
 mod architecture;
+mod average_ranks;
 mod charts;
 mod cli;
 mod coinr_workbook;

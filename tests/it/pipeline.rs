@@ -24,7 +24,7 @@ fn rank(r: &Results, node: &str, region: &str, year: i32) -> Option<u32> {
     let n = r.spec.framework.position(node).unwrap();
     let y = r.panel.year_position(year).unwrap();
     let u = r.panel.units.find(region).unwrap();
-    r.rank(n, y, u)
+    r.rank(n, y, u).map(|k| k.as_whole().expect("a whole rank"))
 }
 
 fn close(actual: Option<f64>, expected: f64) {

@@ -284,19 +284,7 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
         .ties
         .as_ref()
         .map(|_| methods::choice::<Ties>(check, &index.ties, "index.ties"));
-    let ties = match given.flatten() {
-        None => Ties::Min,
-        Some(Ties::Average) => {
-            check.at(
-                Code::BadParameter,
-                index.ties.as_ref().map_or(0..0, Spanned::span),
-                "index.ties = \"average\": the output ranks are whole numbers",
-                "use \"min\" (1, 2, 2, 4; the default), \"max\" (1, 3, 3, 4) or \"dense\" (1, 2, 2, 3); average ties are for the rank and percentile-rank normalisations",
-            );
-            Ties::Min
-        }
-        Some(t) => t,
-    };
+    let ties = given.flatten().unwrap_or(Ties::Min);
     let meta = IndexMeta {
         direction,
         ties,
