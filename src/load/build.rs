@@ -3,8 +3,8 @@
 
 use super::checks::spec_level_checks;
 use super::derived::derive;
+use super::gathered::{Gathered, Sampling};
 use super::problems::Problems;
-use super::read::{Gathered, Sampling};
 use super::rows::Sink as _;
 use super::{
     Arc, BTreeMap, BTreeSet, Code, Diagnostic, HashMap, Labels, NodeKind, Panel, Spec, Unit, Units,

@@ -10,6 +10,7 @@ mod cell_formats;
 mod checks;
 mod derived;
 mod excel;
+mod gathered;
 mod number;
 mod problems;
 mod read;
@@ -30,7 +31,8 @@ use crate::units::{Unit, Units, match_key};
 use table::{Column, Table};
 
 use build::build_panel;
-use read::{Gathered, read_file};
+use gathered::Gathered;
+use read::read_file;
 
 pub use number::{parse as parse_number, year as parse_year};
 

@@ -11,8 +11,8 @@ use std::borrow::Cow;
 use std::mem::MaybeUninit;
 use std::ops::Range;
 
+use super::gathered::{FileInfo, Gathered, Record, Sampling};
 use super::problems::Problems;
-use super::read::{FileInfo, Gathered, Record, Sampling};
 use super::table::{Column, YearCell};
 use super::{Code, Diagnostic, Table, number};
 
@@ -430,7 +430,8 @@ mod tests {
     use std::cell::Cell;
     use std::fmt::Write as _;
 
-    use super::super::read::{FileInfo, read_table};
+    use super::super::gathered::FileInfo;
+    use super::super::read::read_table;
     use super::*;
     use crate::spec::DataLayout;
 

@@ -13,6 +13,10 @@ use super::table::{Table, from_frame, roles};
 use crate::diagnostic::Code;
 use crate::spec::{DataLayout, DecimalMark, TextEncoding};
 
+/// Files smaller than this are read on one thread (and a text body is parsed in chunks of
+/// about this size).
+pub(super) const PARALLEL_BYTES: usize = 1 << 22;
+
 /// Why a file cannot be read: code, message, hint.
 pub type Refusal = (Code, String, String);
 
@@ -540,7 +544,7 @@ fn scan(body: &[u8], sep: u8, fields: usize, candidates: &[bool], markers: &[Vec
         return found;
     }
     // Chunks of whole lines, each scanned on its own; the first problem in file order wins.
-    let n_chunks = (body.len() / super::read::PARALLEL_BYTES).clamp(1, 256);
+    let n_chunks = (body.len() / PARALLEL_BYTES).clamp(1, 256);
     let mut bounds = vec![0];
     for k in 1..n_chunks {
         let from = (body.len() * k / n_chunks).max(*bounds.last().unwrap_or(&0));

@@ -14,8 +14,7 @@ use crate::uncertainty::{MonteCarlo, Sensitivity};
 use super::table::{Table, Values};
 use super::{Format, OutputError};
 
-/// A file to write: its path in the output directory and its bytes.
-pub type File = (String, Vec<u8>);
+pub use super::table::File;
 
 /// An analysis's tables and its JSON document in the formats asked for, in a fixed order:
 /// each table in `Format::ALL`'s order, then the document (`path`, rendered only when JSON

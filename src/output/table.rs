@@ -8,6 +8,9 @@ use polars::prelude::*;
 use super::Format;
 use crate::rank::Rank;
 
+/// A file to write: its path in the output directory and its bytes.
+pub type File = (String, Vec<u8>);
+
 /// A column's values.
 pub enum Values {
     /// Whole numbers (years, counts, ranks); `None` is an empty cell.
@@ -105,10 +108,7 @@ impl Table {
 
     /// The table's file in `format`; `None` for JSON, which is the analysis's own document
     /// (every format is matched: a new one does not compile until it says what it writes).
-    pub fn file(
-        &self,
-        format: Format,
-    ) -> Result<Option<super::analysis::File>, super::OutputError> {
+    pub fn file(&self, format: Format) -> Result<Option<File>, super::OutputError> {
         let fail = |format: &str, message: String| super::OutputError::Render {
             what: format!("{}.{format}", self.name),
             message,

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::Context;
-use super::html::escape;
+use super::markup::escape;
 
 /// The run manifest as a short appendix: the inputs with their SHA-256, the settings that
 /// decide the numbers, and the warnings; manifest.json beside the report holds the whole

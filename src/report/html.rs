@@ -6,25 +6,10 @@ use std::fmt::Write as _;
 use base64::Engine as _;
 
 use super::Context;
+use super::markup::escape;
 use crate::chart::Rendered;
 use crate::rank::Move;
 use crate::spec::{Direction, NodeKind};
-
-/// Escapes text for HTML content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 fn num(v: Option<f64>) -> String {
     v.map_or("–".into(), |v| format!("{v:.1}"))

@@ -3,6 +3,7 @@
 
 mod appendix;
 mod html;
+mod markup;
 pub mod methods;
 mod sensitivity;
 mod xlsx;

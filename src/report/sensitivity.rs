@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 
 use super::Context;
-use super::html::escape;
+use super::markup::escape;
 use crate::uncertainty::{Factor, Sensitivity};
 
 /// A factor in the report's language.

@@ -1,7 +1,7 @@
 //! The layers, checked on the source text: the library declares no command-line module and
-//! never names the binary's, its top-level modules import each other without a cycle, the
-//! output writers and the loader stay beneath the report and the template writer, and no
-//! source file grows past 800 lines.
+//! never names the binary's, its top-level modules and its files import each other without a
+//! cycle, the output writers and the loader stay beneath the report and the template writer,
+//! and no source file grows past 800 lines.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -89,10 +89,9 @@ fn the_library_does_not_contain_the_command_line() {
     }
 }
 
-#[test]
-fn library_modules_import_each_other_without_a_cycle() {
-    let graph = graph();
-    // Depth-first search with colours: grey = on the current path.
+/// A cycle in `graph` (as the names along it, the first repeated at the end), if any:
+/// depth-first search with colours, grey (1) = on the current path.
+fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
     fn visit<'a>(
         node: &'a str,
         graph: &'a BTreeMap<String, BTreeSet<String>>,
@@ -125,9 +124,18 @@ fn library_modules_import_each_other_without_a_cycle() {
     let mut colour = BTreeMap::new();
     for node in graph.keys() {
         let mut path = Vec::new();
-        if let Some(cycle) = visit(node, &graph, &mut colour, &mut path) {
-            panic!("import cycle: {}", cycle.join(" -> "));
+        if let Some(cycle) = visit(node, graph, &mut colour, &mut path) {
+            return Some(cycle);
         }
+    }
+    None
+}
+
+#[test]
+fn library_modules_import_each_other_without_a_cycle() {
+    let graph = graph();
+    if let Some(cycle) = find_cycle(&graph) {
+        panic!("import cycle: {}", cycle.join(" -> "));
     }
     // The statistics and the words of the outputs are leaves; the workbook layout rests on
     // the spec alone.
@@ -152,6 +160,212 @@ fn library_modules_import_each_other_without_a_cycle() {
             graph[module]
         );
     }
+}
+
+/// The text of a library file as code: its tests (from the first `#[cfg(test)]`), line
+/// comments and string literals taken out, so that a message naming `crate::x` is not an
+/// import.
+fn code_of(text: &str) -> String {
+    let text = text.split("#[cfg(test)]").next().unwrap_or("");
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let mut in_string = false;
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' if in_string => {
+                    chars.next();
+                }
+                '"' => in_string = !in_string,
+                '/' if !in_string && chars.peek() == Some(&'/') => break,
+                c if !in_string => out.push(c),
+                _ => {}
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The paths a text names from `crate`, `super` or `self`, grouped imports expanded:
+/// `use super::{a::b, c}` names `super::a::b` and `super::c`.
+fn named_paths(code: &str) -> Vec<Vec<String>> {
+    fn ident(s: &str) -> &str {
+        let end = s
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(s.len());
+        &s[..end]
+    }
+    /// Reads the path at the start of `s` after `prefix` into `out`.
+    fn read(s: &str, mut prefix: Vec<String>, out: &mut Vec<Vec<String>>) {
+        let mut rest = s.trim_start();
+        loop {
+            if let Some(group) = rest.strip_prefix('{') {
+                let (mut depth, mut start) = (0, 0);
+                for (k, c) in group.char_indices() {
+                    match c {
+                        '{' => depth += 1,
+                        '}' if depth == 0 => {
+                            read(&group[start..k], prefix.clone(), out);
+                            return;
+                        }
+                        '}' => depth -= 1,
+                        ',' if depth == 0 => {
+                            read(&group[start..k], prefix.clone(), out);
+                            start = k + 1;
+                        }
+                        _ => {}
+                    }
+                }
+                return;
+            }
+            let name = ident(rest);
+            if name.is_empty() {
+                break;
+            }
+            prefix.push(name.to_string());
+            rest = &rest[name.len()..];
+            match rest.strip_prefix("::") {
+                Some(r) => rest = r,
+                None => break,
+            }
+        }
+        if prefix.len() > 1 {
+            out.push(prefix);
+        }
+    }
+    let mut out = Vec::new();
+    for root in ["crate", "super", "self"] {
+        let mut from = 0;
+        while let Some(at) = code[from..].find(&format!("{root}::")) {
+            let at = from + at;
+            from = at + root.len();
+            let before = code[..at].chars().next_back();
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
+                continue;
+            }
+            read(&code[at..], Vec::new(), &mut out);
+        }
+    }
+    out
+}
+
+/// The library's file graph: each file (by module path, `load/read`; `lib` for the crate
+/// root) -> the files it names. A directory module's `mod.rs` and its own files are one
+/// module's face and parts, so the edges between them are left out; every other pair of
+/// files, siblings included, must not name each other both ways, directly or round a loop.
+fn file_graph() -> BTreeMap<String, BTreeSet<String>> {
+    let src = root().join("src");
+    let mut paths = Vec::new();
+    rust_files(&src, &mut paths);
+    let module_of = |file: &Path| -> Vec<String> {
+        let rel = file.strip_prefix(&src).unwrap().with_extension("");
+        let mut parts: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_str().unwrap().to_string())
+            .collect();
+        if parts.last().is_some_and(|p| p == "mod" || p == "lib") {
+            parts.pop();
+        }
+        parts
+    };
+    let files: BTreeMap<Vec<String>, String> = paths
+        .iter()
+        .map(|p| (module_of(p), fs::read_to_string(p).unwrap()))
+        .filter(|(m, _)| !m.first().is_some_and(|t| t == "cli" || t == "main"))
+        .collect();
+    let name = |m: &[String]| {
+        if m.is_empty() {
+            "lib".to_string()
+        } else {
+            m.join("/")
+        }
+    };
+    let mut graph = BTreeMap::new();
+    for (module, text) in &files {
+        let code = code_of(text);
+        let mut named = BTreeSet::new();
+        let mut add = |target: Vec<String>| {
+            let parent_or_child = target.len() + 1 == module.len() && module.starts_with(&target)
+                || module.len() + 1 == target.len() && target.starts_with(module);
+            if target != *module && !parent_or_child {
+                named.insert(name(&target));
+            }
+        };
+        for path in named_paths(&code) {
+            let mut base: Vec<String> = if path[0] == "crate" {
+                Vec::new()
+            } else {
+                module.clone()
+            };
+            let mut rest = &path[usize::from(path[0] == "crate")..];
+            while let Some(first) = rest.first() {
+                match first.as_str() {
+                    "super" => {
+                        base.pop();
+                    }
+                    "self" => {}
+                    _ => break,
+                }
+                rest = &rest[1..];
+            }
+            // The longest module the path goes through is the file it names.
+            let mut target = base.clone();
+            for segment in rest {
+                let mut next = target.clone();
+                next.push(segment.clone());
+                if !files.contains_key(&next) {
+                    break;
+                }
+                target = next;
+            }
+            add(target);
+        }
+        graph.insert(name(module), named);
+    }
+    graph
+}
+
+#[test]
+fn library_files_import_each_other_without_a_cycle() {
+    let graph = file_graph();
+    // The graph is read: the loader's reader names the row readers, and they name the
+    // records the reader fills, which sit in a leaf of their own.
+    assert!(
+        graph["load/read"].contains("load/rows"),
+        "{:?}",
+        graph["load/read"]
+    );
+    assert!(
+        graph["load/rows"].contains("load/gathered"),
+        "{:?}",
+        graph["load/rows"]
+    );
+    assert!(
+        graph["load/gathered"].is_empty(),
+        "{:?}",
+        graph["load/gathered"]
+    );
+    if let Some(cycle) = find_cycle(&graph) {
+        panic!(
+            "import cycle between files: {}; move what both need into a leaf file",
+            cycle.join(" -> ")
+        );
+    }
+}
+
+/// Paths are read through grouped imports, nested groups and renames, and not out of
+/// comments or strings.
+#[test]
+fn named_paths_expand_groups() {
+    let code = code_of(
+        "use super::{a::{b, c as d}, e};\nlet x = crate::f::g(); // crate::h\nlet s = \"self::i\";\n",
+    );
+    let paths: Vec<String> = named_paths(&code).iter().map(|p| p.join("::")).collect();
+    assert_eq!(
+        paths,
+        ["crate::f::g", "super::a::b", "super::a::c", "super::e"]
+    );
 }
 
 /// The reader of references sees the modules named inside grouped imports.
