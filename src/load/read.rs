@@ -94,6 +94,8 @@ fn drop_row_numbers<'t>(t: &'t Table, roles: &mut table::Roles) -> Option<(&'t s
     ))
 }
 
+/// Reads one table's rows into `gathered`: the columns' roles, the file's decimal mark, then
+/// the rows as a long or a wide file, each cell through `Cells`. Returns the problems found.
 pub(super) fn read_table(
     t: &Table,
     file_no: u16,
@@ -102,20 +104,86 @@ pub(super) fn read_table(
     sha256: String,
 ) -> Vec<Diagnostic> {
     let name = gathered.files[file_no as usize].name.clone();
+    let (roles, index_note) = match column_roles(t, layout, &name) {
+        Ok(found) => found,
+        Err(refused) => return refused,
+    };
+    // Columns of sampling errors: `se` and `n` in long files; `<column>_se` and `<column>_n`
+    // beside a value column in wide ones.
+    let error_cols: HashMap<usize, (Option<usize>, Option<usize>)> = roles
+        .values
+        .iter()
+        .copied()
+        .zip(roles.errors.iter().copied())
+        .collect();
+    let cells = Cells {
+        t,
+        layout,
+        name: &name,
+        mark: decimal_mark(t, layout, &roles.values),
+        declared: layout.decimal != DecimalMark::Auto,
+        error_cols: &error_cols,
+    };
+    let read_cell = |row: usize, col: usize| cells.read(row, col);
+    let (problems, layout_kind) = if let Some((ind_col, val_col)) = roles.long {
+        let problems = rows::read_long(
+            &rows::Long {
+                table: t,
+                region: roles.region,
+                year: roles.year,
+                name: roles.name,
+                indicator: ind_col,
+                value: val_col,
+                plain: error_cols[&val_col] == (None, None),
+                file: file_no,
+                read_cell: &read_cell,
+            },
+            gathered,
+        );
+        gathered.files[file_no as usize].value_column = Some(t.columns[val_col].clone());
+        (problems, Layout::Long)
+    } else {
+        (
+            read_wide(t, &roles, &cells, file_no, gathered),
+            Layout::Wide,
+        )
+    };
+    // The rows read well stay, though the file has refused rows or cells: the checks of the
+    // panel (unknown regions, duplicates, valid ranges) then report their problems in the same
+    // run, and `load` refuses the run on the errors.
+    let mut problems = problems.into_vec();
+    gathered.files[file_no as usize].data = Some(DataFile {
+        path: name,
+        sha256,
+        layout: layout_kind,
+        rows: t.height,
+    });
+    problems.extend(index_note);
+    problems
+}
+
+/// The columns' roles, with a note when a data frame's row numbers were set aside; `Err`
+/// with the problems when a key column is missing or a column read holds neither numbers nor
+/// text (a Parquet list or struct).
+fn column_roles(
+    t: &Table,
+    layout: &DataLayout,
+    name: &str,
+) -> Result<(table::Roles, Option<Diagnostic>), Vec<Diagnostic>> {
     let mut roles = match table::roles(&t.columns, layout) {
         Ok(roles) => roles,
         Err((wanted, role)) => {
-            return vec![Diagnostic::new(Code::MissingColumn, name.clone(), format!("no \"{wanted}\" column (the {role})"))
+            return Err(vec![Diagnostic::new(Code::MissingColumn, name.to_string(), format!("no \"{wanted}\" column (the {role})"))
                 .hint(format!(
                     "the header has: {}; name the column in the spec's [data] section ({role}_column = \"...\")",
                     t.columns.join(", ")
-                ))];
+                ))]);
         }
     };
     let index_note = drop_row_numbers(t, &mut roles).map(|(column, first, last)| {
         let mut d = Diagnostic::new(
             Code::RowNumbers,
-            name.clone(),
+            name.to_string(),
             format!(
                 "{} holds the row numbers {first} to {last} (a data frame's index, as pandas writes it): ignored",
                 if column.is_empty() {
@@ -129,11 +197,9 @@ pub(super) fn read_table(
         d.field = Some(column.to_string());
         d
     });
-    let (region_col, year_col, name_col, long) = (roles.region, roles.year, roles.name, roles.long);
-    // A column the layout reads must hold numbers or text (a Parquet list or struct does not).
-    let mut used: Vec<usize> = vec![region_col, year_col];
-    used.extend(name_col);
-    used.extend(long.map(|(i, _)| i));
+    let mut used: Vec<usize> = vec![roles.region, roles.year];
+    used.extend(roles.name);
+    used.extend(roles.long.map(|(i, _)| i));
     used.extend(&roles.values);
     for &(se, n) in &roles.errors {
         used.extend(se);
@@ -145,7 +211,7 @@ pub(super) fn read_table(
             Column::Other(dtype) => {
                 let mut d = Diagnostic::new(
                     Code::UnreadableFile,
-                    name.clone(),
+                    name.to_string(),
                     format!("column \"{}\" holds {dtype}, which is neither numbers nor text", t.columns[c]),
                 )
                 .hint("write the column as numbers (values) or text (keys), or list it in [data] ignore_columns");
@@ -155,27 +221,65 @@ pub(super) fn read_table(
             _ => None,
         })
         .collect();
-    if !unreadable.is_empty() {
-        return unreadable;
+    if unreadable.is_empty() {
+        Ok((roles, index_note))
+    } else {
+        Err(unreadable)
     }
+}
 
-    // Columns of sampling errors: `se` and `n` in long files; `<column>_se` and `<column>_n`
-    // beside a value column in wide ones.
-    let value_cols = roles.values;
-    let error_cols: HashMap<usize, (Option<usize>, Option<usize>)> = value_cols
-        .iter()
-        .copied()
-        .zip(roles.errors.iter().copied())
-        .collect();
-    // A collection template's value cells hold numbers: text typed into one (`12,5`, `n/a`)
-    // is refused at its cell rather than read on a guess; declared missing markers pass.
-    let template_text = |c: usize, row: usize, text: &str| -> Option<number::Refusal> {
-        let origin = t.template.as_ref()?;
+/// The file's decimal mark: declared, or decided by the cells of the value columns that show
+/// one (those polars typed from text included). With both marks the majority decides, and
+/// `Cells::value` refuses the others cell by cell.
+fn decimal_mark(t: &Table, layout: &DataLayout, value_cols: &[usize]) -> DecimalMark {
+    let (mut points, mut commas) = t.votes;
+    for &c in value_cols {
+        if matches!(t.data[c], Column::Number(_)) {
+            continue;
+        }
+        for row in 0..t.height {
+            match t.data[c].written(row).map(number::vote) {
+                Some(number::Vote::Point) => points += 1,
+                Some(number::Vote::Comma) => commas += 1,
+                _ => {}
+            }
+        }
+    }
+    match number::decide(layout.decimal, points, commas) {
+        // A comma-separated file cannot hold an unquoted decimal comma: when no (quoted)
+        // cell shows one, its numbers are read with a point (48.939 is a decimal there).
+        Ok(DecimalMark::Auto) if t.separator == Some(b',') => DecimalMark::Point,
+        Ok(mark) => mark,
+        Err(()) if points >= commas => DecimalMark::Point,
+        Err(()) => DecimalMark::Comma,
+    }
+}
+
+/// How one table's cells are read: a value with its standard error and sample size, each a
+/// number, empty, or refused with the reason.
+struct Cells<'a> {
+    t: &'a Table,
+    layout: &'a DataLayout,
+    /// The file's name, for the hint that settles its decimal mark.
+    name: &'a str,
+    mark: DecimalMark,
+    declared: bool,
+    /// Per value column, its standard-error and sample-size columns.
+    error_cols: &'a HashMap<usize, (Option<usize>, Option<usize>)>,
+}
+
+impl Cells<'_> {
+    /// A collection template's value cells hold numbers: text typed into one (`12,5`, `n/a`)
+    /// is refused at its cell rather than read on a guess; declared missing markers pass.
+    fn template_text(&self, c: usize, row: usize, text: &str) -> Option<number::Refusal> {
+        let origin = self.t.template.as_ref()?;
         let text = text.trim();
-        if text.is_empty() || number::is_marker(text, &layout.missing_values, DecimalMark::Auto) {
+        if text.is_empty()
+            || number::is_marker(text, &self.layout.missing_values, DecimalMark::Auto)
+        {
             return None;
         }
-        let sheet_row = t.line_offset.unwrap_or(0) + row;
+        let sheet_row = self.t.line_offset.unwrap_or(0) + row;
         Some((
             Code::NotANumber,
             format!(
@@ -185,11 +289,12 @@ pub(super) fn read_table(
             ),
             "type the number into the cell as a number (no spaces, units or words); leave it empty when there is no value".into(),
         ))
-    };
-    // A workbook cell formatted as a date holds a serial number of days, not the value.
-    let date_cell = |c: usize, row: usize| -> Option<number::Refusal> {
-        let date = t.data[c].date(row)?;
-        Some(if matches!(t.data[c], Column::Date { .. }) {
+    }
+
+    /// A workbook cell formatted as a date holds a serial number of days, not the value.
+    fn date_cell(&self, c: usize, row: usize) -> Option<number::Refusal> {
+        let date = self.t.data[c].date(row)?;
+        Some(if matches!(self.t.data[c], Column::Date { .. }) {
             (
                 Code::NotANumber,
                 format!("the column holds dates ({date}), not numbers"),
@@ -203,61 +308,43 @@ pub(super) fn read_table(
                 "format the column as Number (Format Cells > Number) and type the value".into(),
             )
         })
-    };
-    // A standard error or sample size cell: a number or empty.
-    let error_cell = |col: Option<usize>,
-                      row: usize|
-     -> Result<Option<f64>, (usize, number::Refusal)> {
+    }
+
+    /// A standard error or sample size cell: a number or empty.
+    fn error_cell(
+        &self,
+        col: Option<usize>,
+        row: usize,
+    ) -> Result<Option<f64>, (usize, number::Refusal)> {
         let Some(c) = col else { return Ok(None) };
-        if let Some(refusal) = date_cell(c, row) {
+        if let Some(refusal) = self.date_cell(c, row) {
             return Err((c, refusal));
         }
-        if let Some(text) = t.data[c].written(row)
-            && let Some(refusal) = template_text(c, row, text)
+        if let Some(text) = self.t.data[c].written(row)
+            && let Some(refusal) = self.template_text(c, row, text)
         {
             return Err((c, refusal));
         }
-        let v = match t.data[c].typed(row) {
+        let v = match self.t.data[c].typed(row) {
             Some(v) => Ok(Some(v)),
-            None => match t.data[c].written(row) {
-                Some(text) => number::parse(text, DecimalMark::Auto, false, &layout.missing_values),
+            None => match self.t.data[c].written(row) {
+                Some(text) => {
+                    number::parse(text, DecimalMark::Auto, false, &self.layout.missing_values)
+                }
                 None => Ok(None),
             },
         };
         v.map_err(|e| (c, e))
-    };
-    // The file's decimal mark: declared, or decided by the cells that show one (those polars
-    // typed from text included).
-    let (mut points, mut commas) = t.votes;
-    for &c in &value_cols {
-        if matches!(t.data[c], Column::Number(_)) {
-            continue;
-        }
-        for row in 0..t.height {
-            match t.data[c].written(row).map(number::vote) {
-                Some(number::Vote::Point) => points += 1,
-                Some(number::Vote::Comma) => commas += 1,
-                _ => {}
-            }
-        }
     }
-    let declared = layout.decimal != DecimalMark::Auto;
-    // A file with both marks: the majority decides and the others are refused cell by cell.
-    let mark = match number::decide(layout.decimal, points, commas) {
-        // A comma-separated file cannot hold an unquoted decimal comma: when no (quoted)
-        // cell shows one, its numbers are read with a point (48.939 is a decimal there).
-        Ok(DecimalMark::Auto) if t.separator == Some(b',') => DecimalMark::Point,
-        Ok(mark) => mark,
-        Err(()) if points >= commas => DecimalMark::Point,
-        Err(()) => DecimalMark::Comma,
-    };
-    let value = |c: usize, row: usize| -> Result<Option<f64>, number::Refusal> {
-        let col = &t.data[c];
-        if let Some(refusal) = date_cell(c, row) {
+
+    /// A value cell, read with the file's decimal mark.
+    fn value(&self, c: usize, row: usize) -> Result<Option<f64>, number::Refusal> {
+        let col = &self.t.data[c];
+        if let Some(refusal) = self.date_cell(c, row) {
             return Err(refusal);
         }
         if let Some(text) = col.written(row)
-            && let Some(refusal) = template_text(c, row, text)
+            && let Some(refusal) = self.template_text(c, row, text)
         {
             return Err(refusal);
         }
@@ -269,91 +356,74 @@ pub(super) fn read_table(
                 "replace it with a number or leave the cell empty".into(),
             )),
             None => match col.written(row) {
-                Some(text) => number::parse(text, mark, declared, &layout.missing_values).map_err(
-                    |(code, message, hint)| match code {
-                        // The declaration that settles it is about this file alone.
-                        Code::AmbiguousNumber => (code, message, settle_hint(&name)),
-                        _ => (code, message, hint),
-                    },
-                ),
+                Some(text) => {
+                    number::parse(text, self.mark, self.declared, &self.layout.missing_values)
+                        .map_err(|(code, message, hint)| match code {
+                            // The declaration that settles it is about this file alone.
+                            Code::AmbiguousNumber => (code, message, settle_hint(self.name)),
+                            _ => (code, message, hint),
+                        })
+                }
                 None => Ok(None),
             },
         }
-    };
+    }
 
-    // A value with its standard error and sample size; `Err` names the column refused.
-    let read_cell =
-        |row: usize, col: usize| -> Result<(Option<f64>, Sampling), (usize, number::Refusal)> {
-            let (se_col, n_col) = error_cols[&col];
-            let se = error_cell(se_col, row)?;
-            let n = error_cell(n_col, row)?;
-            let v = value(col, row).map_err(|e| (col, e))?;
-            let percent = t.data[col].is_percent(row);
-            Ok((v, Sampling { se, n, percent }))
-        };
-    let (problems, layout_kind) = if let Some((ind_col, val_col)) = long {
-        let problems = rows::read_long(
-            &rows::Long {
-                table: t,
-                region: region_col,
-                year: year_col,
-                name: name_col,
-                indicator: ind_col,
-                value: val_col,
-                plain: error_cols[&val_col] == (None, None),
-                file: file_no,
-                read_cell: &read_cell,
-            },
-            gathered,
-        );
-        gathered.files[file_no as usize].value_column = Some(t.columns[val_col].clone());
-        (problems, Layout::Long)
-    } else {
-        let mut problems = super::problems::Problems::default();
-        let key_columns = rows::KeyColumns {
-            region: &t.data[region_col],
-            year: &t.data[year_col],
-            name: name_col.map(|c| &t.data[c]),
-            region_field: &t.columns[region_col],
-            year_field: &t.columns[year_col],
-            file: file_no,
-        };
-        let mut keys = rows::Keys::new(&key_columns);
-        let row_keys: Vec<Option<(u32, i32)>> = (0..t.height)
-            .map(|row| keys.next(row, gathered, &mut problems))
-            .collect();
-        gathered.records.reserve(t.height * value_cols.len());
-        for &col in &value_cols {
-            let indicator = gathered.indicator(&t.columns[col]);
-            for (row, key) in row_keys.iter().enumerate() {
-                let Some((region, year)) = *key else { continue };
-                match read_cell(row, col) {
-                    Ok((value, sampling)) => gathered.push(
-                        Record::new(region, year, indicator, file_no, row as u32),
-                        value,
-                        sampling,
-                    ),
-                    Err((c, (code, message, hint))) => problems.push(
-                        gathered
-                            .at_row(code, file_no, row, Some(&t.columns[c]), message)
-                            .hint(hint),
-                    ),
-                }
+    /// A value with its standard error and sample size; `Err` names the column refused.
+    fn read(
+        &self,
+        row: usize,
+        col: usize,
+    ) -> Result<(Option<f64>, Sampling), (usize, number::Refusal)> {
+        let (se_col, n_col) = self.error_cols[&col];
+        let se = self.error_cell(se_col, row)?;
+        let n = self.error_cell(n_col, row)?;
+        let v = self.value(col, row).map_err(|e| (col, e))?;
+        let percent = self.t.data[col].is_percent(row);
+        Ok((v, Sampling { se, n, percent }))
+    }
+}
+
+/// Reads a wide file's rows: each row's region and year once, then each value column's cells.
+fn read_wide(
+    t: &Table,
+    roles: &table::Roles,
+    cells: &Cells,
+    file_no: u16,
+    gathered: &mut Gathered,
+) -> super::problems::Problems {
+    let mut problems = super::problems::Problems::default();
+    let key_columns = rows::KeyColumns {
+        region: &t.data[roles.region],
+        year: &t.data[roles.year],
+        name: roles.name.map(|c| &t.data[c]),
+        region_field: &t.columns[roles.region],
+        year_field: &t.columns[roles.year],
+        file: file_no,
+    };
+    let mut keys = rows::Keys::new(&key_columns);
+    let row_keys: Vec<Option<(u32, i32)>> = (0..t.height)
+        .map(|row| keys.next(row, gathered, &mut problems))
+        .collect();
+    gathered.records.reserve(t.height * roles.values.len());
+    for &col in &roles.values {
+        let indicator = gathered.indicator(&t.columns[col]);
+        for (row, key) in row_keys.iter().enumerate() {
+            let Some((region, year)) = *key else { continue };
+            match cells.read(row, col) {
+                Ok((value, sampling)) => gathered.push(
+                    Record::new(region, year, indicator, file_no, row as u32),
+                    value,
+                    sampling,
+                ),
+                Err((c, (code, message, hint))) => problems.push(
+                    gathered
+                        .at_row(code, file_no, row, Some(&t.columns[c]), message)
+                        .hint(hint),
+                ),
             }
         }
-        (problems, Layout::Wide)
-    };
-    // The rows read well stay, though the file has refused rows or cells: the checks of the
-    // panel (unknown regions, duplicates, valid ranges) then report their problems in the same
-    // run, and `load` refuses the run on the errors.
-    let mut problems = problems.into_vec();
-    gathered.files[file_no as usize].data = Some(DataFile {
-        path: name,
-        sha256,
-        layout: layout_kind,
-        rows: t.height,
-    });
-    problems.extend(index_note);
+    }
     problems
 }
 
