@@ -94,11 +94,9 @@ fn write_table(book: &mut Workbook, ctx: &Context, t: Table) -> Result<(), Repor
     Ok(())
 }
 
-/// The workbook as bytes.
+/// The workbook as bytes: the table sheets (scores per level, ranks, raw and normalised
+/// values), then the weights, data quality, changed cells and the run.
 pub fn render(ctx: &Context, manifest: &str) -> Result<Vec<u8>, ReportError> {
-    let w = ctx.words();
-    let r = ctx.results;
-    let fw = &r.spec.framework;
     let mut book = Workbook::new();
     // A fixed creation date: the same inputs give the same bytes (and the manifest's digest
     // of the workbook is the same on every run).
@@ -106,9 +104,39 @@ pub fn render(ctx: &Context, manifest: &str) -> Result<Vec<u8>, ReportError> {
         &DocProperties::new()
             .set_creation_datetime(&ExcelDateTime::from_ymd(2000, 1, 1).map_err(fail)?),
     );
-    let label = |n: usize| (ctx.node_name(n), fw.nodes[n].id.clone());
+    table_sheets(&mut book, ctx)?;
+    let header = Format::new().set_bold().set_background_color("#DEE6EF");
+    weights_sheet(&mut book, ctx, &header)?;
+    quality_sheet(&mut book, ctx, &header)?;
+    changes_sheet(&mut book, ctx, &header)?;
+    run_sheet(&mut book, ctx, &header, manifest)?;
+    book.save_to_buffer().map_err(fail)
+}
 
-    // Scores, one sheet per level of the tree.
+/// A sheet named `name` with a bold header row of `headings`, frozen.
+fn headed<'b>(
+    book: &'b mut Workbook,
+    name: &str,
+    headings: &[&str],
+    header: &Format,
+) -> Result<&'b mut Worksheet, ReportError> {
+    let sheet = book.add_worksheet();
+    sheet.set_name(sheet_name(name)).map_err(fail)?;
+    for (c, h) in headings.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, c as u16, *h, header)
+            .map_err(fail)?;
+    }
+    sheet.set_freeze_panes(1, 0).map_err(fail)?;
+    Ok(sheet)
+}
+
+/// Scores, one sheet per level of the tree; ranks; raw and normalised indicator values.
+fn table_sheets(book: &mut Workbook, ctx: &Context) -> Result<(), ReportError> {
+    let w = ctx.words();
+    let r = ctx.results;
+    let fw = &r.spec.framework;
+    let label = |n: usize| (ctx.node_name(n), fw.nodes[n].id.clone());
     let depth = fw.nodes.iter().map(|n| n.level).max().unwrap_or(0);
     for level in 0..=depth {
         let nodes: Vec<usize> = (0..fw.nodes.len())
@@ -116,7 +144,7 @@ pub fn render(ctx: &Context, manifest: &str) -> Result<Vec<u8>, ReportError> {
             .collect();
         let given_level = r.spec.levels.get(level).and_then(|l| l.get(&ctx.lang));
         write_table(
-            &mut book,
+            book,
             ctx,
             Table {
                 // Short by design (Excel allows 31 characters): the level's name when the
@@ -136,7 +164,7 @@ pub fn render(ctx: &Context, manifest: &str) -> Result<Vec<u8>, ReportError> {
     }
     let all: Vec<usize> = (0..fw.nodes.len()).collect();
     write_table(
-        &mut book,
+        book,
         ctx,
         Table {
             name: w.rank.to_string(),
@@ -153,7 +181,7 @@ pub fn render(ctx: &Context, manifest: &str) -> Result<Vec<u8>, ReportError> {
     )?;
     let indicators = &fw.indicators;
     write_table(
-        &mut book,
+        book,
         ctx,
         Table {
             name: w.raw_values.to_string(),
@@ -164,7 +192,7 @@ pub fn render(ctx: &Context, manifest: &str) -> Result<Vec<u8>, ReportError> {
         },
     )?;
     write_table(
-        &mut book,
+        book,
         ctx,
         Table {
             name: w.normalisation.to_string(),
@@ -173,30 +201,23 @@ pub fn render(ctx: &Context, manifest: &str) -> Result<Vec<u8>, ReportError> {
             number_format: "0.00",
             colour_scale: true,
         },
-    )?;
+    )
+}
 
-    let header = Format::new().set_bold().set_background_color("#DEE6EF");
+/// Every node's weight as declared, relative to its siblings, and effective in the index.
+fn weights_sheet(book: &mut Workbook, ctx: &Context, header: &Format) -> Result<(), ReportError> {
+    let w = ctx.words();
+    let fw = &ctx.results.spec.framework;
     let share = Format::new().set_num_format("0.0000");
-    // Weights.
-    let sheet = book.add_worksheet();
-    sheet
-        .set_name(sheet_name(w.effective_weight))
-        .map_err(fail)?;
-    for (c, h) in [
+    let headings = [
         w.code,
         w.indicator,
         w.level_heading,
         w.weight,
         w.relative_weight,
         w.effective_weight,
-    ]
-    .iter()
-    .enumerate()
-    {
-        sheet
-            .write_string_with_format(0, c as u16, *h, &header)
-            .map_err(fail)?;
-    }
+    ];
+    let sheet = headed(book, w.effective_weight, &headings, header)?;
     for (k, node) in fw.nodes.iter().enumerate() {
         let row = k as u32 + 1;
         sheet.write_string(row, 0, &node.id).map_err(fail)?;
@@ -220,22 +241,20 @@ pub fn render(ctx: &Context, manifest: &str) -> Result<Vec<u8>, ReportError> {
             .map_err(fail)?;
     }
     sheet.set_column_width(1, 50).map_err(fail)?;
-    sheet.set_freeze_panes(1, 0).map_err(fail)?;
+    Ok(())
+}
 
-    // Data quality: missing values per indicator and year.
-    let sheet = book.add_worksheet();
-    sheet.set_name(sheet_name(w.data_quality)).map_err(fail)?;
-    for (c, h) in [w.code, w.indicator, w.year, w.missing, w.regions]
-        .iter()
-        .enumerate()
-    {
-        sheet
-            .write_string_with_format(0, c as u16, *h, &header)
-            .map_err(fail)?;
-    }
+/// Data quality: missing values per indicator and year.
+fn quality_sheet(book: &mut Workbook, ctx: &Context, header: &Format) -> Result<(), ReportError> {
+    let w = ctx.words();
+    let r = ctx.results;
+    let headings = [w.code, w.indicator, w.year, w.missing, w.regions];
+    let sheet = headed(book, w.data_quality, &headings, header)?;
     for (k, m) in r.panel.missing_counts().iter().enumerate() {
         let row = k as u32 + 1;
-        let name = fw
+        let name = r
+            .spec
+            .framework
             .position(&m.indicator)
             .map_or(m.indicator.clone(), |n| ctx.node_name(n));
         sheet.write_string(row, 0, &m.indicator).map_err(fail)?;
@@ -245,14 +264,14 @@ pub fn render(ctx: &Context, manifest: &str) -> Result<Vec<u8>, ReportError> {
         sheet.write_number(row, 4, m.units as f64).map_err(fail)?;
     }
     sheet.set_column_width(1, 50).map_err(fail)?;
-    sheet.set_freeze_panes(1, 0).map_err(fail)?;
+    Ok(())
+}
 
-    // Imputed and treated cells, flagged one per row.
-    let sheet = book.add_worksheet();
-    sheet
-        .set_name(sheet_name(w.imputed_and_treated))
-        .map_err(fail)?;
-    for (c, h) in [
+/// Imputed and treated cells, flagged one per row.
+fn changes_sheet(book: &mut Workbook, ctx: &Context, header: &Format) -> Result<(), ReportError> {
+    let w = ctx.words();
+    let r = ctx.results;
+    let headings = [
         w.flag,
         w.indicator,
         w.year,
@@ -260,14 +279,8 @@ pub fn render(ctx: &Context, manifest: &str) -> Result<Vec<u8>, ReportError> {
         w.before,
         w.after,
         w.how,
-    ]
-    .iter()
-    .enumerate()
-    {
-        sheet
-            .write_string_with_format(0, c as u16, *h, &header)
-            .map_err(fail)?;
-    }
+    ];
+    let sheet = headed(book, w.imputed_and_treated, &headings, header)?;
     let changes = r
         .log
         .imputed
@@ -292,12 +305,19 @@ pub fn render(ctx: &Context, manifest: &str) -> Result<Vec<u8>, ReportError> {
             .write_string(row, 6, super::methods::change(&c.how, &ctx.lang))
             .map_err(fail)?;
     }
-    sheet.set_freeze_panes(1, 0).map_err(fail)?;
+    Ok(())
+}
 
-    // The run: its inputs with their hashes and its settings, as the report's appendix
-    // (manifest.json beside the workbook holds the whole record).
-    let sheet = book.add_worksheet();
-    sheet.set_name(sheet_name(w.manifest)).map_err(fail)?;
+/// The run: its inputs with their hashes and its settings, as the report's appendix
+/// (manifest.json beside the workbook holds the whole record).
+fn run_sheet(
+    book: &mut Workbook,
+    ctx: &Context,
+    header: &Format,
+    manifest: &str,
+) -> Result<(), ReportError> {
+    let w = ctx.words();
+    let r = ctx.results;
     let m: serde_json::Value = serde_json::from_str(manifest).unwrap_or_default();
     let text = |v: &serde_json::Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
     let mut rows: Vec<(String, String, String)> = vec![(
@@ -308,9 +328,11 @@ pub fn render(ctx: &Context, manifest: &str) -> Result<Vec<u8>, ReportError> {
     for f in m["data"].as_array().into_iter().flatten() {
         rows.push((text(&f["path"]), text(&f["sha256"]), text(&f["rows"])));
     }
+    let sheet = book.add_worksheet();
+    sheet.set_name(sheet_name(w.manifest)).map_err(fail)?;
     for (c, h) in [w.input_file, "SHA-256", w.rows].iter().enumerate() {
         sheet
-            .write_string_with_format(0, c as u16, *h, &header)
+            .write_string_with_format(0, c as u16, *h, header)
             .map_err(fail)?;
     }
     for (k, (a, b, c)) in rows.iter().enumerate() {
@@ -342,11 +364,11 @@ pub fn render(ctx: &Context, manifest: &str) -> Result<Vec<u8>, ReportError> {
     for (k, (name, value)) in settings.iter().enumerate() {
         let row = (rows.len() + 2 + k) as u32;
         sheet
-            .write_string_with_format(row, 0, *name, &header)
+            .write_string_with_format(row, 0, *name, header)
             .map_err(fail)?;
         sheet.write_string(row, 1, value).map_err(fail)?;
     }
     sheet.set_column_width(0, 50).map_err(fail)?;
     sheet.set_column_width(1, 70).map_err(fail)?;
-    book.save_to_buffer().map_err(fail)
+    Ok(())
 }

@@ -10,7 +10,7 @@ use toml::Spanned;
 use super::{
     Aggregation, AggregationKind, Direction, Framework, Impute, ImputeKind, IndexMeta, Indicator,
     Labels, LogForm, MissingRule, Node, NodeKind, Normalisation, NormalisationKind, OutlierRule,
-    Pooling, ShareOf, Spec, Ties, Treatment, TreatmentKind, Uncertainty, Validation,
+    Pooling, ShareOf, Spec, Treatment, TreatmentKind, Uncertainty, Validation,
 };
 use crate::diagnostic::{Code, Diagnostic, list};
 use crate::diagnostic::{LineIndex, line_col, nearest};
@@ -20,6 +20,7 @@ use crate::units::{Unit, Units};
 
 mod data;
 mod framework;
+mod index;
 mod methods;
 mod steps;
 mod units;
@@ -203,9 +204,11 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Spec, SpecError> {
 /// Specs larger than this are refused before parsing: no index needs megabytes of TOML.
 const MAX_SPEC_BYTES: usize = 4 << 20;
 
+/// The spec from its raw tables: the index's own keys, the defaults and levels, the units,
+/// the data layout and settings, then the framework; every problem reported to `check`, and
+/// `None` when one makes the spec unusable.
 fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
     let index = raw.index.into_inner();
-
     // Languages first: every label is checked against them.
     let languages = index.languages.get_ref().clone();
     if languages.is_empty() {
@@ -217,87 +220,10 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
         );
     }
     let labels = |check: &mut Checker, what: &str, raw: &RawLabels| -> Labels {
-        for lang in &languages {
-            match raw.get_ref().get(lang) {
-                Some(text) if !text.trim().is_empty() => {}
-                _ => check.at(
-                    Code::MissingLabel,
-                    raw.span(),
-                    format!("{what}: no label in language \"{lang}\""),
-                    format!("add {lang} = \"...\" to the name table"),
-                ),
-            }
-        }
-        for lang in raw.get_ref().keys() {
-            if !languages.contains(lang) {
-                check.at(
- Code::MissingLabel,
-                    raw.span(),
-                    format!("{what}: label in language \"{lang}\", which index.languages does not declare"),
-                    format!("add \"{lang}\" to index.languages or remove the label"),
-                );
-            }
-        }
-        Labels::new(raw.get_ref().clone())
+        index::checked_labels(check, &languages, what, raw)
     };
-
-    let scale = match index.scale.get_ref().as_slice() {
-        [lo, hi] if lo.is_finite() && hi.is_finite() && lo < hi => (*lo, *hi),
-        _ => {
-            check.at(
-                Code::BadParameter,
-                index.scale.span(),
-                "index.scale must be two finite numbers [low, high] with low < high",
-                "e.g. scale = [0, 100]",
-            );
-            (0.0, 100.0)
-        }
-    };
-    let root_id = index.id.get_ref().clone();
-    if !valid_id(&root_id) {
-        check.at(
-            Code::BadId,
-            index.id.span(),
-            format!("index id \"{root_id}\" is not a valid id"),
-            ID_HINT,
-        );
-    }
-    let direction = match index.direction.as_ref() {
-        None => Direction::Higher,
-        Some(d) => match d.get_ref().as_str() {
-            "higher" => Direction::Higher,
-            "lower" => Direction::Lower,
-            other => {
-                check.at(
-                    Code::UnknownMethod,
-                    d.span(),
-                    format!("unknown index.direction \"{other}\""),
-                    "use \"higher\" (a well-being index) or \"lower\" (a deprivation or inequality index)",
-                );
-                Direction::Higher
-            }
-        },
-    };
-    // Output ranks tie at the minimum unless the spec says otherwise (a refused spelling is
-    // reported by `choice`; Min stands in for it while the rest is checked).
-    let given = index
-        .ties
-        .as_ref()
-        .map(|_| methods::choice::<Ties>(check, &index.ties, "index.ties"));
-    let ties = given.flatten().unwrap_or(Ties::Min);
-    let meta = IndexMeta {
-        direction,
-        ties,
-        id: root_id.clone(),
-        version: index.version.clone(),
-        name: labels(check, "index name", &index.name),
-        description: index
-            .description
-            .as_ref()
-            .map(|d| labels(check, "index description", d)),
-        languages: languages.clone(),
-        scale,
-    };
+    let meta = index::index_meta(check, &index, &labels);
+    let (scale, direction) = (meta.scale, meta.direction);
 
     // Methods: defaults, then per level, then per node.
     let defaults = raw.defaults.into_inner();
@@ -309,62 +235,29 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
         .map(|n| normalisation(check, n, scale));
     let default_agg = aggregation(check, &defaults.aggregation);
     let base_year = defaults.base_year;
-    let frozen = defaults.bounds_edition.as_ref().and_then(|b| {
-        crate::spec::frozen::read(path, b.get_ref())
-            .map_err(|message| {
-                check.at(
-                    Code::BadParameter,
-                    b.span(),
-                    format!("bounds_edition: {message}"),
-                    "give the output directory (or its manifest.json) of the edition whose bounds to keep, relative to the spec",
-                )
-            })
-            .ok()
-    });
+    let frozen = defaults
+        .bounds_edition
+        .as_ref()
+        .and_then(|b| index::frozen_bounds(check, path, b));
     let screening = defaults
         .screening
         .as_ref()
         .map(|s| screening(check, s.get_ref()));
     let boundary_changes = boundary_changes(check, &raw.boundary_change);
-    let default_missing = match &defaults.missing {
-        Some(m) => missing_rule(check, m),
-        None => Some(MissingRule {
+    // Without a declaration, a group needs every child.
+    let default_missing = defaults.missing.as_ref().map_or(
+        Some(MissingRule {
             min_share: 1.0,
             share_of: ShareOf::Weight,
         }),
-    };
-    let mut levels = Vec::new();
-    let mut level_methods = Vec::new();
-    let mut level_treatments = Vec::new();
-    for (depth, level) in raw.level.iter().enumerate() {
-        let level = level.get_ref();
-        levels.push(labels(check, &format!("level {depth} name"), &level.name));
-        let agg = level.aggregation.as_ref().map(|a| aggregation(check, a));
-        let miss = level.missing.as_ref().map(|m| missing_rule(check, m));
-        level_methods.push((agg, miss));
-        let imp = level.imputation.as_ref().map(|m| impute(check, m));
-        let treat = level.treatment.as_ref().map(|m| treatment(check, m));
-        level_treatments.push((imp, treat));
-    }
+        |m| missing_rule(check, m),
+    );
+    let (levels, level_methods, level_treatments) = index::levels(check, &raw.level, &labels);
 
     let units = units(check, &raw.units, &raw.unit, &languages, path, &labels);
     let raw_data = raw.data.unwrap_or_default();
     if let Some(Some(units)) = &units {
-        for spelling in &raw_data.ignore_regions {
-            if let Some(u) = units.find(spelling.get_ref()) {
-                let spelling_span = spelling.span();
-                let spelling = spelling.get_ref();
-                check.at(
-                    Code::BadParameter,
-                    spelling_span,
-                    format!(
-                        "[data] ignore_regions lists \"{spelling}\", which is unit {} of the index",
-                        units.get(u).code
-                    ),
-                    "list only regions outside the index (national totals, other cities)",
-                );
-            }
-        }
+        index::ignored_units(check, units, &raw_data.ignore_regions);
     }
     let data = data_layout(check, raw_data);
     let validation = validation(check, raw.validation.unwrap_or_default());
@@ -374,18 +267,7 @@ fn build(raw: RawSpec, path: &Path, check: &mut Checker) -> Option<Spec> {
         .map_or(Some(Uncertainty::default()), |u| {
             uncertainty(check, u.get_ref(), scale)
         });
-    let spans: HashMap<String, Range<usize>> = std::iter::once((root_id.clone(), index.id.span()))
-        .chain(
-            raw.group
-                .iter()
-                .map(|g| (g.get_ref().id.get_ref().clone(), g.get_ref().id.span())),
-        )
-        .chain(
-            raw.indicator
-                .iter()
-                .map(|i| (i.get_ref().id.get_ref().clone(), i.get_ref().id.span())),
-        )
-        .collect();
+    let spans = index::node_spans(&index, &raw.group, &raw.indicator);
 
     let default_impute = defaults.imputation.as_ref().map(|m| impute(check, m));
     let default_treatment = defaults.treatment.as_ref().map(|m| treatment(check, m));
