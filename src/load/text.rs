@@ -144,43 +144,19 @@ pub fn read_csv(text: &str, tab: bool, layout: Option<&DataLayout>) -> Result<Ta
 }
 
 /// `read_csv`, with or without the small-file path (the tests compare the two).
+///
+/// The steps: comment lines and the header, the separator, which value columns polars may
+/// type, a scan of every row (lengths, and whether each candidate column is plain numbers),
+/// then the small-file path, polars with typed columns, or polars with every column text.
 fn read_csv_with(
     text: &str,
     tab: bool,
     layout: Option<&DataLayout>,
     small: bool,
 ) -> Result<Table, Refusal> {
-    let mut start = 0;
-    let mut skipped = 0;
-    for line in text.split_inclusive('\n') {
-        let t = line.trim();
-        if t.is_empty() || t.starts_with('#') {
-            start += line.len();
-            skipped += 1;
-        } else {
-            break;
-        }
-    }
+    let (start, skipped) = preamble(text);
     let body = &text[start..];
-    let header = body.lines().next().unwrap_or("");
-    if header.trim().is_empty() {
-        return Err((
-            Code::UnreadableFile,
-            "the file has no header and no data".into(),
-            "check that the export is complete".into(),
-        ));
-    }
-    if header.len() > MAX_HEADER {
-        return Err((
-            Code::UnreadableFile,
-            format!(
-                "line {}: the header is {} bytes long; this is not a CSV header",
-                skipped + 1,
-                header.len()
-            ),
-            "check that the file is a CSV export with one header line".into(),
-        ));
-    }
+    let header = header_line(body, skipped)?;
     let first: Vec<&str> = body
         .lines()
         .skip(1)
@@ -192,19 +168,8 @@ fn read_csv_with(
         None => separator(header, &first, tab)?,
     };
     let names = header_fields(header, sep);
-    // The value columns polars may type: none when a declared decimal comma or a numeric
-    // missing-value marker (`-999`) means every cell must be read one by one.
     let declared = layout.map_or(DecimalMark::Auto, |l| l.decimal);
-    let mut candidates = vec![false; names.len()];
-    if let Some(layout) = layout
-        && declared != DecimalMark::Comma
-        && !number::has_numeric_marker(&layout.missing_values)
-        && let Ok(roles) = roles(&names, layout)
-    {
-        for c in roles.values {
-            candidates[c] = true;
-        }
-    }
+    let candidates = typed_candidates(&names, layout, declared);
     // polars reads a row with fewer fields than the header as missing values: a truncated
     // line would lose data without a word. Every row's length is checked first.
     // Declared markers (`..`, `n/a`): polars reads a cell that is exactly one as missing, as
@@ -235,20 +200,6 @@ fn read_csv_with(
         declared
     };
     let typed = scan.typed(effective);
-    let failed = |e: PolarsError| {
-        (
-            Code::UnreadableFile,
-            format!("not a readable CSV file: {e}"),
-            "check that the export is complete".to_string(),
-        )
-    };
-    let columns_failed = |e: PolarsError| {
-        (
-            Code::UnreadableFile,
-            format!("cannot read the columns: {e}"),
-            String::new(),
-        )
-    };
     // Data row r (0-based) sits on line skipped + 1 (header) + r + 1.
     let line_offset = Some(skipped + 1);
     // A small file in the plainest form is split here, on this thread: starting polars'
@@ -269,7 +220,102 @@ fn read_csv_with(
         table.separator = Some(sep);
         return Ok(table);
     }
-    if typed.contains(&true) {
+    let polars = Polars {
+        body,
+        sep,
+        names: &names,
+        line_offset,
+    };
+    if typed.contains(&true)
+        && let Some(table) = polars.typed(&typed, &scan, &markers)?
+    {
+        // The typed cells' say in the file's decimal mark (they show no comma).
+        let mut table = table;
+        table.votes = (usize::from(points), 0);
+        return Ok(table);
+    }
+    polars.text()
+}
+
+/// The bytes and lines of the comment and blank lines before the header.
+fn preamble(text: &str) -> (usize, usize) {
+    let mut start = 0;
+    let mut skipped = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim();
+        if t.is_empty() || t.starts_with('#') {
+            start += line.len();
+            skipped += 1;
+        } else {
+            break;
+        }
+    }
+    (start, skipped)
+}
+
+/// The header line: refused when there is none, or when it is too long to be one.
+fn header_line(body: &str, skipped: usize) -> Result<&str, Refusal> {
+    let header = body.lines().next().unwrap_or("");
+    if header.trim().is_empty() {
+        return Err((
+            Code::UnreadableFile,
+            "the file has no header and no data".into(),
+            "check that the export is complete".into(),
+        ));
+    }
+    if header.len() > MAX_HEADER {
+        return Err((
+            Code::UnreadableFile,
+            format!(
+                "line {}: the header is {} bytes long; this is not a CSV header",
+                skipped + 1,
+                header.len()
+            ),
+            "check that the file is a CSV export with one header line".into(),
+        ));
+    }
+    Ok(header)
+}
+
+/// The value columns polars may type: none when a declared decimal comma or a numeric
+/// missing-value marker (`-999`) means every cell must be read one by one.
+fn typed_candidates(
+    names: &[String],
+    layout: Option<&DataLayout>,
+    declared: DecimalMark,
+) -> Vec<bool> {
+    let mut candidates = vec![false; names.len()];
+    if let Some(layout) = layout
+        && declared != DecimalMark::Comma
+        && !number::has_numeric_marker(&layout.missing_values)
+        && let Ok(roles) = roles(names, layout)
+    {
+        for c in roles.values {
+            candidates[c] = true;
+        }
+    }
+    candidates
+}
+
+/// A CSV body read by polars.
+struct Polars<'a> {
+    body: &'a str,
+    sep: u8,
+    names: &'a [String],
+    line_offset: Option<usize>,
+}
+
+impl Polars<'_> {
+    /// With the `typed` columns as numbers (and their missing-value markers): `None` when a
+    /// typed column does not read as finite numbers (a plain number beyond the range of f64,
+    /// 1e999, reads as infinite), and the file goes the cell-by-cell way, which refuses it
+    /// where it is.
+    fn typed(
+        &self,
+        typed: &[bool],
+        scan: &Scan,
+        markers: &[Vec<u8>],
+    ) -> Result<Option<Table>, Refusal> {
         let dtypes: Vec<DataType> = typed
             .iter()
             .map(|&t| {
@@ -280,12 +326,10 @@ fn read_csv_with(
                 }
             })
             .collect();
-        // A plain number beyond the range of f64 (1e999) reads as infinite: then the whole
-        // file goes the cell-by-cell way, which refuses it where it is.
         let nulls: Vec<(PlSmallStr, PlSmallStr)> = typed
             .iter()
             .zip(&scan.columns)
-            .zip(&names)
+            .zip(self.names)
             .filter_map(|((&t, c), name)| {
                 let m = &markers[c.marker.filter(|_| t)?];
                 Some((
@@ -294,24 +338,43 @@ fn read_csv_with(
                 ))
             })
             .collect();
-        if let Ok(frame) = read_frame(body, sep, Some((dtypes, nulls)))
-            && frame.width() == names.len()
-            && typed
+        let Ok(frame) = read_frame(self.body, self.sep, Some((dtypes, nulls))) else {
+            return Ok(None);
+        };
+        if frame.width() != self.names.len()
+            || !typed
                 .iter()
                 .zip(frame.columns())
                 .all(|(&t, col)| !t || col.f64().is_ok_and(all_finite))
         {
-            let mut table = from_frame(&frame, line_offset).map_err(columns_failed)?;
-            // The typed cells' say in the file's decimal mark (they show no comma).
-            table.votes = (usize::from(points), 0);
-            table.separator = Some(sep);
-            return Ok(table);
+            return Ok(None);
         }
+        let mut table = from_frame(&frame, self.line_offset).map_err(columns_failed)?;
+        table.separator = Some(self.sep);
+        Ok(Some(table))
     }
-    let frame = read_frame(body, sep, None).map_err(failed)?;
-    let mut table = from_frame(&frame, line_offset).map_err(columns_failed)?;
-    table.separator = Some(sep);
-    Ok(table)
+
+    /// With every column as text, for the cell-by-cell path.
+    fn text(&self) -> Result<Table, Refusal> {
+        let frame = read_frame(self.body, self.sep, None).map_err(|e| {
+            (
+                Code::UnreadableFile,
+                format!("not a readable CSV file: {e}"),
+                "check that the export is complete".to_string(),
+            )
+        })?;
+        let mut table = from_frame(&frame, self.line_offset).map_err(columns_failed)?;
+        table.separator = Some(self.sep);
+        Ok(table)
+    }
+}
+
+fn columns_failed(e: PolarsError) -> Refusal {
+    (
+        Code::UnreadableFile,
+        format!("cannot read the columns: {e}"),
+        String::new(),
+    )
 }
 
 /// The header's fields as the CSV format splits them.

@@ -330,7 +330,6 @@ fn workbook(
 ) -> Result<Vec<u8>, XlsxError> {
     let w = words(req.lang);
     let spec = req.spec;
-    let layout_cols = &spec.data;
     let title = w
         .title
         .replace("{index}", index_name)
@@ -348,149 +347,18 @@ fn workbook(
         format_rows: true,
         ..ProtectionOptions::default()
     };
-
-    // Instructions.
-    let bold = Format::new().set_bold().set_font_size(14);
-    let wrap = Format::new()
-        .set_text_wrap()
-        .set_align(rust_xlsxwriter::FormatAlign::Top);
-    let sheet = book.add_worksheet();
-    sheet.set_name(sheet_name(w.instructions_sheet))?;
-    sheet.set_column_width(0, 110)?;
-    sheet.write_string_with_format(0, 0, &title, &bold)?;
-    sheet.write_string(
-        1,
-        0,
-        format!(
-            "{}: {} {}",
-            w.spec_version, spec.index.id, spec.index.version
-        ),
-    )?;
-    for (k, step) in w.steps.iter().enumerate() {
-        let text = step
-            .replace("{data}", w.data_sheet)
-            .replace("{year}", &req.year.to_string());
-        sheet.write_string_with_format(3 + k as u32, 0, format!("{}. {text}", k + 1), &wrap)?;
-    }
-    sheet.protect_with_options(&protection);
-    sheet.set_active(true);
-
-    // The data sheet.
+    instructions_sheet(&mut book, req, &title, &protection)?;
     let data_name = sheet_name(w.data_sheet);
-    let header = layout::header(layout_cols);
+    let header = layout::header(&spec.data);
     let sheet: &mut Worksheet = book.add_worksheet();
     sheet.set_name(&data_name)?;
-    let label = Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_background_color("#DEE6EF");
-    let ids = Format::new().set_italic().set_font_color("#6C757D");
-    let locked = Format::new()
-        .set_text_wrap()
-        .set_align(rust_xlsxwriter::FormatAlign::Top);
-    let grey = Format::new().set_background_color("#EEEEEE");
-    let input = Format::new()
-        .set_unlocked()
-        .set_background_color("#FFF2B3")
-        .set_border(FormatBorder::Thin);
-    sheet.write_string_with_format(0, 0, format!("# {title}"), &Format::new().set_bold())?;
-    for (k, c) in Col::ALL.iter().enumerate() {
-        let text = w.columns[k];
-        let text = if k == 0 {
-            format!("# {text}")
-        } else {
-            text.to_string()
-        };
-        sheet.write_string_with_format(1, c.index(), text, &label)?;
-        sheet.write_string_with_format(2, c.index(), &header[k], &ids)?;
-    }
-    let widths = [
-        10.0, 24.0, 7.0, 22.0, 40.0, 16.0, 28.0, 40.0, 12.0, 12.0, 14.0, 14.0, 14.0,
-    ];
-    for (k, width) in widths.iter().enumerate() {
-        sheet.set_column_width(k as u16, *width)?;
-    }
+    data_header(sheet, req, &title, &header)?;
+    let formats = CellFormats::new();
     let first = layout::HEADER_ROW; // 0-based row of the first data row
     let mut meta_rows = Vec::with_capacity(rows.len());
     for (k, (u, item)) in rows.iter().enumerate() {
-        let r = first + k as u32;
         let unit = units.get(*u);
-        let direction =
-            spec.framework
-                .position(&item.id)
-                .and_then(|n| match &spec.framework.nodes[n].kind {
-                    NodeKind::Indicator(i) => Some(i.direction),
-                    _ => None,
-                });
-        let definition = match direction {
-            Some(Direction::Higher) if !item.definition.is_empty() => {
-                format!("{} ({})", item.definition, w.higher_better)
-            }
-            Some(Direction::Lower) if !item.definition.is_empty() => {
-                format!("{} ({})", item.definition, w.lower_better)
-            }
-            Some(Direction::Higher) => w.higher_better.to_string(),
-            Some(Direction::Lower) => w.lower_better.to_string(),
-            None => item.definition.clone(),
-        };
-        sheet.write_string_with_format(r, Col::Region.index(), &unit.code, &locked)?;
-        sheet.write_string_with_format(
-            r,
-            Col::RegionName.index(),
-            unit.name.get(req.lang).unwrap_or(&unit.code),
-            &locked,
-        )?;
-        sheet.write_number_with_format(r, Col::Year.index(), f64::from(req.year), &locked)?;
-        sheet.write_string_with_format(r, Col::Indicator.index(), &item.id, &locked)?;
-        sheet.write_string_with_format(r, Col::IndicatorName.index(), &item.name, &locked)?;
-        sheet.write_string_with_format(r, Col::Unit.index(), &item.unit, &locked)?;
-        sheet.write_string_with_format(r, Col::Source.index(), &item.source, &locked)?;
-        sheet.write_string_with_format(r, Col::Definition.index(), &definition, &locked)?;
-        sheet.write_string_with_format(r, Col::Valid.index(), range_text(item.valid), &locked)?;
-        match previous_value(req, &unit.code, item) {
-            Some(v) => sheet.write_number_with_format(r, Col::Previous.index(), v, &locked)?,
-            None => sheet.write_blank(r, Col::Previous.index(), &locked)?,
-        };
-        sheet.write_blank(r, Col::Value.index(), &input)?;
-        let (prompt, rule) = match item.valid {
-            Some((lo, hi)) => (
-                w.value_between
-                    .replace("{lo}", &lo.to_string())
-                    .replace("{hi}", &hi.to_string()),
-                DataValidationRule::Between(lo, hi),
-            ),
-            None => (
-                w.value_any.to_string(),
-                DataValidationRule::Between(-1e15, 1e15),
-            ),
-        };
-        let validation = DataValidation::new()
-            .allow_decimal_number(rule)
-            .set_input_title(w.value_prompt)?
-            .set_input_message(&prompt)?
-            .set_error_title(w.error_title)?
-            .set_error_message(&prompt)?
-            .set_error_style(DataValidationErrorStyle::Stop);
-        sheet.add_data_validation(r, Col::Value.index(), r, Col::Value.index(), &validation)?;
-        if item.survey {
-            sheet.write_blank(r, Col::Se.index(), &input)?;
-            sheet.write_blank(r, Col::N.index(), &input)?;
-            let se = DataValidation::new()
-                .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0))
-                .set_input_message(w.se_prompt)?
-                .set_error_title(w.error_title)?
-                .set_error_message(w.se_prompt)?;
-            sheet.add_data_validation(r, Col::Se.index(), r, Col::Se.index(), &se)?;
-            let n = DataValidation::new()
-                .allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(1))
-                .set_input_message(w.n_prompt)?
-                .set_error_title(w.error_title)?
-                .set_error_message(w.n_prompt)?;
-            sheet.add_data_validation(r, Col::N.index(), r, Col::N.index(), &n)?;
-        } else {
-            sheet.write_blank(r, Col::Se.index(), &grey)?;
-            sheet.write_blank(r, Col::N.index(), &grey)?;
-        }
+        data_row(sheet, req, first + k as u32, unit, item, &formats)?;
         meta_rows.push((unit.code.clone(), item.id.clone()));
     }
     sheet.set_freeze_panes(layout::HEADER_ROW, 0)?;
@@ -515,6 +383,191 @@ fn workbook(
     sheet.set_very_hidden(true);
     sheet.protect();
     book.save_to_buffer()
+}
+
+/// The instructions sheet: the title, the spec's id and version, the numbered steps.
+fn instructions_sheet(
+    book: &mut Workbook,
+    req: &Request,
+    title: &str,
+    protection: &ProtectionOptions,
+) -> Result<(), XlsxError> {
+    let w = words(req.lang);
+    let spec = req.spec;
+    let bold = Format::new().set_bold().set_font_size(14);
+    let wrap = Format::new()
+        .set_text_wrap()
+        .set_align(rust_xlsxwriter::FormatAlign::Top);
+    let sheet = book.add_worksheet();
+    sheet.set_name(sheet_name(w.instructions_sheet))?;
+    sheet.set_column_width(0, 110)?;
+    sheet.write_string_with_format(0, 0, title, &bold)?;
+    sheet.write_string(
+        1,
+        0,
+        format!(
+            "{}: {} {}",
+            w.spec_version, spec.index.id, spec.index.version
+        ),
+    )?;
+    for (k, step) in w.steps.iter().enumerate() {
+        let text = step
+            .replace("{data}", w.data_sheet)
+            .replace("{year}", &req.year.to_string());
+        sheet.write_string_with_format(3 + k as u32, 0, format!("{}. {text}", k + 1), &wrap)?;
+    }
+    sheet.protect_with_options(protection);
+    sheet.set_active(true);
+    Ok(())
+}
+
+/// The data sheet's title, its two header rows (names, then the column ids the loader
+/// reads) and its column widths.
+fn data_header(
+    sheet: &mut Worksheet,
+    req: &Request,
+    title: &str,
+    header: &[String],
+) -> Result<(), XlsxError> {
+    let w = words(req.lang);
+    let label = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_background_color("#DEE6EF");
+    let ids = Format::new().set_italic().set_font_color("#6C757D");
+    sheet.write_string_with_format(0, 0, format!("# {title}"), &Format::new().set_bold())?;
+    for (k, c) in Col::ALL.iter().enumerate() {
+        let text = w.columns[k];
+        let text = if k == 0 {
+            format!("# {text}")
+        } else {
+            text.to_string()
+        };
+        sheet.write_string_with_format(1, c.index(), text, &label)?;
+        sheet.write_string_with_format(2, c.index(), &header[k], &ids)?;
+    }
+    let widths = [
+        10.0, 24.0, 7.0, 22.0, 40.0, 16.0, 28.0, 40.0, 12.0, 12.0, 14.0, 14.0, 14.0,
+    ];
+    for (k, width) in widths.iter().enumerate() {
+        sheet.set_column_width(k as u16, *width)?;
+    }
+    Ok(())
+}
+
+/// The formats of the data sheet's cells: locked text, the cells to fill, the cells that do
+/// not apply.
+struct CellFormats {
+    locked: Format,
+    input: Format,
+    grey: Format,
+}
+
+impl CellFormats {
+    fn new() -> Self {
+        CellFormats {
+            locked: Format::new()
+                .set_text_wrap()
+                .set_align(rust_xlsxwriter::FormatAlign::Top),
+            input: Format::new()
+                .set_unlocked()
+                .set_background_color("#FFF2B3")
+                .set_border(FormatBorder::Thin),
+            grey: Format::new().set_background_color("#EEEEEE"),
+        }
+    }
+}
+
+/// One row of the data sheet: what is asked (locked), the value cell to fill with its valid
+/// range, and for a survey indicator its standard error and sample size.
+fn data_row(
+    sheet: &mut Worksheet,
+    req: &Request,
+    r: u32,
+    unit: &crate::units::Unit,
+    item: &Item,
+    f: &CellFormats,
+) -> Result<(), XlsxError> {
+    let w = words(req.lang);
+    let spec = req.spec;
+    let locked = &f.locked;
+    let direction =
+        spec.framework
+            .position(&item.id)
+            .and_then(|n| match &spec.framework.nodes[n].kind {
+                NodeKind::Indicator(i) => Some(i.direction),
+                _ => None,
+            });
+    let definition = match direction {
+        Some(Direction::Higher) if !item.definition.is_empty() => {
+            format!("{} ({})", item.definition, w.higher_better)
+        }
+        Some(Direction::Lower) if !item.definition.is_empty() => {
+            format!("{} ({})", item.definition, w.lower_better)
+        }
+        Some(Direction::Higher) => w.higher_better.to_string(),
+        Some(Direction::Lower) => w.lower_better.to_string(),
+        None => item.definition.clone(),
+    };
+    sheet.write_string_with_format(r, Col::Region.index(), &unit.code, locked)?;
+    sheet.write_string_with_format(
+        r,
+        Col::RegionName.index(),
+        unit.name.get(req.lang).unwrap_or(&unit.code),
+        locked,
+    )?;
+    sheet.write_number_with_format(r, Col::Year.index(), f64::from(req.year), locked)?;
+    sheet.write_string_with_format(r, Col::Indicator.index(), &item.id, locked)?;
+    sheet.write_string_with_format(r, Col::IndicatorName.index(), &item.name, locked)?;
+    sheet.write_string_with_format(r, Col::Unit.index(), &item.unit, locked)?;
+    sheet.write_string_with_format(r, Col::Source.index(), &item.source, locked)?;
+    sheet.write_string_with_format(r, Col::Definition.index(), &definition, locked)?;
+    sheet.write_string_with_format(r, Col::Valid.index(), range_text(item.valid), locked)?;
+    match previous_value(req, &unit.code, item) {
+        Some(v) => sheet.write_number_with_format(r, Col::Previous.index(), v, locked)?,
+        None => sheet.write_blank(r, Col::Previous.index(), locked)?,
+    };
+    sheet.write_blank(r, Col::Value.index(), &f.input)?;
+    let (prompt, rule) = match item.valid {
+        Some((lo, hi)) => (
+            w.value_between
+                .replace("{lo}", &lo.to_string())
+                .replace("{hi}", &hi.to_string()),
+            DataValidationRule::Between(lo, hi),
+        ),
+        None => (
+            w.value_any.to_string(),
+            DataValidationRule::Between(-1e15, 1e15),
+        ),
+    };
+    let validation = DataValidation::new()
+        .allow_decimal_number(rule)
+        .set_input_title(w.value_prompt)?
+        .set_input_message(&prompt)?
+        .set_error_title(w.error_title)?
+        .set_error_message(&prompt)?
+        .set_error_style(DataValidationErrorStyle::Stop);
+    sheet.add_data_validation(r, Col::Value.index(), r, Col::Value.index(), &validation)?;
+    if item.survey {
+        sheet.write_blank(r, Col::Se.index(), &f.input)?;
+        sheet.write_blank(r, Col::N.index(), &f.input)?;
+        let se = DataValidation::new()
+            .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0))
+            .set_input_message(w.se_prompt)?
+            .set_error_title(w.error_title)?
+            .set_error_message(w.se_prompt)?;
+        sheet.add_data_validation(r, Col::Se.index(), r, Col::Se.index(), &se)?;
+        let n = DataValidation::new()
+            .allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(1))
+            .set_input_message(w.n_prompt)?
+            .set_error_title(w.error_title)?
+            .set_error_message(w.n_prompt)?;
+        sheet.add_data_validation(r, Col::N.index(), r, Col::N.index(), &n)?;
+    } else {
+        sheet.write_blank(r, Col::Se.index(), &f.grey)?;
+        sheet.write_blank(r, Col::N.index(), &f.grey)?;
+    }
+    Ok(())
 }
 
 /// Sheet names: at most 31 characters, none of `[]:*?/\`.
