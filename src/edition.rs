@@ -232,10 +232,10 @@ pub struct Revisions {
     pub not_compared: Vec<String>,
 }
 
-/// Every published value of `previous` that `results` changes, with the reasons.
-pub fn compare(previous: &Previous, results: &Results) -> Revisions {
+/// Why this run's values can differ from the edition's, as a whole: another or a changed
+/// spec, data files changed, added or gone, years pooled over, other boundaries.
+fn run_reasons(m: &serde_json::Value, results: &Results) -> Vec<Reason> {
     let (spec, panel) = (&results.spec, &results.panel);
-    let m = &previous.manifest;
     let text = |v: &serde_json::Value| v.as_str().unwrap_or("").to_string();
     let mut reasons = Vec::new();
     let (id, version) = (text(&m["index"]["id"]), text(&m["index"]["version"]));
@@ -304,6 +304,15 @@ pub fn compare(previous: &Previous, results: &Results) -> Revisions {
             now: boundaries.to_string(),
         });
     }
+    reasons
+}
+
+/// Every published value of `previous` that `results` changes, with the reasons.
+pub fn compare(previous: &Previous, results: &Results) -> Revisions {
+    let (spec, panel) = (&results.spec, &results.panel);
+    let m = &previous.manifest;
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or("").to_string();
+    let mut reasons = run_reasons(m, results);
     // Which years' data changed, where both manifests say (`year_data`).
     let digests_before: HashMap<i64, String> = m["year_data"]
         .as_array()

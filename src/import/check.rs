@@ -91,66 +91,11 @@ fn scratch() -> std::io::Result<Scratch> {
     Ok(Scratch(dir))
 }
 
-/// What cwi holds for a unit and column at a stage: `None` for a gap, and for a unit the
-/// stage does not have.
+/// The first difference between the workbook's data sets and cwi's, at its sheet, unit and
+/// column, or what agreed: data set by data set (`Cwi::same_units`, `Cwi::same_values`), then
+/// the index's ranks (`Cwi::same_ranks`).
 fn compare(workbook: &str, r: &Results, stages: &[Stage]) -> Result<Checked, ImportError> {
-    let panel = &r.panel;
-    let units: HashMap<&str, usize> = (0..panel.units.len())
-        .map(|u| (panel.units.get(u).code.as_str(), u))
-        .collect();
-    let indicator: HashMap<&str, usize> = panel
-        .indicators
-        .iter()
-        .enumerate()
-        .map(|(i, id)| (id.as_str(), i))
-        .collect();
-    // Imputed values, and the units screening left out, from the log.
-    let mut imputed: HashMap<(usize, usize), f64> = HashMap::new();
-    for c in &r.log.imputed {
-        imputed.insert(
-            (units[c.region.as_str()], indicator[c.indicator.as_str()]),
-            c.after,
-        );
-    }
-    let screened: Vec<usize> = r
-        .log
-        .screened
-        .iter()
-        .map(|s| units[s.region.as_str()])
-        .collect();
-    let after_imputation = r
-        .recipe
-        .screening
-        .is_some_and(|s| s.when == crate::spec::ScreenWhen::AfterImputation);
-    let treated = r.treated.as_ref().unwrap_or(panel);
-    let value = |stage: &str, u: usize, code: &str| -> Result<Option<f64>, ()> {
-        if let Some(&i) = indicator.get(code) {
-            let plain = panel.get(0, u, i);
-            return Ok(match stage {
-                "Raw" | "Denominated" => plain,
-                "Imputed" => plain.or(imputed.get(&(u, i)).copied()),
-                "Screened" if after_imputation => plain.or(imputed.get(&(u, i)).copied()),
-                "Screened" => plain,
-                "Treated" => treated.get(0, u, i),
-                _ => r.normalised.get(0, u, i),
-            });
-        }
-        match (stage, r.spec.framework.position(code)) {
-            ("Aggregated", Some(node)) => Ok(r.scores.get(node, 0, u)),
-            _ => Err(()),
-        }
-    };
-    let differs = |stage: &Stage, message: String| {
-        ImportError::Invalid {
-        problems: vec![
-            Diagnostic::new(Code::BadParameter, format!("{workbook}, sheet Data.{}", stage.name), message)
-                .hint(format!(
-                    "the likely parameter is {}; import with the option that says it, or --no-check to write the spec as it is",
-                    parameter(&stage.name)
-                )),
-        ],
-    }
-    };
+    let cwi = Cwi::new(workbook, r);
     let mut checked = Checked {
         stages: Vec::new(),
         ranks: 0,
@@ -161,32 +106,136 @@ fn compare(workbook: &str, r: &Results, stages: &[Stage]) -> Result<Checked, Imp
         if stage.name == "Raw" && denominated {
             continue;
         }
-        // The units of a data set: all but those screening left out, from Screen on.
+        cwi.same_units(stage)?;
+        let n = cwi.same_values(stage)?;
+        checked.stages.push((stage.name.clone(), n));
+    }
+    checked.ranks = cwi.same_ranks(stages.last().expect("a build has stages"))?;
+    Ok(checked)
+}
+
+/// cwi's results, looked up as the workbook's data sets name them.
+struct Cwi<'a> {
+    workbook: &'a str,
+    r: &'a Results,
+    units: HashMap<&'a str, usize>,
+    indicator: HashMap<&'a str, usize>,
+    /// Imputed values, from the log.
+    imputed: HashMap<(usize, usize), f64>,
+    /// The units screening left out, from the log.
+    screened: Vec<usize>,
+    after_imputation: bool,
+}
+
+impl<'a> Cwi<'a> {
+    fn new(workbook: &'a str, r: &'a Results) -> Self {
+        let panel = &r.panel;
+        let units: HashMap<&str, usize> = (0..panel.units.len())
+            .map(|u| (panel.units.get(u).code.as_str(), u))
+            .collect();
+        let indicator: HashMap<&str, usize> = panel
+            .indicators
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.as_str(), i))
+            .collect();
+        let mut imputed: HashMap<(usize, usize), f64> = HashMap::new();
+        for c in &r.log.imputed {
+            imputed.insert(
+                (units[c.region.as_str()], indicator[c.indicator.as_str()]),
+                c.after,
+            );
+        }
+        let screened: Vec<usize> = r
+            .log
+            .screened
+            .iter()
+            .map(|s| units[s.region.as_str()])
+            .collect();
+        let after_imputation = r
+            .recipe
+            .screening
+            .is_some_and(|s| s.when == crate::spec::ScreenWhen::AfterImputation);
+        Cwi {
+            workbook,
+            r,
+            units,
+            indicator,
+            imputed,
+            screened,
+            after_imputation,
+        }
+    }
+
+    /// cwi's value of a column (an indicator, or an aggregate in Data.Aggregated) for a unit
+    /// at a stage; `Err` when the column is neither.
+    fn value(&self, stage: &str, u: usize, code: &str) -> Result<Option<f64>, ()> {
+        let (r, panel) = (self.r, &self.r.panel);
+        if let Some(&i) = self.indicator.get(code) {
+            let plain = panel.get(0, u, i);
+            let imputed = || plain.or(self.imputed.get(&(u, i)).copied());
+            return Ok(match stage {
+                "Raw" | "Denominated" => plain,
+                "Imputed" => imputed(),
+                "Screened" if self.after_imputation => imputed(),
+                "Screened" => plain,
+                "Treated" => r.treated.as_ref().unwrap_or(panel).get(0, u, i),
+                _ => r.normalised.get(0, u, i),
+            });
+        }
+        match (stage, r.spec.framework.position(code)) {
+            ("Aggregated", Some(node)) => Ok(r.scores.get(node, 0, u)),
+            _ => Err(()),
+        }
+    }
+
+    /// The refusal of the import at a data set, with the COINr parameter likely behind it.
+    fn differs(&self, stage: &Stage, message: String) -> ImportError {
+        ImportError::Invalid {
+            problems: vec![
+                Diagnostic::new(Code::BadParameter, format!("{}, sheet Data.{}", self.workbook, stage.name), message)
+                    .hint(format!(
+                        "the likely parameter is {}; import with the option that says it, or --no-check to write the spec as it is",
+                        parameter(&stage.name)
+                    )),
+            ],
+        }
+    }
+
+    /// The data set has the units cwi has at that stage: all but those screening left out,
+    /// from Screen on.
+    fn same_units(&self, stage: &Stage) -> Result<(), ImportError> {
+        let panel = &self.r.panel;
         let screened_by_now = match stage.name.as_str() {
             "Raw" | "Denominated" => false,
-            "Imputed" => !after_imputation,
+            "Imputed" => !self.after_imputation,
             _ => true,
         };
         for u in 0..panel.units.len() {
             let code = panel.units.get(u).code.as_str();
             let in_sheet = stage.unit(code).is_some();
-            let in_cwi = !(screened_by_now && screened.contains(&u));
+            let in_cwi = !(screened_by_now && self.screened.contains(&u));
             if in_sheet != in_cwi {
                 let (kept, left) = if in_sheet {
                     ("keeps", "leaves it out")
                 } else {
                     ("leaves out", "keeps it")
                 };
-                return Err(differs(
+                return Err(self.differs(
                     stage,
                     format!("Data.{} {kept} unit {code}; cwi {left}", stage.name),
                 ));
             }
         }
+        Ok(())
+    }
+
+    /// Every value of the data set equals cwi's (`close`); how many were compared.
+    fn same_values(&self, stage: &Stage) -> Result<usize, ImportError> {
         let mut n = 0;
         for (k, code) in stage.units.iter().enumerate() {
-            let Some(&u) = units.get(code.as_str()) else {
-                return Err(differs(
+            let Some(&u) = self.units.get(code.as_str()) else {
+                return Err(self.differs(
                     stage,
                     format!(
                         "unit {code} (row {}) is not a unit of the import",
@@ -195,8 +244,8 @@ fn compare(workbook: &str, r: &Results, stages: &[Stage]) -> Result<Checked, Imp
                 ));
             };
             for (c, column) in stage.columns.iter().enumerate() {
-                let Ok(ours) = value(&stage.name, u, column) else {
-                    return Err(differs(
+                let Ok(ours) = self.value(&stage.name, u, column) else {
+                    return Err(self.differs(
                         stage,
                         format!(
                             "column {column} is neither an indicator nor an aggregate of the import"
@@ -211,7 +260,7 @@ fn compare(workbook: &str, r: &Results, stages: &[Stage]) -> Result<Checked, Imp
                 };
                 if !same {
                     let show = |v: Option<f64>| v.map_or("NA".to_string(), |v| format!("{v}"));
-                    return Err(differs(
+                    return Err(self.differs(
                         stage,
                         format!(
                             "the first difference: unit {code} (row {}), {column}: COINr {}, cwi {}",
@@ -224,40 +273,45 @@ fn compare(workbook: &str, r: &Results, stages: &[Stage]) -> Result<Checked, Imp
                 n += 1;
             }
         }
-        checked.stages.push((stage.name.clone(), n));
+        Ok(n)
     }
-    // The index's ranks: COINr ranks the highest score first, ties sharing the best rank.
-    let last = stages.last().expect("a build has stages");
-    let root = r.spec.framework.root().id.clone();
-    let node = r
-        .spec
-        .framework
-        .position(&root)
-        .expect("the root is a node");
-    let Some(c) = last.column(&root) else {
-        return Err(differs(last, format!("no column for the index {root}")));
-    };
-    for (k, code) in last.units.iter().enumerate() {
-        let u = units[code.as_str()];
-        let Some(score) = last.values[k][c] else {
-            continue;
+
+    /// The index's ranks in the last data set equal cwi's; how many were compared. COINr
+    /// ranks the highest score first, ties sharing the best rank.
+    fn same_ranks(&self, last: &Stage) -> Result<usize, ImportError> {
+        let r = self.r;
+        let root = r.spec.framework.root().id.clone();
+        let node = r
+            .spec
+            .framework
+            .position(&root)
+            .expect("the root is a node");
+        let Some(c) = last.column(&root) else {
+            return Err(self.differs(last, format!("no column for the index {root}")));
         };
-        let theirs = 1 + last
-            .values
-            .iter()
-            .filter(|v| v[c].is_some_and(|o| o > score && !close(o, score)))
-            .count() as u32;
-        let ours = r.rank(node, 0, u);
-        if ours != Some(crate::rank::Rank::whole(theirs)) {
-            return Err(differs(
-                last,
-                format!(
-                    "unit {code}: COINr's rank of {root} is {theirs}, cwi's {}",
-                    ours.map_or("none".into(), |v| v.to_string())
-                ),
-            ));
+        let mut ranks = 0;
+        for (k, code) in last.units.iter().enumerate() {
+            let u = self.units[code.as_str()];
+            let Some(score) = last.values[k][c] else {
+                continue;
+            };
+            let theirs = 1 + last
+                .values
+                .iter()
+                .filter(|v| v[c].is_some_and(|o| o > score && !close(o, score)))
+                .count() as u32;
+            let ours = r.rank(node, 0, u);
+            if ours != Some(crate::rank::Rank::whole(theirs)) {
+                return Err(self.differs(
+                    last,
+                    format!(
+                        "unit {code}: COINr's rank of {root} is {theirs}, cwi's {}",
+                        ours.map_or("none".into(), |v| v.to_string())
+                    ),
+                ));
+            }
+            ranks += 1;
         }
-        checked.ranks += 1;
+        Ok(ranks)
     }
-    Ok(checked)
 }

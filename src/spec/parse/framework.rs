@@ -2,11 +2,12 @@
 //! parents, checked as a tree, assembled in pre-order with their methods resolved (node, then
 //! level, then defaults), and weighted by AHP matrices where the spec gives them.
 
+use super::indicator;
 use super::{
     Aggregation, BTreeMap, Checker, Code, Direction, Framework, HashMap, ID_HINT, Impute,
     IndexMeta, Indicator, LabelFn, Labels, MissingRule, Node, NodeKind, Normalisation, Range,
-    Spanned, Treatment, aggregation, impute, line_col, missing_rule, nearest, normalisation,
-    share_above_zero, treatment, valid_id,
+    Spanned, Treatment, aggregation, impute, line_col, missing_rule, nearest, share_above_zero,
+    treatment, valid_id,
 };
 
 pub(super) struct FrameworkDefaults<'a> {
@@ -271,6 +272,7 @@ fn d_name(d: Direction) -> &'static str {
     }
 }
 
+/// An indicator as declared, before the tree is known.
 fn pending_indicator(
     check: &mut Checker,
     i: &crate::spec::raw::RawIndicator,
@@ -279,32 +281,8 @@ fn pending_indicator(
     declared: &mut Declared,
 ) -> Pending {
     let id = i.id.get_ref().clone();
-    let direction = match i.direction.get_ref().as_str() {
-        "higher" => Some(Direction::Higher),
-        "lower" => Some(Direction::Lower),
-        other => {
-            check.at(
-                Code::UnknownMethod,
-                i.direction.span(),
-                format!("unknown direction \"{other}\" for indicator \"{id}\""),
-                "use \"higher\" (higher values are better) or \"lower\" (lower values are better)",
-            );
-            None
-        }
-    };
-    let norm = match (&i.normalisation, &defaults.normalisation) {
-        (Some(n), _) => normalisation(check, n, defaults.scale),
-        (None, Some(default)) => default.clone(),
-        (None, None) => {
-            check.at(
-                Code::BadParameter,
-                i.id.span(),
-                format!("indicator \"{id}\" has no normalisation and the spec declares no default"),
-                "add normalisation = { method = \"min-max\" } to the indicator or to [defaults]",
-            );
-            None
-        }
-    };
+    let direction = indicator::direction(check, i, &id);
+    let norm = indicator::normalisation(check, i, &defaults.normalisation, defaults.scale, &id);
     // "none" keeps the value as it is: there is no scale to flip for an indicator going
     // against the index's direction, unless a formula of its parent says how it enters
     // (checked once the tree is known: `none_against_the_index`).
@@ -315,21 +293,7 @@ fn pending_indicator(
             .none_against
             .insert(id.clone(), (i.direction.span(), d));
     }
-    let valid = match &i.valid {
-        None => Some(None),
-        Some(v) => match v.get_ref().as_slice() {
-            [lo, hi] if lo.is_finite() && hi.is_finite() && lo < hi => Some(Some((*lo, *hi))),
-            _ => {
-                check.at(
-                    Code::BadParameter,
-                    v.span(),
-                    "valid must be two finite numbers [low, high] with low < high",
-                    "e.g. valid = [0, 100] for a percentage",
-                );
-                None
-            }
-        },
-    };
+    let valid = indicator::valid_range(check, &i.valid);
     declared
         .own_methods
         .insert(id.clone(), (i.imputation.is_some(), i.treatment.is_some()));
@@ -361,27 +325,8 @@ fn pending_indicator(
         .definition
         .as_ref()
         .map(|d| labels(check, &format!("indicator \"{id}\" definition"), d));
-    // A unit or source is one text, or a label per language (each of the index's languages).
-    let text = |check: &mut Checker, what: &str, v: &toml::Value| -> (String, Option<Labels>) {
-        match v {
-            toml::Value::String(s) => (s.clone(), None),
-            toml::Value::Table(t) => {
-                let map: std::collections::BTreeMap<String, String> = t
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
-                    .collect();
-                // The one text the tables and the manifest carry: English where given.
-                let plain = map
-                    .get("en")
-                    .or_else(|| map.values().next())
-                    .cloned()
-                    .unwrap_or_default();
-                let raw = toml::Spanned::new(i.id.span(), map);
-                let l = labels(check, &format!("indicator \"{id}\" {what}"), &raw);
-                (plain, Some(l))
-            }
-            _ => (String::new(), None),
-        }
+    let text = |check: &mut Checker, what: &str, v: &toml::Value| {
+        indicator::text_or_labels(check, labels, i, &format!("indicator \"{id}\" {what}"), v)
     };
     let (unit, unit_labels) = text(check, "unit", &i.unit);
     let (source, source_labels) = text(check, "source", &i.source);

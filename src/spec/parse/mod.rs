@@ -21,6 +21,7 @@ use crate::units::{Unit, Units};
 mod data;
 mod framework;
 mod index;
+mod indicator;
 mod methods;
 mod steps;
 mod units;
