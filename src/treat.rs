@@ -85,76 +85,13 @@ pub fn treat(recipe: &Recipe, panel: &Panel) -> Result<Option<(Panel, Log)>, Com
     }
     let mut out = panel.clone();
     let mut log = Log::default();
-    let ny = panel.years.len();
     if let Some(s) = recipe.screening
         && s.when == ScreenWhen::BeforeImputation
     {
         screen(&mut out, s, &mut log);
     }
     for (i, &(impute, _)) in methods.iter().enumerate() {
-        let change = |y, u, before, after, how| Change::of(panel, i, y, u, before, after, how);
-        // Imputation, from the raw values only (an imputed value never feeds another), of the
-        // regions screening kept.
-        for y in 0..ny {
-            let units = out.present_units(y);
-            // Means and medians are the pooled regions' (not a unit scored outside them).
-            let mut known: Vec<f64> = units
-                .iter()
-                .filter(|&&u| panel.is_pooled(u))
-                .filter_map(|&u| panel.get(y, u, i))
-                .collect();
-            for &u in &units {
-                if panel.get(y, u, i).is_some() {
-                    continue;
-                }
-                // Values of the same group of regions (the unit's group), for group imputation.
-                let group = panel.units.get(u).group.as_ref();
-                let mut in_group: Vec<f64> = units
-                    .iter()
-                    .filter(|&&v| group.is_some() && panel.units.get(v).group.as_ref() == group)
-                    .filter(|&&v| panel.is_pooled(v))
-                    .filter_map(|&v| panel.get(y, v, i))
-                    .collect();
-                in_group.sort_by(f64::total_cmp);
-                let filled = match impute {
-                    Impute::None => None,
-                    Impute::GroupMean => (!in_group.is_empty()).then(|| mean(&in_group)),
-                    Impute::GroupMedian => (!in_group.is_empty()).then(|| median(&in_group)),
-                    Impute::Mean => (!known.is_empty()).then(|| mean(&known)),
-                    Impute::Median => {
-                        known.sort_by(f64::total_cmp);
-                        (!known.is_empty()).then(|| median(&known))
-                    }
-                    Impute::Interpolate => {
-                        let before = (0..y)
-                            .rev()
-                            .find_map(|k| panel.get(k, u, i).map(|v| (k, v)));
-                        let after = (y + 1..ny).find_map(|k| panel.get(k, u, i).map(|v| (k, v)));
-                        match (before, after) {
-                            (Some((k0, v0)), Some((k1, v1))) => {
-                                let (t0, t1, t) = (
-                                    panel.years[k0] as f64,
-                                    panel.years[k1] as f64,
-                                    panel.years[y] as f64,
-                                );
-                                Some(v0 + (t - t0) / (t1 - t0) * (v1 - v0))
-                            }
-                            _ => None,
-                        }
-                    }
-                    Impute::Carry { years } => (1..=years as i32).find_map(|d| {
-                        [panel.years[y] - d, panel.years[y] + d]
-                            .into_iter()
-                            .find_map(|yr| panel.year_position(yr).and_then(|k| panel.get(k, u, i)))
-                    }),
-                };
-                if let Some(v) = filled {
-                    out.set(y, u, i, Some(v));
-                    log.imputed
-                        .push(change(y, u, None, v, impute.kind().name().to_string()));
-                }
-            }
-        }
+        impute_indicator(panel, &mut out, &mut log, i, impute);
     }
     if let Some(s) = recipe.screening
         && s.when == ScreenWhen::AfterImputation
@@ -162,58 +99,142 @@ pub fn treat(recipe: &Recipe, panel: &Panel) -> Result<Option<(Panel, Log)>, Com
         screen(&mut out, s, &mut log);
     }
     for (i, &(_, treatment)) in methods.iter().enumerate() {
-        let id = &panel.indicators[i];
-        let change = |y, u, before, after, how| Change::of(panel, i, y, u, before, after, how);
-        if treatment == Treatment::None {
-            continue;
-        }
-        for y in 0..ny {
-            let units: Vec<usize> = out
-                .present_units(y)
-                .into_iter()
-                .filter(|&u| out.get(y, u, i).is_some())
-                .collect();
-            let x: Vec<f64> = units
-                .iter()
-                .map(|&u| out.get(y, u, i).expect("filtered to values"))
-                .collect();
-            let fail = |what: &str, u: usize, v: f64| {
-                ComputeError {
-                message: format!("indicator \"{id}\", region {}, year {}: {what} of {v} is undefined", panel.units.get(u).code, panel.years[y]),
-                hint: "choose another treatment for this indicator (treatment = { method = \"jrc\" } or \"none\")".into(),
+        treat_indicator(panel, &mut out, &mut log, i, treatment)?;
+    }
+    Ok(Some((out, log)))
+}
+
+/// Imputes indicator `i` of `out` as `impute` says, from the raw values of `panel` only (an
+/// imputed value never feeds another), for the regions screening kept; logs every value.
+fn impute_indicator(panel: &Panel, out: &mut Panel, log: &mut Log, i: usize, impute: Impute) {
+    let ny = panel.years.len();
+    let change = |y, u, before, after, how| Change::of(panel, i, y, u, before, after, how);
+    // Imputation, from the raw values only (an imputed value never feeds another), of the
+    // regions screening kept.
+    for y in 0..ny {
+        let units = out.present_units(y);
+        // Means and medians are the pooled regions' (not a unit scored outside them).
+        let mut known: Vec<f64> = units
+            .iter()
+            .filter(|&&u| panel.is_pooled(u))
+            .filter_map(|&u| panel.get(y, u, i))
+            .collect();
+        for &u in &units {
+            if panel.get(y, u, i).is_some() {
+                continue;
             }
+            // Values of the same group of regions (the unit's group), for group imputation.
+            let group = panel.units.get(u).group.as_ref();
+            let mut in_group: Vec<f64> = units
+                .iter()
+                .filter(|&&v| group.is_some() && panel.units.get(v).group.as_ref() == group)
+                .filter(|&&v| panel.is_pooled(v))
+                .filter_map(|&v| panel.get(y, v, i))
+                .collect();
+            in_group.sort_by(f64::total_cmp);
+            let filled = match impute {
+                Impute::None => None,
+                Impute::GroupMean => (!in_group.is_empty()).then(|| mean(&in_group)),
+                Impute::GroupMedian => (!in_group.is_empty()).then(|| median(&in_group)),
+                Impute::Mean => (!known.is_empty()).then(|| mean(&known)),
+                Impute::Median => {
+                    known.sort_by(f64::total_cmp);
+                    (!known.is_empty()).then(|| median(&known))
+                }
+                Impute::Interpolate => {
+                    let before = (0..y)
+                        .rev()
+                        .find_map(|k| panel.get(k, u, i).map(|v| (k, v)));
+                    let after = (y + 1..ny).find_map(|k| panel.get(k, u, i).map(|v| (k, v)));
+                    match (before, after) {
+                        (Some((k0, v0)), Some((k1, v1))) => {
+                            let (t0, t1, t) = (
+                                panel.years[k0] as f64,
+                                panel.years[k1] as f64,
+                                panel.years[y] as f64,
+                            );
+                            Some(v0 + (t - t0) / (t1 - t0) * (v1 - v0))
+                        }
+                        _ => None,
+                    }
+                }
+                Impute::Carry { years } => (1..=years as i32).find_map(|d| {
+                    [panel.years[y] - d, panel.years[y] + d]
+                        .into_iter()
+                        .find_map(|yr| panel.year_position(yr).and_then(|k| panel.get(k, u, i)))
+                }),
             };
-            let treated: Option<(Vec<f64>, String)> = match treatment {
-                Treatment::None => None,
-                Treatment::Log => {
-                    if let Some(k) = x.iter().position(|v| *v <= 0.0) {
-                        return Err(fail("the natural log", units[k], x[k]));
-                    }
-                    Some((x.iter().map(|v| v.ln()).collect(), "ln".into()))
+            if let Some(v) = filled {
+                out.set(y, u, i, Some(v));
+                log.imputed
+                    .push(change(y, u, None, v, impute.kind().name().to_string()));
+            }
+        }
+    }
+}
+
+/// Treats indicator `i` of `out` (imputed and screened) as `treatment` says, year by year;
+/// logs every value changed. Refused when the treatment is undefined for a value (the log of
+/// 0).
+fn treat_indicator(
+    panel: &Panel,
+    out: &mut Panel,
+    log: &mut Log,
+    i: usize,
+    treatment: Treatment,
+) -> Result<(), ComputeError> {
+    let ny = panel.years.len();
+    let id = &panel.indicators[i];
+    let change = |y, u, before, after, how| Change::of(panel, i, y, u, before, after, how);
+    if treatment == Treatment::None {
+        return Ok(());
+    }
+    for y in 0..ny {
+        let units: Vec<usize> = out
+            .present_units(y)
+            .into_iter()
+            .filter(|&u| out.get(y, u, i).is_some())
+            .collect();
+        let x: Vec<f64> = units
+            .iter()
+            .map(|&u| out.get(y, u, i).expect("filtered to values"))
+            .collect();
+        let fail = |what: &str, u: usize, v: f64| {
+            ComputeError {
+            message: format!("indicator \"{id}\", region {}, year {}: {what} of {v} is undefined", panel.units.get(u).code, panel.years[y]),
+            hint: "choose another treatment for this indicator (treatment = { method = \"jrc\" } or \"none\")".into(),
+        }
+        };
+        let treated: Option<(Vec<f64>, String)> = match treatment {
+            Treatment::None => None,
+            Treatment::Log => {
+                if let Some(k) = x.iter().position(|v| *v <= 0.0) {
+                    return Err(fail("the natural log", units[k], x[k]));
                 }
-                Treatment::Sqrt => {
-                    if let Some(k) = x.iter().position(|v| *v < 0.0) {
-                        return Err(fail("the square root", units[k], x[k]));
-                    }
-                    Some((x.iter().map(|v| v.sqrt()).collect(), "sqrt".into()))
+                Some((x.iter().map(|v| v.ln()).collect(), "ln".into()))
+            }
+            Treatment::Sqrt => {
+                if let Some(k) = x.iter().position(|v| *v < 0.0) {
+                    return Err(fail("the square root", units[k], x[k]));
                 }
-                Treatment::Winsorise { points } => {
-                    Some((winsorise(&x, points as usize, None).0, "winsorised".into()))
-                }
-                Treatment::Jrc { points, log, rule } => jrc(&x, points as usize, log, rule),
-            };
-            if let Some((values, how)) = treated {
-                for (k, &u) in units.iter().enumerate() {
-                    if values[k] != x[k] {
-                        out.set(y, u, i, Some(values[k]));
-                        log.treated
-                            .push(change(y, u, Some(x[k]), values[k], how.clone()));
-                    }
+                Some((x.iter().map(|v| v.sqrt()).collect(), "sqrt".into()))
+            }
+            Treatment::Winsorise { points } => {
+                Some((winsorise(&x, points as usize, None).0, "winsorised".into()))
+            }
+            Treatment::Jrc { points, log, rule } => jrc(&x, points as usize, log, rule),
+        };
+        if let Some((values, how)) = treated {
+            for (k, &u) in units.iter().enumerate() {
+                if values[k] != x[k] {
+                    out.set(y, u, i, Some(values[k]));
+                    log.treated
+                        .push(change(y, u, Some(x[k]), values[k], how.clone()));
                 }
             }
         }
     }
-    Ok(Some((out, log)))
+    Ok(())
 }
 
 /// Screening (COINr's `Screen`): every region whose share of indicator values in a year is

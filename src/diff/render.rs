@@ -414,137 +414,151 @@ pub(super) fn annotation_text(s: &str) -> String {
 }
 
 pub fn render(d: &Diff, view: &View, format: DiffFormat) -> String {
-    let w = words(view.lang);
     match format {
         DiffFormat::Json => serde_json::to_string_pretty(d).expect("a diff serialises") + "\n",
-        DiffFormat::Csv => {
-            let mut out = csv::Writer::from_writer(Vec::new());
-            out.write_record([
-                "year",
-                "region_code",
-                "region_name",
-                "node_id",
-                "node_name",
-                "level",
-                "old_score",
-                "new_score",
-                "score_change",
-                "old_rank",
-                "new_rank",
-                "rank_change",
-            ])
-            .expect("writing to memory");
-            let num = |v: Option<f64>| v.map(crate::output::number).unwrap_or_default();
-            for r in &d.rows {
-                out.write_record([
-                    r.year.to_string(),
-                    r.region_code.clone(),
-                    r.region_name.clone(),
-                    r.node_id.clone(),
-                    r.node_name.clone(),
-                    r.level.to_string(),
-                    num(r.old_score),
-                    num(r.new_score),
-                    num(r.score_change),
-                    opt(r.old_rank),
-                    opt(r.new_rank),
-                    opt(r.rank_change),
-                ])
-                .expect("writing to memory");
-            }
-            String::from_utf8(out.into_inner().expect("writing to memory")).expect("UTF-8")
-        }
-        DiffFormat::Text => {
-            let mut out = format!(
-                "{}: {} -> {}\n{}\n",
-                w.title,
-                d.old,
-                d.new,
-                headline(d, view)
-            );
-            for line in largest_moves(d, view)
-                .into_iter()
-                .chain(added_removed(d, w))
-            {
-                out.push_str(&line);
-                out.push('\n');
-            }
-            let (h, rows) = summary(d, view, true);
-            out.push_str(&format!("\n{}\n", w.summary));
-            out.push_str(&aligned(&h, &rows));
-            let (h, rows) = ranking(d, view);
-            out.push('\n');
-            out.push_str(&aligned(&h, &rows));
-            out
-        }
-        DiffFormat::Markdown => {
-            let mut out = format!(
-                "### {}\n\n`{}` -> `{}`\n\n**{}**\n\n",
-                w.title,
-                d.old,
-                d.new,
-                headline(d, view)
-            );
-            let lines: Vec<String> = largest_moves(d, view)
-                .into_iter()
-                .chain(added_removed(d, w))
-                .collect();
-            for line in &lines {
-                out.push_str(&format!("- {line}\n"));
-            }
-            if !lines.is_empty() {
-                out.push('\n');
-            }
-            let (h, rows) = ranking(d, view);
-            out.push_str(&markdown_table(&h, &rows));
-            let (h, rows) = summary(d, view, false);
-            out.push_str(&format!(
-                "\n<details><summary>{}</summary>\n\n{}\n</details>\n",
-                w.summary,
-                markdown_table(&h, &rows)
-            ));
-            out
-        }
-        DiffFormat::Github => {
-            let mut out = format!(
-                "::notice title={}::{}\n",
-                annotation_text(w.title),
-                annotation_text(&headline(d, view))
-            );
-            for line in added_removed(d, w) {
-                out.push_str(&format!(
-                    "::notice title={}::{}\n",
-                    annotation_text(w.title),
-                    annotation_text(&line)
-                ));
-            }
-            for r in d.table(view.node, view.year) {
-                let moved = r.rank_change.is_some_and(|c| !c.is_zero());
-                if !moved {
-                    continue;
-                }
-                let level = if is_large(r, view.threshold) {
-                    "warning"
-                } else {
-                    "notice"
-                };
-                let mut text = w
-                    .annotation
-                    .replace("{region}", &format!("{} {}", r.region_code, r.region_name))
-                    .replace("{node}", &r.node_name)
-                    .replace("{old}", &opt(r.old_rank))
-                    .replace("{new}", &opt(r.new_rank))
-                    .replace("{year}", &r.year.to_string());
-                if level == "warning" {
-                    text.push_str(&format!(" ({})", w.over_threshold));
-                }
-                out.push_str(&format!(
-                    "::{level} title={}::{}\n",
-                    annotation_text(w.rank_change),
-                    annotation_text(&text)
-                ));
-            }
-            out
-        }
+        DiffFormat::Csv => csv_rows(d),
+        DiffFormat::Text => text(d, view),
+        DiffFormat::Markdown => markdown(d, view),
+        DiffFormat::Github => github(d, view),
     }
+}
+
+/// Every row (year, region, node) as CSV.
+fn csv_rows(d: &Diff) -> String {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record([
+        "year",
+        "region_code",
+        "region_name",
+        "node_id",
+        "node_name",
+        "level",
+        "old_score",
+        "new_score",
+        "score_change",
+        "old_rank",
+        "new_rank",
+        "rank_change",
+    ])
+    .expect("writing to memory");
+    let num = |v: Option<f64>| v.map(crate::output::number).unwrap_or_default();
+    for r in &d.rows {
+        out.write_record([
+            r.year.to_string(),
+            r.region_code.clone(),
+            r.region_name.clone(),
+            r.node_id.clone(),
+            r.node_name.clone(),
+            r.level.to_string(),
+            num(r.old_score),
+            num(r.new_score),
+            num(r.score_change),
+            opt(r.old_rank),
+            opt(r.new_rank),
+            opt(r.rank_change),
+        ])
+        .expect("writing to memory");
+    }
+    String::from_utf8(out.into_inner().expect("writing to memory")).expect("UTF-8")
+}
+
+/// A summary and the ranking table, aligned for a terminal.
+fn text(d: &Diff, view: &View) -> String {
+    let w = words(view.lang);
+    let mut out = format!(
+        "{}: {} -> {}\n{}\n",
+        w.title,
+        d.old,
+        d.new,
+        headline(d, view)
+    );
+    for line in largest_moves(d, view)
+        .into_iter()
+        .chain(added_removed(d, w))
+    {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    let (h, rows) = summary(d, view, true);
+    out.push_str(&format!("\n{}\n", w.summary));
+    out.push_str(&aligned(&h, &rows));
+    let (h, rows) = ranking(d, view);
+    out.push('\n');
+    out.push_str(&aligned(&h, &rows));
+    out
+}
+
+/// The same as Markdown tables, for a pull-request comment.
+fn markdown(d: &Diff, view: &View) -> String {
+    let w = words(view.lang);
+    let mut out = format!(
+        "### {}\n\n`{}` -> `{}`\n\n**{}**\n\n",
+        w.title,
+        d.old,
+        d.new,
+        headline(d, view)
+    );
+    let lines: Vec<String> = largest_moves(d, view)
+        .into_iter()
+        .chain(added_removed(d, w))
+        .collect();
+    for line in &lines {
+        out.push_str(&format!("- {line}\n"));
+    }
+    if !lines.is_empty() {
+        out.push('\n');
+    }
+    let (h, rows) = ranking(d, view);
+    out.push_str(&markdown_table(&h, &rows));
+    let (h, rows) = summary(d, view, false);
+    out.push_str(&format!(
+        "\n<details><summary>{}</summary>\n\n{}\n</details>\n",
+        w.summary,
+        markdown_table(&h, &rows)
+    ));
+    out
+}
+
+/// GitHub workflow annotations: a notice with the summary, a warning per large rank move.
+fn github(d: &Diff, view: &View) -> String {
+    let w = words(view.lang);
+    let mut out = format!(
+        "::notice title={}::{}\n",
+        annotation_text(w.title),
+        annotation_text(&headline(d, view))
+    );
+    for line in added_removed(d, w) {
+        out.push_str(&format!(
+            "::notice title={}::{}\n",
+            annotation_text(w.title),
+            annotation_text(&line)
+        ));
+    }
+    for r in d.table(view.node, view.year) {
+        let moved = r.rank_change.is_some_and(|c| !c.is_zero());
+        if !moved {
+            continue;
+        }
+        let level = if is_large(r, view.threshold) {
+            "warning"
+        } else {
+            "notice"
+        };
+        let mut text = w
+            .annotation
+            .replace("{region}", &format!("{} {}", r.region_code, r.region_name))
+            .replace("{node}", &r.node_name)
+            .replace("{old}", &opt(r.old_rank))
+            .replace("{new}", &opt(r.new_rank))
+            .replace("{year}", &r.year.to_string());
+        if level == "warning" {
+            text.push_str(&format!(" ({})", w.over_threshold));
+        }
+        out.push_str(&format!(
+            "::{level} title={}::{}\n",
+            annotation_text(w.rank_change),
+            annotation_text(&text)
+        ));
+    }
+    out
 }

@@ -218,29 +218,67 @@ impl<'a> Context<'a> {
 
     /// Every chart of the report, with its file name (without extension).
     pub fn charts(&self) -> Result<Vec<(String, Chart)>, ReportError> {
-        let w = self.words();
         let r = self.results;
         let year = self.year_value();
-        let index_name = self.node_name(0);
-        let node = self.node;
-        let node_name = self.node_name(node);
-        let node_id = &r.spec.framework.nodes[node].id;
-        let mut out = Vec::new();
+        let node_id = &r.spec.framework.nodes[self.node].id;
+        // Every region present in some year: the trends and the rank changes show them all.
+        let all_units: Vec<usize> = (0..r.panel.units.len())
+            .filter(|&u| (0..r.panel.years.len()).any(|y| r.panel.is_present(y, u)))
+            .collect();
+        let mut out = vec![
+            (format!("ranking-{node_id}-{year}"), self.ranking_chart()),
+            (format!("heatmap-directions-{year}"), self.heatmap_chart()),
+            (format!("trends-{node_id}"), self.trends_chart(&all_units)),
+        ];
+        if let Some(p) = self.previous {
+            let from = r.panel.years[p];
+            out.push((
+                format!("slope-{node_id}-{from}-{year}"),
+                self.slope_chart(p, &all_units),
+            ));
+        }
+        if let Some(map) = self.tile_map()? {
+            out.push((format!("map-{node_id}-{year}"), Chart::TileMap(map)));
+        }
         out.push((
-            format!("ranking-{node_id}-{year}"),
-            Chart::Ranking(Ranking {
-                title: format!("{node_name}, {year}{}", self.direction_note()),
-                bars: self
-                    .units()
-                    .into_iter()
-                    .map(|u| (self.region_name(u), r.scores.get(node, self.year, u)))
-                    .collect(),
-                average: self.national(node, self.year),
-                average_label: w.national_average.to_string(),
-                no_data: w.no_data.to_string(),
-                scale: self.scale(),
-            }),
+            format!("correlations-{year}"),
+            crate::audit::correlation_chart(r, self.year, &self.lang, self.words().correlations),
         ));
+        for u in self.units() {
+            let code = &r.panel.units.get(u).code;
+            out.push((format!("profile-{code}-{year}"), self.profile_chart(u)));
+        }
+        Ok(out)
+    }
+
+    /// The node's scores in the year, region by region, beside the national score.
+    fn ranking_chart(&self) -> Chart {
+        let w = self.words();
+        let r = self.results;
+        let node = self.node;
+        Chart::Ranking(Ranking {
+            title: format!(
+                "{}, {}{}",
+                self.node_name(node),
+                self.year_value(),
+                self.direction_note()
+            ),
+            bars: self
+                .units()
+                .into_iter()
+                .map(|u| (self.region_name(u), r.scores.get(node, self.year, u)))
+                .collect(),
+            average: self.national(node, self.year),
+            average_label: w.national_average.to_string(),
+            no_data: w.no_data.to_string(),
+            scale: self.scale(),
+        })
+    }
+
+    /// The index and its directions, region by region, the best index score first.
+    fn heatmap_chart(&self) -> Chart {
+        let w = self.words();
+        let r = self.results;
         let directions = self.directions();
         let mut rows: Vec<(usize, Option<f64>)> = self
             .units()
@@ -251,124 +289,121 @@ impl<'a> Context<'a> {
             b.1.unwrap_or(f64::NEG_INFINITY)
                 .total_cmp(&a.1.unwrap_or(f64::NEG_INFINITY))
         });
-        out.push((
-            format!("heatmap-directions-{year}"),
-            Chart::Heatmap(Heatmap {
-                title: format!("{}, {year}", w.directions),
-                columns: std::iter::once(index_name.clone())
-                    .chain(directions.iter().map(|&d| self.node_name(d)))
-                    .collect(),
-                rows: rows
-                    .iter()
-                    .map(|&(u, _)| {
-                        let scores = std::iter::once(0)
-                            .chain(directions.iter().copied())
-                            .map(|n| r.scores.get(n, self.year, u))
-                            .collect();
-                        (self.region_name(u), scores)
-                    })
-                    .collect(),
-                scale: self.scale(),
-                cell_width: 124,
-                decimals: 1,
-            }),
-        ));
-        let all_units: Vec<usize> = (0..r.panel.units.len())
-            .filter(|&u| (0..r.panel.years.len()).any(|y| r.panel.is_present(y, u)))
-            .collect();
-        out.push((
-            format!("trends-{node_id}"),
-            Chart::Trends(Trends {
-                title: format!(
-                    "{node_name}: {}{}",
-                    w.trends.to_lowercase(),
-                    self.direction_note()
-                ),
-                years: r.panel.years.clone(),
-                series: all_units
-                    .iter()
-                    .map(|&u| {
-                        (
-                            self.region_name(u),
-                            (0..r.panel.years.len())
-                                .map(|y| r.scores.get(node, y, u))
-                                .collect(),
-                        )
-                    })
-                    .collect(),
-                national: (0..r.panel.years.len())
-                    .map(|y| self.national(node, y))
-                    .collect(),
-                national_label: w.national_average.to_string(),
-            }),
-        ));
-        if let Some(p) = self.previous {
-            let from = r.panel.years[p];
-            // Like for like: ranks among the regions ranked in both years when the years
-            // rank different regions.
-            let common = r.common_ranks(node, p, self.year);
-            let ranks = |y: usize, u: usize, side: usize| match &common {
-                Some(c) => [&c.0, &c.1][side][u],
-                None => r.rank(node, y, u),
-            };
-            out.push((
-                format!("slope-{node_id}-{from}-{year}"),
-                Chart::Slope(Slope {
-                    title: format!("{node_name} — {}: {from} → {year}", w.rank_changes),
-                    from_label: from.to_string(),
-                    to_label: year.to_string(),
-                    items: all_units
-                        .iter()
-                        .map(|&u| {
-                            (
-                                self.region_name(u),
-                                // A reconstructed rank did not move: no line from it.
-                                ranks(p, u, 0).filter(|_| {
-                                    !self.carried(u, p)
-                                        && !self.carried(u, self.year)
-                                        && !r.broken(node, p)
-                                        && !r.broken(node, self.year)
-                                }),
-                                ranks(self.year, u, 1),
-                            )
-                        })
-                        .collect(),
-                }),
-            ));
-        }
-        if let Some(map) = self.tile_map()? {
-            out.push((format!("map-{node_id}-{year}"), Chart::TileMap(map)));
-        }
-        out.push((
-            format!("correlations-{year}"),
-            crate::audit::correlation_chart(r, self.year, &self.lang, w.correlations),
-        ));
-        let groups = self.profile_nodes();
-        for u in self.units() {
-            let code = &r.panel.units.get(u).code;
-            out.push((
-                format!("profile-{code}-{year}"),
-                Chart::Profile(Profile {
-                    title: format!("{}, {year}", self.region_name(u)),
-                    items: groups
-                        .iter()
-                        .map(|&n| {
-                            (
-                                self.node_name(n),
-                                r.spec.framework.nodes[n].level,
-                                r.scores.get(n, self.year, u),
-                                self.national(n, self.year),
-                            )
-                        })
-                        .collect(),
-                    scale: self.scale(),
-                    region_label: self.region_name(u),
-                    national_label: w.national_average.to_string(),
-                    no_data: w.no_data.to_string(),
-                }),
-            ));
-        }
-        Ok(out)
+        Chart::Heatmap(Heatmap {
+            title: format!("{}, {}", w.directions, self.year_value()),
+            columns: std::iter::once(self.node_name(0))
+                .chain(directions.iter().map(|&d| self.node_name(d)))
+                .collect(),
+            rows: rows
+                .iter()
+                .map(|&(u, _)| {
+                    let scores = std::iter::once(0)
+                        .chain(directions.iter().copied())
+                        .map(|n| r.scores.get(n, self.year, u))
+                        .collect();
+                    (self.region_name(u), scores)
+                })
+                .collect(),
+            scale: self.scale(),
+            cell_width: 124,
+            decimals: 1,
+        })
+    }
+
+    /// The node's score of every region over the years, with the national line.
+    fn trends_chart(&self, all_units: &[usize]) -> Chart {
+        let w = self.words();
+        let r = self.results;
+        let node = self.node;
+        Chart::Trends(Trends {
+            title: format!(
+                "{}: {}{}",
+                self.node_name(node),
+                w.trends.to_lowercase(),
+                self.direction_note()
+            ),
+            years: r.panel.years.clone(),
+            series: all_units
+                .iter()
+                .map(|&u| {
+                    (
+                        self.region_name(u),
+                        (0..r.panel.years.len())
+                            .map(|y| r.scores.get(node, y, u))
+                            .collect(),
+                    )
+                })
+                .collect(),
+            national: (0..r.panel.years.len())
+                .map(|y| self.national(node, y))
+                .collect(),
+            national_label: w.national_average.to_string(),
+        })
+    }
+
+    /// The node's ranks in year `p` and in the report's year, region by region.
+    fn slope_chart(&self, p: usize, all_units: &[usize]) -> Chart {
+        let w = self.words();
+        let r = self.results;
+        let node = self.node;
+        let (from, year) = (r.panel.years[p], self.year_value());
+        // Like for like: ranks among the regions ranked in both years when the years rank
+        // different regions.
+        let common = r.common_ranks(node, p, self.year);
+        let ranks = |y: usize, u: usize, side: usize| match &common {
+            Some(c) => [&c.0, &c.1][side][u],
+            None => r.rank(node, y, u),
+        };
+        Chart::Slope(Slope {
+            title: format!(
+                "{} — {}: {from} → {year}",
+                self.node_name(node),
+                w.rank_changes
+            ),
+            from_label: from.to_string(),
+            to_label: year.to_string(),
+            items: all_units
+                .iter()
+                .map(|&u| {
+                    (
+                        self.region_name(u),
+                        // A reconstructed rank did not move: no line from it.
+                        ranks(p, u, 0).filter(|_| {
+                            !self.carried(u, p)
+                                && !self.carried(u, self.year)
+                                && !r.broken(node, p)
+                                && !r.broken(node, self.year)
+                        }),
+                        ranks(self.year, u, 1),
+                    )
+                })
+                .collect(),
+        })
+    }
+
+    /// One region's profile: its scores of the profile's nodes beside the national ones.
+    fn profile_chart(&self, u: usize) -> Chart {
+        let w = self.words();
+        let r = self.results;
+        Chart::Profile(Profile {
+            title: format!("{}, {}", self.region_name(u), self.year_value()),
+            items: self
+                .profile_nodes()
+                .iter()
+                .map(|&n| {
+                    (
+                        self.node_name(n),
+                        r.spec.framework.nodes[n].level,
+                        r.scores.get(n, self.year, u),
+                        self.national(n, self.year),
+                    )
+                })
+                .collect(),
+            scale: self.scale(),
+            region_label: self.region_name(u),
+            national_label: w.national_average.to_string(),
+            no_data: w.no_data.to_string(),
+        })
     }
 
     /// The tile map, when the spec lays out tiles; every region present must have one.

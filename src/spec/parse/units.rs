@@ -160,31 +160,7 @@ pub(super) fn read_units_table(
             )
         })?
         .clone();
-    let col = |name: &str| headers.iter().position(|h| h.trim() == name);
-    let code_col = col("code").ok_or_else(|| {
-        problem(
-            1,
-            1,
-            "the units table has no \"code\" column".into(),
-            "the header needs code, name_<lang> for each language, and optionally aliases",
-        )
-    })?;
-    let mut name_cols = Vec::new();
-    for lang in languages {
-        let c = col(&format!("name_{lang}")).ok_or_else(|| {
-            problem(
-                1,
-                1,
-                format!("the units table has no \"name_{lang}\" column"),
-                "add one name column per language of index.languages",
-            )
-        })?;
-        name_cols.push((lang.clone(), c));
-    }
-    let alias_col = col("aliases");
-    let tile_cols = col("tile_row").zip(col("tile_col"));
-    let group_col = col("group");
-    let pooled_col = col("pooled");
+    let columns = UnitColumns::of(&headers, languages, &problem)?;
     let mut out = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| {
@@ -196,19 +172,82 @@ pub(super) fn read_units_table(
                 "every row needs as many fields as the header",
             )
         })?;
+        out.push(columns.unit(&record, &problem)?);
+    }
+    Ok(out)
+}
+
+/// A problem of the units table at a line and column.
+type UnitsProblem<'a> = dyn Fn(usize, usize, String, &str) -> Diagnostic + 'a;
+
+/// Where a units table holds each of a unit's fields.
+struct UnitColumns {
+    code: usize,
+    /// (language, column) of each `name_<lang>`.
+    names: Vec<(String, usize)>,
+    aliases: Option<usize>,
+    tile: Option<(usize, usize)>,
+    group: Option<usize>,
+    pooled: Option<usize>,
+}
+
+impl UnitColumns {
+    /// The columns of the header: `code` and a name per language are required.
+    fn of(
+        headers: &csv::StringRecord,
+        languages: &[String],
+        problem: &UnitsProblem,
+    ) -> Result<Self, Diagnostic> {
+        let col = |name: &str| headers.iter().position(|h| h.trim() == name);
+        let code = col("code").ok_or_else(|| {
+            problem(
+                1,
+                1,
+                "the units table has no \"code\" column".into(),
+                "the header needs code, name_<lang> for each language, and optionally aliases",
+            )
+        })?;
+        let mut names = Vec::new();
+        for lang in languages {
+            let c = col(&format!("name_{lang}")).ok_or_else(|| {
+                problem(
+                    1,
+                    1,
+                    format!("the units table has no \"name_{lang}\" column"),
+                    "add one name column per language of index.languages",
+                )
+            })?;
+            names.push((lang.clone(), c));
+        }
+        Ok(UnitColumns {
+            code,
+            names,
+            aliases: col("aliases"),
+            tile: col("tile_row").zip(col("tile_col")),
+            group: col("group"),
+            pooled: col("pooled"),
+        })
+    }
+
+    /// The unit of one row, with its line.
+    fn unit(
+        &self,
+        record: &csv::StringRecord,
+        problem: &UnitsProblem,
+    ) -> Result<(Unit, usize), Diagnostic> {
         let line = record.position().map_or(0, |p| p.line() as usize);
         let field = |c: usize| record.get(c).unwrap_or("").trim().to_string();
-        let code = field(code_col);
+        let code = field(self.code);
         if code.is_empty() {
             return Err(problem(
                 line,
-                code_col + 1,
+                self.code + 1,
                 "empty unit code".into(),
                 "every row needs a code",
             ));
         }
         let mut names = BTreeMap::new();
-        for (lang, c) in &name_cols {
+        for (lang, c) in &self.names {
             let name = field(*c);
             if name.is_empty() {
                 return Err(problem(
@@ -220,7 +259,8 @@ pub(super) fn read_units_table(
             }
             names.insert(lang.clone(), name);
         }
-        let aliases = alias_col
+        let aliases = self
+            .aliases
             .map(|c| {
                 field(c)
                     .split('|')
@@ -230,7 +270,7 @@ pub(super) fn read_units_table(
                     .collect()
             })
             .unwrap_or_default();
-        let tile = match tile_cols {
+        let tile = match self.tile {
             None => None,
             Some((r, c)) => match (field(r).as_str(), field(c).as_str()) {
                 ("", "") => None,
@@ -249,31 +289,30 @@ pub(super) fn read_units_table(
                 },
             },
         };
-        let pooled = match pooled_col.map(field).as_deref() {
+        let pooled = match self.pooled.map(field).as_deref() {
             None | Some("") | Some("true") => true,
             Some("false") => false,
             Some(other) => {
                 return Err(problem(
                     line,
-                    pooled_col.map_or(1, |c| c + 1),
+                    self.pooled.map_or(1, |c| c + 1),
                     format!("unit {code}: pooled is \"{other}\""),
                     "write true (a region the index pools and ranks, the default) or false (scored on the regions' scale, outside them)",
                 ));
             }
         };
-        out.push((
+        Ok((
             Unit {
                 pooled,
                 code,
                 name: Labels::new(names),
                 aliases,
                 tile,
-                group: group_col.map(field).filter(|g| !g.is_empty()),
+                group: self.group.map(field).filter(|g| !g.is_empty()),
             },
             line,
-        ));
+        ))
     }
-    Ok(out)
 }
 
 pub(super) fn boundary_changes(
