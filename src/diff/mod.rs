@@ -94,53 +94,33 @@ impl Diff {
 /// nodes by id); names come from the new results in `lang`.
 pub fn diff(old: &Results, new: &Results, old_label: &str, new_label: &str, lang: &str) -> Diff {
     let (fo, fnew) = (&old.spec.framework, &new.spec.framework);
-    let nodes_added = fnew
-        .nodes
-        .iter()
-        .filter(|n| fo.position(&n.id).is_none())
-        .map(|n| n.id.clone())
-        .collect();
-    let nodes_removed = fo
-        .nodes
-        .iter()
-        .filter(|n| fnew.position(&n.id).is_none())
-        .map(|n| n.id.clone())
-        .collect();
-    let regions_added = new
-        .panel
-        .units
-        .iter()
-        .filter(|u| old.panel.units.find(&u.code).is_none())
-        .map(|u| u.code.clone())
-        .collect();
-    let regions_removed = old
-        .panel
-        .units
-        .iter()
-        .filter(|u| new.panel.units.find(&u.code).is_none())
-        .map(|u| u.code.clone())
-        .collect();
-    let years: Vec<i32> = new
-        .panel
-        .years
-        .iter()
-        .copied()
-        .filter(|y| old.panel.years.contains(y))
-        .collect();
-    let years_added = new
-        .panel
-        .years
-        .iter()
-        .copied()
-        .filter(|y| !old.panel.years.contains(y))
-        .collect();
-    let years_removed = old
-        .panel
-        .years
-        .iter()
-        .copied()
-        .filter(|y| !new.panel.years.contains(y))
-        .collect();
+    let node_ids = |a: &Results, b: &Results| -> Vec<String> {
+        let other = &b.spec.framework;
+        a.spec
+            .framework
+            .nodes
+            .iter()
+            .filter(|n| other.position(&n.id).is_none())
+            .map(|n| n.id.clone())
+            .collect()
+    };
+    let region_codes = |a: &Results, b: &Results| -> Vec<String> {
+        a.panel
+            .units
+            .iter()
+            .filter(|u| b.panel.units.find(&u.code).is_none())
+            .map(|u| u.code.clone())
+            .collect()
+    };
+    let years_of = |a: &Results, b: &Results, shared: bool| -> Vec<i32> {
+        a.panel
+            .years
+            .iter()
+            .copied()
+            .filter(|y| b.panel.years.contains(y) == shared)
+            .collect()
+    };
+    let years = years_of(new, old, true);
     let mut rows = Vec::new();
     let mut summaries = Vec::new();
     for &year in &years {
@@ -152,78 +132,104 @@ pub fn diff(old: &Results, new: &Results, old_label: &str, new_label: &str, lang
             let Some(n_old) = fo.position(&node.id) else {
                 continue;
             };
-            let name = node.name.get(lang).unwrap_or(&node.id).to_string();
-            let (mut ranked, mut moved, mut largest, mut ranked_once) = (0, 0, Move::default(), 0);
-            let (mut ro, mut rn) = (Vec::new(), Vec::new());
-            for (un, unit) in new.panel.units.iter().enumerate() {
-                let uo = old.panel.units.find(&unit.code);
-                let present_new = new.panel.is_present(yn, un);
-                let present_old = uo.is_some_and(|uo| old.panel.is_present(yo, uo));
-                if !present_new && !present_old {
-                    continue;
-                }
-                let old_score = uo.and_then(|uo| old.scores.get(n_old, yo, uo));
-                let old_rank = uo.and_then(|uo| old.rank(n_old, yo, uo));
-                let new_score = new.scores.get(n_new, yn, un);
-                let new_rank = new.rank(n_new, yn, un);
-                let rank_change = old_rank.zip(new_rank).map(|(o, n)| Rank::moved(o, n));
-                match (old_rank, new_rank) {
-                    (Some(o), Some(n)) => {
-                        ranked += 1;
-                        if o != n {
-                            moved += 1;
-                        }
-                        largest = largest.max(Rank::moved(o, n).abs());
-                        ro.push(o.value());
-                        rn.push(n.value());
-                    }
-                    (None, None) => {}
-                    _ => ranked_once += 1,
-                }
-                rows.push(Row {
-                    year,
-                    region_code: unit.code.clone(),
-                    region_name: unit.name.get(lang).unwrap_or(&unit.code).to_string(),
-                    node_id: node.id.clone(),
-                    node_name: name.clone(),
-                    level: node.level,
-                    old_score,
-                    new_score,
-                    score_change: old_score.zip(new_score).map(|(o, n)| n - o),
-                    old_rank,
-                    new_rank,
-                    rank_change,
-                });
-            }
-            summaries.push(NodeSummary {
-                year,
-                node_id: node.id.clone(),
-                node_name: name,
-                level: node.level,
-                ranked,
-                moved,
-                largest_move: largest,
-                spearman: if ro.len() >= 2 {
-                    crate::stats::spearman(&ro, &rn).filter(|r| r.is_finite())
-                } else {
-                    None
-                },
-                ranked_once,
-            });
+            let both = Both {
+                old,
+                new,
+                year: (yo, yn),
+                node: (n_old, n_new),
+            };
+            summaries.push(both.compare(year, lang, &mut rows));
         }
     }
     Diff {
         old: old_label.to_string(),
         new: new_label.to_string(),
+        nodes_added: node_ids(new, old),
+        nodes_removed: node_ids(old, new),
+        regions_added: region_codes(new, old),
+        regions_removed: region_codes(old, new),
+        years_added: years_of(new, old, false),
+        years_removed: years_of(old, new, false),
         years,
-        nodes_added,
-        nodes_removed,
-        regions_added,
-        regions_removed,
-        years_added,
-        years_removed,
         summaries,
         rows,
+    }
+}
+
+/// One node in one year of both versions: positions of the year and the node in each, old
+/// first.
+struct Both<'a> {
+    old: &'a Results,
+    new: &'a Results,
+    year: (usize, usize),
+    node: (usize, usize),
+}
+
+impl Both<'_> {
+    /// The node's row for every region present in either version, into `rows`, and its
+    /// summary.
+    fn compare(&self, year: i32, lang: &str, rows: &mut Vec<Row>) -> NodeSummary {
+        let (old, new) = (self.old, self.new);
+        let ((yo, yn), (n_old, n_new)) = (self.year, self.node);
+        let node = &new.spec.framework.nodes[n_new];
+        let name = node.name.get(lang).unwrap_or(&node.id).to_string();
+        let (mut ranked, mut moved, mut largest, mut ranked_once) = (0, 0, Move::default(), 0);
+        let (mut ro, mut rn) = (Vec::new(), Vec::new());
+        for (un, unit) in new.panel.units.iter().enumerate() {
+            let uo = old.panel.units.find(&unit.code);
+            let present_new = new.panel.is_present(yn, un);
+            let present_old = uo.is_some_and(|uo| old.panel.is_present(yo, uo));
+            if !present_new && !present_old {
+                continue;
+            }
+            let old_score = uo.and_then(|uo| old.scores.get(n_old, yo, uo));
+            let old_rank = uo.and_then(|uo| old.rank(n_old, yo, uo));
+            let new_score = new.scores.get(n_new, yn, un);
+            let new_rank = new.rank(n_new, yn, un);
+            let rank_change = old_rank.zip(new_rank).map(|(o, n)| Rank::moved(o, n));
+            match (old_rank, new_rank) {
+                (Some(o), Some(n)) => {
+                    ranked += 1;
+                    if o != n {
+                        moved += 1;
+                    }
+                    largest = largest.max(Rank::moved(o, n).abs());
+                    ro.push(o.value());
+                    rn.push(n.value());
+                }
+                (None, None) => {}
+                _ => ranked_once += 1,
+            }
+            rows.push(Row {
+                year,
+                region_code: unit.code.clone(),
+                region_name: unit.name.get(lang).unwrap_or(&unit.code).to_string(),
+                node_id: node.id.clone(),
+                node_name: name.clone(),
+                level: node.level,
+                old_score,
+                new_score,
+                score_change: old_score.zip(new_score).map(|(o, n)| n - o),
+                old_rank,
+                new_rank,
+                rank_change,
+            });
+        }
+        NodeSummary {
+            year,
+            node_id: node.id.clone(),
+            node_name: name,
+            level: node.level,
+            ranked,
+            moved,
+            largest_move: largest,
+            spearman: if ro.len() >= 2 {
+                crate::stats::spearman(&ro, &rn).filter(|r| r.is_finite())
+            } else {
+                None
+            },
+            ranked_once,
+        }
     }
 }
 

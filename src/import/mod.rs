@@ -613,6 +613,14 @@ fn write_spec(
         t,
         "[data]\nregion_column = \"uCode\"\nyear_column = \"Time\"\n"
     );
+    defaults_text(&mut t, data, steps);
+    tree_text(&mut t, metas, top, steps);
+    t
+}
+
+/// The `[defaults]` table: the steps of the build, each named beside the COINr step it
+/// stands for; the optional steps not in the build commented out.
+fn defaults_text(t: &mut String, data: &Data, steps: &Steps) {
     let _ = writeln!(
         t,
         "[defaults]\n# COINr builds each time point on its own.\npooling = \"each-year\""
@@ -648,6 +656,11 @@ fn write_spec(
         t,
         "# COINr Normalise, n_minmax with l_u = c({low}, {high}): min-max onto [{low}, {high}].\nnormalisation = {{ method = \"min-max\", range = [{low}, {high}] }}\n# COINr Aggregate, a_amean: weighted arithmetic means of the children available.\naggregation = {{ method = \"arithmetic\" }}\nmissing = {{ min_share = 1e-9 }}\n"
     );
+}
+
+/// The levels, the aggregates from the top down (every parent declared before its children)
+/// and the indicators, with a denominator where COINr's Denominate ran.
+fn tree_text(t: &mut String, metas: &[Meta], top: &Meta, steps: &Steps) {
     // COINr's levels, by depth from the index (depth 0 is COINr's highest level).
     for level in (1..=top.level).rev() {
         let _ = writeln!(
@@ -702,5 +715,4 @@ fn write_spec(
         }
         t.push('\n');
     }
-    t
 }

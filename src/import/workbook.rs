@@ -65,17 +65,15 @@ pub struct FromWorkbook {
 
 /// Reads the workbook, finds the steps and their parameters, and writes the spec and data.
 pub fn read(path: &Path, given: &Given) -> Result<FromWorkbook, ImportError> {
-    let file = path.display().to_string();
     let sheets: Vec<(String, Sheet)> =
         read_workbook(path).map_err(|d| ImportError::Invalid { problems: vec![d] })?;
-    let at = |sheet: &str| format!("{file}, sheet {sheet}");
-    let refuse = |sheet: &str, message: String, hint: &str| ImportError::Invalid {
-        problems: vec![Diagnostic::new(Code::BadParameter, at(sheet), message).hint(hint)],
+    let book = Book {
+        file: path.display().to_string(),
+        sheets: &sheets,
     };
-    let get = |name: &str| sheets.iter().find(|(n, _)| n == name).map(|(_, s)| s);
     let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
-    let (Some(meta), Some(units)) = (get("Meta.Ind"), get("Meta.Unit")) else {
-        return Err(refuse(
+    let (Some(meta), Some(units)) = (book.get("Meta.Ind"), book.get("Meta.Unit")) else {
+        return Err(book.refuse(
             names.first().copied().unwrap_or("(none)"),
             format!(
                 "not a workbook of COINr's export_to_excel: it has no Meta.Ind or Meta.Unit sheet (its sheets: {})",
@@ -84,12 +82,12 @@ pub fn read(path: &Path, given: &Given) -> Result<FromWorkbook, ImportError> {
             "export the coin with COINr's export_to_excel(coin, \"file.xlsx\"), or import iData and iMeta with --idata and --imeta",
         ));
     };
-    let order = stage_order(&names).map_err(|(sheet, m, h)| refuse(&sheet, m, &h))?;
-    let raw = get("Data.Raw").expect("checked by stage_order");
+    let order = stage_order(&names).map_err(|(sheet, m, h)| book.refuse(&sheet, m, &h))?;
+    let raw = book.get("Data.Raw").expect("checked by stage_order");
     // A purse keeps one coin per time point: its data sets have a Time column and a row per
     // unit and time.
     if raw.columns.iter().any(|c| c == "Time") {
-        return Err(refuse(
+        return Err(book.refuse(
             "Data.Raw",
             "a workbook of a purse (a coin per time point): cwi imports one coin".into(),
             "export each coin on its own, export_to_excel(purse$coin[[k]], \"file.xlsx\"), and import each; or import the panel's iData and iMeta with --idata and --imeta",
@@ -98,120 +96,158 @@ pub fn read(path: &Path, given: &Given) -> Result<FromWorkbook, ImportError> {
     let mut stages = Vec::new();
     for name in &order {
         let sheet_name = format!("Data.{name}");
-        let sheet = get(&sheet_name).expect("listed by stage_order");
+        let sheet = book.get(&sheet_name).expect("listed by stage_order");
         stages.push(
-            stage(&at(&sheet_name), name, sheet)
+            stage(&book.at(&sheet_name), name, sheet)
                 .map_err(|d| ImportError::Invalid { problems: vec![d] })?,
         );
     }
-    let idata = joined(&at("Meta.Unit"), units, raw)
+    let idata = joined(&book.at("Meta.Unit"), units, raw)
         .map_err(|d| ImportError::Invalid { problems: vec![d] })?;
-    let by_name = |n: &str| stages.iter().find(|s| s.name == n);
-    let before = |n: &str| {
-        let k = order.iter().position(|o| o == n).expect("stage present");
-        &stages[k - 1]
-    };
     let mut notes = vec![format!(
         "From {} (COINr's export_to_excel): the data sets {}.",
         path.file_name()
-            .map_or(file.clone(), |f| f.to_string_lossy().into_owned()),
+            .map_or(book.file.clone(), |f| f.to_string_lossy().into_owned()),
         order.join(", ")
     )];
     let groups = group_columns(meta, units);
-    let mut steps = Steps {
-        denominate: by_name("Denominated").is_some(),
-        ..Steps::default()
-    };
-    let not_run = |option: &str, set: &str| {
-        refuse(
-            &format!("Data.{set}"),
-            format!(
-                "{option} was given, but the workbook has no Data.{set} sheet: COINr's {} did not run in this build",
-                &set[..set.len() - 2]
-            ),
-            "leave the option out: the workbook says which steps ran",
-        )
-    };
-    if by_name("Imputed").is_none() && given.impute.is_some() {
-        return Err(not_run("--impute", "Imputed"));
-    }
-    if by_name("Screened").is_none() && given.screen.is_some() {
-        return Err(not_run("--screen", "Screened"));
-    }
-    if by_name("Treated").is_none() && given.treat.is_some() {
-        return Err(not_run("--treat", "Treated"));
-    }
-    if let Some(imputed) = by_name("Imputed") {
-        steps.impute = Some(match &given.impute {
-            Some(i) => i.clone(),
-            None => {
-                let (found, note) = infer_imputation(before("Imputed"), imputed, &groups)
-                    .map_err(|m| {
-                        refuse(
-                            "Data.Imputed",
-                            m,
-                            "say how it imputed with --impute (and --group), and the check will compare",
-                        )
-                    })?;
-                notes.push(note);
-                found
-            }
-        });
-    }
-    if let Some(screened) = by_name("Screened") {
-        let after_imputation = order
-            .iter()
-            .position(|o| o == "Imputed")
-            .is_some_and(|i| order.iter().position(|o| o == "Screened").unwrap() > i);
-        let share = match given.screen {
-            Some(share) => share,
-            None => {
-                let (share, note) = infer_screen(before("Screened"), screened)
-                    .map_err(|m| refuse("Data.Screened", m, "screening by zeros (byNZ, byNAandZeros) has no equivalent in cwi: import iData and iMeta of the screened units"))?;
-                notes.push(note);
-                share
-            }
-        };
-        steps.screen = Some(Screen {
-            share,
-            after_imputation,
-        });
-    }
-    if by_name("Treated").is_some() {
-        steps.treat = Some(match given.treat {
-            Some(points) => points,
-            None => {
-                let (points, note) = infer_treatment(
-                    get("Analysis.Treated.Dets_Table"),
-                    get("Analysis.Treated.Treated_Points"),
-                )
-                .map_err(|(sheet, m)| {
-                    refuse(&sheet, m, "a treatment other than winsorising and log_CT has no equivalent in the import: write it in the spec by hand (docs/methods.md)")
-                })?;
-                notes.push(note);
-                points
-            }
-        });
-    }
-    let normalised = by_name("Normalised").expect("checked by stage_order");
-    let data_columns: Vec<String> = stages[0].columns.clone();
-    let (range, note) = infer_range(normalised, &data_columns).map_err(|m| {
-        refuse(
-            "Data.Normalised",
-            m,
-            "the import reads COINr's n_minmax; for another normalisation write it in the spec by hand (docs/methods.md)",
-        )
-    })?;
-    steps.range = range;
-    notes.push(note);
+    let steps = book.steps(&order, &stages, given, &groups, &mut notes)?;
     let imported = super::build(
-        (&at("Meta.Ind"), meta),
-        (&at("Meta.Unit and Data.Raw"), &idata),
+        (&book.at("Meta.Ind"), meta),
+        (&book.at("Meta.Unit and Data.Raw"), &idata),
         given.year,
         &steps,
         notes,
     )?;
     Ok(FromWorkbook { imported, stages })
+}
+
+/// A workbook's sheets, by name, and the file they came from.
+struct Book<'a> {
+    file: String,
+    sheets: &'a [(String, Sheet)],
+}
+
+impl Book<'_> {
+    fn at(&self, sheet: &str) -> String {
+        format!("{}, sheet {sheet}", self.file)
+    }
+
+    fn get(&self, name: &str) -> Option<&Sheet> {
+        self.sheets.iter().find(|(n, _)| n == name).map(|(_, s)| s)
+    }
+
+    /// The import refused at a sheet.
+    fn refuse(&self, sheet: &str, message: String, hint: &str) -> ImportError {
+        ImportError::Invalid {
+            problems: vec![Diagnostic::new(Code::BadParameter, self.at(sheet), message).hint(hint)],
+        }
+    }
+
+    /// The steps that ran and their parameters: as the options say, else found from the data
+    /// sets before and after each step (each finding in `notes`). An option for a step that
+    /// did not run is refused.
+    fn steps(
+        &self,
+        order: &[String],
+        stages: &[Stage],
+        given: &Given,
+        groups: &BTreeMap<String, HashMap<String, String>>,
+        notes: &mut Vec<String>,
+    ) -> Result<Steps, ImportError> {
+        let by_name = |n: &str| stages.iter().find(|s| s.name == n);
+        let before = |n: &str| {
+            let k = order.iter().position(|o| o == n).expect("stage present");
+            &stages[k - 1]
+        };
+        let mut steps = Steps {
+            denominate: by_name("Denominated").is_some(),
+            ..Steps::default()
+        };
+        let not_run = |option: &str, set: &str| {
+            self.refuse(
+                &format!("Data.{set}"),
+                format!(
+                    "{option} was given, but the workbook has no Data.{set} sheet: COINr's {} did not run in this build",
+                    &set[..set.len() - 2]
+                ),
+                "leave the option out: the workbook says which steps ran",
+            )
+        };
+        if by_name("Imputed").is_none() && given.impute.is_some() {
+            return Err(not_run("--impute", "Imputed"));
+        }
+        if by_name("Screened").is_none() && given.screen.is_some() {
+            return Err(not_run("--screen", "Screened"));
+        }
+        if by_name("Treated").is_none() && given.treat.is_some() {
+            return Err(not_run("--treat", "Treated"));
+        }
+        if let Some(imputed) = by_name("Imputed") {
+            steps.impute = Some(match &given.impute {
+                Some(i) => i.clone(),
+                None => {
+                    let (found, note) = infer_imputation(before("Imputed"), imputed, groups)
+                        .map_err(|m| {
+                            self.refuse(
+                                "Data.Imputed",
+                                m,
+                                "say how it imputed with --impute (and --group), and the check will compare",
+                            )
+                        })?;
+                    notes.push(note);
+                    found
+                }
+            });
+        }
+        if let Some(screened) = by_name("Screened") {
+            let after_imputation = order
+                .iter()
+                .position(|o| o == "Imputed")
+                .is_some_and(|i| order.iter().position(|o| o == "Screened").unwrap() > i);
+            let share = match given.screen {
+                Some(share) => share,
+                None => {
+                    let (share, note) = infer_screen(before("Screened"), screened)
+                        .map_err(|m| self.refuse("Data.Screened", m, "screening by zeros (byNZ, byNAandZeros) has no equivalent in cwi: import iData and iMeta of the screened units"))?;
+                    notes.push(note);
+                    share
+                }
+            };
+            steps.screen = Some(Screen {
+                share,
+                after_imputation,
+            });
+        }
+        if by_name("Treated").is_some() {
+            steps.treat = Some(match given.treat {
+                Some(points) => points,
+                None => {
+                    let (points, note) = infer_treatment(
+                        self.get("Analysis.Treated.Dets_Table"),
+                        self.get("Analysis.Treated.Treated_Points"),
+                    )
+                    .map_err(|(sheet, m)| {
+                        self.refuse(&sheet, m, "a treatment other than winsorising and log_CT has no equivalent in the import: write it in the spec by hand (docs/methods.md)")
+                    })?;
+                    notes.push(note);
+                    points
+                }
+            });
+        }
+        let normalised = by_name("Normalised").expect("checked by stage_order");
+        let data_columns: Vec<String> = stages[0].columns.clone();
+        let (range, note) = infer_range(normalised, &data_columns).map_err(|m| {
+            self.refuse(
+                "Data.Normalised",
+                m,
+                "the import reads COINr's n_minmax; for another normalisation write it in the spec by hand (docs/methods.md)",
+            )
+        })?;
+        steps.range = range;
+        notes.push(note);
+        Ok(steps)
+    }
 }
 
 /// The data sets in the workbook's order, checked to be a whole build: Raw first, Normalised
@@ -705,70 +741,4 @@ fn round_range(v: f64) -> f64 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn sheet(columns: &[&str], rows: &[&[&str]]) -> Sheet {
-        Sheet {
-            columns: columns.iter().map(|c| c.to_string()).collect(),
-            rows: rows
-                .iter()
-                .map(|r| {
-                    r.iter()
-                        .map(|c| (!c.is_empty()).then(|| c.to_string()))
-                        .collect()
-                })
-                .collect(),
-            lines: (0..rows.len()).map(|r| Some(r + 2)).collect(),
-        }
-    }
-
-    /// A unit of Meta.Unit that Data.Raw lacks is refused at its row, not dropped.
-    #[test]
-    fn a_unit_without_raw_data_is_refused() {
-        let units = sheet(
-            &["uCode", "uName"],
-            &[&["AUT", "Austria"], &["BEL", "Belgium"]],
-        );
-        let raw = sheet(&["uCode", "LPI"], &[&["AUT", "4.1"]]);
-        let e = joined("coin.xlsx", &units, &raw).unwrap_err();
-        assert!(
-            e.to_string()
-                .contains("unit \"BEL\" of Meta.Unit (row 3) has no row in Data.Raw"),
-            "{e}"
-        );
-        let both = sheet(&["uCode", "LPI"], &[&["AUT", "4.1"], &["BEL", "4.2"]]);
-        assert_eq!(joined("coin.xlsx", &units, &both).unwrap().rows.len(), 2);
-    }
-
-    /// winmax from Dets_Table: an indicator winsorised 3 times that then passed and one that
-    /// failed after 6 bound it to [3, 6], where COINr's default 5 lies; an unreadable count
-    /// is refused.
-    #[test]
-    fn winmax_is_bounded_by_the_points_winsorised() {
-        let cols = [
-            "iCode",
-            "check_SkewKurt0.Pass",
-            "winsorise.nwin",
-            "check_SkewKurt1.Pass",
-        ];
-        let dets = sheet(
-            &cols,
-            &[
-                &["a", "TRUE", "", ""],
-                &["b", "FALSE", "3", "TRUE"],
-                &["c", "FALSE", "6", "FALSE"],
-            ],
-        );
-        assert_eq!(infer_treatment(Some(&dets), None).unwrap().0, 5);
-        let tight = sheet(
-            &cols,
-            &[&["b", "FALSE", "2", "TRUE"], &["c", "FALSE", "3", "FALSE"]],
-        );
-        assert_eq!(infer_treatment(Some(&tight), None).unwrap().0, 3);
-        let bad = sheet(&cols, &[&["b", "FALSE", "x", "TRUE"]]);
-        let (at, m) = infer_treatment(Some(&bad), None).unwrap_err();
-        assert_eq!(at, "Analysis.Treated.Dets_Table");
-        assert!(m.contains("row 2: winsorise.nwin \"x\""), "{m}");
-    }
-}
+mod tests;

@@ -131,13 +131,6 @@ fn read_template<RS: std::io::Read + std::io::Seek>(
     names: &[String],
     bytes: &[u8],
 ) -> Result<Table, Refusal> {
-    let edited = |message: String| {
-        (
-            Code::TemplateMismatch,
-            message,
-            "a returned template is read as it was generated: restore it, or copy its values into a new template made with `cwi template`".to_string(),
-        )
-    };
     let meta_range = book.worksheet_range(layout::META_SHEET).map_err(|e| {
         edited(format!(
             "its sheet {} cannot be read: {e}",
@@ -160,6 +153,46 @@ fn read_template<RS: std::io::Read + std::io::Seek>(
     let range = book
         .worksheet_range(sheet)
         .map_err(|e| edited(format!("sheet \"{sheet}\" cannot be read: {e}")))?;
+    let problems = edits(&range, &meta);
+    if !problems.is_empty() {
+        let more = problems.len();
+        let mut message = problems.into_iter().take(10).collect::<Vec<_>>().join("; ");
+        if more > 10 {
+            message.push_str(&format!("; and {} more", more - 10));
+        }
+        return Err(edited(message));
+    }
+    let problems = uncomputed_formulas(book, &range, sheet);
+    if !problems.is_empty() {
+        return Err((
+            Code::NotANumber,
+            problems.join("; "),
+            "open the workbook in a spreadsheet program and save it (so the formula is computed), or type the number".into(),
+        ));
+    }
+    let mut table = table_of(&range, sheet, &cell_formats::shown(bytes, sheet))?;
+    table.template = Some(TemplateOrigin {
+        spec_id: meta.spec_id,
+        spec_version: meta.spec_version,
+        sheet: sheet.clone(),
+    });
+    Ok(table)
+}
+
+/// A returned template refused as edited.
+fn edited(message: String) -> Refusal {
+    (
+        Code::TemplateMismatch,
+        message,
+        "a returned template is read as it was generated: restore it, or copy its values into a new template made with `cwi template`".to_string(),
+    )
+}
+
+/// How the data sheet differs from the template it was made as: a column inserted, deleted or
+/// renamed; a row inserted, deleted, moved or edited; something other than a number in a
+/// value cell; anything written outside the template's rows and columns.
+fn edits(range: &calamine::Range<Data>, meta: &layout::Meta) -> Vec<String> {
+    let sheet = &meta.data_sheet;
     let at = |row: u32, col: u16| range.get_value((row, u32::from(col)));
     let text = |row: u32, col: u16| {
         at(row, col)
@@ -178,107 +211,97 @@ fn read_template<RS: std::io::Read + std::io::Seek>(
             ));
         }
     }
+    if !problems.is_empty() {
+        return problems;
+    }
+    let year = meta.year.to_string();
+    for (k, (region, indicator)) in meta.rows.iter().enumerate() {
+        let r = layout::HEADER_ROW + k as u32;
+        for (col, want) in [
+            (layout::Col::Region, region.as_str()),
+            (layout::Col::Year, year.as_str()),
+            (layout::Col::Indicator, indicator.as_str()),
+        ] {
+            let got = text(r, col.index());
+            if got != want {
+                problems.push(format!(
+                    "sheet \"{sheet}\", cell {}: \"{}\" where the template has \"{want}\" (a row was inserted, deleted, moved or edited)",
+                    layout::cell_name(r, col.index()),
+                    layout::short(&got)
+                ));
+                break;
+            }
+        }
+        if problems.len() >= 10 {
+            break;
+        }
+        for col in layout::Col::ALL.into_iter().filter(|c| c.is_input()) {
+            match at(r, col.index()) {
+                None | Some(Data::Empty | Data::Int(_) | Data::Float(_)) => {}
+                Some(Data::String(s)) if s.trim().is_empty() => {}
+                // Text in a value cell is checked by the loader, which knows the declared
+                // missing-value markers.
+                Some(Data::String(_)) => {}
+                Some(other) => problems.push(format!(
+                    "sheet \"{sheet}\", cell {}: {} is not a number",
+                    layout::cell_name(r, col.index()),
+                    layout::short(&cell_text(other))
+                )),
+            }
+        }
+    }
+    // Anything written below the template's rows or right of its columns.
     let width = meta.header.len() as u16;
-    if problems.is_empty() {
-        let year = meta.year.to_string();
-        for (k, (region, indicator)) in meta.rows.iter().enumerate() {
-            let r = layout::HEADER_ROW + k as u32;
-            for (col, want) in [
-                (layout::Col::Region, region.as_str()),
-                (layout::Col::Year, year.as_str()),
-                (layout::Col::Indicator, indicator.as_str()),
-            ] {
-                let got = text(r, col.index());
-                if got != want {
-                    problems.push(format!(
-                        "sheet \"{sheet}\", cell {}: \"{}\" where the template has \"{want}\" (a row was inserted, deleted, moved or edited)",
-                        layout::cell_name(r, col.index()),
-                        layout::short(&got)
-                    ));
-                    break;
-                }
-            }
-            if problems.len() >= 10 {
-                break;
-            }
-            for col in layout::Col::ALL.into_iter().filter(|c| c.is_input()) {
-                match at(r, col.index()) {
-                    None | Some(Data::Empty | Data::Int(_) | Data::Float(_)) => {}
-                    Some(Data::String(s)) if s.trim().is_empty() => {}
-                    // Text in a value cell is checked by the loader, which knows the declared
-                    // missing-value markers.
-                    Some(Data::String(_)) => {}
-                    Some(other) => problems.push(format!(
-                        "sheet \"{sheet}\", cell {}: {} is not a number",
-                        layout::cell_name(r, col.index()),
-                        layout::short(&cell_text(other))
-                    )),
-                }
-            }
-        }
-        // Anything written below the template's rows or right of its columns.
-        let end = layout::HEADER_ROW + meta.rows.len() as u32;
-        for (row, col, cell) in range.used_cells() {
-            let (row, col) = (
-                row as u32 + range.start().map_or(0, |s| s.0),
-                col as u32 + range.start().map_or(0, |s| s.1),
-            );
-            if (row >= end || col >= u32::from(width)) && !matches!(cell, Data::Empty) {
-                problems.push(format!(
-                    "sheet \"{sheet}\", cell {}: \"{}\" outside the template's rows and columns",
-                    layout::cell_name(row, col.min(u32::from(u16::MAX)) as u16),
-                    layout::short(&cell_text(cell))
-                ));
-                break;
-            }
+    let end = layout::HEADER_ROW + meta.rows.len() as u32;
+    for (row, col, cell) in range.used_cells() {
+        let (row, col) = (
+            row as u32 + range.start().map_or(0, |s| s.0),
+            col as u32 + range.start().map_or(0, |s| s.1),
+        );
+        if (row >= end || col >= u32::from(width)) && !matches!(cell, Data::Empty) {
+            problems.push(format!(
+                "sheet \"{sheet}\", cell {}: \"{}\" outside the template's rows and columns",
+                layout::cell_name(row, col.min(u32::from(u16::MAX)) as u16),
+                layout::short(&cell_text(cell))
+            ));
+            break;
         }
     }
-    if !problems.is_empty() {
-        let more = problems.len();
-        let mut message = problems.into_iter().take(10).collect::<Vec<_>>().join("; ");
-        if more > 10 {
-            message.push_str(&format!("; and {} more", more - 10));
+    problems
+}
+
+/// A formula in a value cell counts only with the value the spreadsheet computed for it:
+/// one saved without a computed value (written by a script, never opened) would read as an
+/// empty cell. The value cells whose formula has none.
+fn uncomputed_formulas<RS: std::io::Read + std::io::Seek>(
+    book: &mut calamine::Sheets<RS>,
+    range: &calamine::Range<Data>,
+    sheet: &str,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    let Ok(formulas) = book.worksheet_formula(sheet) else {
+        return problems;
+    };
+    let start = formulas.start().unwrap_or((0, 0));
+    for (row, col, formula) in formulas.used_cells() {
+        let (row, col) = (row as u32 + start.0, col as u32 + start.1);
+        let input = layout::Col::ALL
+            .iter()
+            .any(|c| c.is_input() && u32::from(c.index()) == col);
+        let empty = match range.get_value((row, col)) {
+            None | Some(Data::Empty) => true,
+            Some(Data::String(s)) => s.trim().is_empty(),
+            _ => false,
+        };
+        if input && row >= layout::HEADER_ROW && !formula.is_empty() && empty {
+            problems.push(format!(
+                "sheet \"{sheet}\", cell {}: the formula ={} has no computed value",
+                layout::cell_name(row, col as u16),
+                layout::short(formula)
+            ));
         }
-        return Err(edited(message));
     }
-    // A formula in a value cell counts only with the value the spreadsheet computed for it:
-    // one saved without a computed value (written by a script, never opened) would read as
-    // an empty cell.
-    if let Ok(formulas) = book.worksheet_formula(sheet) {
-        let start = formulas.start().unwrap_or((0, 0));
-        for (row, col, formula) in formulas.used_cells() {
-            let (row, col) = (row as u32 + start.0, col as u32 + start.1);
-            let input = layout::Col::ALL
-                .iter()
-                .any(|c| c.is_input() && u32::from(c.index()) == col);
-            let empty = match range.get_value((row, col)) {
-                None | Some(Data::Empty) => true,
-                Some(Data::String(s)) => s.trim().is_empty(),
-                _ => false,
-            };
-            if input && row >= layout::HEADER_ROW && !formula.is_empty() && empty {
-                problems.push(format!(
-                    "sheet \"{sheet}\", cell {}: the formula ={} has no computed value",
-                    layout::cell_name(row, col as u16),
-                    layout::short(formula)
-                ));
-            }
-        }
-    }
-    if !problems.is_empty() {
-        return Err((
-            Code::NotANumber,
-            problems.join("; "),
-            "open the workbook in a spreadsheet program and save it (so the formula is computed), or type the number".into(),
-        ));
-    }
-    let mut table = table_of(&range, sheet, &cell_formats::shown(bytes, sheet))?;
-    table.template = Some(TemplateOrigin {
-        spec_id: meta.spec_id,
-        spec_version: meta.spec_version,
-        sheet: sheet.clone(),
-    });
-    Ok(table)
+    problems
 }
 
 /// An Excel date or time as the calendar date it shows (`2022-01-01`, `2022-01-01 12:30:00`),

@@ -585,6 +585,9 @@ fn no_data<F: Fn(usize, usize) -> Option<f64>>(
 
 /// The score of raw value `x` on a fitted scale (`flip`: the indicator goes against the
 /// index's direction); `Err` says why the method cannot apply to it.
+///
+/// One piece: one arm per method's scale, each its formula with its source, in one match the
+/// compiler checks is whole; it runs once per value and replication.
 pub(crate) fn score(
     scale: &Scale,
     flip: bool,

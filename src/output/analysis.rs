@@ -247,14 +247,22 @@ pub fn sensitivity_files(s: &Sensitivity, formats: &[Format]) -> Result<Vec<File
 
 /// The audit's tables in the formats asked for, and its JSON document.
 fn audit_tables(audit: &Audit, formats: &[Format]) -> Result<Vec<File>, OutputError> {
-    let join = |v: &[f64]| {
-        v.iter()
-            .map(|x| x.to_string())
-            .collect::<Vec<_>>()
-            .join(";")
-    };
+    tables_and_document(
+        &[
+            &statistics_table(audit),
+            &correlations_table(audit),
+            &groups_table(audit),
+        ],
+        "audit/audit.json",
+        audit,
+        formats,
+    )
+}
+
+/// `audit/statistics`: each indicator's statistics per year.
+fn statistics_table(audit: &Audit) -> Table {
     let st = &audit.statistics;
-    let stats = Table {
+    Table {
         name: "audit/statistics",
         columns: vec![
             (
@@ -290,9 +298,13 @@ fn audit_tables(audit: &Audit, formats: &[Format]) -> Result<Vec<File>, OutputEr
                 Values::Bool(st.iter().map(|s| s.outlier).collect()),
             ),
         ],
-    };
+    }
+}
+
+/// `audit/correlations`: each pair of indicators (or a node and its children) per year.
+fn correlations_table(audit: &Audit) -> Table {
     let co = &audit.correlations;
-    let correlations = Table {
+    Table {
         name: "audit/correlations",
         columns: vec![
             (
@@ -335,9 +347,19 @@ fn audit_tables(audit: &Audit, formats: &[Format]) -> Result<Vec<File>, OutputEr
                 Values::Bool(co.iter().map(|c| c.redundant).collect()),
             ),
         ],
+    }
+}
+
+/// `audit/groups`: each group's consistency and principal components per year.
+fn groups_table(audit: &Audit) -> Table {
+    let join = |v: &[f64]| {
+        v.iter()
+            .map(|x| x.to_string())
+            .collect::<Vec<_>>()
+            .join(";")
     };
     let gr = &audit.groups;
-    let groups = Table {
+    Table {
         name: "audit/groups",
         columns: vec![
             (
@@ -373,13 +395,7 @@ fn audit_tables(audit: &Audit, formats: &[Format]) -> Result<Vec<File>, OutputEr
                 Values::Text(gr.iter().map(|g| join(&g.loadings)).collect()),
             ),
         ],
-    };
-    tables_and_document(
-        &[&stats, &correlations, &groups],
-        "audit/audit.json",
-        audit,
-        formats,
-    )
+    }
 }
 
 #[cfg(test)]

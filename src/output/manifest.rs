@@ -142,53 +142,7 @@ pub fn render_with(
         .nodes
         .iter()
         .enumerate()
-        .map(|(n, node)| {
-            let mut entry = NodeEntry {
-                id: &node.id,
-                parent: node.parent.map(|p| fw.nodes[p].id.as_str()),
-                level: node.level,
-                weight: results.weights.get(n),
-                relative_weight: results.weights.relative(fw, n),
-                effective_weight: results.weights.effective(fw, n),
-                aggregation: None,
-                consistency_ratio: fw.consistency.get(&node.id).copied(),
-                missing: None,
-                direction: None,
-                unit: None,
-                source: None,
-                normalisation: None,
-                bounds: None,
-                formula: node.steps.formula.as_ref().map(|f| f.text.as_str()),
-                parent_takes: None,
-                round: node.steps.round,
-            };
-            match &node.kind {
-                NodeKind::Group {
-                    aggregation,
-                    missing,
-                } => {
-                    // A formula group takes no aggregation, nor a missing rule.
-                    if node.steps.formula.is_none() {
-                        entry.aggregation = Some(*aggregation);
-                        entry.missing = Some(*missing);
-                    }
-                    if let Some(method) = &node.steps.normalisation {
-                        entry.normalisation = Some(method);
-                        entry.bounds = results.scores.bounds[n].as_deref();
-                        entry.parent_takes = Some(node.steps.parent_takes);
-                    }
-                }
-                NodeKind::Indicator(ind) => {
-                    let column = fw.indicators.iter().position(|&i| i == n);
-                    entry.direction = Some(ind.direction);
-                    entry.unit = Some(&ind.unit);
-                    entry.source = Some(&ind.source);
-                    entry.normalisation = Some(&ind.normalisation);
-                    entry.bounds = column.map(|c| results.normalised.bounds[c].as_slice());
-                }
-            }
-            entry
-        })
+        .map(|(n, node)| node_entry(results, n, node))
         .collect();
     let same_scale = spec.pooling != Pooling::EachYear
         || fw.indicators.iter().all(|&n| {
@@ -260,4 +214,54 @@ pub fn render_with(
     })?;
     bytes.push(b'\n');
     Ok(bytes)
+}
+
+/// A node's entry: its weights, and the methods and bounds it was scored with.
+fn node_entry<'r>(results: &'r Results, n: usize, node: &'r crate::spec::Node) -> NodeEntry<'r> {
+    let fw = &results.spec.framework;
+    let mut entry = NodeEntry {
+        id: &node.id,
+        parent: node.parent.map(|p| fw.nodes[p].id.as_str()),
+        level: node.level,
+        weight: results.weights.get(n),
+        relative_weight: results.weights.relative(fw, n),
+        effective_weight: results.weights.effective(fw, n),
+        aggregation: None,
+        consistency_ratio: fw.consistency.get(&node.id).copied(),
+        missing: None,
+        direction: None,
+        unit: None,
+        source: None,
+        normalisation: None,
+        bounds: None,
+        formula: node.steps.formula.as_ref().map(|f| f.text.as_str()),
+        parent_takes: None,
+        round: node.steps.round,
+    };
+    match &node.kind {
+        NodeKind::Group {
+            aggregation,
+            missing,
+        } => {
+            // A formula group takes no aggregation, nor a missing rule.
+            if node.steps.formula.is_none() {
+                entry.aggregation = Some(*aggregation);
+                entry.missing = Some(*missing);
+            }
+            if let Some(method) = &node.steps.normalisation {
+                entry.normalisation = Some(method);
+                entry.bounds = results.scores.bounds[n].as_deref();
+                entry.parent_takes = Some(node.steps.parent_takes);
+            }
+        }
+        NodeKind::Indicator(ind) => {
+            let column = fw.indicators.iter().position(|&i| i == n);
+            entry.direction = Some(ind.direction);
+            entry.unit = Some(&ind.unit);
+            entry.source = Some(&ind.source);
+            entry.normalisation = Some(&ind.normalisation);
+            entry.bounds = column.map(|c| results.normalised.bounds[c].as_slice());
+        }
+    }
+    entry
 }

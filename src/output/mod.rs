@@ -174,6 +174,10 @@ pub fn for_each_row<'a>(
 
 /// `for_each_row` for the years at positions `years` only (changes are still against the
 /// years before them).
+///
+/// One piece: the loop over every score row that every writer (CSV, JSON, Parquet) runs; what
+/// each row needs (names, changes, common ranks, flags) is looked up once before it, beside
+/// the loop that uses it.
 pub fn for_each_row_in<'a>(
     results: &'a Results,
     lang: &str,

@@ -136,6 +136,10 @@ const ID_PATTERN: &str = concat!(
 const ID_RULE: &str = "a letter or digit (of any script), then letters, digits, _, . and -";
 
 /// The JSON Schema of the spec format.
+///
+/// One piece: one JSON document whose nesting is the spec's own (index, defaults, units,
+/// groups, indicators); split, a reader could no longer see the document's shape. The
+/// methods' tables come from the code (`RawMethod::schema`, the `kinds!` tables).
 pub fn json_schema() -> Value {
     let normalisations = NormalisationKind::names();
     let imputations = ImputeKind::names();

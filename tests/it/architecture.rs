@@ -378,6 +378,106 @@ fn references_are_read_inside_grouped_imports() {
     );
 }
 
+/// The indentation of a line that starts a function (`fn`, with `pub`, `pub(crate)`,
+/// `const` or `unsafe` before it), if it does.
+fn function_start(line: &str) -> Option<&str> {
+    let rest = line.trim_start();
+    let indent = &line[..line.len() - rest.len()];
+    let mut words = rest;
+    loop {
+        if let Some(r) = words.strip_prefix("pub(") {
+            words = r.split_once(')')?.1.trim_start();
+        } else if let Some(r) = ["pub ", "const ", "unsafe ", "async "]
+            .iter()
+            .find_map(|w| words.strip_prefix(w))
+        {
+            words = r.trim_start();
+        } else {
+            break;
+        }
+    }
+    words.starts_with("fn ").then_some(indent)
+}
+
+/// The functions of `text` (before its test module) over `limit` lines whose doc comment
+/// does not say why they are one piece: (first line, length).
+fn long_functions(text: &str, limit: usize) -> Vec<(usize, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (k, line) in lines.iter().enumerate() {
+        if line.trim() == "#[cfg(test)]"
+            && lines
+                .get(k + 1)
+                .is_some_and(|l| l.trim_start().starts_with("mod "))
+        {
+            break;
+        }
+        let Some(indent) = function_start(line) else {
+            continue;
+        };
+        // A declaration without a body (in a trait) ends with `;` before any `{`.
+        let Some(open) = (k..lines.len()).find(|&e| {
+            let t = lines[e].trim_end();
+            t.ends_with('{') || t.ends_with(';')
+        }) else {
+            continue;
+        };
+        if lines[open].trim_end().ends_with(';') {
+            continue;
+        }
+        let close = format!("{indent}}}");
+        let Some(end) = (open..lines.len()).find(|&e| lines[e] == close) else {
+            continue;
+        };
+        let length = end - k + 1;
+        let says_why = lines[..k]
+            .iter()
+            .rev()
+            .take_while(|l| {
+                let t = l.trim_start();
+                t.starts_with("///") || t.starts_with("#[")
+            })
+            .any(|l| l.contains("One piece:"));
+        if length > limit && !says_why {
+            out.push((k + 1, length));
+        }
+    }
+    out
+}
+
+/// No function of the library or the binary is over 120 lines unless its doc comment says
+/// why it must be one piece ("One piece: ..."); past that, a reader cannot hold it.
+#[test]
+fn long_functions_say_why_they_are_one_piece() {
+    let mut files = Vec::new();
+    rust_files(&root().join("src"), &mut files);
+    let mut long = Vec::new();
+    for file in &files {
+        for (line, length) in long_functions(&fs::read_to_string(file).unwrap(), 120) {
+            long.push(format!("{}:{line} ({length} lines)", file.display()));
+        }
+    }
+    assert!(
+        long.is_empty(),
+        "split into named steps, or say in the doc comment why it is one piece: {long:?}"
+    );
+}
+
+/// The reader of functions finds a long one, skips a trait's declarations and the test
+/// module, and takes the reason where one is given.
+#[test]
+fn long_functions_are_found() {
+    let body = |n: usize| "    let x = 1;\n".repeat(n);
+    let text = format!(
+        "trait T {{\n    fn f(&self);\n}}\n\n/// Short.\npub(crate) fn short() {{\n{}}}\n\n/// Long.\npub fn long() {{\n{}}}\n\n/// Long.\n///\n/// One piece: a reason.\nfn kept() {{\n{}}}\n\n#[cfg(test)]\nmod tests {{\n    fn in_tests() {{\n{}    }}\n}}\n",
+        body(3),
+        body(5),
+        body(5),
+        body(9)
+    );
+    assert_eq!(long_functions(&text, 5), vec![(13, 7)]);
+}
+
 /// No source file of the library, the binary, the tests or the benches grows past 800 lines:
 /// past that, a file owns more than one thing.
 #[test]

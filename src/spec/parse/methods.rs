@@ -52,6 +52,11 @@ pub(super) fn range_param(
     }
 }
 
+/// A normalisation as the spec writes it, its parameters read and checked; `None` when
+/// refused (reported).
+///
+/// One piece: one arm per method of `NormalisationKind`, each reading that method's own
+/// parameters, in one match the compiler checks is whole: a new method is one arm here.
 pub(super) fn normalisation(
     check: &mut Checker,
     spanned: &Spanned<RawMethod>,
