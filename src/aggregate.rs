@@ -1,6 +1,7 @@
 //! Aggregation: scores of every node of the framework, from the normalised indicators up to
 //! the index, under each group's method and missing-data rule.
 
+use crate::diagnostic::Code;
 use crate::error::ComputeError;
 use crate::normalise::Normalised;
 use crate::panel::Panel;
@@ -137,6 +138,7 @@ pub fn aggregate(
             }
             let series = crate::normalise::Series {
                 panel,
+                id: nodes[node].id.clone(),
                 what: format!("group \"{}\"", nodes[node].id),
                 value: |y: usize, u: usize| aggregate[y * n_units + u],
             };
@@ -195,6 +197,12 @@ impl OneYear<'_> {
         let child = |k: usize, u: usize| self.children[k][y * n_units + u];
         let children = &nodes[self.node].children;
         let mut failed = Vec::new();
+        // The group, region and year of an error, as fields.
+        let at = |u: usize, e: ComputeError| {
+            e.node(&nodes[self.node].id)
+                .region(&panel.units.get(u).code)
+                .year(panel.years[y])
+        };
         let where_ = |u: usize| {
             format!(
                 "region {}, year {}",
@@ -217,15 +225,16 @@ impl OneYear<'_> {
                         failed.push(u);
                     }
                     Err(message) => {
-                        return Err(ComputeError {
-                            message: format!(
+                        return Err(at(u, ComputeError::new(
+                            Code::FormulaUndefined,
+                            format!(
                                 "the formula of \"{}\" ({}) meets {message} ({})",
                                 nodes[self.node].id,
                                 formula.text,
                                 where_(u)
                             ),
-                            hint: "guard the formula (e.g. if(x > 0, ln(x), 0)), or check the children's scores with cwi explain".into(),
-                        });
+                        ))
+                        .hint("guard the formula (e.g. if(x > 0, ln(x), 0)), or check the children's scores with cwi explain"));
                     }
                 }
             }
@@ -246,16 +255,17 @@ impl OneYear<'_> {
                     out[u] = None;
                     failed.push(u);
                 }
-                Err((k, value)) => return Err(ComputeError {
-                    message: format!(
+                Err((k, value)) => return Err(at(u, ComputeError::new(
+                    Code::AggregationUndefined,
+                    format!(
                         "\"{}\" ({}) meets {value} from \"{}\" ({})",
                         nodes[self.node].id,
                         aggregation.describe(),
                         nodes[children[k]].id,
                         where_(u)
                     ),
-                    hint: "this mean needs positive scores: normalise onto a range above zero (e.g. range = [1, 100]) or aggregate this group with \"arithmetic\"".into(),
-                }),
+                ))
+                .hint("this mean needs positive scores: normalise onto a range above zero (e.g. range = [1, 100]) or aggregate this group with \"arithmetic\"")),
             }
         }
         Ok(failed)

@@ -10,6 +10,7 @@
 
 use serde::Serialize;
 
+use crate::diagnostic::Code;
 use crate::error::ComputeError;
 use crate::panel::Panel;
 use crate::spec::{BoundaryChange, Spec};
@@ -65,9 +66,13 @@ pub fn apply(
     let mut log = Vec::new();
     for change in &spec.boundary_changes {
         let unit = |code: &String| {
-            panel.units.find(code).ok_or_else(|| ComputeError {
-                message: format!("the boundary change of {} names \"{code}\", which is not a region of the index", change.year),
-                hint: "use the codes (or names) of the spec's units".into(),
+            panel.units.find(code).ok_or_else(|| {
+                ComputeError::new(
+                    Code::BoundaryRegion,
+                    format!("the boundary change of {} names \"{code}\", which is not a region of the index", change.year),
+                )
+                .year(change.year)
+                .hint("use the codes (or names) of the spec's units")
             })
         };
         let from: Vec<usize> = change.from.iter().map(unit).collect::<Result<_, _>>()?;

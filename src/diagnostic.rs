@@ -14,197 +14,177 @@ pub enum Severity {
     Warning,
 }
 
-/// The stable code of a problem. Codes never change meaning; new problems get new codes.
-/// `E` codes are errors, `W` codes warnings; 0xx concern specs, 1xx data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Code {
-    /// E001: TOML syntax, a value of the wrong type, or a required key missing.
-    Syntax,
-    /// E002: a key the spec format does not have (with the nearest known key suggested).
-    UnknownKey,
-    /// E003: two nodes with the same id.
-    DuplicateId,
-    /// E004: a parent that is not defined.
-    MissingNode,
-    /// E005: a node whose parent is an indicator.
-    IndicatorParent,
-    /// E006: nodes whose parents form a cycle and never reach the index.
-    Cycle,
-    /// E007: a group without children.
-    EmptyGroup,
-    /// E008: a weight that is negative or not finite.
-    BadWeight,
-    /// E009: a group whose children all weigh 0.
-    ZeroWeights,
-    /// E010: goalposts with lo >= hi, or lo <= 0 on a log scale.
-    BadGoalposts,
-    /// E011: an unknown method, pooling, direction or share name.
-    UnknownMethod,
-    /// E012: a method parameter missing, invalid or not taken by the method.
-    BadParameter,
-    /// E013: a label missing in a declared language, or in an undeclared one.
-    MissingLabel,
-    /// E014: a code, name or alias that names two units.
-    UnitClash,
-    /// E015: units declared in no way, in several ways, or in an unreadable table.
-    BadUnits,
-    /// E016: an invalid id or index field (id characters, empty language list).
-    BadId,
-    /// W020: a geometric mean over children whose scores can be 0 or negative.
-    GeometricZero,
-    /// E101: a data file that cannot be read (missing, unsupported type, malformed CSV).
-    UnreadableFile,
-    /// E102: a required column missing from a data file.
-    MissingColumn,
-    /// E103: a value that is not a number.
-    NotANumber,
-    /// E104: the same region, year and indicator given twice.
-    DuplicateRow,
-    /// E105: a year that is not a whole number.
-    BadYear,
-    /// E106: an empty region or indicator cell.
-    EmptyKey,
-    /// E107: a value outside the indicator's declared valid range.
-    OutOfRange,
-    /// E108: a number whose decimal or thousands separators can be read two ways.
-    AmbiguousNumber,
-    /// E109: a region the spec does not know (rows meant to be skipped, such as national
-    /// totals, are declared in [data] ignore_regions).
-    UnknownRegion,
-    /// W110: an indicator the spec does not have (its rows are skipped).
-    UnknownIndicator,
-    /// W111: a spec indicator with no data in any file.
-    NoData,
-    /// W112: coverage of an indicator or region below the declared threshold.
-    LowCoverage,
-    /// E113: a year with too few regions to normalise.
-    TooFewUnits,
-    /// E114: a text encoding that cannot be determined.
-    Encoding,
-    /// E115: no row of the data matches a unit of the spec.
-    NoMatchingRows,
-    /// E116: a standard error or sample size that cannot be (negative, zero, or a sample size
-    /// for an indicator that is not a share).
-    BadSampleSize,
-    /// W117: rows of a region declared in [data] ignore_regions, skipped.
-    IgnoredRegion,
-    /// E118: a collection template whose structure was edited (rows, ids, sheets), or made for
-    /// another spec or spec version.
-    TemplateMismatch,
-    /// W119: a data frame's index column (unnamed, row numbers 0, 1, 2, ...) in a wide file,
-    /// ignored.
-    RowNumbers,
-    /// W120: a `[[data.file]]` (or `--decimal FILE=...`) declaration about a file that is none
-    /// of the data files.
-    UnusedFileReading,
-    /// W121: an indicator with no value for any region in a year that other years have (the
-    /// year's scores of its ancestors are built without it).
-    YearWithoutIndicator,
-    /// W122: `bounds_edition` keeps no bounds for an indicator whose normalisation draws them
-    /// from the data (a rank method, an indicator the edition did not have, or another
-    /// method): its bounds are drawn as the pooling says.
-    BoundsNotKept,
-    /// E123: a data file given to `validate` with several specs that holds the indicators of
-    /// none of them, so that it was checked against none.
-    NoSpecForData,
+/// The code table, written once: each code's variant, its stable spelling, its severity and
+/// what it means (its doc comment, which docs/validation.md's table prints).
+macro_rules! codes {
+    ($($(#[doc = $about:literal])* $variant:ident = $code:literal $severity:ident,)+) => {
+        /// The stable code of a problem. Codes never change meaning; new problems get new
+        /// codes. `E` codes are errors, `W` codes warnings; 0xx concern specs, 1xx data, 2xx
+        /// a method meeting the data while computing.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $($(#[doc = $about])* $variant,)+
+        }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[$(Code::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $code,)+
+                }
+            }
+
+            pub fn severity(self) -> Severity {
+                match self {
+                    $(Code::$variant => Severity::$severity,)+
+                }
+            }
+
+            /// What the code means, as docs/validation.md gives it.
+            pub fn about(self) -> &'static str {
+                match self {
+                    $(Code::$variant => concat!($($about),*).trim_ascii_start(),)+
+                }
+            }
+        }
+    };
 }
 
-impl Code {
-    pub const ALL: [Code; 40] = [
-        Code::Syntax,
-        Code::UnknownKey,
-        Code::DuplicateId,
-        Code::MissingNode,
-        Code::IndicatorParent,
-        Code::Cycle,
-        Code::EmptyGroup,
-        Code::BadWeight,
-        Code::ZeroWeights,
-        Code::BadGoalposts,
-        Code::UnknownMethod,
-        Code::BadParameter,
-        Code::MissingLabel,
-        Code::UnitClash,
-        Code::BadUnits,
-        Code::BadId,
-        Code::GeometricZero,
-        Code::UnreadableFile,
-        Code::MissingColumn,
-        Code::NotANumber,
-        Code::DuplicateRow,
-        Code::BadYear,
-        Code::EmptyKey,
-        Code::OutOfRange,
-        Code::AmbiguousNumber,
-        Code::UnknownRegion,
-        Code::UnknownIndicator,
-        Code::NoData,
-        Code::LowCoverage,
-        Code::TooFewUnits,
-        Code::Encoding,
-        Code::NoMatchingRows,
-        Code::BadSampleSize,
-        Code::IgnoredRegion,
-        Code::TemplateMismatch,
-        Code::RowNumbers,
-        Code::UnusedFileReading,
-        Code::YearWithoutIndicator,
-        Code::BoundsNotKept,
-        Code::NoSpecForData,
-    ];
+codes! {
+    /// TOML syntax, a value of the wrong type, or a required key missing.
+    Syntax = "E001" Error,
+    /// a key the spec format does not have (with the nearest known key suggested).
+    UnknownKey = "E002" Error,
+    /// two nodes with the same id.
+    DuplicateId = "E003" Error,
+    /// a parent that is not defined.
+    MissingNode = "E004" Error,
+    /// a node whose parent is an indicator.
+    IndicatorParent = "E005" Error,
+    /// nodes whose parents form a cycle and never reach the index.
+    Cycle = "E006" Error,
+    /// a group without children.
+    EmptyGroup = "E007" Error,
+    /// a weight that is negative or not finite.
+    BadWeight = "E008" Error,
+    /// a group whose children all weigh 0.
+    ZeroWeights = "E009" Error,
+    /// goalposts with lo >= hi, or lo <= 0 on a log scale.
+    BadGoalposts = "E010" Error,
+    /// an unknown method, pooling, direction or share name.
+    UnknownMethod = "E011" Error,
+    /// a method parameter missing, invalid or not taken by the method.
+    BadParameter = "E012" Error,
+    /// a label missing in a declared language, or in an undeclared one.
+    MissingLabel = "E013" Error,
+    /// a code, name or alias that names two units.
+    UnitClash = "E014" Error,
+    /// units declared in no way, in several ways, or in an unreadable table.
+    BadUnits = "E015" Error,
+    /// an invalid id or index field (id characters, empty language list).
+    BadId = "E016" Error,
+    /// a geometric mean over children whose scores can be 0 or negative (a node may accept it with
+    /// `allow = ["W020"]`, as the HDI's does: see docs/spec.md).
+    GeometricZero = "W020" Warning,
+    /// a data file that cannot be read (missing, unsupported type, malformed CSV, a row with more
+    /// or fewer fields than the header).
+    UnreadableFile = "E101" Error,
+    /// a required column missing from a data file.
+    MissingColumn = "E102" Error,
+    /// a value that is not a number.
+    NotANumber = "E103" Error,
+    /// the same region, year and indicator given twice.
+    DuplicateRow = "E104" Error,
+    /// a year that is not a whole number.
+    BadYear = "E105" Error,
+    /// an empty region or indicator cell.
+    EmptyKey = "E106" Error,
+    /// a value outside the indicator's declared valid range.
+    OutOfRange = "E107" Error,
+    /// a number whose decimal or thousands separators can be read two ways.
+    AmbiguousNumber = "E108" Error,
+    /// a region the spec does not know, with the nearest known spelling (rows meant to be skipped,
+    /// such as national totals, are declared in `[data] ignore_regions`).
+    UnknownRegion = "E109" Error,
+    /// an indicator the spec does not have (its rows are skipped).
+    UnknownIndicator = "W110" Warning,
+    /// a spec indicator with no data in any file.
+    NoData = "W111" Warning,
+    /// coverage of an indicator or region below the declared threshold.
+    LowCoverage = "W112" Warning,
+    /// a year with too few regions to normalise.
+    TooFewUnits = "E113" Error,
+    /// a text encoding that cannot be determined.
+    Encoding = "E114" Error,
+    /// no row of the data matches a unit of the spec.
+    NoMatchingRows = "E115" Error,
+    /// a standard error or sample size that cannot be (negative, zero, or a sample size for an
+    /// indicator that is not a share).
+    BadSampleSize = "E116" Error,
+    /// rows of a region declared in `[data] ignore_regions`, skipped (with their count).
+    IgnoredRegion = "W117" Warning,
+    /// a collection template (`cwi template`) whose structure was edited (a row or column inserted,
+    /// deleted or moved, an id changed, its data sheet renamed, something written outside its
+    /// rows), or made from another spec or spec version; the message names the workbook, sheet and
+    /// cell. Text typed into a template's value cell is `E103` at its cell.
+    TemplateMismatch = "E118" Error,
+    /// a wide file's index column as pandas writes it (an unnamed first column, or
+    /// `__index_level_0__`, holding the row numbers 0, 1, 2, ... or 1, 2, 3, ...), ignored; any
+    /// other unnamed column is read as an indicator.
+    RowNumbers = "W119" Warning,
+    /// a reading declared for a file (`[[data.file]]` in the spec, or `--decimal`, `--separator`,
+    /// `--encoding FILE=...`) that is none of the data files.
+    UnusedFileReading = "W120" Warning,
+    /// an indicator with no value for any region in a year that other years have: that year's
+    /// scores of its ancestors are built without it; the manifest lists the break (`breaks`,
+    /// `comparable_across_years: false`) and the score tables leave out the changes from or to that
+    /// year for those nodes.
+    YearWithoutIndicator = "W121" Warning,
+    /// under `[defaults] bounds_edition`, an indicator whose normalisation draws bounds from the
+    /// data has none kept (a rank method, an indicator the edition did not have, or a method
+    /// changed since): its bounds are drawn as the pooling says, and adding a year may revise it.
+    BoundsNotKept = "W122" Warning,
+    /// a data file given to `validate` with several specs that holds the indicators of none of them
+    /// (more than half of its indicators, where the spec's units come from the data), so that it
+    /// was checked against none.
+    NoSpecForData = "E123" Error,
+    /// the log or square root of a value at or below 0 in an indicator's treatment: choose
+    /// another treatment for it (`jrc`, or `none`).
+    UndefinedTreatment = "E201" Error,
+    /// PCA weights of a group that cannot be drawn: fewer than 3 regions with every child, or
+    /// a child that does not vary.
+    PcaWeights = "E202" Error,
+    /// what a normalisation scores against is not in the data: its base year, its reference
+    /// year, its reference region, or that region's value (or a value of 0 to divide by).
+    NoReference = "E203" Error,
+    /// a value an indicator's normalisation cannot score: the log of a value at or below 0 on
+    /// log goalposts, a ratio that needs values above 0, a base-year value of 0.
+    Unscorable = "E204" Error,
+    /// pooled values a normalisation cannot scale: no spread for min-max, a z-score without
+    /// spread, a best or largest value of 0, ranks among fewer than two regions.
+    NoSpread = "E205" Error,
+    /// a group's formula undefined for its children's scores in a region and year (a log of 0,
+    /// a division by 0): guard the formula.
+    FormulaUndefined = "E206" Error,
+    /// an aggregation meeting a child's score it cannot take in a region and year (a geometric
+    /// or harmonic mean meeting 0 or a negative score).
+    AggregationUndefined = "E207" Error,
+    /// a boundary change naming a region that is not a unit of the index.
+    BoundaryRegion = "E208" Error,
+}
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Code::Syntax => "E001",
-            Code::UnknownKey => "E002",
-            Code::DuplicateId => "E003",
-            Code::MissingNode => "E004",
-            Code::IndicatorParent => "E005",
-            Code::Cycle => "E006",
-            Code::EmptyGroup => "E007",
-            Code::BadWeight => "E008",
-            Code::ZeroWeights => "E009",
-            Code::BadGoalposts => "E010",
-            Code::UnknownMethod => "E011",
-            Code::BadParameter => "E012",
-            Code::MissingLabel => "E013",
-            Code::UnitClash => "E014",
-            Code::BadUnits => "E015",
-            Code::BadId => "E016",
-            Code::GeometricZero => "W020",
-            Code::UnreadableFile => "E101",
-            Code::MissingColumn => "E102",
-            Code::NotANumber => "E103",
-            Code::DuplicateRow => "E104",
-            Code::BadYear => "E105",
-            Code::EmptyKey => "E106",
-            Code::OutOfRange => "E107",
-            Code::AmbiguousNumber => "E108",
-            Code::UnknownRegion => "E109",
-            Code::UnknownIndicator => "W110",
-            Code::NoData => "W111",
-            Code::LowCoverage => "W112",
-            Code::TooFewUnits => "E113",
-            Code::Encoding => "E114",
-            Code::NoMatchingRows => "E115",
-            Code::BadSampleSize => "E116",
-            Code::IgnoredRegion => "W117",
-            Code::TemplateMismatch => "E118",
-            Code::RowNumbers => "W119",
-            Code::UnusedFileReading => "W120",
-            Code::YearWithoutIndicator => "W121",
-            Code::BoundsNotKept => "W122",
-            Code::NoSpecForData => "E123",
-        }
+/// docs/validation.md's table of codes, as `cwi schema --codes` prints it.
+pub fn codes_markdown() -> String {
+    let mut out = String::from("| code | severity | problem |\n|---|---|---|\n");
+    for code in Code::ALL {
+        let severity = match code.severity() {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        out.push_str(&format!("| `{code}` | {severity} | {} |\n", code.about()));
     }
-
-    pub fn severity(self) -> Severity {
-        if self.as_str().starts_with('W') {
-            Severity::Warning
-        } else {
-            Severity::Error
-        }
-    }
+    out
 }
 
 impl fmt::Display for Code {

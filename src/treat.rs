@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use crate::diagnostic::Code;
 use crate::error::ComputeError;
 use crate::named::Named;
 use crate::panel::Panel;
@@ -200,10 +201,15 @@ fn treat_indicator(
             .map(|&u| out.get(y, u, i).expect("filtered to values"))
             .collect();
         let fail = |what: &str, u: usize, v: f64| {
-            ComputeError {
-            message: format!("indicator \"{id}\", region {}, year {}: {what} of {v} is undefined", panel.units.get(u).code, panel.years[y]),
-            hint: "choose another treatment for this indicator (treatment = { method = \"jrc\" } or \"none\")".into(),
-        }
+            let (region, year) = (&panel.units.get(u).code, panel.years[y]);
+            ComputeError::new(
+                Code::UndefinedTreatment,
+                format!("indicator \"{id}\", region {region}, year {year}: {what} of {v} is undefined"),
+            )
+            .node(id)
+            .region(region)
+            .year(year)
+            .hint("choose another treatment for this indicator (treatment = { method = \"jrc\" } or \"none\")")
         };
         let treated: Option<(Vec<f64>, String)> = match treatment {
             Treatment::None => None,

@@ -3,6 +3,7 @@
 //! indicator is its squared loading on the first component, scaled to sum to 1. A negative
 //! loading (an indicator pulling against the others) is reported.
 
+use crate::diagnostic::Code;
 use crate::error::ComputeError;
 use crate::normalise::Normalised;
 use crate::panel::Panel;
@@ -50,12 +51,14 @@ pub fn weigh(
             .map(|a| rows.iter().map(|b| pearson(a, b)).collect())
             .collect();
         let (Some(corr), true) = (corr, rows[0].len() >= 3) else {
-            return Err(ComputeError {
-                message: format!(
+            return Err(ComputeError::new(
+                Code::PcaWeights,
+                format!(
                     "PCA weights of \"{id}\": fewer than 3 regions with every child, or a child that does not vary"
                 ),
-                hint: "give the group explicit weights".into(),
-            });
+            )
+            .node(id)
+            .hint("give the group explicit weights"));
         };
         let (values, loadings) = first_component(&corr);
         let total: f64 = loadings.iter().map(|l| l * l).sum();

@@ -8,11 +8,18 @@
 pub struct Args {
     /// Print the tables of every method (imputation, treatment, normalisation, aggregation)
     /// with their parameters, in Markdown, as docs/spec.md gives them, instead of the schema.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "codes")]
     methods: bool,
+    /// Print the table of every problem code (code, severity, what it means), in Markdown, as
+    /// docs/validation.md gives it, instead of the schema.
+    #[arg(long)]
+    codes: bool,
 }
 
 pub fn run(args: Args) -> Result<(), super::error::Error> {
+    if args.codes {
+        return super::stdout(&cwi::diagnostic::codes_markdown());
+    }
     if args.methods {
         return super::stdout(&cwi::spec::tables::methods_markdown());
     }

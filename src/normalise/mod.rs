@@ -3,10 +3,12 @@
 
 use serde::Serialize;
 
+use crate::diagnostic::Code;
 use crate::error::ComputeError;
 use crate::panel::Panel;
 use crate::recipe::{IndicatorRecipe, Recipe};
 use crate::spec::{Normalisation, Pooling, Ties};
+pub(crate) use score::score;
 
 /// Normalised scores, laid out like the panel (year, unit, indicator), and the bounds used.
 #[derive(Debug, Clone)]
@@ -119,6 +121,7 @@ fn normalise_indicator(
     let id = &panel.indicators[i];
     let series = Series {
         panel,
+        id: id.clone(),
         what: format!("indicator \"{id}\""),
         value: |y: usize, u: usize| panel.get(y, u, i),
     };
@@ -130,6 +133,8 @@ fn normalise_indicator(
 /// scores (by year and unit), with the panel's years, units and presence.
 pub(crate) struct Series<'a, F: Fn(usize, usize) -> Option<f64>> {
     pub panel: &'a Panel,
+    /// The indicator or group id.
+    pub id: String,
     /// What messages call it: `indicator "x"` or `group "g"`.
     pub what: String,
     pub value: F,
@@ -159,12 +164,17 @@ pub(crate) fn normalise_series<F: Fn(usize, usize) -> Option<f64>>(
     let mut current: Option<(Option<Scale>, Vec<f64>)> = None;
     // The base year's position, for the one method that reads it.
     let base = if let Normalisation::BaseYear { year } = &indicator.normalisation {
-        Some(panel.year_position(*year).ok_or_else(|| ComputeError {
-            message: format!(
-                "{what}: base year {year} is not in the data (they cover {:?})",
-                panel.years
-            ),
-            hint: "choose a base year the data cover".into(),
+        Some(panel.year_position(*year).ok_or_else(|| {
+            ComputeError::new(
+                Code::NoReference,
+                format!(
+                    "{what}: base year {year} is not in the data (they cover {:?})",
+                    panel.years
+                ),
+            )
+            .node(&series.id)
+            .year(*year)
+            .hint("choose a base year the data cover")
         })?)
     } else {
         None
@@ -196,14 +206,17 @@ pub(crate) fn normalise_series<F: Fn(usize, usize) -> Option<f64>>(
                     pool,
                     base: base.and_then(|by| series.get(by, unit)),
                 };
-                let score =
-                    score(&scale, indicator.flip, x, &context).map_err(|message| ComputeError {
-                        message: format!(
-                            "{what}, region {}, year {year}: {message}",
-                            panel.units.get(unit).code
-                        ),
-                        hint: "check the value, or choose a method that accepts it".into(),
-                    })?;
+                let score = score(&scale, indicator.flip, x, &context).map_err(|why| {
+                    let region = &panel.units.get(unit).code;
+                    ComputeError::new(
+                        Code::Unscorable,
+                        format!("{what}, region {region}, year {year}: {why}"),
+                    )
+                    .node(&series.id)
+                    .region(region)
+                    .year(year)
+                    .hint("check the value, or choose a method that accepts it")
+                })?;
                 values[y * n_units + unit] = match (score, indicator.round) {
                     (Some(v), Some(d)) => Some(crate::spec::round(v, d)),
                     (v, _) => v,
@@ -301,34 +314,48 @@ fn year_scale<'m, F: Fn(usize, usize) -> Option<f64>>(
         Pooling::ReferenceYear(r) => format!("reference year {r}"),
     };
     if let Normalisation::Reference { region } = &indicator.normalisation {
-        let unit = panel.units.find(region).ok_or_else(|| ComputeError {
-            message: format!(
-                "{what}: the reference region \"{region}\" is not a unit of the index"
-            ),
-            hint: "give the code, name or alias of a region in the data".into(),
+        let unit = panel.units.find(region).ok_or_else(|| {
+            ComputeError::new(
+                Code::NoReference,
+                format!("{what}: the reference region \"{region}\" is not a unit of the index"),
+            )
+            .node(&series.id)
+            .hint("give the code, name or alias of a region in the data")
         })?;
         return match series.get(y, unit) {
             Some(v) if v != 0.0 => Ok((Some(Scale::Reference { region: v }), Vec::new())),
-            other => Err(ComputeError {
-                message: format!(
+            other => Err(ComputeError::new(
+                Code::NoReference,
+                format!(
                     "{what}, year {year}: the reference region {} has {}",
                     panel.units.get(unit).code,
-                    other.map_or("no value".to_string(), |v| format!("the value {v}, which cannot divide"))
+                    other.map_or("no value".to_string(), |v| format!(
+                        "the value {v}, which cannot divide"
+                    ))
                 ),
-                hint: "supply the reference region's value for every year, or choose another reference".into(),
-            }),
+            )
+            .node(&series.id)
+            .region(&panel.units.get(unit).code)
+            .year(year)
+            .hint(
+                "supply the reference region's value for every year, or choose another reference",
+            )),
         };
     }
     if !indicator.normalisation.draws_from_data() {
         let s = fit(&indicator.normalisation, &[]).expect("fixed bounds need no data");
         return Ok((Some(s), Vec::new()));
     }
-    let mut values = pool(pooling, series, y).map_err(|r| ComputeError {
-        message: format!("pooling = reference-year {r}, but the data have no year {r}"),
-        hint: format!(
+    let mut values = pool(pooling, series, y).map_err(|r| {
+        ComputeError::new(
+            Code::NoReference,
+            format!("pooling = reference-year {r}, but the data have no year {r}"),
+        )
+        .year(r)
+        .hint(format!(
             "the data cover {:?}; set defaults.reference_year to one of them",
             panel.years
-        ),
+        ))
     })?;
     if values.is_empty() {
         return no_data(pooling, series, &over).map(|()| (None, Vec::new()));
@@ -361,12 +388,18 @@ fn year_scale<'m, F: Fn(usize, usize) -> Option<f64>>(
             | Normalisation::None
             | Normalisation::Reference { .. } => "its bounds cannot be drawn",
         };
-        ComputeError {
-            message: format!(
+        let e = ComputeError::new(
+            Code::NoSpread,
+            format!(
                 "{what}: the {} value(s) in {over} cannot be normalised: {why}",
                 values.len()
             ),
-            hint: "check the data; for an indicator that can be constant use goalposts".into(),
+        )
+        .node(&series.id)
+        .hint("check the data; for an indicator that can be constant use goalposts");
+        match pooling {
+            Pooling::EachYear => e.year(year),
+            _ => e,
         }
     })?;
     Ok((Some(scale), values))
@@ -575,166 +608,20 @@ fn no_data<F: Fn(usize, usize) -> Option<f64>>(
             .any(|&u| series.get(y, u).is_some())
     });
     if matches!(pooling, Pooling::ReferenceYear(_)) && has_any {
-        return Err(ComputeError {
-            message: format!("{what} has no value in the {over}, whose bounds every year uses"),
-            hint: "supply the reference year's data or choose another reference_year".into(),
+        let e = ComputeError::new(
+            Code::NoReference,
+            format!("{what} has no value in the {over}, whose bounds every year uses"),
+        )
+        .node(&series.id)
+        .hint("supply the reference year's data or choose another reference_year");
+        return Err(match pooling {
+            Pooling::ReferenceYear(r) => e.year(r),
+            _ => e,
         });
     }
     Ok(())
 }
 
-/// The score of raw value `x` on a fitted scale (`flip`: the indicator goes against the
-/// index's direction); `Err` says why the method cannot apply to it.
-///
-/// One piece: one arm per method's scale, each its formula with its source, in one match the
-/// compiler checks is whole; it runs once per value and replication.
-pub(crate) fn score(
-    scale: &Scale,
-    flip: bool,
-    x: f64,
-    context: &Context,
-) -> Result<Option<f64>, String> {
-    let onto = |(l, u): (f64, f64), frac: f64| l + frac * (u - l);
-    let positive = |what: &str| -> Result<(), String> {
-        if x > 0.0 {
-            Ok(())
-        } else {
-            Err(format!(
-                "value {x} cannot be divided into ({what} needs values above 0)"
-            ))
-        }
-    };
-    // Pooled values worse than x, and equal to it (x itself among them).
-    let standing = || {
-        let below = context.pool.partition_point(|v| *v < x);
-        let not_above = context.pool.partition_point(|v| *v <= x);
-        let above = context.pool.len() - not_above;
-        let equal = not_above - below;
-        (if flip { above } else { below }, equal.max(1))
-    };
-    Ok(Some(match *scale {
-        Scale::MinMax { range, min, max } => {
-            let frac = (x - min) / (max - min);
-            onto(range, if flip { 1.0 - frac } else { frac })
-        }
-        Scale::ZScore {
-            to,
-            by,
-            mean,
-            sd,
-            mean_lo,
-        } => {
-            let z = ((x - mean) - mean_lo) / sd;
-            to + by * if flip { -z } else { z }
-        }
-        Scale::Goalposts {
-            lo,
-            hi,
-            log,
-            cap,
-            range,
-        } => {
-            let (x, lo, hi) = if log {
-                if x <= 0.0 {
-                    return Err(format!(
-                        "value {x} has no natural log (goalposts with log = true)"
-                    ));
-                }
-                (x.ln(), lo.ln(), hi.ln())
-            } else {
-                (x, lo, hi)
-            };
-            let mut frac = (x - lo) / (hi - lo);
-            if cap {
-                frac = frac.clamp(0.0, 1.0);
-            }
-            onto(range, if flip { 1.0 - frac } else { frac })
-        }
-        // Ranks: 1 for the worst; ties share a rank by the rule (a dense pool holds each
-        // value once, so its min rank is the dense rank).
-        Scale::Rank { ties, .. } => tied_rank(ties, standing()),
-        Scale::PercentileRank { range, ties, n } => {
-            let rank = tied_rank(ties, standing());
-            onto(range, (rank - 1.0) / (n as f64 - 1.0))
-        }
-        Scale::Borda { .. } => standing().0 as f64,
-        Scale::Target { target, lo, range } => {
-            let frac = match lo {
-                Some(lo) => (x - lo) / (target - lo),
-                None if flip => {
-                    positive("a target ratio")?;
-                    target / x
-                }
-                None => x / target,
-            };
-            onto(range, frac.clamp(0.0, 1.0))
-        }
-        Scale::Best { range, min, max } => {
-            if flip {
-                positive("a ratio to the best")?;
-                onto(range, min / x)
-            } else {
-                onto(range, x / max)
-            }
-        }
-        Scale::FractionMax { range, max, .. } => {
-            let frac = x / max;
-            onto(range, if flip { 1.0 - frac } else { frac })
-        }
-        Scale::Reference { region } => {
-            if flip {
-                positive("a ratio to the reference")?;
-                100.0 * region / x
-            } else {
-                100.0 * x / region
-            }
-        }
-        Scale::BaseYear { year } => {
-            let Some(base) = context.base else {
-                return Ok(None);
-            };
-            if base == 0.0 || (flip && x == 0.0) {
-                return Err(format!("the base-year ({year}) index cannot divide by 0"));
-            }
-            if flip {
-                100.0 * base / x
-            } else {
-                100.0 * x / base
-            }
-        }
-        Scale::Piecewise { breakpoints } => piecewise(breakpoints, x),
-        Scale::Ampi { reference, delta } => {
-            let r = 60.0 * (x - (reference - delta)) / (2.0 * delta);
-            if flip { 130.0 - r } else { 70.0 + r }
-        }
-        // Refused against the index's direction, unless a formula of its parent reads it.
-        Scale::None => x,
-    }))
-}
-
-/// The rank of a value with `worse` pooled values worse than it and `equal` equal to it.
-fn tied_rank(ties: Ties, (worse, equal): (usize, usize)) -> f64 {
-    let (worse, equal) = (worse as f64, equal as f64);
-    match ties {
-        Ties::Average => worse + (equal + 1.0) / 2.0,
-        Ties::Min | Ties::Dense => worse + 1.0,
-        Ties::Max => worse + equal,
-    }
-}
-
-/// Linear interpolation between breakpoints sorted by value; constant beyond the ends.
-fn piecewise(points: &[(f64, f64)], x: f64) -> f64 {
-    let (first, last) = (points[0], points[points.len() - 1]);
-    if x <= first.0 {
-        return first.1;
-    }
-    if x >= last.0 {
-        return last.1;
-    }
-    let k = points.partition_point(|p| p.0 <= x);
-    let ((x0, s0), (x1, s1)) = (points[k - 1], points[k]);
-    s0 + (x - x0) / (x1 - x0) * (s1 - s0)
-}
-
+mod score;
 #[cfg(test)]
 mod tests;

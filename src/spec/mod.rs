@@ -31,6 +31,13 @@ pub use method::{
 pub use parse::{MethodArg, SpecError, parse_str};
 pub use steps::{NodeFormula, Passes, Steps, round};
 
+/// The warning codes a node may allow (`allow = [...]`): those cwi raises about one node of a
+/// spec.
+pub const ALLOWABLE: [crate::diagnostic::Code; 2] = [
+    crate::diagnostic::Code::GeometricZero,
+    crate::diagnostic::Code::BoundsNotKept,
+];
+
 /// Reads and validates a spec file. Relative paths inside it (a units table) are resolved
 /// against the spec's own directory.
 pub fn load(path: &Path) -> Result<Spec, SpecError> {

@@ -98,7 +98,8 @@ fn weighting() -> Value {
 
 /// `allow`: the warnings about a node its author accepts.
 fn allow() -> Value {
-    json!({ "type": "array", "items": { "type": "string", "enum": ["W020", "W122"] }, "description": "warnings about this node that its author has weighed and accepts: they are not raised, and validate lists them" })
+    let codes: Vec<&str> = super::ALLOWABLE.iter().map(|c| c.as_str()).collect();
+    json!({ "type": "array", "items": { "type": "string", "enum": codes }, "description": "warnings about this node that its author has weighed and accepts: they are not raised, and validate lists them" })
 }
 
 /// `round`: the decimals a node's score is rounded to.

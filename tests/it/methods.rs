@@ -418,3 +418,78 @@ fn a_long_files_indicators_can_be_declared_ignored() {
     let out = validate("\"b\", \"c\"");
     assert!(out.contains("0 error(s), 0 warning(s)"), "{out}");
 }
+
+/// A method meeting the data stops the run with a coded error that names the node, region
+/// and year, as spec and data diagnostics do. Values 5, 0, 2, 9 of "a": the log treatment of
+/// R2's 0 is undefined (E201 at a, R2, 2024); with the log left out, a geometric mean of the
+/// min-max scores (100 (5 - 0)/(9 - 0) = 55.6, 0, 22.2, 100) meets R2's 0 (E207 at the index,
+/// R2, 2024). On the command line the code leads the message.
+#[test]
+fn compute_errors_carry_a_code_and_their_place() {
+    let rows = [
+        ("R1", 2024, "a", 5.0),
+        ("R2", 2024, "a", 0.0),
+        ("R3", 2024, "a", 2.0),
+        ("R4", 2024, "a", 9.0),
+    ];
+    let text = |treatment: &str, aggregation: &str| {
+        spec_text(
+            "",
+            &format!(
+                "[defaults]\npooling = \"each-year\"\nnormalisation = {{ method = \"min-max\" }}\naggregation = {{ method = \"{aggregation}\" }}\ntreatment = {{ method = \"{treatment}\" }}\n{}",
+                indicator("a", "ix", "higher", "")
+            ),
+        )
+    };
+    let failure = |name: &str, spec: &str| {
+        let (spec_path, data) = write(name, spec, &rows);
+        let s = spec::load(&spec_path).unwrap();
+        match run(s, &[&data]) {
+            Err(cwi::error::RunError::Compute(e)) => e,
+            other => panic!("expected a compute error, got {:?}", other.map(|_| ())),
+        }
+    };
+    let e = failure("code-treatment", &text("log", "arithmetic"));
+    assert_eq!(
+        (e.code, e.node.as_deref(), e.region.as_deref(), e.year),
+        (
+            cwi::diagnostic::Code::UndefinedTreatment,
+            Some("a"),
+            Some("R2"),
+            Some(2024)
+        )
+    );
+    assert!(
+        e.to_string().starts_with(
+            "error[E201]: indicator \"a\", region R2, year 2024: the natural log of 0 is undefined"
+        ),
+        "{e}"
+    );
+    let e = failure("code-geometric", &text("none", "geometric"));
+    assert_eq!(
+        (e.code, e.node.as_deref(), e.region.as_deref(), e.year),
+        (
+            cwi::diagnostic::Code::AggregationUndefined,
+            Some("ix"),
+            Some("R2"),
+            Some(2024)
+        )
+    );
+    let (spec_path, data) = write("code-cli", &text("log", "arithmetic"), &rows);
+    let out = crate::common::scratch("code-cli-out");
+    let o = crate::common::cwi(&[
+        "compute",
+        "--spec",
+        spec_path.to_str().unwrap(),
+        "--data",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("error[E201]: indicator \"a\", region R2, year 2024"),
+        "{stderr}"
+    );
+}

@@ -2,6 +2,7 @@
 
 use super::Checker;
 use crate::diagnostic::Code;
+use crate::spec::ALLOWABLE;
 use crate::spec::{NodeKind, Normalisation, Spec};
 
 /// W122: under `bounds_edition`, an indicator whose method draws bounds from the data but
@@ -107,9 +108,6 @@ pub(super) fn warn_geometric_zero(spec: &Spec, check: &mut Checker) {
         }
     }
 }
-
-/// The warning codes a node may allow: those cwi raises about one node of a spec.
-const ALLOWABLE: [Code; 2] = [Code::GeometricZero, Code::BoundsNotKept];
 
 /// Every node's `allow` list, as (node id, code); a code that is not a warning about a node
 /// is refused at the list.
