@@ -18,6 +18,12 @@ pub trait Named: Sized + Copy + PartialEq + 'static {
         Self::ALL.iter().copied().find(|v| v.name() == word)
     }
 
+    /// A spelling kept for one version after it was renamed: the variant it means and its
+    /// name now (parsers accept it with a deprecation warning).
+    fn deprecated(_word: &str) -> Option<(Self, &'static str)> {
+        None
+    }
+
     /// Every spelling, for "use one of" messages.
     fn names() -> Vec<&'static str> {
         Self::ALL.iter().map(|v| v.name()).collect()

@@ -140,7 +140,7 @@ pub fn validate(specs: &[PathBuf], data: &[PathBuf], readings: &[spec::FileReadi
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// For people: each problem with the offending line quoted and underlined.
-    Human,
+    Text,
     /// JSON Lines: one object per problem (severity, code, file, line, column, row, field,
     /// message, hint), for tools.
     Json,
@@ -150,19 +150,24 @@ pub enum Format {
 }
 
 impl crate::named::Named for Format {
-    const ALL: &'static [Self] = &[Format::Human, Format::Json, Format::Github];
+    const ALL: &'static [Self] = &[Format::Text, Format::Json, Format::Github];
 
     fn name(&self) -> &'static str {
         match self {
-            Format::Human => "human",
+            Format::Text => "text",
             Format::Json => "json",
             Format::Github => "github",
         }
     }
 
+    /// `human`, the name of `text` before every command's plain output was called text.
+    fn deprecated(word: &str) -> Option<(Self, &'static str)> {
+        (word == "human").then_some((Format::Text, "text"))
+    }
+
     fn about(&self) -> &'static str {
         match self {
-            Format::Human => {
+            Format::Text => {
                 "For people: each problem with the offending line quoted and underlined"
             }
             Format::Json => {
@@ -177,7 +182,7 @@ impl crate::named::Named for Format {
 
 pub fn render(diagnostics: &[Diagnostic], format: Format) -> String {
     match format {
-        Format::Human => human(diagnostics),
+        Format::Text => human(diagnostics),
         Format::Json => diagnostics
             .iter()
             .map(|d| serde_json::to_string(d).expect("a diagnostic serialises") + "\n")

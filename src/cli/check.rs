@@ -73,7 +73,7 @@ fn inner(args: Args) -> Result<ExitCode, super::error::Error> {
     if !diagnostics.is_empty() {
         eprint!(
             "{}",
-            cwi::validate::render(&diagnostics, cwi::validate::Format::Human)
+            cwi::validate::render(&diagnostics, cwi::validate::Format::Text)
         );
     }
     let panel = match panel {

@@ -25,7 +25,6 @@ mod verify;
 use std::process::ExitCode;
 
 use std::io::Write;
-use std::marker::PhantomData;
 
 use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{Parser, Subcommand};
@@ -114,11 +113,16 @@ fn stdout(text: &str) -> Result<(), Error> {
 
 /// The parser of a `Named` choice: its spellings and descriptions are the `--help`.
 fn named<T: Named + Send + Sync>() -> NamedParser<T> {
-    NamedParser(PhantomData)
+    NamedParser(T::ALL)
+}
+
+/// The parser of some of a `Named` type's choices (the formats of a table, not the report's).
+fn named_in<T: Named + Send + Sync>(choices: &'static [T]) -> NamedParser<T> {
+    NamedParser(choices)
 }
 
 #[derive(Clone)]
-struct NamedParser<T>(PhantomData<T>);
+struct NamedParser<T: 'static>(&'static [T]);
 
 impl<T: Named + Send + Sync> TypedValueParser for NamedParser<T> {
     type Value = T;
@@ -129,8 +133,16 @@ impl<T: Named + Send + Sync> TypedValueParser for NamedParser<T> {
         arg: Option<&clap::Arg>,
         value: &std::ffi::OsStr,
     ) -> Result<T, clap::Error> {
+        if let Some((old, now)) = value.to_str().and_then(T::deprecated) {
+            eprintln!(
+                "warning: {} {} is deprecated and goes in the next version: write {now}",
+                arg.map_or("the value".into(), |a| a.to_string()),
+                value.to_string_lossy()
+            );
+            return Ok(old);
+        }
         let inner = clap::builder::PossibleValuesParser::new(
-            T::ALL.iter().map(|v| PossibleValue::new(v.name())),
+            self.0.iter().map(|v| PossibleValue::new(v.name())),
         );
         let word = inner.parse_ref(cmd, arg, value)?;
         Ok(T::from_name(&word).expect("the possible values are the variants' names"))
@@ -138,7 +150,7 @@ impl<T: Named + Send + Sync> TypedValueParser for NamedParser<T> {
 
     fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
         Some(Box::new(
-            T::ALL
+            self.0
                 .iter()
                 .map(|v| PossibleValue::new(v.name()).help(v.about())),
         ))
@@ -151,7 +163,7 @@ pub struct TableFormats {
     /// Formats of the analysis's tables, separated by commas: csv, json (the analysis's JSON
     /// document), parquet (typed columns). The charts are always written. Default: csv and
     /// json, or parquet alone for a table of more than 100,000 rows.
-    #[arg(long = "formats", value_parser = named::<cwi::output::Format>(), value_delimiter = ',', num_args = 1.., hide_possible_values = true)]
+    #[arg(long = "formats", value_parser = named_in(cwi::output::Format::TABLES), value_delimiter = ',', num_args = 1.., hide_possible_values = true)]
     pub list: Vec<cwi::output::Format>,
 }
 
@@ -191,8 +203,8 @@ pub struct ScoreTable {
     /// csv and json, or parquet alone for a panel of more than 1,000,000 score rows), and in
     /// cwi report html (report.html and its charts; the default) and xlsx (report.xlsx). A
     /// kind not named takes its default. The manifest is always written.
-    #[arg(long, value_enum, value_delimiter = ',', num_args = 1..)]
-    pub formats: Vec<FileFormat>,
+    #[arg(long, value_parser = named::<cwi::output::Format>(), value_delimiter = ',', num_args = 1.., hide_possible_values = true)]
+    pub formats: Vec<cwi::output::Format>,
     /// Write the Parquet table as one file per year, scores/year=YYYY/part-0.parquet (Hive
     /// partitioning, read as one table by Spark, DuckDB and polars), instead of
     /// scores.parquet. Implies parquet when --formats is not given.
@@ -231,42 +243,22 @@ impl TextOrJson {
     }
 }
 
-/// A file `--formats` names: the score table's formats, and the report's files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum FileFormat {
-    /// scores.csv.
-    Csv,
-    /// scores.json.
-    Json,
-    /// scores.parquet (typed columns).
-    Parquet,
-    /// report.html with its charts (cwi report).
-    Html,
-    /// report.xlsx (cwi report).
-    Xlsx,
-}
-
 impl ScoreTable {
     /// The score table's formats named by --formats (empty: the defaults).
     fn score_formats(&self) -> Vec<cwi::output::Format> {
-        use cwi::output::Format;
         self.formats
             .iter()
-            .filter_map(|f| match f {
-                FileFormat::Csv => Some(Format::Csv),
-                FileFormat::Json => Some(Format::Json),
-                FileFormat::Parquet => Some(Format::Parquet),
-                FileFormat::Html | FileFormat::Xlsx => None,
-            })
+            .copied()
+            .filter(|f| f.is_table())
             .collect()
     }
 
     /// The report's files named by --formats (html, xlsx).
-    pub fn report_files(&self) -> Vec<FileFormat> {
+    pub fn report_files(&self) -> Vec<cwi::output::Format> {
         self.formats
             .iter()
             .copied()
-            .filter(|f| matches!(f, FileFormat::Html | FileFormat::Xlsx))
+            .filter(|f| !f.is_table())
             .collect()
     }
 

@@ -3,8 +3,10 @@
 use std::path::PathBuf;
 
 use super::error::Error;
+use super::named_in;
 use super::progress::Progress;
-use cwi::output::{Staged, commit_run, language};
+use cwi::named::Named;
+use cwi::output::{Format, Staged, commit_run, language};
 use cwi::report::{Context, render_charts, render_html, render_xlsx};
 
 /// Write the yearly report: charts, one self-contained HTML file, and an Excel workbook.
@@ -34,8 +36,8 @@ pub struct Args {
     #[arg(long, value_name = "LANG")]
     lang: Option<String>,
     /// Deprecated spelling of --formats html,xlsx (space-separated), kept for one version.
-    #[arg(long, value_enum, num_args = 1.., hide = true)]
-    format: Vec<ReportFormat>,
+    #[arg(long, value_parser = named_in(REPORT_FILES), num_args = 1.., hide = true)]
+    format: Vec<Format>,
     /// Also estimate how much the ranks depend on the methods: variance-based sensitivity
     /// indices from N base samples (the spec's [uncertainty] choices and seed), shown in the
     /// report and written to sensitivity/indices.csv.
@@ -48,36 +50,16 @@ pub struct Args {
     quiet: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum ReportFormat {
-    /// report.html with the charts inline, plus charts/*.svg and *.png.
-    Html,
-    /// report.xlsx: scores, ranks, raw and normalised values, weights, data quality, manifest.
-    Xlsx,
-}
+/// The report's own files: report.html with its charts, and report.xlsx.
+const REPORT_FILES: &[Format] = &[Format::Html, Format::Xlsx];
 
 pub fn run(args: Args) -> Result<(), Error> {
     args.scores.check(true)?;
     // The report's files: --formats html,xlsx, or the old --format html xlsx (warned), or
     // html alone.
-    let mut wanted: Vec<ReportFormat> = args
-        .scores
-        .report_files()
-        .into_iter()
-        .map(|f| match f {
-            super::FileFormat::Xlsx => ReportFormat::Xlsx,
-            _ => ReportFormat::Html,
-        })
-        .collect();
+    let mut wanted: Vec<Format> = args.scores.report_files();
     if !args.format.is_empty() {
-        let names: Vec<&str> = args
-            .format
-            .iter()
-            .map(|f| match f {
-                ReportFormat::Html => "html",
-                ReportFormat::Xlsx => "xlsx",
-            })
-            .collect();
+        let names: Vec<&str> = args.format.iter().map(Named::name).collect();
         eprintln!(
             "warning: --format {} is deprecated and goes in the next version: write --formats {} (--format will mean what goes to standard output, as in validate and diff)",
             names.join(" "),
@@ -86,7 +68,7 @@ pub fn run(args: Args) -> Result<(), Error> {
         wanted.extend(args.format.iter().copied());
     }
     if wanted.is_empty() {
-        wanted.push(ReportFormat::Html);
+        wanted.push(Format::Html);
     }
     let previous = args.scores.previous()?;
     let progress = Progress::new(args.quiet, 4);
@@ -121,7 +103,7 @@ pub fn run(args: Args) -> Result<(), Error> {
             Some(s)
         }
     };
-    if wanted.contains(&ReportFormat::Html) {
+    if wanted.contains(&Format::Html) {
         progress.step("drawing the charts");
         let charts = render_charts(&ctx)?;
         let warnings = results.panel.report.warnings();
@@ -144,7 +126,7 @@ pub fn run(args: Args) -> Result<(), Error> {
             files.push((format!("charts/{name}.png"), chart.png));
         }
     }
-    if wanted.contains(&ReportFormat::Xlsx) {
+    if wanted.contains(&Format::Xlsx) {
         progress.step("writing the workbook");
         files.push(("report.xlsx".into(), render_xlsx(&ctx, &manifest)?));
     }

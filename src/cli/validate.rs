@@ -21,8 +21,8 @@ pub struct Args {
     /// standard error), a file holding none of them being an error (E123).
     #[arg(long, value_name = "FILE", num_args = 1..)]
     data: Vec<PathBuf>,
-    /// Output format: human (default), json (JSON Lines) or github (workflow annotations).
-    #[arg(long, value_parser = super::named::<Format>(), default_value = "human")]
+    /// Output format: text (default), json (JSON Lines) or github (workflow annotations).
+    #[arg(long, value_parser = super::named::<Format>(), default_value = "text")]
     format: Format,
     /// Treat warnings as problems: exit 1 when there are any.
     #[arg(long)]

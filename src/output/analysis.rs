@@ -44,7 +44,19 @@ fn tables_and_document<T: serde::Serialize>(
                 json.push(b'\n');
                 files.push((path.to_string(), json));
             }
+            // The tables' files are written above.
             Format::Csv | Format::Parquet => {}
+            // The report's formats are not an analysis's: refused (the command line refuses
+            // them first), never written as nothing.
+            Format::Html | Format::Xlsx => {
+                return Err(OutputError::Render {
+                    what: path.to_string(),
+                    message: format!(
+                        "{} is a file of cwi report; an analysis writes csv, json or parquet",
+                        format.name()
+                    ),
+                });
+            }
         }
     }
     Ok(files)
@@ -413,17 +425,22 @@ mod tests {
         };
         for &format in Format::ALL {
             let files =
-                tables_and_document(&[&t], "a/doc.json", &serde_json::json!({"n": 1}), &[format])
-                    .unwrap();
-            let names: Vec<&str> = files.iter().map(|f| f.0.as_str()).collect();
+                tables_and_document(&[&t], "a/doc.json", &serde_json::json!({"n": 1}), &[format]);
             let expected = match format {
                 Format::Csv => "a/t.csv",
                 Format::Json => "a/doc.json",
                 Format::Parquet => "a/t.parquet",
+                Format::Html | Format::Xlsx => {
+                    let e = files.unwrap_err().to_string();
+                    assert!(e.contains("a file of cwi report"), "{e}");
+                    continue;
+                }
             };
+            let files = files.unwrap();
+            let names: Vec<&str> = files.iter().map(|f| f.0.as_str()).collect();
             assert_eq!(names, [expected], "{}", format.name());
         }
-        let all = tables_and_document(&[&t], "a/doc.json", &1, Format::ALL).unwrap();
+        let all = tables_and_document(&[&t], "a/doc.json", &1, Format::TABLES).unwrap();
         let names: Vec<&str> = all.iter().map(|f| f.0.as_str()).collect();
         assert_eq!(names, ["a/t.csv", "a/t.parquet", "a/doc.json"]);
     }

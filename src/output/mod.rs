@@ -28,7 +28,9 @@ pub use staged::{
     Job, LOCK, MANIFEST, Output, Staged, inside, is_temporary, listed_outputs, write_atomically,
 };
 
-/// A format the score table can be written in. Each variant is one small module.
+/// A format of the files a command writes, as `--formats` names them: the tables' (the score
+/// table, the analyses' tables) and the report's. Every place that writes files matches all of
+/// them, so a new format does not compile until each says what it writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// `scores.csv`: one row per year, region and node; empty cells for missing values.
@@ -37,16 +39,28 @@ pub enum Format {
     Json,
     /// `scores.parquet`: the same rows with typed columns.
     Parquet,
+    /// `report.html` with its charts (`cwi report`).
+    Html,
+    /// `report.xlsx` (`cwi report`).
+    Xlsx,
 }
 
 impl crate::named::Named for Format {
-    const ALL: &'static [Self] = &[Format::Csv, Format::Json, Format::Parquet];
+    const ALL: &'static [Self] = &[
+        Format::Csv,
+        Format::Json,
+        Format::Parquet,
+        Format::Html,
+        Format::Xlsx,
+    ];
 
     fn name(&self) -> &'static str {
         match self {
             Format::Csv => "csv",
             Format::Json => "json",
             Format::Parquet => "parquet",
+            Format::Html => "html",
+            Format::Xlsx => "xlsx",
         }
     }
 
@@ -56,6 +70,10 @@ impl crate::named::Named for Format {
             Format::Json => "scores.json: the same rows as JSON objects, with index metadata",
             Format::Parquet => {
                 "scores.parquet: the same rows with typed columns, for polars, DuckDB, Spark, pandas"
+            }
+            Format::Html => "report.html with its charts (cwi report)",
+            Format::Xlsx => {
+                "report.xlsx: scores, ranks, raw and normalised values, weights, data quality (cwi report)"
             }
         }
     }
@@ -72,11 +90,24 @@ pub const LARGE: usize = 1_000_000;
 pub const ANALYSIS_LARGE: usize = 100_000;
 
 impl Format {
-    pub fn file_name(self) -> &'static str {
+    /// The formats of tables (the score table's, the analyses'): the others are the report's.
+    pub const TABLES: &'static [Format] = &[Format::Csv, Format::Json, Format::Parquet];
+
+    /// Whether the format is a table's, not a report file.
+    pub fn is_table(self) -> bool {
         match self {
-            Format::Csv => "scores.csv",
-            Format::Json => "scores.json",
-            Format::Parquet => "scores.parquet",
+            Format::Csv | Format::Json | Format::Parquet => true,
+            Format::Html | Format::Xlsx => false,
+        }
+    }
+
+    /// The score table's file in this format; `None` for the report's files.
+    pub fn file_name(self) -> Option<&'static str> {
+        match self {
+            Format::Csv => Some("scores.csv"),
+            Format::Json => Some("scores.json"),
+            Format::Parquet => Some("scores.parquet"),
+            Format::Html | Format::Xlsx => None,
         }
     }
 
@@ -105,6 +136,10 @@ impl Format {
             Format::Csv => csv::write(results, lang, style, out),
             Format::Json => json::write(results, lang, out),
             Format::Parquet => parquet::write(results, lang, out),
+            Format::Html | Format::Xlsx => Err(std::io::Error::other(format!(
+                "{} is a file of cwi report, not a format of the score table",
+                crate::named::Named::name(&self)
+            ))),
         }
     }
 }
@@ -516,20 +551,21 @@ pub fn stage_outputs(
     } else {
         Vec::new()
     };
-    // Written as one file, or (Parquet by year) after the others, a year at a time.
-    let whole: Vec<Format> = formats
+    // Written as one file, or (Parquet by year) after the others, a year at a time; the
+    // report's formats are the report's to write.
+    let whole: Vec<(Format, &str)> = formats
         .iter()
-        .copied()
-        .filter(|&f| !(by_year && f == Format::Parquet))
+        .filter(|&&f| !(by_year && f == Format::Parquet))
+        .filter_map(|&f| Some((f, f.file_name()?)))
         .collect();
     // The score tables are written at the same time, each into its own file.
     let style = options.csv;
     let jobs: Vec<(&str, Job)> = whole
         .iter()
-        .map(|&format| {
+        .map(|&(format, name)| {
             let job: Job =
                 Box::new(move |out: &mut dyn Write| format.write(results, lang, style, out));
-            (format.file_name(), job)
+            (name, job)
         })
         .collect();
     staged.write_each(jobs)?;

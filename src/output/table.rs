@@ -6,6 +6,7 @@ use std::io::Cursor;
 use polars::prelude::*;
 
 use super::Format;
+use crate::named::Named;
 use crate::rank::Rank;
 
 /// A file to write: its path in the output directory and its bytes.
@@ -122,7 +123,14 @@ impl Table {
                 let bytes = self.parquet().map_err(|e| fail("parquet", e.to_string()))?;
                 Some((format!("{}.parquet", self.name), bytes))
             }
+            // The analysis's JSON document holds the table.
             Format::Json => None,
+            Format::Html | Format::Xlsx => {
+                return Err(fail(
+                    format.name(),
+                    "a file of cwi report; a table is written as csv, json or parquet".into(),
+                ));
+            }
         })
     }
 }

@@ -171,6 +171,64 @@ fn json_is_a_format_and_the_old_flag_warns() {
     );
 }
 
+/// Plain output is `text` in every command: `validate --format text` is the default, and the
+/// old spelling `human` writes the same with a warning for one version.
+#[test]
+fn text_is_the_plain_style_everywhere_and_human_warns() {
+    let run = |style: &str| cwi(&["validate", "tests/fixtures/tiny.toml", "--format", style]);
+    let (default, text, human) = (
+        cwi(&["validate", "tests/fixtures/tiny.toml"]),
+        run("text"),
+        run("human"),
+    );
+    assert!(default.status.success() && text.status.success() && human.status.success());
+    assert_eq!(text.stdout, default.stdout);
+    assert_eq!(human.stdout, default.stdout);
+    assert!(
+        text.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&text.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&human.stderr).contains(
+            "warning: --format <FORMAT> human is deprecated and goes in the next version: write text"
+        ),
+        "{}",
+        String::from_utf8_lossy(&human.stderr)
+    );
+}
+
+/// One type names every file a command writes: `--formats html` is refused where no report
+/// is written (compute: an option refused, status 1) and for an analysis's tables, whose
+/// formats are csv, json and parquet (a command line that does not parse, status 2).
+#[test]
+fn formats_of_the_report_are_refused_where_no_report_is_written() {
+    let dir = scratch("vocabulary-report-formats");
+    let out = dir.join("out");
+    let mut args = vec!["compute"];
+    args.extend_from_slice(&KZ[..5]);
+    args.extend(["--out", out.to_str().unwrap(), "--formats", "csv,html"]);
+    let o = cwi(&args);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("html and xlsx are the report's files"));
+    let mut args = vec!["audit"];
+    args.extend_from_slice(&KZ[..5]);
+    args.extend(["--out", out.to_str().unwrap(), "--formats", "xlsx"]);
+    let o = cwi(&args);
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("invalid value 'xlsx'") && stderr.contains("csv, json, parquet"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "nothing is written");
+}
+
 /// `--quiet` takes the summary off standard error in compute, audit and template as in
 /// report and the analyses: on the sample, which has no warning, nothing is printed.
 #[test]
