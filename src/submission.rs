@@ -303,32 +303,3 @@ pub fn region_csv(r: &RegionStatus, lang: &str) -> String {
     }
     String::from_utf8(out.into_inner().expect("writing to memory")).expect("UTF-8 text")
 }
-
-/// How `cwi check` writes its answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CheckFormat {
-    /// One block per region: what is missing, what to confirm.
-    Text,
-    /// The whole check as JSON (regions, missing values, changes to confirm).
-    Json,
-}
-
-impl crate::named::Named for CheckFormat {
-    const ALL: &'static [Self] = &[CheckFormat::Text, CheckFormat::Json];
-
-    fn name(&self) -> &'static str {
-        match self {
-            CheckFormat::Text => "text",
-            CheckFormat::Json => "json",
-        }
-    }
-
-    fn about(&self) -> &'static str {
-        match self {
-            CheckFormat::Text => "One block per region: what is missing, what to confirm",
-            CheckFormat::Json => {
-                "The whole check as JSON (regions, missing values, changes to confirm)"
-            }
-        }
-    }
-}

@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use cwi::diagnostic::Code;
 use cwi::output::Staged;
-use cwi::submission::{CheckFormat, check, region_csv, render_text};
+use cwi::output::TextOrJson;
+use cwi::submission::{check, region_csv, render_text};
 
 /// Check a year's submissions per region: what is missing, which values to confirm.
 ///
@@ -35,8 +36,8 @@ pub struct Args {
     #[arg(long, value_name = "LANG")]
     lang: Option<String>,
     /// Output format on standard output.
-    #[arg(long, value_parser = super::named::<CheckFormat>(), default_value = "text")]
-    format: CheckFormat,
+    #[arg(long, value_parser = super::named::<TextOrJson>(), default_value = "text")]
+    format: TextOrJson,
     /// Also write one CSV per region with something to report, and check.json, into DIR.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
@@ -89,8 +90,8 @@ fn inner(args: Args) -> Result<ExitCode, super::error::Error> {
     };
     let result = check(&spec, &panel, year, &lang);
     let text = match args.format {
-        CheckFormat::Text => render_text(&result, &lang),
-        CheckFormat::Json => {
+        TextOrJson::Text => render_text(&result, &lang),
+        TextOrJson::Json => {
             serde_json::to_string_pretty(&result).expect("a check serialises") + "\n"
         }
     };

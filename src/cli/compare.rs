@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use cwi::compare::{Columns, compare, render};
+use cwi::output::TextOrJson;
 
 /// Compare computed scores with expected ones and report every row that differs.
 ///
@@ -49,8 +50,8 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     spec: Option<PathBuf>,
     /// What goes to standard output: text (a table; default) or json.
-    #[arg(long, value_enum, default_value = "text")]
-    format: super::TextOrJson,
+    #[arg(long, value_parser = super::named::<TextOrJson>(), default_value = "text")]
+    format: TextOrJson,
     /// Deprecated spelling of --format json, kept for one version.
     #[arg(long, hide = true)]
     json: bool,
@@ -91,7 +92,7 @@ pub fn run(args: Args) -> Result<ExitCode, super::error::Error> {
         args.decimals,
     ) {
         Ok(c) => {
-            let text = if args.format.with_old_json(args.json) == super::TextOrJson::Json {
+            let text = if super::with_old_json(args.format, args.json) == TextOrJson::Json {
                 serde_json::to_string_pretty(&c).expect("a comparison serialises") + "\n"
             } else {
                 render(&c)

@@ -2,7 +2,7 @@
 
 use super::error::Error;
 use cwi::explain::{explain, locate, render};
-use cwi::output::language;
+use cwi::output::{TextOrJson, language};
 
 /// Explain a region's score: every indicator's contribution, summing to the score.
 ///
@@ -28,8 +28,8 @@ pub struct Args {
     #[arg(long, value_name = "LANG")]
     lang: Option<String>,
     /// What goes to standard output: text (a table; default) or json.
-    #[arg(long, value_enum, default_value = "text")]
-    format: super::TextOrJson,
+    #[arg(long, value_parser = super::named::<TextOrJson>(), default_value = "text")]
+    format: TextOrJson,
     /// Deprecated spelling of --format json, kept for one version.
     #[arg(long, hide = true)]
     json: bool,
@@ -40,7 +40,7 @@ pub fn run(args: Args) -> Result<(), Error> {
     let lang = language(&results, args.lang.as_deref())?;
     let (unit, year, since) = locate(&results, &args.region, args.year, args.since)?;
     let e = explain(&results, unit, year, since, &lang);
-    let text = if args.format.with_old_json(args.json) == super::TextOrJson::Json {
+    let text = if super::with_old_json(args.format, args.json) == TextOrJson::Json {
         serde_json::to_string_pretty(&e).expect("an explanation serialises") + "\n"
     } else {
         render(&e)

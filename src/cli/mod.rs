@@ -29,6 +29,7 @@ use std::io::Write;
 use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{Parser, Subcommand};
 use cwi::named::Named;
+use cwi::output::TextOrJson;
 
 use error::Error;
 
@@ -218,28 +219,16 @@ pub struct ScoreTable {
     pub previous_edition: Option<std::path::PathBuf>,
 }
 
-/// `--format` of the commands that answer with a table or a JSON document on standard
-/// output (`explain`, `compare`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum TextOrJson {
-    /// A table for people.
-    #[default]
-    Text,
-    /// One JSON document, for tools.
-    Json,
-}
-
-impl TextOrJson {
-    /// The format asked for, the deprecated `--json` counting as json (with a warning).
-    pub fn with_old_json(self, json: bool) -> TextOrJson {
-        if json {
-            eprintln!(
-                "warning: --json is deprecated and goes in the next version: write --format json"
-            );
-            TextOrJson::Json
-        } else {
-            self
-        }
+/// The `--format` asked for, the deprecated `--json` of explain and compare counting as json
+/// (with a warning).
+pub fn with_old_json(format: TextOrJson, json: bool) -> TextOrJson {
+    if json {
+        eprintln!(
+            "warning: --json is deprecated and goes in the next version: write --format json"
+        );
+        TextOrJson::Json
+    } else {
+        format
     }
 }
 

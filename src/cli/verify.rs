@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::error::Error;
+use cwi::output::TextOrJson;
 use cwi::output::verify::{Found, verify};
 
 /// Check a result directory against its manifest.json.
@@ -20,24 +21,18 @@ pub struct Args {
     #[arg(value_name = "DIR")]
     dir: PathBuf,
     /// Output: a line per file that is not as recorded (text), or every check (json).
-    #[arg(long, value_enum, default_value = "text")]
-    format: VerifyFormat,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum VerifyFormat {
-    Text,
-    Json,
+    #[arg(long, value_parser = super::named::<TextOrJson>(), default_value = "text")]
+    format: TextOrJson,
 }
 
 pub fn run(args: Args) -> Result<ExitCode, Error> {
     super::require([&args.dir])?;
     let v = verify(&args.dir).map_err(|e| Error::Arguments(e.to_string()))?;
     let text = match args.format {
-        VerifyFormat::Json => {
+        TextOrJson::Json => {
             serde_json::to_string_pretty(&v).expect("a verification serialises") + "\n"
         }
-        VerifyFormat::Text => {
+        TextOrJson::Text => {
             let mut out = String::new();
             for (what, checks) in [("output", &v.outputs), ("input", &v.inputs)] {
                 for c in checks.iter() {

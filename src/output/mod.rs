@@ -79,6 +79,35 @@ impl crate::named::Named for Format {
     }
 }
 
+/// The style of a command's answer on standard output where it is either a text for people or
+/// one JSON document for tools (`check`, `verify`, `explain`, `compare`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TextOrJson {
+    /// For people: a table or a block per item.
+    #[default]
+    Text,
+    /// One JSON document, for tools.
+    Json,
+}
+
+impl crate::named::Named for TextOrJson {
+    const ALL: &'static [Self] = &[TextOrJson::Text, TextOrJson::Json];
+
+    fn name(&self) -> &'static str {
+        match self {
+            TextOrJson::Text => "text",
+            TextOrJson::Json => "json",
+        }
+    }
+
+    fn about(&self) -> &'static str {
+        match self {
+            TextOrJson::Text => "For people: a table or a block per item",
+            TextOrJson::Json => "One JSON document, for tools",
+        }
+    }
+}
+
 /// Score rows above which the score table is written only as Parquet unless formats are asked
 /// for: a panel of millions of rows must not write gigabytes of text nobody asked for.
 pub const LARGE: usize = 1_000_000;
