@@ -3,11 +3,12 @@
 //! level, then defaults), and weighted by AHP matrices where the spec gives them.
 
 use super::indicator;
+use super::methods::{aggregation, impute, missing_rule, treatment};
+use super::units::LabelFn;
 use super::{
     Aggregation, BTreeMap, Checker, Code, Direction, Framework, HashMap, ID_HINT, Impute,
-    IndexMeta, Indicator, LabelFn, Labels, MissingRule, Node, NodeKind, Normalisation, Range,
-    Spanned, Treatment, aggregation, impute, line_col, missing_rule, nearest, share_above_zero,
-    treatment, valid_id,
+    IndexMeta, Indicator, Labels, MissingRule, Node, NodeKind, Normalisation, Range, Spanned,
+    Treatment, line_col, nearest, share_above_zero, valid_id,
 };
 
 pub(super) struct FrameworkDefaults<'a> {

@@ -30,8 +30,8 @@ mod warnings;
 use data::data_layout;
 use framework::{FrameworkDefaults, framework};
 pub use methods::MethodArg;
-use methods::*;
-use units::*;
+use methods::{aggregation, impute, missing_rule, normalisation, treatment};
+use units::{boundary_changes, units};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SpecError {

@@ -2,7 +2,8 @@
 //! `formula`, `normalisation` and `parent_takes`; a formula's names checked against the
 //! group's children once the tree is known.
 
-use super::{Checker, Code, HashMap, Node, Range, RawMethod, Spanned, methods, normalisation};
+use super::methods::{self, normalisation};
+use super::{Checker, Code, HashMap, Node, Range, RawMethod, Spanned};
 use crate::spec::{NodeFormula, Passes, Steps};
 
 /// A group's (or the index's) steps before the tree is assembled; `formula_span` locates the
