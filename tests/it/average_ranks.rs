@@ -58,109 +58,117 @@ fn setup(name: &str) -> PathBuf {
     dir
 }
 
-fn path(dir: &Path, name: &str) -> String {
-    dir.join(name).to_str().unwrap().to_string()
-}
-
-fn run(args: &[&str]) -> std::process::Output {
-    let o = cwi(args);
+/// `cwi COMMAND --spec SPEC --data data.csv EXTRA...` in `dir`, which must succeed.
+fn run(dir: &Path, command: &str, spec: &str, extra: &[&str]) -> std::process::Output {
+    let o = cwi_on(dir, command, spec, extra);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     o
 }
 
-/// The index rows of scores.csv: (year, region, rank, rank_change) as written.
-fn index_rows(csv: &str) -> Vec<(String, String, String, String)> {
-    let mut lines = csv.lines();
+/// `cwi COMMAND --spec SPEC --data data.csv EXTRA...` in `dir`, as it ends.
+fn cwi_on(dir: &Path, command: &str, spec: &str, extra: &[&str]) -> std::process::Output {
+    let (spec, data) = (dir.join(spec), dir.join("data.csv"));
+    let mut args = vec![
+        command,
+        "--spec",
+        spec.to_str().unwrap(),
+        "--data",
+        data.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    cwi(&args)
+}
+
+/// The index's rows of a comma-separated table (`node_id` "ix"), with the named columns, as
+/// written.
+fn index_rows(text: &str, columns: &[&str]) -> Vec<Vec<String>> {
+    let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
     let at = |name: &str| header.iter().position(|h| *h == name).unwrap();
-    let (y, r, n, k, c) = (
-        at("year"),
-        at("region_code"),
-        at("node_id"),
-        at("rank"),
-        at("rank_change"),
-    );
+    let node = at("node_id");
     lines
         .map(|l| l.split(',').collect::<Vec<_>>())
-        .filter(|f| f[n] == "ix")
-        .map(|f| (f[y].into(), f[r].into(), f[k].into(), f[c].into()))
+        .filter(|f| f[node] == "ix")
+        .map(|f| columns.iter().map(|&c| f[at(c)].to_string()).collect())
         .collect()
+}
+
+/// A row of expected cells.
+fn row(cells: &[&str]) -> Vec<String> {
+    cells.iter().map(|c| c.to_string()).collect()
+}
+
+/// The Parquet file's column of `name`, every cell as text.
+fn parquet_column(frame: &DataFrame, name: &str) -> Vec<String> {
+    let c = frame.column(name).unwrap().cast(&DataType::String).unwrap();
+    c.str()
+        .unwrap()
+        .iter()
+        .map(|v| v.unwrap_or_default().to_string())
+        .collect()
+}
+
+fn read_parquet(path: &Path) -> DataFrame {
+    ParquetReader::new(Cursor::new(fs::read(path).unwrap()))
+        .finish()
+        .unwrap()
 }
 
 #[test]
 fn tied_scores_share_the_average_place_in_every_output() {
     let dir = setup("average-ranks");
     let out = dir.join("out");
-    run(&[
-        "compute",
-        "--spec",
-        &path(&dir, "average.toml"),
-        "--data",
-        &path(&dir, "data.csv"),
-        "--out",
-        out.to_str().unwrap(),
-        "--formats",
-        "csv,json,parquet",
-        "--quiet",
-    ]);
+    let out_arg = out.to_str().unwrap();
+    let formats = ["--out", out_arg, "--formats", "csv,json,parquet", "--quiet"];
+    run(&dir, "compute", "average.toml", &formats);
     let csv = fs::read_to_string(out.join("scores.csv")).unwrap();
-    let row = |y: &str, r: &str, k: &str, c: &str| (y.into(), r.into(), k.into(), c.into());
+    let columns = ["year", "region_code", "rank", "rank_change"];
     assert_eq!(
-        index_rows(&csv),
+        index_rows(&csv, &columns),
         vec![
-            row("2024", "R1", "1", ""),
-            row("2024", "R2", "2", ""),
-            row("2024", "R3", "3.5", ""),
-            row("2024", "R4", "3.5", ""),
-            row("2025", "R1", "1", "0"),
-            row("2025", "R2", "2", "0"),
-            row("2025", "R3", "3", "0.5"),
-            row("2025", "R4", "4", "-0.5"),
+            row(&["2024", "R1", "1", ""]),
+            row(&["2024", "R2", "2", ""]),
+            row(&["2024", "R3", "3.5", ""]),
+            row(&["2024", "R4", "3.5", ""]),
+            row(&["2025", "R1", "1", "0"]),
+            row(&["2025", "R2", "2", "0"]),
+            row(&["2025", "R3", "3", "0.5"]),
+            row(&["2025", "R4", "4", "-0.5"]),
         ]
     );
     // Excel's CSV style writes the half with a decimal comma.
     let excel = dir.join("excel");
-    run(&[
+    let excel_arg = excel.to_str().unwrap();
+    run(
+        &dir,
         "compute",
-        "--spec",
-        &path(&dir, "average.toml"),
-        "--data",
-        &path(&dir, "data.csv"),
-        "--out",
-        excel.to_str().unwrap(),
-        "--csv",
-        "excel",
-        "--quiet",
-    ]);
-    let text = fs::read_to_string(excel.join("scores.csv")).unwrap();
-    assert!(
-        text.lines()
-            .any(|l| l.starts_with("2024;R3;") && l.contains(";ix;") && l.contains(";3,5;")),
-        "{text}"
+        "average.toml",
+        &["--out", excel_arg, "--csv", "excel", "--quiet"],
     );
-    assert!(
+    let text = fs::read_to_string(excel.join("scores.csv")).unwrap();
+    let line = |start: &str, end: &str| {
         text.lines()
-            .any(|l| l.starts_with("2025;R4;") && l.contains(";ix;") && l.ends_with(";-0,5;;")),
+            .any(|l| l.starts_with(start) && l.contains(";ix;") && l.contains(end))
+    };
+    assert!(
+        line("2024;R3;", ";3,5;") && line("2025;R4;", ";-0,5;;"),
         "{text}"
     );
     // JSON: a whole rank is an integer, a shared one a number.
     let json: serde_json::Value =
         serde_json::from_slice(&fs::read(out.join("scores.json")).unwrap()).unwrap();
-    let rows = json["scores"].as_array().expect("scores");
-    let r3 = rows
-        .iter()
-        .find(|r| r["year"] == 2024 && r["region_code"] == "R3" && r["node_id"] == "ix")
-        .unwrap();
-    assert_eq!(r3["rank"].to_string(), "3.5");
-    let r1 = rows
-        .iter()
-        .find(|r| r["year"] == 2025 && r["region_code"] == "R1" && r["node_id"] == "ix")
-        .unwrap();
-    assert_eq!(r1["rank"].to_string(), "1");
+    let rank = |year: i32, region: &str| {
+        json["scores"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["year"] == year && r["region_code"] == region && r["node_id"] == "ix")
+            .map(|r| r["rank"].to_string())
+    };
+    assert_eq!(rank(2024, "R3").as_deref(), Some("3.5"));
+    assert_eq!(rank(2025, "R1").as_deref(), Some("1"));
     // Parquet: the rank columns are Float64 under average ties, for every year alike.
-    let frame = ParquetReader::new(Cursor::new(fs::read(out.join("scores.parquet")).unwrap()))
-        .finish()
-        .unwrap();
+    let frame = read_parquet(&out.join("scores.parquet"));
     for name in ["rank", "rank_change", "rank_change_base"] {
         assert_eq!(
             frame.column(name).unwrap().dtype(),
@@ -168,32 +176,22 @@ fn tied_scores_share_the_average_place_in_every_output() {
             "{name}"
         );
     }
-    let text = |name: &str| -> Vec<String> {
-        let c = frame.column(name).unwrap().cast(&DataType::String).unwrap();
-        c.str()
-            .unwrap()
-            .iter()
-            .map(|v| v.unwrap().to_string())
-            .collect()
-    };
-    let (nodes, regions) = (text("node_id"), text("region_code"));
-    let years: Vec<i32> = frame
-        .column("year")
-        .unwrap()
-        .i32()
-        .unwrap()
-        .iter()
-        .map(|v| v.unwrap())
-        .collect();
-    let rank = frame.column("rank").unwrap().f64().unwrap();
-    let mut ranks: Vec<(i32, String, Option<f64>)> = (0..frame.height())
+    let (nodes, years, regions, ranks) = (
+        parquet_column(&frame, "node_id"),
+        parquet_column(&frame, "year"),
+        parquet_column(&frame, "region_code"),
+        parquet_column(&frame, "rank"),
+    );
+    let mut index: Vec<Vec<String>> = (0..frame.height())
         .filter(|&k| nodes[k] == "ix")
-        .map(|k| (years[k], regions[k].clone(), rank.get(k)))
+        .map(|k| vec![years[k].clone(), regions[k].clone(), ranks[k].clone()])
         .collect();
-    ranks.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-    let ranks: Vec<Option<f64>> = ranks.into_iter().map(|r| r.2).collect();
-    let want = [1.0, 2.0, 3.5, 3.5, 1.0, 2.0, 3.0, 4.0];
-    assert_eq!(ranks, want.map(Some).to_vec());
+    index.sort();
+    let ranks: Vec<&str> = index.iter().map(|r| r[2].as_str()).collect();
+    assert_eq!(
+        ranks,
+        ["1.0", "2.0", "3.5", "3.5", "1.0", "2.0", "3.0", "4.0"]
+    );
     let _ = fs::remove_dir_all(&dir);
 }
 
@@ -202,24 +200,17 @@ fn tied_scores_share_the_average_place_in_every_output() {
 fn min_ties_keep_whole_ranks_and_integer_columns() {
     let dir = setup("average-ranks-min");
     let out = dir.join("out");
-    run(&[
+    let out_arg = out.to_str().unwrap();
+    run(
+        &dir,
         "compute",
-        "--spec",
-        &path(&dir, "min.toml"),
-        "--data",
-        &path(&dir, "data.csv"),
-        "--out",
-        out.to_str().unwrap(),
-        "--formats",
-        "csv,parquet",
-        "--quiet",
-    ]);
+        "min.toml",
+        &["--out", out_arg, "--formats", "csv,parquet", "--quiet"],
+    );
     let csv = fs::read_to_string(out.join("scores.csv")).unwrap();
-    let ranks: Vec<String> = index_rows(&csv).into_iter().map(|r| r.2).collect();
+    let ranks: Vec<String> = index_rows(&csv, &["rank"]).concat();
     assert_eq!(ranks, ["1", "2", "3", "3", "1", "2", "3", "4"]);
-    let frame = ParquetReader::new(Cursor::new(fs::read(out.join("scores.parquet")).unwrap()))
-        .finish()
-        .unwrap();
+    let frame = read_parquet(&out.join("scores.parquet"));
     assert_eq!(frame.column("rank").unwrap().dtype(), &DataType::Int64);
     let _ = fs::remove_dir_all(&dir);
 }
@@ -231,12 +222,7 @@ fn min_ties_keep_whole_ranks_and_integer_columns() {
 fn the_uncertainty_analysis_counts_half_places() {
     let dir = setup("average-ranks-uncertainty");
     let out = dir.join("out");
-    run(&[
-        "uncertainty",
-        "--spec",
-        &path(&dir, "average.toml"),
-        "--data",
-        &path(&dir, "data.csv"),
+    let options = [
         "--out",
         out.to_str().unwrap(),
         "--replications",
@@ -249,36 +235,30 @@ fn the_uncertainty_analysis_counts_half_places() {
         "--year",
         "2024",
         "--quiet",
-    ]);
+    ];
+    run(&dir, "uncertainty", "average.toml", &options);
     let csv = fs::read_to_string(out.join("uncertainty/ranks.csv")).unwrap();
-    let mut lines = csv.lines();
-    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let at = |name: &str| header.iter().position(|h| *h == name).unwrap();
-    let got: Vec<Vec<String>> = lines
-        .map(|l| l.split(',').map(String::from).collect::<Vec<_>>())
-        .filter(|f| f[at("year")] == "2024" && f[at("node_id")] == "ix")
-        .map(|f| {
-            [
-                "region_code",
-                "nominal_rank",
-                "median_rank",
-                "p05_rank",
-                "p95_rank",
-                "mean_abs_rank_shift",
-            ]
-            .iter()
-            .map(|c| f[at(c)].clone())
-            .collect()
-        })
+    let columns = [
+        "year",
+        "region_code",
+        "nominal_rank",
+        "median_rank",
+        "p05_rank",
+        "p95_rank",
+        "mean_abs_rank_shift",
+    ];
+    let got: Vec<Vec<String>> = index_rows(&csv, &columns)
+        .into_iter()
+        .filter(|r| r[0] == "2024")
         .collect();
-    let row = |r: &str, k: &str| -> Vec<String> { [r, k, k, k, k, "0"].map(String::from).to_vec() };
+    let each = |r: &str, k: &str| row(&["2024", r, k, k, k, k, "0"]);
     assert_eq!(
         got,
-        vec![
-            row("R1", "1"),
-            row("R2", "2"),
-            row("R3", "3.5"),
-            row("R4", "3.5")
+        [
+            each("R1", "1"),
+            each("R2", "2"),
+            each("R3", "3.5"),
+            each("R4", "3.5")
         ]
     );
     let _ = fs::remove_dir_all(&dir);
@@ -289,55 +269,24 @@ fn the_uncertainty_analysis_counts_half_places() {
 #[test]
 fn diff_shows_half_place_moves() {
     let dir = setup("average-ranks-diff");
-    let o = run(&[
+    let base = dir.join("min.toml");
+    let base = ["--base-spec", base.to_str().unwrap()];
+    let o = run(
+        &dir,
         "diff",
-        "--base-spec",
-        &path(&dir, "min.toml"),
-        "--spec",
-        &path(&dir, "average.toml"),
-        "--data",
-        &path(&dir, "data.csv"),
-        "--format",
-        "csv",
-    ]);
+        "average.toml",
+        &[&base[..], &["--format", "csv"]].concat(),
+    );
     let text = String::from_utf8(o.stdout).unwrap();
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let at = |name: &str| header.iter().position(|h| *h == name).unwrap();
-    let moved: Vec<(String, String, String, String, String)> = lines
-        .map(|l| l.split(',').map(String::from).collect::<Vec<_>>())
-        .filter(|f| f[at("node_id")] == "ix" && f[at("rank_change")] != "0")
-        .map(|f| {
-            (
-                f[at("year")].clone(),
-                f[at("region_code")].clone(),
-                f[at("old_rank")].clone(),
-                f[at("new_rank")].clone(),
-                f[at("rank_change")].clone(),
-            )
-        })
+    let columns = ["year", "region_code", "old_rank", "new_rank", "rank_change"];
+    let moved: Vec<Vec<String>> = index_rows(&text, &columns)
+        .into_iter()
+        .filter(|r| r[4] != "0")
         .collect();
-    let row = |r: &str| {
-        (
-            "2024".into(),
-            r.into(),
-            "3".into(),
-            "3.5".into(),
-            "-0.5".into(),
-        )
-    };
-    assert_eq!(moved, vec![row("R3"), row("R4")]);
-    let o = cwi(&[
-        "diff",
-        "--base-spec",
-        &path(&dir, "min.toml"),
-        "--spec",
-        &path(&dir, "average.toml"),
-        "--data",
-        &path(&dir, "data.csv"),
-        "--fail-on-rank-move",
-        "0",
-    ]);
+    let half = |r: &str| row(&["2024", r, "3", "3.5", "-0.5"]);
+    assert_eq!(moved, [half("R3"), half("R4")]);
+    let gate = [&base[..], &["--fail-on-rank-move", "0"]].concat();
+    let o = cwi_on(&dir, "diff", "average.toml", &gate);
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
@@ -352,18 +301,8 @@ fn diff_shows_half_place_moves() {
 fn the_report_says_how_ties_are_ranked() {
     let dir = setup("average-ranks-report");
     let out = dir.join("out");
-    run(&[
-        "report",
-        "--spec",
-        &path(&dir, "average.toml"),
-        "--data",
-        &path(&dir, "data.csv"),
-        "--out",
-        out.to_str().unwrap(),
-        "--year",
-        "2024",
-        "--quiet",
-    ]);
+    let options = ["--out", out.to_str().unwrap(), "--year", "2024", "--quiet"];
+    run(&dir, "report", "average.toml", &options);
     let html = fs::read_to_string(out.join("report.html")).unwrap();
     assert!(
         html.contains("Tied scores: <strong>share the average of the places they span"),
@@ -383,29 +322,22 @@ fn the_report_says_how_ties_are_ranked() {
 fn a_published_edition_keeps_its_half_places() {
     let dir = setup("average-ranks-edition");
     let published = dir.join("published");
-    run(&[
+    let published = published.to_str().unwrap();
+    run(
+        &dir,
         "compute",
-        "--spec",
-        &path(&dir, "average.toml"),
-        "--data",
-        &path(&dir, "data.csv"),
-        "--out",
-        published.to_str().unwrap(),
-        "--quiet",
-    ]);
+        "average.toml",
+        &["--out", published, "--quiet"],
+    );
     let edition = |spec: &str| {
-        cwi(&[
-            "diff",
-            "--spec",
-            &path(&dir, spec),
-            "--data",
-            &path(&dir, "data.csv"),
+        let options = [
             "--previous-edition",
-            published.to_str().unwrap(),
+            published,
             "--format",
             "csv",
             "--fail-on-revision",
-        ])
+        ];
+        cwi_on(&dir, "diff", spec, &options)
     };
     let same = edition("average.toml");
     assert_eq!(
@@ -417,21 +349,14 @@ fn a_published_edition_keeps_its_half_places() {
     let changed = edition("min.toml");
     assert_eq!(changed.status.code(), Some(1));
     let text = String::from_utf8(changed.stdout).unwrap();
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let at = |name: &str| header.iter().position(|h| *h == name).unwrap();
-    let ranks: Vec<(String, String, String)> = lines
-        .map(|l| l.split(',').map(String::from).collect::<Vec<_>>())
-        .filter(|f| f[at("node_id")] == "ix" && f[at("rank_published")] != f[at("rank_now")])
-        .map(|f| {
-            (
-                f[at("region_code")].clone(),
-                f[at("rank_published")].clone(),
-                f[at("rank_now")].clone(),
-            )
-        })
+    let columns = ["region_code", "rank_published", "rank_now"];
+    let revised: Vec<Vec<String>> = index_rows(&text, &columns)
+        .into_iter()
+        .filter(|r| r[1] != r[2])
         .collect();
-    let row = |r: &str| (r.to_string(), "3.5".to_string(), "3".to_string());
-    assert_eq!(ranks, vec![row("R3"), row("R4")]);
+    assert_eq!(
+        revised,
+        [row(&["R3", "3.5", "3"]), row(&["R4", "3.5", "3"])]
+    );
     let _ = fs::remove_dir_all(&dir);
 }

@@ -449,16 +449,19 @@ fn compute_errors_carry_a_code_and_their_place() {
             other => panic!("expected a compute error, got {:?}", other.map(|_| ())),
         }
     };
-    let e = failure("code-treatment", &text("log", "arithmetic"));
-    assert_eq!(
-        (e.code, e.node.as_deref(), e.region.as_deref(), e.year),
+    // Code, node, region and year of an error.
+    let place = |e: &cwi::error::ComputeError| (e.code, e.node.clone(), e.region.clone(), e.year);
+    let at = |code, node: &str| {
         (
-            cwi::diagnostic::Code::UndefinedTreatment,
-            Some("a"),
-            Some("R2"),
-            Some(2024)
+            code,
+            Some(node.to_string()),
+            Some("R2".to_string()),
+            Some(2024),
         )
-    );
+    };
+    use cwi::diagnostic::Code;
+    let e = failure("code-treatment", &text("log", "arithmetic"));
+    assert_eq!(place(&e), at(Code::UndefinedTreatment, "a"));
     assert!(
         e.to_string().starts_with(
             "error[E201]: indicator \"a\", region R2, year 2024: the natural log of 0 is undefined"
@@ -466,15 +469,7 @@ fn compute_errors_carry_a_code_and_their_place() {
         "{e}"
     );
     let e = failure("code-geometric", &text("none", "geometric"));
-    assert_eq!(
-        (e.code, e.node.as_deref(), e.region.as_deref(), e.year),
-        (
-            cwi::diagnostic::Code::AggregationUndefined,
-            Some("ix"),
-            Some("R2"),
-            Some(2024)
-        )
-    );
+    assert_eq!(place(&e), at(Code::AggregationUndefined, "ix"));
     let (spec_path, data) = write("code-cli", &text("log", "arithmetic"), &rows);
     let out = crate::common::scratch("code-cli-out");
     let o = crate::common::cwi(&[
