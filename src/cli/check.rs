@@ -44,6 +44,9 @@ pub struct Args {
     /// Exit 1 when values are to be confirmed, too.
     #[arg(long)]
     deny_warnings: bool,
+    /// No summary on standard error (problems and warnings still).
+    #[arg(long)]
+    quiet: bool,
 }
 
 pub fn run(args: Args) -> Result<ExitCode, super::error::Error> {
@@ -111,7 +114,9 @@ fn inner(args: Args) -> Result<ExitCode, super::error::Error> {
         let json = serde_json::to_string_pretty(&result).expect("a check serialises") + "\n";
         staged.write("check.json", |out| out.write_all(json.as_bytes()))?;
         let written = staged.commit()?;
-        eprintln!("wrote {written} file(s) to {}", dir.display());
+        if !args.quiet {
+            eprintln!("wrote {written} file(s) to {}", dir.display());
+        }
     }
     super::stdout(&text)?;
     Ok(

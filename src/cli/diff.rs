@@ -56,6 +56,9 @@ pub struct Args {
     /// Also write diff.csv, diff.json, diff.md and the slope chart into DIR.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// No summary on standard error (problems and warnings still).
+    #[arg(long)]
+    quiet: bool,
     /// Exit 1 when a rank moves by more than N places (any node, any year); larger moves are
     /// marked in the table and are warnings in --format github.
     #[arg(long, value_name = "N", conflicts_with = "previous_edition")]
@@ -156,7 +159,9 @@ fn against_edition(args: &Args, dir: &Path) -> Result<ExitCode, Error> {
             staged.write(name, |o| o.write_all(body.as_bytes()))?;
         }
         let written = staged.commit()?;
-        eprintln!("wrote {written} file(s) to {}", out.display());
+        if !args.quiet {
+            eprintln!("wrote {written} file(s) to {}", out.display());
+        }
     }
     super::stdout(&cwi::diff::revisions::render(&rev, args.format, 30))?;
     if args.fail_on_revision && !rev.rows.is_empty() {
@@ -249,7 +254,9 @@ fn inner(args: Args) -> Result<ExitCode, Error> {
         })?;
         staged.write("charts/diff-slope.png", |out| out.write_all(&chart.png))?;
         let written = staged.commit()?;
-        eprintln!("wrote {written} file(s) to {}", dir.display());
+        if !args.quiet {
+            eprintln!("wrote {written} file(s) to {}", dir.display());
+        }
     }
     super::stdout(&render(&d, &view, args.format))?;
     if let Some(limit) = args.fail_on_rank_move {

@@ -51,6 +51,10 @@ struct Coinr {
     /// Output directory for spec.toml and data.csv; created if needed.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    /// No summary on standard error: what the import found about the build (its notes) and
+    /// problems still.
+    #[arg(long)]
+    quiet: bool,
     /// The year of the data, when iData has no Time column.
     #[arg(long, value_name = "YEAR")]
     year: Option<i32>,
@@ -135,7 +139,7 @@ pub fn run(args: Args) -> Result<(), Error> {
     for note in &imported.notes {
         eprintln!("{note}");
     }
-    if let Some(c) = &checked {
+    if let Some(c) = checked.as_ref().filter(|_| !a.quiet) {
         let values: usize = c.stages.iter().map(|(_, n)| n).sum();
         let sets: Vec<String> = c.stages.iter().map(|(s, n)| format!("{s} {n}")).collect();
         eprintln!(
@@ -149,6 +153,9 @@ pub fn run(args: Args) -> Result<(), Error> {
         ("data.csv".to_string(), imported.data.into_bytes()),
     ];
     super::report_cleaned(&write_atomically(&a.out, &files)?);
+    if a.quiet {
+        return Ok(());
+    }
     eprintln!(
         "wrote spec.toml and data.csv to {}; compute with: cwi compute --spec {} --data {} --out OUT",
         a.out.display(),

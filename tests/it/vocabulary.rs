@@ -229,8 +229,9 @@ fn formats_of_the_report_are_refused_where_no_report_is_written() {
     assert!(!out.exists(), "nothing is written");
 }
 
-/// `--quiet` takes the summary off standard error in compute, audit and template as in
-/// report and the analyses: on the sample, which has no warning, nothing is printed.
+/// `--quiet` takes the summary off standard error in compute, audit, template, diff, check
+/// and import as in report and the analyses: on the sample, which has no warning, nothing is
+/// printed.
 #[test]
 fn quiet_means_nothing_on_stderr_but_problems() {
     let dir = scratch("vocabulary-quiet");
@@ -259,4 +260,40 @@ fn quiet_means_nothing_on_stderr_but_problems() {
             "{command} wrote nothing"
         );
     }
+    // diff and check with --out say nothing but their answer on standard output; import
+    // keeps its findings about the build (notes) and drops the summary.
+    let diff = dir.join("diff");
+    let mut args = vec!["diff", "--base-spec", "indicators/kz-cwi.toml", "--out"];
+    args.push(diff.to_str().unwrap());
+    args.extend_from_slice(&KZ);
+    let check = dir.join("check");
+    let mut check_args = vec!["check", "--year", "2024", "--out", check.to_str().unwrap()];
+    check_args.extend_from_slice(&KZ);
+    for (command, args) in [("diff", args), ("check", check_args)] {
+        let o = cwi(&args);
+        assert!(
+            o.stderr.is_empty() && !o.stdout.is_empty(),
+            "{command}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    assert!(diff.join("diff.csv").exists() && check.join("check.json").exists());
+    let import = dir.join("import");
+    let o = cwi(&[
+        "import",
+        "coinr",
+        "--workbook",
+        "tests/fixtures/coinr/asem/asem.xlsx",
+        "--out",
+        import.to_str().unwrap(),
+        "--quiet",
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(stderr.contains("Impute: i_mean_grp"), "{stderr}");
+    assert!(
+        !stderr.contains("wrote") && !stderr.contains("checked:"),
+        "{stderr}"
+    );
+    assert!(import.join("spec.toml").exists());
 }
