@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use super::error::Error;
 use cwi::diff::{DiffFormat, View, diff, render, slope_chart};
 use cwi::output::Staged;
+use cwi::pipeline::Results;
 use cwi::spec::Spec;
 
 /// Compare two versions of the index: two specs on the same data, one spec on two data sets,
@@ -59,6 +60,10 @@ pub struct Args {
     /// No summary on standard error (problems and warnings still).
     #[arg(long)]
     quiet: bool,
+    /// Exit 1 when a spec or the data of either version has a warning (a mistyped column,
+    /// W110, whose rows are left out), before anything is written.
+    #[arg(long)]
+    deny_warnings: bool,
     /// Exit 1 when a rank moves by more than N places (any node, any year); larger moves are
     /// marked in the table and are warnings in --format github.
     #[arg(long, value_name = "N", conflicts_with = "previous_edition")]
@@ -138,6 +143,25 @@ pub fn run(args: Args) -> Result<ExitCode, Error> {
     }
 }
 
+/// The data warnings of each version's run, on standard error as `compute` prints them, so
+/// that rows a version leaves out are said; with --deny-warnings, any warning of the specs or
+/// the data stops the command before anything is written.
+fn data_warnings(args: &Args, spec_warnings: usize, runs: &[&Results]) -> Result<(), Error> {
+    let mut count = spec_warnings;
+    for results in runs {
+        for warning in &results.panel.report.diagnostics {
+            eprintln!("{warning}");
+        }
+        count += results.panel.report.diagnostics.len();
+    }
+    if args.deny_warnings && count > 0 {
+        return Err(Error::Arguments(format!(
+            "{count} warning(s) in the specs or the data and --deny-warnings: nothing was written"
+        )));
+    }
+    Ok(())
+}
+
 /// The run set against the published edition.
 fn against_edition(args: &Args, dir: &Path) -> Result<ExitCode, Error> {
     let previous = cwi::edition::read(dir).map_err(|e| Error::Arguments(e.to_string()))?;
@@ -145,7 +169,9 @@ fn against_edition(args: &Args, dir: &Path) -> Result<ExitCode, Error> {
     for warning in &spec.warnings {
         eprintln!("{warning}");
     }
+    let spec_warnings = spec.warnings.len();
     let results = cwi::pipeline::run(spec, &args.data)?;
+    data_warnings(args, spec_warnings, &[&results])?;
     let rev = cwi::edition::compare(&previous, &results);
     if let Some(out) = &args.out {
         let mut staged = Staged::new(out)?;
@@ -204,8 +230,10 @@ fn inner(args: Args) -> Result<ExitCode, Error> {
         Some(b) => (b.clone(), args.spec.display().to_string()),
         None => (files_label(base_data), files_label(&args.data)),
     };
+    let spec_warnings = old_spec.warnings.len() + new_spec.warnings.len();
     let old = cwi::pipeline::run(old_spec, base_data)?;
     let new = cwi::pipeline::run(new_spec, &args.data)?;
+    data_warnings(&args, spec_warnings, &[&old, &new])?;
     let d = diff(&old, &new, &old_label, &new_label, &lang);
     let Some(&latest) = d.years.last() else {
         return Err(Error::Arguments(

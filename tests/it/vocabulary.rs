@@ -143,6 +143,32 @@ fn deny_warnings_stops_every_computing_command() {
         );
         assert!(!denied.exists(), "{command}: something was written");
     }
+    // diff says the warning of the version whose data have it, and --deny-warnings stops it
+    // before anything is written.
+    let out = dir.join("diff");
+    let mut args = vec!["diff", "--base-data"];
+    args.extend_from_slice(&data[3..5]);
+    args.extend(["--out", out.to_str().unwrap()]);
+    args.extend_from_slice(&data);
+    let o = cwi(&args);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("warning[W110]: indicator \"child_povrty\""),
+        "{err}"
+    );
+    let denied = dir.join("diff-denied");
+    let at = args.len() - data.len() - 1;
+    args[at] = denied.to_str().unwrap();
+    args.push("--deny-warnings");
+    let o = cwi(&args);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("1 warning(s) in the specs or the data and --deny-warnings"),
+        "{err}"
+    );
+    assert!(!denied.exists(), "diff: something was written");
 }
 
 /// `--json` folds into `--format json` (explain and compare): the same document, and the old
