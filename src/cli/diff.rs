@@ -154,12 +154,7 @@ fn data_warnings(args: &Args, spec_warnings: usize, runs: &[&Results]) -> Result
         }
         count += results.panel.report.diagnostics.len();
     }
-    if args.deny_warnings && count > 0 {
-        return Err(Error::Arguments(format!(
-            "{count} warning(s) in the specs or the data and --deny-warnings: nothing was written"
-        )));
-    }
-    Ok(())
+    super::inputs::deny(args.deny_warnings, count, "the specs or the data")
 }
 
 /// The run set against the published edition.

@@ -123,12 +123,7 @@ impl Inputs {
 
     /// With --deny-warnings, `count` warnings of `what` (printed above) stop the command.
     fn deny(&self, count: usize, what: &str) -> Result<(), Error> {
-        if self.deny_warnings && count > 0 {
-            return Err(Error::Arguments(format!(
-                "{count} warning(s) in {what} and --deny-warnings: nothing was written"
-            )));
-        }
-        Ok(())
+        deny(self.deny_warnings, count, what)
     }
 
     /// Loads the data for `spec` and computes; data warnings go to stderr.
@@ -198,4 +193,15 @@ impl Inputs {
         let spec = self.spec()?;
         self.compute(spec)
     }
+}
+
+/// With `--deny-warnings` (`deny_warnings`), `count` warnings of `what`, printed before, stop
+/// the command before anything is written.
+pub fn deny(deny_warnings: bool, count: usize, what: &str) -> Result<(), Error> {
+    if deny_warnings && count > 0 {
+        return Err(Error::Arguments(format!(
+            "{count} warning(s) in {what} and --deny-warnings: nothing was written"
+        )));
+    }
+    Ok(())
 }

@@ -130,6 +130,15 @@ fn matched_years(gathered: &Gathered, unit_of: &[Option<usize>]) -> Vec<i32> {
     years.into_iter().collect()
 }
 
+/// The column a record's cell is in, for a diagnostic: a long file's value column, a wide
+/// file's `name`.
+fn field(gathered: &Gathered, r: &Record, name: &str) -> String {
+    gathered.files[r.file as usize]
+        .value_column
+        .clone()
+        .unwrap_or_else(|| name.to_string())
+}
+
 /// Rows skipped, by what they named (a region, an ignored region's key, an indicator): how
 /// many, and the diagnostic of the first.
 type Skipped<K> = BTreeMap<K, (usize, Diagnostic)>;
@@ -234,13 +243,9 @@ impl<'a> Fill<'a> {
         }
     }
 
-    /// The column a record's cell is in, for a diagnostic: a long file's value column, a wide
-    /// file's `name`.
+    /// The column a record's cell is in, for a diagnostic.
     fn field(&self, r: &Record, name: &str) -> String {
-        self.gathered.files[r.file as usize]
-            .value_column
-            .clone()
-            .unwrap_or_else(|| name.to_string())
+        field(self.gathered, r, name)
     }
 
     fn problem(&mut self, r: &Record, d: Diagnostic) {
@@ -378,9 +383,10 @@ impl<'a> Fill<'a> {
     /// A record of a column that is no indicator of the spec: skipped and counted.
     fn skip_indicator(&mut self, r: &Record, name: &str) {
         let framework = &self.spec.framework;
-        let field = self.field(r, name);
         let gathered = self.gathered;
+        // Made for the first row of the column only: the others are counted.
         let entry = self.unknown_indicators.entry(r.indicator).or_insert_with(|| {
+            let field = field(gathered, r, name);
             let ids = framework.indicators.iter().map(|&n| framework.nodes[n].id.as_str());
             let hint = match crate::diagnostic::nearest(name, ids) {
                 Some(near) => format!("did you mean \"{near}\"? rename the column or add the indicator to the spec"),

@@ -244,9 +244,13 @@ impl<'a> Context<'a> {
             format!("correlations-{year}"),
             crate::audit::correlation_chart(r, self.year, &self.lang, self.words().correlations),
         ));
+        let groups = self.profile_nodes();
         for u in self.units() {
             let code = &r.panel.units.get(u).code;
-            out.push((format!("profile-{code}-{year}"), self.profile_chart(u)));
+            out.push((
+                format!("profile-{code}-{year}"),
+                self.profile_chart(u, &groups),
+            ));
         }
         Ok(out)
     }
@@ -381,14 +385,14 @@ impl<'a> Context<'a> {
         })
     }
 
-    /// One region's profile: its scores of the profile's nodes beside the national ones.
-    fn profile_chart(&self, u: usize) -> Chart {
+    /// One region's profile: its scores of the profile's nodes (`groups`) beside the national
+    /// ones.
+    fn profile_chart(&self, u: usize, groups: &[usize]) -> Chart {
         let w = self.words();
         let r = self.results;
         Chart::Profile(Profile {
             title: format!("{}, {}", self.region_name(u), self.year_value()),
-            items: self
-                .profile_nodes()
+            items: groups
                 .iter()
                 .map(|&n| {
                     (

@@ -354,6 +354,34 @@ fn library_files_import_each_other_without_a_cycle() {
     }
 }
 
+/// The cycle search finds a loop through three files, and none in a chain.
+#[test]
+fn a_cycle_is_found() {
+    let graph = |edges: &[(&str, &str)]| {
+        let mut g: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (a, b) in edges {
+            g.entry(a.to_string()).or_default().insert(b.to_string());
+            g.entry(b.to_string()).or_default();
+        }
+        g
+    };
+    let cyclic = graph(&[
+        ("load/read", "load/rows"),
+        ("load/rows", "load/text"),
+        ("load/text", "load/read"),
+    ]);
+    assert_eq!(
+        find_cycle(&cyclic),
+        Some(
+            ["load/read", "load/rows", "load/text", "load/read"]
+                .map(String::from)
+                .to_vec()
+        )
+    );
+    let chain = graph(&[("load/read", "load/rows"), ("load/rows", "load/gathered")]);
+    assert_eq!(find_cycle(&chain), None);
+}
+
 /// Paths are read through grouped imports, nested groups and renames, and not out of
 /// comments or strings.
 #[test]
